@@ -1,0 +1,48 @@
+package io.mvmci.command;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The reply to one log entry: one result per command of the batch, in order. Same framing as
+ * {@link CommandCodec}: magic, version, u32 count, then per result u16 type, u32 length, payload.
+ */
+public final class ResultCodec {
+  private ResultCodec() {}
+
+  public static byte[] encode(List<? extends Result> results) {
+    WireWriter w = new WireWriter(16 + 24 * results.size());
+    w.u8(CommandCodec.MAGIC).u8(CommandCodec.VERSION).i32(results.size());
+    for (Result r : results) {
+      WireWriter payload = new WireWriter(24);
+      r.writeTo(payload);
+      w.u16(r.type()).bytes(payload.toByteArray());
+    }
+    return w.toByteArray();
+  }
+
+  public static List<Result> decode(byte[] reply) {
+    WireReader r = new WireReader(reply);
+    if (r.u8() != CommandCodec.MAGIC || r.u8() != CommandCodec.VERSION) {
+      throw new MalformedCommandException("not a result envelope");
+    }
+    int count = r.i32();
+    if (count < 0 || count > CommandCodec.MAX_COMMANDS) {
+      throw new MalformedCommandException("result count " + count);
+    }
+    List<Result> out = new ArrayList<>(Math.min(count, 1024));
+    for (int i = 0; i < count; i++) {
+      int type = r.u16();
+      WireReader p = r.slice(r.i32());
+      Result res = switch (type) {
+        case Result.Submitted.TYPE -> Result.Submitted.read(p);
+        case Result.Rejected.TYPE -> Result.Rejected.read(p);
+        default -> throw new MalformedCommandException("unknown result type " + type);
+      };
+      p.expectEnd("result type " + type);
+      out.add(res);
+    }
+    r.expectEnd("results");
+    return out;
+  }
+}

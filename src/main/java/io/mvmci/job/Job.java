@@ -1,0 +1,36 @@
+package io.mvmci.job;
+
+/**
+ * A job as the queue holds it. Times are milliseconds since the Unix epoch, stamped by the node
+ * that proposed the change. {@code input} and {@code output} are JSON text by convention.
+ *
+ * @param reason a sentence a person can read saying why the job is in its current state
+ */
+public record Job(
+    long seq,
+    JobStatus status,
+    String workflow,
+    String input,
+    String url,
+    int priority,
+    long runAt,
+    int attempt,
+    int maxAttempts,
+    long timeoutMs,
+    String workerId,
+    Long leaseUntil,
+    Integer progress,
+    String progressMessage,
+    String output,
+    String error,
+    String reason,
+    String idempotencyKey,
+    long createdAt,
+    long updatedAt,
+    Long startedAt,
+    Long finishedAt) {
+
+  public String id() {
+    return JobId.format(seq);
+  }
+}

@@ -1,0 +1,16 @@
+package io.mvmci.replication;
+
+import io.mvmci.command.Command;
+import io.mvmci.command.Result;
+import java.util.List;
+
+/**
+ * Told about every entry this node applies, on the apply thread, after the entry's transaction has
+ * committed. Implementations must be quick and must not throw (wake a worker, bump a metric).
+ */
+@FunctionalInterface
+public interface ApplyListener {
+  void applied(long index, List<Command> batch, List<Result> results);
+
+  ApplyListener NONE = (index, batch, results) -> { };
+}

@@ -1,0 +1,284 @@
+package io.mvmci.replication;
+
+import io.mvmci.command.Command;
+import io.mvmci.command.CommandCodec;
+import io.mvmci.command.MalformedCommandException;
+import io.mvmci.command.Result;
+import io.mvmci.command.ResultCodec;
+import io.mvmci.store.JobQueries;
+import io.mvmci.store.QueueStore;
+import io.mvmci.store.StoreUnavailableException;
+import java.io.File;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
+import org.apache.ratis.util.MD5FileUtil;
+import org.apache.ratis.io.MD5Hash;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Raft state machine: a thin adapter from Ratis to the {@link QueueStore}. See DESIGN.md.
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>The live database lives outside Ratis's {@code sm/} directory (snapshot installation replaces
+ *       that directory wholesale); {@code sm/} holds only snapshot copies.</li>
+ *   <li>Each entry's changes and its index commit in one SQLite transaction; an entry at or below the
+ *       stored index is skipped, so a restart that replays the log from the last snapshot applies each
+ *       entry exactly once.</li>
+ *   <li>{@link #getLastAppliedTermIndex()} follows Ratis's own sequence (skipped entries included), so
+ *       Ratis's bookkeeping never runs backwards; the database's own index may be ahead of it during
+ *       a replay.</li>
+ *   <li>A corrupt entry or a SQLite error throws from {@link #applyTransaction}: Ratis then closes the
+ *       server (fail-stop) instead of going on with a diverged copy. A failed future would only be
+ *       logged.</li>
+ * </ul>
+ */
+public final class QueueStateMachine extends BaseStateMachine {
+  private static final Logger LOG = LoggerFactory.getLogger(QueueStateMachine.class);
+
+  private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  private final Path dbFile;
+  private final int readers;
+  private final ApplyListener listener;
+  private final AtomicLong snapshotsInstalled = new AtomicLong();
+  private volatile QueueStore store;
+
+  public QueueStateMachine(Path dbFile, int readers, ApplyListener listener) {
+    this.dbFile = dbFile;
+    this.readers = readers;
+    this.listener = listener;
+  }
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage)
+      throws IOException {
+    super.initialize(server, groupId, raftStorage);
+    getLifeCycle().startAndTransition(() -> {
+      storage.init(raftStorage);
+      openStore(storage.getLatestSnapshot());
+    }, IOException.class);
+  }
+
+  /**
+   * Opens the live database, first restoring it from {@code snapshot} if it is missing or older than
+   * the snapshot (a new member, a lost file, or a power loss that took the last transactions).
+   */
+  private void openStore(SingleFileSnapshotInfo snapshot) throws IOException {
+    TermIndex snapTi = snapshot == null ? null : snapshot.getTermIndex();
+    try {
+      QueueStore s = QueueStore.open(dbFile, readers);
+      if (snapTi != null && s.processor().appliedIndex() < snapTi.getIndex()) {
+        LOG.info("Database at index {} is behind snapshot {}; restoring it from the snapshot",
+            s.processor().appliedIndex(), snapTi);
+        s.close();
+        restore(snapshot);
+        s = QueueStore.open(dbFile, readers);
+      }
+      store = s;
+    } catch (SQLException e) {
+      throw new IOException("cannot open the queue database " + dbFile + ": " + e.getMessage(), e);
+    }
+    setLastAppliedTermIndex(snapTi == null ? null : snapTi);
+  }
+
+  private void restore(SingleFileSnapshotInfo snapshot) throws IOException {
+    Path file = snapshot.getFile().getPath();
+    MD5Hash stored = MD5FileUtil.readStoredMd5ForFile(file.toFile());
+    MD5Hash actual = MD5FileUtil.computeMd5ForFile(file.toFile());
+    if (stored == null || !stored.equals(actual)) {
+      throw new IOException("snapshot " + file + " is corrupt: its MD5 is " + actual
+          + " but its checksum file says " + stored);
+    }
+    QueueStore.replaceWith(file, dbFile);
+  }
+
+  @Override
+  public StateMachineStorage getStateMachineStorage() {
+    return storage;
+  }
+
+  @Override
+  public SingleFileSnapshotInfo getLatestSnapshot() {
+    return storage.getLatestSnapshot();
+  }
+
+  /** Reads of this node's copy. Throws {@link StoreUnavailableException} while a snapshot is loaded. */
+  public JobQueries queries() {
+    QueueStore s = store;
+    if (s == null) {
+      throw new StoreUnavailableException("the queue database is being replaced by a snapshot; retry");
+    }
+    return s.queries();
+  }
+
+  /** The index of the last entry whose changes are in this node's database. */
+  public long databaseAppliedIndex() {
+    QueueStore s = store;
+    return s == null ? -1 : s.processor().appliedIndex();
+  }
+
+  /** Snapshots received from a leader and loaded since this node started. */
+  public long snapshotsInstalled() {
+    return snapshotsInstalled.get();
+  }
+
+  /** Leader side: refuse an entry that does not decode before it reaches the log. */
+  @Override
+  public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+    TransactionContext trx = super.startTransaction(request);
+    try {
+      trx.setStateMachineContext(CommandCodec.decode(request.getMessage().getContent().asReadOnlyByteBuffer()));
+    } catch (MalformedCommandException e) {
+      trx.setException(new StateMachineException("rejected command batch: " + e.getMessage()));
+    }
+    return trx;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto entry = trx.getLogEntry();
+    long term = entry.getTerm();
+    long index = entry.getIndex();
+    List<Command> batch = trx.getStateMachineContext() instanceof List<?> decoded
+        ? (List<Command>) decoded
+        : CommandCodec.decode(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+    List<Result> results;
+    try {
+      results = store.processor().apply(term, index, batch);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot apply entry " + term + ":" + index
+          + " to the queue database; stopping this node: " + e.getMessage(), e);
+    }
+    updateLastAppliedTermIndex(term, index);
+    if (results == null) {
+      return CompletableFuture.completedFuture(Message.EMPTY);
+    }
+    try {
+      listener.applied(index, batch, results);
+    } catch (RuntimeException e) {
+      LOG.warn("apply listener failed at index {}", index, e);
+    }
+    return CompletableFuture.completedFuture(
+        Message.valueOf(ByteString.copyFrom(ResultCodec.encode(results))));
+  }
+
+  /**
+   * Ratis's own entries (configuration, a new leader's first entry) change nothing in the queue, but
+   * their index is recorded too, so that the database's index and Ratis's always agree after a
+   * restart.
+   */
+  @Override
+  public void notifyTermIndexUpdated(long term, long index) {
+    try {
+      store.processor().advance(term, index);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot record entry " + term + ":" + index
+          + " in the queue database; stopping this node: " + e.getMessage(), e);
+    }
+    super.notifyTermIndexUpdated(term, index);
+  }
+
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    return CompletableFuture.completedFuture(Message.EMPTY);
+  }
+
+  /**
+   * Copies the database into {@code sm/snapshot.<term>_<index>} with its MD5 file. Ratis calls this on
+   * the apply thread between entries, so the copy holds exactly the entries up to the last applied.
+   */
+  @Override
+  public long takeSnapshot() throws IOException {
+    TermIndex last = getLastAppliedTermIndex();
+    if (last == null || last.getIndex() < 0) {
+      return -1;
+    }
+    File target = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+    Path tmp = target.toPath().resolveSibling(target.getName() + ".tmp");
+    try {
+      store.copyTo(tmp);
+    } catch (SQLException e) {
+      throw new IOException("snapshot copy failed: " + e.getMessage(), e);
+    }
+    fsync(tmp);
+    Files.move(tmp, target.toPath(), StandardCopyOption.ATOMIC_MOVE);
+    MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(target);
+    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target.toPath(), md5), last));
+    LOG.info("Took snapshot {} ({} bytes)", target.getName(), Files.size(target.toPath()));
+    return last.getIndex();
+  }
+
+  private static void fsync(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+  }
+
+  /** Before a snapshot is installed from the leader (without PAUSED, Ratis fails the install). */
+  @Override
+  public void pause() {
+    getLifeCycle().transition(LifeCycle.State.PAUSING);
+    getLifeCycle().transition(LifeCycle.State.PAUSED);
+  }
+
+  /** After a snapshot was installed into {@code sm/}: replace the live database with it. */
+  @Override
+  public void reinitialize() throws IOException {
+    closeStore();
+    storage.loadLatestSnapshot();
+    SingleFileSnapshotInfo snapshot = storage.getLatestSnapshot();
+    if (snapshot == null) {
+      throw new IOException("reinitialize: no snapshot in " + storage.getSnapshotDir());
+    }
+    restore(snapshot);
+    openStore(snapshot);
+    getLifeCycle().transition(LifeCycle.State.STARTING);
+    getLifeCycle().transition(LifeCycle.State.RUNNING);
+    snapshotsInstalled.incrementAndGet();
+    LOG.info("Loaded installed snapshot {}", snapshot.getTermIndex());
+  }
+
+  private void closeStore() {
+    QueueStore s = store;
+    store = null;
+    if (s != null) {
+      try {
+        s.close();
+      } catch (SQLException e) {
+        LOG.warn("closing the queue database", e);
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    closeStore();
+    super.close();
+  }
+}

@@ -1,0 +1,221 @@
+package io.mvmci.replication;
+
+import io.mvmci.command.Command;
+import io.mvmci.command.Result;
+import io.mvmci.command.ResultCodec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcFactory;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.LifeCycle;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * This node's membership in the Raft group: the Ratis server, the state machine, and the client that
+ * proposes this node's commands and asks for read indexes. Writes go to the leader wherever it is
+ * (the client follows redirects); reads are served from the local database after a
+ * {@link #readBarrier() barrier}.
+ */
+public final class RaftNode implements AutoCloseable {
+  /** All mvm-ci clusters use one group id; a node belongs to exactly one group. */
+  static final RaftGroupId GROUP_ID =
+      RaftGroupId.valueOf(UUID.nameUUIDFromBytes("mvm-ci/queue".getBytes(StandardCharsets.UTF_8)));
+
+  private final RaftSettings settings;
+  private final RaftPeerId selfId;
+  private final QueueStateMachine stateMachine;
+  private final RaftServer server;
+  private final RaftClient client;
+  private final GroupCommitter committer;
+  private final ReadBarrier barrier;
+
+  private RaftNode(RaftSettings settings, ApplyListener listener) throws IOException {
+    this.settings = settings;
+    this.selfId = peerId(settings.selfId());
+    RaftGroup group = RaftGroup.valueOf(GROUP_ID,
+        settings.peers().stream()
+            .map(p -> RaftPeer.newBuilder().setId(peerId(p.id())).setAddress(p.raftAddress()).build())
+            .toList());
+    RaftProperties props = properties(settings);
+    Parameters params = new Parameters();
+    this.stateMachine = new QueueStateMachine(settings.dbFile(), settings.readConnections(), listener);
+    this.server = RaftServer.newBuilder()
+        .setServerId(selfId)
+        .setGroup(group)
+        .setStateMachine(stateMachine)
+        .setProperties(props)
+        .setParameters(params)
+        .setOption(RaftStorage.StartupOption.RECOVER)
+        .build();
+    this.client = RaftClient.newBuilder()
+        .setProperties(props)
+        .setParameters(params)
+        .setRaftGroup(group)
+        .setClientId(ClientId.randomId())
+        .setLeaderId(null)
+        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+            100, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
+        .setClientRpc(new GrpcFactory(params).newRaftClientRpc(ClientId.randomId(), props))
+        .build();
+    this.committer = new GroupCommitter(this::propose, ResultCodec::decode, settings.groupCommit());
+    this.barrier = new ReadBarrier(
+        () -> client.async().sendReadOnly(Message.EMPTY, selfId).thenApply(RaftNode::checkReply));
+  }
+
+  public static RaftNode start(RaftSettings settings, ApplyListener listener) throws IOException {
+    RaftNode node = new RaftNode(settings, listener);
+    node.server.start();
+    return node;
+  }
+
+  static RaftPeerId peerId(int id) {
+    return RaftPeerId.valueOf("n" + id);
+  }
+
+  private static RaftProperties properties(RaftSettings s) {
+    RaftProperties p = new RaftProperties();
+    RaftServerConfigKeys.setStorageDir(p, List.of(s.raftDir().toFile()));
+    GrpcConfigKeys.Server.setHost(p, s.bindHost());
+    GrpcConfigKeys.Server.setPort(p, s.raftPort());
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p, millis(s.electionTimeoutMin().toMillis()));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p, millis(s.electionTimeoutMax().toMillis()));
+    RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotEveryEntries());
+    RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, s.snapshotsRetained());
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    RaftClientConfigKeys.Rpc.setRequestTimeout(p, millis(3_000));
+    s.ratisProperties().forEach(p::set);
+    return p;
+  }
+
+  private static TimeDuration millis(long ms) {
+    return TimeDuration.valueOf(ms, TimeUnit.MILLISECONDS);
+  }
+
+  /** Proposes one command through group commit; completes with its result once committed. */
+  public CompletableFuture<Result> submit(Command command) {
+    return committer.submit(command);
+  }
+
+  private CompletableFuture<byte[]> propose(byte[] entry) {
+    return client.async().send(Message.valueOf(
+            org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations.unsafeWrap(entry)))
+        .thenApply(reply -> checkReply(reply).getMessage().getContent().toByteArray());
+  }
+
+  private static RaftClientReply checkReply(RaftClientReply reply) {
+    if (!reply.isSuccess()) {
+      Throwable e = reply.getException();
+      throw new ReplicationException("Raft request failed: "
+          + (e == null ? "no reason given" : e.getMessage()), e);
+    }
+    return reply;
+  }
+
+  /** Completes when a read of the local database is linearizable (see {@link ReadBarrier}). */
+  public CompletableFuture<Void> readBarrier() {
+    return barrier.await();
+  }
+
+  public QueueStateMachine stateMachine() {
+    return stateMachine;
+  }
+
+  public int selfId() {
+    return settings.selfId();
+  }
+
+  /** The division's state; not RUNNING means the node has stopped taking part (see health). */
+  public LifeCycle.State lifeCycle() {
+    try {
+      return server.getDivision(GROUP_ID).getInfo().getLifeCycleState();
+    } catch (IOException e) {
+      return LifeCycle.State.CLOSED;
+    }
+  }
+
+  public boolean isLeader() {
+    try {
+      return server.getDivision(GROUP_ID).getInfo().isLeader();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The id of the leader this node knows of. */
+  public Optional<Integer> leaderId() {
+    try {
+      RaftPeerId leader = server.getDivision(GROUP_ID).getInfo().getLeaderId();
+      return leader == null ? Optional.empty()
+          : Optional.of(Integer.parseInt(leader.toString().substring(1)));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  public long currentTerm() {
+    try {
+      return server.getDivision(GROUP_ID).getInfo().getCurrentTerm();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  public long commitIndex() {
+    try {
+      return server.getDivision(GROUP_ID).getRaftLog().getLastCommittedIndex();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  public long appliedIndex() {
+    try {
+      return server.getDivision(GROUP_ID).getInfo().getLastAppliedIndex();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** Hands leadership to another member if this node leads (before a planned stop). */
+  public void transferLeadership(long timeoutMs) {
+    if (!isLeader() || settings.peers().size() < 2) {
+      return;
+    }
+    try {
+      client.admin().transferLeadership(null, timeoutMs);
+    } catch (IOException e) {
+      // best effort: the others elect a leader after the election timeout anyway
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      client.close();
+    } finally {
+      server.close();
+    }
+  }
+}

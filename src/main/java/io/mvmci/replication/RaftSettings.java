@@ -1,0 +1,59 @@
+package io.mvmci.replication;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a node needs to take part in the Raft group. Built from the node configuration by the caller;
+ * this package does not read configuration files.
+ *
+ * @param selfId this node's id (1-based, as in the configuration)
+ * @param peers every member, this node included
+ * @param raftDir Ratis's storage (log, metadata, snapshot copies)
+ * @param dbFile the live queue database, outside {@code raftDir}
+ * @param bindHost the address the Raft port listens on
+ * @param secret the shared {@code secret_raft}; null runs plaintext (tests only)
+ * @param ratisProperties raw Ratis keys applied last, for tuning beyond what the settings name
+ */
+public record RaftSettings(
+    int selfId,
+    List<Peer> peers,
+    Path raftDir,
+    Path dbFile,
+    String bindHost,
+    Duration electionTimeoutMin,
+    Duration electionTimeoutMax,
+    long snapshotEveryEntries,
+    int snapshotsRetained,
+    int readConnections,
+    GroupCommitter.Limits groupCommit,
+    String secret,
+    Map<String, String> ratisProperties) {
+
+  /** A member: its id and the host:port of its Raft (gRPC) endpoint. */
+  public record Peer(int id, String raftAddress) {
+    public Peer {
+      Objects.requireNonNull(raftAddress, "raftAddress");
+    }
+  }
+
+  public RaftSettings {
+    peers = List.copyOf(peers);
+    ratisProperties = Map.copyOf(ratisProperties);
+    if (peers.stream().noneMatch(p -> p.id() == selfId)) {
+      throw new IllegalArgumentException("node " + selfId + " is not among the peers " + peers);
+    }
+  }
+
+  public Peer self() {
+    return peers.stream().filter(p -> p.id() == selfId).findFirst().orElseThrow();
+  }
+
+  public int raftPort() {
+    String a = self().raftAddress();
+    return Integer.parseInt(a.substring(a.lastIndexOf(':') + 1));
+  }
+}

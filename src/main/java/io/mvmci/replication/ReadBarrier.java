@@ -1,0 +1,65 @@
+package io.mvmci.replication;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * Linearizable reads for many callers at the price of few ReadIndex round trips.
+ *
+ * <p>A barrier completes once this node has applied everything the leader had committed at some
+ * moment after the barrier was requested; a read of the local database after that sees every write
+ * acknowledged before the read began. A caller that arrives while a ReadIndex request is in flight
+ * cannot share it (the leader may have fixed its index before the caller arrived), so it waits for the
+ * next one, which is sent as soon as the current one returns. All callers that arrive meanwhile share
+ * that next request.
+ */
+final class ReadBarrier {
+  private final Supplier<CompletableFuture<?>> readIndex;
+  private CompletableFuture<Void> current;
+  private CompletableFuture<Void> next;
+
+  /** @param readIndex sends one ReadIndex request and completes when the local node has caught up */
+  ReadBarrier(Supplier<CompletableFuture<?>> readIndex) {
+    this.readIndex = readIndex;
+  }
+
+  CompletableFuture<Void> await() {
+    synchronized (this) {
+      if (current != null) {
+        if (next == null) {
+          next = new CompletableFuture<>();
+        }
+        return next;
+      }
+      current = new CompletableFuture<>();
+    }
+    CompletableFuture<Void> mine = current;
+    start(mine);
+    return mine;
+  }
+
+  private void start(CompletableFuture<Void> round) {
+    CompletableFuture<?> f;
+    try {
+      f = readIndex.get();
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e);
+    }
+    f.whenComplete((ignored, error) -> {
+      CompletableFuture<Void> following;
+      synchronized (this) {
+        following = next;
+        next = null;
+        current = following;
+      }
+      if (error == null) {
+        round.complete(null);
+      } else {
+        round.completeExceptionally(ReplicationException.unwrap(error));
+      }
+      if (following != null) {
+        start(following);
+      }
+    });
+  }
+}

@@ -1,0 +1,141 @@
+package io.mvmci.store;
+
+import io.mvmci.command.Command;
+import io.mvmci.command.Result;
+import io.mvmci.command.SubmitJob;
+import io.mvmci.job.JobStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Applies committed log entries to SQLite. One entry (a batch of commands) is one transaction, and
+ * the entry's term and index are written in that same transaction, so the database always knows
+ * exactly which entries it holds.
+ *
+ * <p>Invariant: an entry whose index is not above the stored applied index is skipped. Raft replays
+ * the log from the last snapshot when a node restarts; SQLite may already hold those entries.
+ *
+ * <p>Threading: one thread only (Ratis's state machine updater).
+ *
+ * <p>Errors: a business rejection is a {@link Result.Rejected}. A {@link SQLException} means the node
+ * can no longer apply deterministically; the transaction is rolled back and the exception propagates
+ * so that the caller stops the node.
+ */
+public final class CommandProcessor implements AutoCloseable {
+  private final Connection w;
+  private final JobWriter jobs;
+  private final PreparedStatement setMeta;
+  private final PreparedStatement addCount;
+  private long appliedTerm;
+  private long appliedIndex;
+  private long nextJobSeq;
+
+  CommandProcessor(Connection w) throws SQLException {
+    this.w = w;
+    this.jobs = new JobWriter(w);
+    this.setMeta = w.prepareStatement("UPDATE meta SET value = ? WHERE key = ?");
+    this.addCount = w.prepareStatement("UPDATE job_counts SET count = count + ? WHERE status = ?");
+    try (Statement s = w.createStatement(); ResultSet rs = s.executeQuery("SELECT key, value FROM meta")) {
+      while (rs.next()) {
+        switch (rs.getString(1)) {
+          case "applied_term" -> appliedTerm = rs.getLong(2);
+          case "applied_index" -> appliedIndex = rs.getLong(2);
+          case "next_job_seq" -> nextJobSeq = rs.getLong(2);
+          default -> { }
+        }
+      }
+    }
+    w.commit();
+  }
+
+  public long appliedIndex() {
+    return appliedIndex;
+  }
+
+  public long appliedTerm() {
+    return appliedTerm;
+  }
+
+  /**
+   * Applies one log entry. Returns one result per command, or null if the entry was applied before.
+   */
+  public List<Result> apply(long term, long index, List<Command> batch) throws SQLException {
+    if (index <= appliedIndex) {
+      return null;
+    }
+    ApplyContext ctx = new ApplyContext(nextJobSeq);
+    List<Result> results = new ArrayList<>(batch.size());
+    try {
+      for (Command c : batch) {
+        results.add(dispatch(c, ctx));
+      }
+      for (Map.Entry<JobStatus, Long> d : ctx.countDeltas.entrySet()) {
+        if (d.getValue() != 0) {
+          addCount.setLong(1, d.getValue());
+          addCount.setString(2, d.getKey().name());
+          addCount.executeUpdate();
+        }
+      }
+      meta("applied_term", term);
+      meta("applied_index", index);
+      if (ctx.nextJobSeq != nextJobSeq) {
+        meta("next_job_seq", ctx.nextJobSeq);
+      }
+      w.commit();
+    } catch (SQLException | RuntimeException e) {
+      try {
+        w.rollback();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    appliedTerm = term;
+    appliedIndex = index;
+    nextJobSeq = ctx.nextJobSeq;
+    return results;
+  }
+
+  /** Records an entry that carries no commands (Ratis's own), unless it was recorded before. */
+  public void advance(long term, long index) throws SQLException {
+    if (index <= appliedIndex) {
+      return;
+    }
+    try {
+      meta("applied_term", term);
+      meta("applied_index", index);
+      w.commit();
+    } catch (SQLException e) {
+      w.rollback();
+      throw e;
+    }
+    appliedTerm = term;
+    appliedIndex = index;
+  }
+
+  private Result dispatch(Command c, ApplyContext ctx) throws SQLException {
+    if (c instanceof SubmitJob s) {
+      return jobs.submit(s, ctx);
+    }
+    throw new IllegalStateException("no handler for " + c.getClass().getSimpleName());
+  }
+
+  private void meta(String key, long value) throws SQLException {
+    setMeta.setLong(1, value);
+    setMeta.setString(2, key);
+    setMeta.executeUpdate();
+  }
+
+  @Override
+  public void close() throws SQLException {
+    jobs.close();
+    setMeta.close();
+    addCount.close();
+  }
+}

@@ -1,0 +1,148 @@
+package io.mvmci.store;
+
+import io.mvmci.job.Job;
+import io.mvmci.job.JobEvent;
+import io.mvmci.job.JobStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** Reads of the queue, on the read-only pool. Every list is paged by key, never by OFFSET. */
+public final class JobQueries {
+  static final String COLUMNS = """
+      seq, status, workflow, input, url, priority, run_at, attempt, max_attempts, timeout_ms,
+      worker_id, lease_until, progress, progress_message, output, error, reason, idempotency_key,
+      created_at, updated_at, started_at, finished_at""";
+
+  private final ReadPool pool;
+
+  JobQueries(ReadPool pool) {
+    this.pool = pool;
+  }
+
+  public Optional<Job> get(long seq) throws SQLException {
+    return pool.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE seq = ?")) {
+        ps.setLong(1, seq);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  /** Up to {@code limit} jobs with {@code seq > afterSeq}, in seq order, optionally of one status. */
+  public List<Job> page(JobStatus status, long afterSeq, int limit) throws SQLException {
+    return pool.read(c -> {
+      String sql = "SELECT " + COLUMNS + " FROM jobs WHERE seq > ?"
+          + (status == null ? "" : " AND status = ?") + " ORDER BY seq LIMIT ?";
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        int i = 1;
+        ps.setLong(i++, afterSeq);
+        if (status != null) {
+          ps.setString(i++, status.name());
+        }
+        ps.setInt(i, limit);
+        List<Job> out = new ArrayList<>(Math.min(limit, 1024));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(row(rs));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  /** Streams every job in seq order to {@code sink}, from one consistent read transaction. */
+  public void forEach(Consumer<Job> sink) throws SQLException {
+    pool.read(c -> {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs ORDER BY seq");
+           ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          sink.accept(row(rs));
+        }
+      } finally {
+        c.rollback();
+        c.setAutoCommit(true);
+      }
+      return null;
+    });
+  }
+
+  /** The maintained per-status counters; exact as of the last applied entry. */
+  public Map<JobStatus, Long> counts() throws SQLException {
+    return pool.read(c -> {
+      Map<JobStatus, Long> out = new EnumMap<>(JobStatus.class);
+      try (PreparedStatement ps = c.prepareStatement("SELECT status, count FROM job_counts");
+           ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(JobStatus.valueOf(rs.getString(1)), rs.getLong(2));
+        }
+      }
+      return out;
+    });
+  }
+
+  /** The state changes of one job, oldest first. */
+  public List<JobEvent> events(long seq) throws SQLException {
+    return pool.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT at, status, attempt, reason FROM job_events WHERE job_seq = ? ORDER BY id")) {
+        ps.setLong(1, seq);
+        List<JobEvent> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new JobEvent(rs.getLong(1), JobStatus.valueOf(rs.getString(2)), rs.getInt(3),
+                rs.getString(4)));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  static Job row(ResultSet rs) throws SQLException {
+    return new Job(
+        rs.getLong(1),
+        JobStatus.valueOf(rs.getString(2)),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getInt(6),
+        rs.getLong(7),
+        rs.getInt(8),
+        rs.getInt(9),
+        rs.getLong(10),
+        rs.getString(11),
+        nullableLong(rs, 12),
+        nullableInt(rs, 13),
+        rs.getString(14),
+        rs.getString(15),
+        rs.getString(16),
+        rs.getString(17),
+        rs.getString(18),
+        rs.getLong(19),
+        rs.getLong(20),
+        nullableLong(rs, 21),
+        nullableLong(rs, 22));
+  }
+
+  private static Long nullableLong(ResultSet rs, int i) throws SQLException {
+    long v = rs.getLong(i);
+    return rs.wasNull() ? null : v;
+  }
+
+  private static Integer nullableInt(ResultSet rs, int i) throws SQLException {
+    int v = rs.getInt(i);
+    return rs.wasNull() ? null : v;
+  }
+}

@@ -1,0 +1,89 @@
+package io.mvmci.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * One node's copy of the replicated queue: a SQLite file with one writer (the
+ * {@link CommandProcessor}, fed only by the Raft apply thread) and a pool of read-only connections.
+ * See store/DESIGN.md.
+ */
+public final class QueueStore implements AutoCloseable {
+  private final Path file;
+  private final Connection writer;
+  private final CommandProcessor processor;
+  private final ReadPool readers;
+  private final JobQueries queries;
+
+  private QueueStore(Path file, int readers) throws SQLException {
+    this.file = file;
+    this.writer = Sqlite.writer(file);
+    try {
+      Migrations.migrate(writer);
+      this.processor = new CommandProcessor(writer);
+      this.readers = new ReadPool(file, readers);
+    } catch (SQLException | RuntimeException e) {
+      writer.close();
+      throw e;
+    }
+    this.queries = new JobQueries(this.readers);
+  }
+
+  /** Opens (creating and migrating if needed) the queue database at {@code file}. */
+  public static QueueStore open(Path file, int readers) throws SQLException, IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    return new QueueStore(file, readers);
+  }
+
+  public CommandProcessor processor() {
+    return processor;
+  }
+
+  public JobQueries queries() {
+    return queries;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /**
+   * Writes a consistent copy of the database to {@code target} with {@code VACUUM INTO}, on its own
+   * connection (it fails on the writer's). The copy holds exactly the entries applied so far, so the
+   * caller must not apply concurrently if it names the copy by the applied index.
+   */
+  public void copyTo(Path target) throws SQLException, IOException {
+    Files.deleteIfExists(target);
+    try (Connection c = Sqlite.reader(file); Statement s = c.createStatement()) {
+      s.execute("VACUUM INTO '" + target.toString().replace("'", "''") + "'");
+    }
+  }
+
+  /**
+   * Replaces the database at {@code live} with the copy at {@code snapshot}. The store at
+   * {@code live} must be closed. Leftover WAL and shared-memory files of the old database are
+   * removed first: paired with the new file they would corrupt it.
+   */
+  public static void replaceWith(Path snapshot, Path live) throws IOException {
+    Path tmp = live.resolveSibling(live.getFileName() + ".restore");
+    Files.copy(snapshot, tmp, StandardCopyOption.REPLACE_EXISTING);
+    Files.deleteIfExists(live.resolveSibling(live.getFileName() + "-wal"));
+    Files.deleteIfExists(live.resolveSibling(live.getFileName() + "-shm"));
+    Files.move(tmp, live, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  @Override
+  public void close() throws SQLException {
+    readers.close();
+    try {
+      processor.close();
+    } finally {
+      writer.close();
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package io.mvmci.store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A fixed set of read-only connections. Hand-written rather than HikariCP: the connections are
+ * opened once with read-only pragmas and never validated or replaced, and {@link #close()} must wait
+ * for borrowed connections to come back, because the database file is swapped underneath when a
+ * snapshot is installed.
+ */
+final class ReadPool implements AutoCloseable {
+  private final BlockingQueue<Connection> idle;
+  private final List<Connection> all = new ArrayList<>();
+  private volatile boolean closed;
+
+  ReadPool(Path file, int size) throws SQLException {
+    idle = new ArrayBlockingQueue<>(size);
+    try {
+      for (int i = 0; i < size; i++) {
+        Connection c = Sqlite.reader(file);
+        all.add(c);
+        idle.add(c);
+      }
+    } catch (SQLException e) {
+      closeAll();
+      throw e;
+    }
+  }
+
+  interface Read<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  <T> T read(Read<T> body) throws SQLException {
+    Connection c = borrow();
+    try {
+      return body.run(c);
+    } finally {
+      idle.add(c);
+    }
+  }
+
+  private Connection borrow() throws SQLException {
+    try {
+      while (true) {
+        if (closed) {
+          throw new StoreUnavailableException("the queue database is being replaced; retry");
+        }
+        Connection c = idle.poll(100, TimeUnit.MILLISECONDS);
+        if (c != null) {
+          if (closed) {
+            idle.add(c);
+            continue;
+          }
+          return c;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("interrupted waiting for a read connection", e);
+    }
+  }
+
+  /** Refuses new reads, waits (bounded) for reads in progress, then closes every connection. */
+  @Override
+  public void close() {
+    closed = true;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (idle.size() < all.size() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    closeAll();
+  }
+
+  private void closeAll() {
+    for (Connection c : all) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // closing
+      }
+    }
+  }
+}

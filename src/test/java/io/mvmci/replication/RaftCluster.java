@@ -1,0 +1,87 @@
+package io.mvmci.replication;
+
+import io.mvmci.testing.FreePorts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+
+/** Real Ratis nodes in this JVM, on free loopback ports, each with its own directory. */
+final class RaftCluster implements AutoCloseable {
+  final List<RaftSettings.Peer> peers;
+  private final Path dir;
+  private final long snapshotEvery;
+  private final RaftNode[] nodes;
+
+  RaftCluster(Path dir, int size, long snapshotEvery) {
+    this.dir = dir;
+    this.snapshotEvery = snapshotEvery;
+    this.peers = IntStream.rangeClosed(1, size)
+        .mapToObj(i -> new RaftSettings.Peer(i, "127.0.0.1:" + FreePorts.next()))
+        .toList();
+    this.nodes = new RaftNode[size];
+  }
+
+  RaftSettings settings(int id) {
+    Path home = dir.resolve("node" + id);
+    return new RaftSettings(id, peers, home.resolve("raft"), home.resolve("db/queue.sqlite"),
+        "127.0.0.1", Duration.ofMillis(300), Duration.ofMillis(600), snapshotEvery, 2, 2,
+        GroupCommitter.Limits.DEFAULT, null,
+        // small segments and gap, so that a few hundred entries are enough to purge the log
+        Map.of("raft.server.log.segment.size.max", "8KB", "raft.server.log.purge.gap", "4"));
+  }
+
+  RaftCluster startAll() {
+    for (int i = 1; i <= nodes.length; i++) {
+      start(i);
+    }
+    return this;
+  }
+
+  RaftNode start(int id) {
+    try {
+      nodes[id - 1] = RaftNode.start(settings(id), ApplyListener.NONE);
+      return nodes[id - 1];
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  void stop(int id) throws IOException {
+    RaftNode n = nodes[id - 1];
+    nodes[id - 1] = null;
+    if (n != null) {
+      n.close();
+    }
+  }
+
+  RaftNode node(int id) {
+    return nodes[id - 1];
+  }
+
+  List<RaftNode> running() {
+    List<RaftNode> out = new ArrayList<>();
+    for (RaftNode n : nodes) {
+      if (n != null) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  Optional<RaftNode> leader() {
+    return running().stream().filter(RaftNode::isLeader).findFirst();
+  }
+
+  @Override
+  public void close() throws IOException {
+    for (int i = 1; i <= nodes.length; i++) {
+      stop(i);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package io.mvmci.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.mvmci.command.Result;
+import io.mvmci.command.SubmitJob;
+import io.mvmci.job.Job;
+import io.mvmci.job.JobStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReplicatedQueueTest {
+  @TempDir Path dir;
+
+  static SubmitJob job(String url) {
+    return new SubmitJob(1_700_000_000_000L, "crawler", "{\"url\":\"" + url + "\"}", url, 0, 0, 3,
+        60_000, null);
+  }
+
+  static Result.Submitted submit(RaftNode via, String url) throws Exception {
+    return (Result.Submitted) via.submit(job(url)).get(10, TimeUnit.SECONDS);
+  }
+
+  static List<Job> readAll(RaftNode n) throws Exception {
+    n.readBarrier().get(10, TimeUnit.SECONDS);
+    return n.stateMachine().queries().page(null, -1, 10_000);
+  }
+
+  @Test
+  void aJobSubmittedOnAFollowerIsInTheNextReadOnEveryNode() throws Exception {
+    try (RaftCluster c = new RaftCluster(dir, 3, 100_000).startAll()) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> c.leader().isPresent());
+      RaftNode follower = c.running().stream().filter(n -> !n.isLeader()).findFirst().orElseThrow();
+
+      Result.Submitted first = submit(follower, "https://example.com/a");
+      Result.Submitted second = submit(follower, "https://example.com/b");
+
+      assertThat(first.seq()).isZero();
+      assertThat(second.seq()).isEqualTo(1);
+      for (RaftNode n : c.running()) {
+        List<Job> jobs = readAll(n);
+        assertThat(jobs).extracting(Job::id).containsExactly("job-0", "job-1");
+        assertThat(jobs).allMatch(j -> j.status() == JobStatus.Pending);
+        assertThat(n.stateMachine().queries().counts()).containsEntry(JobStatus.Pending, 2L);
+      }
+    }
+  }
+
+  @Test
+  void concurrentSubmissionsAreFoldedIntoFewEntriesAndAllGetDistinctIds() throws Exception {
+    try (RaftCluster c = new RaftCluster(dir, 3, 100_000).startAll()) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> c.leader().isPresent());
+      RaftNode n = c.node(1);
+      long before = n.commitIndex();
+      List<CompletableFuture<Result>> fs = new ArrayList<>();
+      for (int i = 0; i < 2_000; i++) {
+        fs.add(n.submit(job("https://example.com/" + i)));
+      }
+      CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+      assertThat(fs).extracting(f -> ((Result.Submitted) f.join()).seq()).doesNotHaveDuplicates();
+      assertThat(n.commitIndex() - before).as("log entries used for 2000 submissions").isLessThan(500);
+      assertThat(readAll(c.node(3))).hasSize(2_000);
+    }
+  }
+
+  @Test
+  void theClusterKeepsAcceptingWritesAfterTheLeaderStopsAndTheNodeCatchesUpOnRestart()
+      throws Exception {
+    try (RaftCluster c = new RaftCluster(dir, 3, 100_000).startAll()) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> c.leader().isPresent());
+      submit(c.node(1), "https://example.com/before");
+      int leaderId = c.leader().orElseThrow().selfId();
+      c.stop(leaderId);
+
+      RaftNode survivor = c.running().get(0);
+      await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+          .until(() -> submit(survivor, "https://example.com/after").seq() >= 1);
+
+      RaftNode back = c.start(leaderId);
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+          .until(() -> readAll(back).size() == readAll(survivor).size());
+      assertThat(readAll(back)).extracting(Job::url)
+          .startsWith("https://example.com/before", "https://example.com/after");
+    }
+  }
+
+  @Test
+  void aRestartedNodeAppliesEachEntryExactlyOnce() throws Exception {
+    try (RaftCluster c = new RaftCluster(dir, 1, 100_000).startAll()) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> c.leader().isPresent());
+      for (int i = 0; i < 50; i++) {
+        submit(c.node(1), "https://example.com/" + i);
+      }
+      c.stop(1);
+      RaftNode back = c.start(1);
+      await().atMost(Duration.ofSeconds(20)).until(back::isLeader);
+      submit(back, "https://example.com/after-restart");
+
+      List<Job> jobs = readAll(back);
+      assertThat(jobs).hasSize(51);
+      assertThat(jobs.get(50).seq()).isEqualTo(50);
+      assertThat(back.stateMachine().queries().counts()).containsEntry(JobStatus.Pending, 51L);
+    }
+  }
+
+  @Test
+  void aFollowerThatMissedPurgedEntriesCatchesUpFromASnapshot() throws Exception {
+    try (RaftCluster c = new RaftCluster(dir, 3, 20).startAll()) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> c.leader().isPresent());
+      int lagging = c.running().stream().filter(n -> !n.isLeader()).findFirst().orElseThrow().selfId();
+      c.stop(lagging);
+      RaftNode leader = c.leader().orElseThrow();
+      for (int i = 0; i < 200; i++) {
+        submit(leader, "https://example.com/" + i);
+      }
+      assertThat(leader.stateMachine().getLatestSnapshot()).isNotNull();
+
+      RaftNode back = c.start(lagging);
+      await().atMost(Duration.ofSeconds(40)).ignoreExceptions()
+          .until(() -> readAll(back).size() == 200);
+      assertThat(back.stateMachine().snapshotsInstalled()).as("snapshots installed").isPositive();
+      assertThat(back.stateMachine().queries().counts()).containsEntry(JobStatus.Pending, 200L);
+    }
+  }
+}

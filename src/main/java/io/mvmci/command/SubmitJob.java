@@ -1,5 +1,8 @@
 package io.mvmci.command;
 
+import io.mvmci.job.Job;
+import io.mvmci.job.JobStatus;
+import io.mvmci.job.Reasons;
 import java.util.Objects;
 
 /**
@@ -28,6 +31,19 @@ public record SubmitJob(
     String idempotencyKey) implements Command {
 
   static final int TYPE = 1;
+
+  /** The earliest start: never before the submission itself. */
+  public long effectiveRunAt() {
+    return Math.max(runAt, at);
+  }
+
+  /** The job that applying this command creates as job {@code seq}. */
+  public Job pendingJob(long seq) {
+    long start = effectiveRunAt();
+    return new Job(seq, JobStatus.Pending, workflow, input, url, priority, start, 0, maxAttempts,
+        timeoutMs, null, null, null, null, null, null, Reasons.submitted(at, start), idempotencyKey, at,
+        at, null, null);
+  }
 
   public SubmitJob {
     Objects.requireNonNull(workflow, "workflow");

@@ -3,12 +3,12 @@ package io.mvmci.store;
 import io.mvmci.command.Result;
 import io.mvmci.command.SubmitJob;
 import io.mvmci.job.JobStatus;
+import io.mvmci.job.Reasons;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.time.Instant;
 
 /** The job mutations of the apply path, on the writer connection. Deterministic: no clock, no RNG. */
 final class JobWriter implements AutoCloseable {
@@ -36,10 +36,8 @@ final class JobWriter implements AutoCloseable {
       }
     }
     long seq = ctx.nextJobSeq++;
-    long runAt = Math.max(c.runAt(), c.at());
-    String reason = runAt > c.at()
-        ? "submitted; waits until " + Instant.ofEpochMilli(runAt)
-        : "submitted";
+    long runAt = c.effectiveRunAt();
+    String reason = Reasons.submitted(c.at(), runAt);
     int i = 1;
     insert.setLong(i++, seq);
     insert.setString(i++, JobStatus.Pending.name());

@@ -1,0 +1,127 @@
+package io.mvmci.queue;
+
+import io.mvmci.command.Result;
+import io.mvmci.command.SubmitJob;
+import io.mvmci.job.Job;
+import io.mvmci.job.JobEvent;
+import io.mvmci.job.JobId;
+import io.mvmci.job.JobStatus;
+import io.mvmci.replication.RaftNode;
+import io.mvmci.replication.ReplicationException;
+import io.mvmci.store.JobQueries;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The job queue as the API sees it: submissions go through the Raft log (from any node; the leader
+ * orders them), reads come from this node's copy after a barrier that makes them linearizable unless
+ * the caller asks for a local read.
+ *
+ * <p>Threading: every method may be called from any thread and blocks for at most the write or read
+ * timeout.
+ */
+public final class JobService {
+  private final RaftNode node;
+  private final Clock clock;
+  private final SubmissionValidator validator;
+  private final long writeTimeoutMs;
+  private final long readTimeoutMs;
+
+  public JobService(RaftNode node, Clock clock, JobDefaults defaults, Predicate<String> knownWorkflow,
+      ObjectMapper json) {
+    this.node = node;
+    this.clock = clock;
+    this.validator = new SubmissionValidator(defaults, knownWorkflow, json);
+    this.writeTimeoutMs = 10_000;
+    this.readTimeoutMs = 5_000;
+  }
+
+  /** The outcome of a submission: the job, and whether an earlier submission with its key made it. */
+  public record Submission(Job job, boolean duplicate) {}
+
+  /** Validates, stamps and replicates a new job; returns once its log entry has committed. */
+  public Submission submit(NewJob request) {
+    SubmitJob command = validator.validate(request, clock.millis());
+    Result result = await(node.submit(command), writeTimeoutMs, "submit");
+    if (result instanceof Result.Submitted s) {
+      if (!s.duplicate()) {
+        return new Submission(command.pendingJob(s.seq()), false);
+      }
+      return new Submission(get(JobId.format(s.seq()), Consistency.LINEARIZABLE), true);
+    }
+    Result.Rejected r = (Result.Rejected) result;
+    throw new InvalidJobException(null, r.message());
+  }
+
+  public Job get(String id, Consistency consistency) {
+    long seq = JobId.parse(id);
+    if (seq < 0) {
+      throw new JobNotFoundException(id);
+    }
+    return read(consistency, q -> q.get(seq)).orElseThrow(() -> new JobNotFoundException(id));
+  }
+
+  public List<JobEvent> events(String id, Consistency consistency) {
+    Job job = get(id, consistency);
+    return read(Consistency.LOCAL, q -> q.events(job.seq()));
+  }
+
+  /** A page of jobs after {@code afterSeq} (exclusive), in submission order. */
+  public List<Job> page(JobStatus status, long afterSeq, int limit, Consistency consistency) {
+    return read(consistency, q -> q.page(status, afterSeq, limit));
+  }
+
+  /** Every job, streamed in submission order from one consistent read. */
+  public void forEach(Consistency consistency, Consumer<Job> sink) {
+    read(consistency, q -> {
+      q.forEach(sink);
+      return null;
+    });
+  }
+
+  public Map<JobStatus, Long> counts(Consistency consistency) {
+    return read(consistency, JobQueries::counts);
+  }
+
+  private interface Query<T> {
+    T run(JobQueries q) throws SQLException;
+  }
+
+  private <T> T read(Consistency consistency, Query<T> query) {
+    if (consistency == Consistency.LINEARIZABLE) {
+      await(node.readBarrier(), readTimeoutMs, "linearizable read");
+    }
+    try {
+      return query.run(node.stateMachine().queries());
+    } catch (SQLException e) {
+      throw new IllegalStateException("reading the queue database failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static <T> T await(java.util.concurrent.Future<T> f, long timeoutMs, String what) {
+    try {
+      return f.get(timeoutMs, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      f.cancel(false);
+      throw new ReplicationException(what + " timed out after " + timeoutMs + " ms: no leader or no quorum",
+          false);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof ReplicationException r) {
+        throw r;
+      }
+      throw new ReplicationException(what + " failed: " + cause.getMessage(), cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ReplicationException(what + " interrupted", true);
+    }
+  }
+}

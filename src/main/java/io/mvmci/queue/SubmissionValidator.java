@@ -1,0 +1,120 @@
+package io.mvmci.queue;
+
+import io.mvmci.command.SubmitJob;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Turns a {@link NewJob} into a {@link SubmitJob} stamped with the time, or says what is wrong. */
+final class SubmissionValidator {
+  private static final Pattern WORKFLOW = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
+  private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1," + JobDefaults.MAX_KEY_CHARS + "}");
+
+  private final JobDefaults defaults;
+  private final Predicate<String> knownWorkflow;
+  private final ObjectMapper json;
+
+  SubmissionValidator(JobDefaults defaults, Predicate<String> knownWorkflow, ObjectMapper json) {
+    this.defaults = defaults;
+    this.knownWorkflow = knownWorkflow;
+    this.json = json;
+  }
+
+  SubmitJob validate(NewJob j, long now) {
+    String workflow = j.workflow() == null ? defaults.workflow() : j.workflow();
+    if (!WORKFLOW.matcher(workflow).matches()) {
+      throw new InvalidJobException("workflow",
+          "workflow must be 1-64 lower-case letters, digits, '.', '_' or '-', not \"" + clip(workflow) + "\"");
+    }
+    if (!knownWorkflow.test(workflow)) {
+      throw new InvalidJobException("workflow", "no workflow module named \"" + workflow + "\" is deployed");
+    }
+    String url = j.url() == null ? null : checkUrl(j.url());
+    String input = input(j, url);
+    if (url == null && workflow.equals(defaults.workflow()) && j.input() == null) {
+      throw new InvalidJobException("url", "url is required");
+    }
+    int priority = j.priority() == null ? 0 : j.priority();
+    if (Math.abs(priority) > JobDefaults.MAX_PRIORITY) {
+      throw new InvalidJobException("priority", "priority must be between -" + JobDefaults.MAX_PRIORITY
+          + " and " + JobDefaults.MAX_PRIORITY + ", not " + priority);
+    }
+    long runAt = j.runAt() == null ? now : j.runAt().toEpochMilli();
+    if (runAt - now > JobDefaults.MAX_DELAY_MS) {
+      throw new InvalidJobException("run_at", "run_at may be at most 366 days ahead");
+    }
+    int attempts = j.maxAttempts() == null ? defaults.maxAttempts() : j.maxAttempts();
+    if (attempts < 1 || attempts > JobDefaults.MAX_ATTEMPTS) {
+      throw new InvalidJobException("max_attempts",
+          "max_attempts must be between 1 and " + JobDefaults.MAX_ATTEMPTS + ", not " + attempts);
+    }
+    long timeout = j.timeoutMs() == null ? defaults.timeoutMs() : j.timeoutMs();
+    if (timeout < JobDefaults.MIN_TIMEOUT_MS || timeout > JobDefaults.MAX_TIMEOUT_MS) {
+      throw new InvalidJobException("timeout_ms", "timeout_ms must be between "
+          + JobDefaults.MIN_TIMEOUT_MS + " and " + JobDefaults.MAX_TIMEOUT_MS + ", not " + timeout);
+    }
+    String key = j.idempotencyKey();
+    if (key != null && !KEY.matcher(key).matches()) {
+      throw new InvalidJobException("idempotency_key",
+          "an idempotency key is 1-255 printable ASCII characters without spaces");
+    }
+    return new SubmitJob(now, workflow, input, url, priority, Math.max(runAt, now), attempts, timeout, key);
+  }
+
+  private String input(NewJob j, String url) {
+    if (j.input() == null) {
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
+      if (url != null) {
+        o.put("url", url);
+      }
+      return json.writeValueAsString(o);
+    }
+    if (j.input().getBytes(StandardCharsets.UTF_8).length > defaults.maxInputBytes()) {
+      throw new InvalidJobException("input", "input exceeds " + defaults.maxInputBytes() + " bytes");
+    }
+    JsonNode node;
+    try {
+      node = json.readTree(j.input());
+    } catch (JacksonException e) {
+      throw new InvalidJobException("input", "input is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (node == null || !node.isObject()) {
+      throw new InvalidJobException("input", "input must be a JSON object");
+    }
+    return json.writeValueAsString(node);
+  }
+
+  static String checkUrl(String raw) {
+    if (raw.isEmpty()) {
+      throw new InvalidJobException("url", "url is required");
+    }
+    if (raw.length() > JobDefaults.MAX_URL_CHARS) {
+      throw new InvalidJobException("url", "url is longer than " + JobDefaults.MAX_URL_CHARS + " characters");
+    }
+    URI uri;
+    try {
+      uri = new URI(raw);
+    } catch (URISyntaxException e) {
+      throw new InvalidJobException("url", "url is malformed: " + e.getReason() + " at index " + e.getIndex());
+    }
+    String scheme = uri.getScheme();
+    if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+      throw new InvalidJobException("url", "url must be an http or https URL, not \"" + clip(raw) + "\"");
+    }
+    if (uri.getHost() == null || uri.getHost().isEmpty()) {
+      throw new InvalidJobException("url", "url has no host: \"" + clip(raw) + "\"");
+    }
+    return raw;
+  }
+
+  private static String clip(String s) {
+    return s.length() <= 80 ? s : s.substring(0, 80) + "...";
+  }
+}

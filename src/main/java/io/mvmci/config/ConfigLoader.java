@@ -81,32 +81,37 @@ public final class ConfigLoader {
     WorkersSection workers =
         WorkersSection.from(open(root, "workers", WorkersSection.KEYS, Set.of(), problems), processors);
     JobsSection jobs = JobsSection.from(open(root, "jobs", JobsSection.KEYS, Set.of(), problems));
-    crossCheck(raft, api, jobs, problems);
+    crossCheck(root, raft, api, jobs, problems);
     return new NodeConfig(source, node, raft, api, workers, jobs);
   }
 
-  private static void crossCheck(RaftSection raft, ApiSection api, JobsSection jobs, Problems p) {
+  private static void crossCheck(ObjectNode root, RaftSection raft, ApiSection api, JobsSection jobs, Problems p) {
     if (jobs.leaseMs() <= raft.electionTimeoutMaxMs()) {
       throw p.invalid(
           "jobs.lease_ms",
-          String.valueOf(jobs.leaseMs()),
+          shown(root, "jobs", "lease_ms", jobs.leaseMs()),
           "must be greater than raft.election_timeout_max_ms (" + raft.electionTimeoutMaxMs()
               + "), or one leader election would expire every lease");
     }
     if (api.maxBodyBytes() > raft.groupCommitMaxBytes()) {
       throw p.invalid(
           "api.max_body_bytes",
-          String.valueOf(api.maxBodyBytes()),
+          shown(root, "api", "max_body_bytes", api.maxBodyBytes()),
           "must not exceed raft.group_commit_max_bytes (" + raft.groupCommitMaxBytes()
               + "): one request must fit in one batch");
     }
     if ((long) api.maxModuleBytes() + COMMAND_ENVELOPE_HEADROOM > raft.logEntryMaxBytes()) {
       throw p.invalid(
           "raft.log_entry_max_bytes",
-          String.valueOf(raft.logEntryMaxBytes()),
+          shown(root, "raft", "log_entry_max_bytes", raft.logEntryMaxBytes()),
           "must be at least api.max_module_bytes (" + api.maxModuleBytes() + ") + "
               + COMMAND_ENVELOPE_HEADROOM + ": a module deploy is one log entry");
     }
+  }
+
+  private static String shown(ObjectNode root, String section, String key, long value) {
+    JsonNode table = root.get(section);
+    return table != null && table.has(key) ? String.valueOf(value) : value + " (default)";
   }
 
   private static String configFlag(String[] args) {
@@ -158,6 +163,7 @@ public final class ConfigLoader {
   private static ObjectNode tree(String toml, String source) {
     try {
       JsonNode n = TOML.readTree(toml);
+      HugeIntegers.reject(toml, source);
       return n instanceof ObjectNode o ? o : TOML.createObjectNode();
     } catch (JacksonException e) {
       TokenStreamLocation at = e.getLocation();

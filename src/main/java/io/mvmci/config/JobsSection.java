@@ -54,19 +54,20 @@ public record JobsSection(
     if (2L * heartbeat > lease) {
       throw t.invalid(
           "heartbeat_ms",
+          heartbeat,
           "must be at most half of " + t.field("lease_ms") + " (" + lease
               + "), so one late heartbeat does not lose the lease");
     }
     int reaper = t.intValue("reaper_interval_ms", d.reaperIntervalMs, 10, 600_000, "milliseconds");
     if (reaper > lease) {
-      throw t.invalid("reaper_interval_ms", "must not exceed " + t.field("lease_ms") + " (" + lease + ")");
+      throw t.invalid("reaper_interval_ms", reaper, "must not exceed " + t.field("lease_ms") + " (" + lease + ")");
     }
     int attempts = t.intValue("max_attempts", d.maxAttempts, 1, 1000, "attempts");
     int base = t.intValue("backoff_base_ms", d.backoffBaseMs, 0, DAY_MS, "milliseconds");
     int max = t.intValue("backoff_max_ms", d.backoffMaxMs, 0, DAY_MS, "milliseconds");
     if (max < base) {
       throw t.invalid(
-          "backoff_max_ms", "must not be less than " + t.field("backoff_base_ms") + " (" + base + ")");
+          "backoff_max_ms", max, "must not be less than " + t.field("backoff_base_ms") + " (" + base + ")");
     }
     int timeout = t.intValue("timeout_ms", d.timeoutMs, 1000, 7 * DAY_MS, "milliseconds");
     return new JobsSection(lease, heartbeat, reaper, attempts, base, max, timeout);

@@ -63,6 +63,7 @@ public record RaftSection(
     if (max <= min) {
       throw t.invalid(
           "election_timeout_max_ms",
+          max,
           "must be greater than " + t.field("election_timeout_min_ms") + " (" + min + ")");
     }
     int rpc = t.intValue("rpc_timeout_ms", d.rpcTimeoutMs, 100, 600_000, "milliseconds");
@@ -76,11 +77,13 @@ public record RaftSection(
     if (batchBytes > entryMax) {
       throw t.invalid(
           "group_commit_max_bytes",
+          batchBytes,
           "must not exceed " + t.field("log_entry_max_bytes") + " (" + entryMax + "): a batch is one log entry");
     }
     if (entryMax > segment) {
       throw t.invalid(
           "log_entry_max_bytes",
+          entryMax,
           "must not exceed " + t.field("log_segment_size_bytes") + " (" + segment
               + "): an entry must fit in one segment");
     }

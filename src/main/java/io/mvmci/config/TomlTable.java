@@ -77,6 +77,14 @@ final class TomlTable {
     return problems.invalid(field(key), rendered(key), reason);
   }
 
+  /**
+   * For a rule about the effective value: when the key is absent the message shows {@code
+   * effective}, marked as the default, since that is the value that broke the rule.
+   */
+  InvalidConfigException invalid(String key, long effective, String reason) {
+    return has(key) ? invalid(key, reason) : problems.invalid(field(key), effective + " (default)", reason);
+  }
+
   /** An integer in {@code [min, max]}; {@code unit} (e.g. "milliseconds") appears in errors. */
   long longValue(String key, long dflt, long min, long max, String unit) {
     JsonNode v = raw(key);

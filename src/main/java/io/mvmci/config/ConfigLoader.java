@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -194,7 +195,9 @@ public final class ConfigLoader {
   }
 
   private static String unknownSection(String key) {
-    String reason = TomlTable.unknownReason(key, SECTIONS);
+    List<String> candidates = new ArrayList<>(SECTIONS);
+    candidates.add(ORIGINAL_NODE_SECTION);
+    String reason = TomlTable.unknownReason(key, candidates);
     return reason.startsWith("unknown key; did you mean ")
         ? "unknown section; did you mean [" + reason.substring(26, reason.length() - 1) + "]?"
         : "unknown section (sections: " + String.join(", ", SECTIONS) + ")";

@@ -57,7 +57,8 @@ final class Addresses {
         throw new IllegalArgumentException("must be host:port (the port is missing)");
       }
       if (s.indexOf(':') != colon) {
-        throw new IllegalArgumentException("must be host:port; write an IPv6 host in brackets, e.g. [::1]:9000");
+        throw new IllegalArgumentException(
+            "must be host:port; write an IPv6 host in brackets, e.g. [::1]:9000");
       }
       host = s.substring(0, colon);
       if (host.isEmpty()) {

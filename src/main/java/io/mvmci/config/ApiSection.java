@@ -28,7 +28,9 @@ public record ApiSection(Optional<Secret> token, int maxBodyBytes, int maxModule
     Optional<Secret> token = t.optionalString("token").filter(s -> !s.isEmpty()).map(Secret::new);
     if (token.isPresent() && token.get().length() < NodeSection.MIN_SECRET_CHARS) {
       throw t.invalid(
-          "token", "must be at least " + NodeSection.MIN_SECRET_CHARS + " characters (empty turns the token off)");
+          "token",
+          "must be at least " + NodeSection.MIN_SECRET_CHARS
+              + " characters (empty turns the token off)");
     }
     int body = t.intValue("max_body_bytes", d.maxBodyBytes, 1024, 64 * 1024 * 1024, "bytes");
     int module = t.intValue("max_module_bytes", d.maxModuleBytes, 1024, 512 * 1024 * 1024, "bytes");

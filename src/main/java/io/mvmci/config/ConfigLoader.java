@@ -75,7 +75,13 @@ public final class ConfigLoader {
 
     NodeSection node =
         NodeSection.from(
-            TomlTable.open(nodeName, nodeTable, problems, NodeSection.KEYS, NodeSection.SECRET_KEYS, NodeSection.ORIGINAL_ONLY),
+            TomlTable.open(
+                nodeName,
+                nodeTable,
+                problems,
+                NodeSection.KEYS,
+                NodeSection.SECRET_KEYS,
+                NodeSection.ORIGINAL_ONLY),
             httpPort);
     RaftSection raft = RaftSection.from(open(root, "raft", RaftSection.KEYS, Set.of(), problems));
     ApiSection api = ApiSection.from(open(root, "api", ApiSection.KEYS, ApiSection.SECRET_KEYS, problems));
@@ -86,7 +92,8 @@ public final class ConfigLoader {
     return new NodeConfig(source, node, raft, api, workers, jobs);
   }
 
-  private static void crossCheck(ObjectNode root, RaftSection raft, ApiSection api, JobsSection jobs, Problems p) {
+  private static void crossCheck(
+      ObjectNode root, RaftSection raft, ApiSection api, JobsSection jobs, Problems p) {
     if (jobs.leaseMs() <= raft.electionTimeoutMaxMs()) {
       throw p.invalid(
           "jobs.lease_ms",
@@ -168,7 +175,8 @@ public final class ConfigLoader {
       return n instanceof ObjectNode o ? o : TOML.createObjectNode();
     } catch (JacksonException e) {
       TokenStreamLocation at = e.getLocation();
-      String where = at == null ? "unknown position" : "line " + at.getLineNr() + ", column " + at.getColumnNr();
+      String where =
+          at == null ? "unknown position" : "line " + at.getLineNr() + ", column " + at.getColumnNr();
       // The parser's own message only: the source excerpt could contain a secret.
       throw InvalidConfigException.syntax(source, where, e.getOriginalMessage());
     }
@@ -182,8 +190,12 @@ public final class ConfigLoader {
       }
       String shown = TomlTable.renderUnknown(e.getValue());
       if (!e.getValue().isObject()) {
-        String home = NodeSection.KEYS.contains(key) ? "belongs in the [node] section" : "settings belong in a section";
-        throw problems.invalid(key, shown, "top-level key; " + home + " (sections: " + String.join(", ", SECTIONS) + ")");
+        String home =
+            NodeSection.KEYS.contains(key)
+                ? "belongs in the [node] section"
+                : "settings belong in a section";
+        throw problems.invalid(
+            key, shown, "top-level key; " + home + " (sections: " + String.join(", ", SECTIONS) + ")");
       }
       throw problems.invalid(key, shown, unknownSection(key));
     }
@@ -214,7 +226,8 @@ public final class ConfigLoader {
     return (ObjectNode) n;
   }
 
-  private static TomlTable open(ObjectNode root, String name, List<String> keys, Set<String> secrets, Problems p) {
+  private static TomlTable open(
+      ObjectNode root, String name, List<String> keys, Set<String> secrets, Problems p) {
     return TomlTable.open(name, root.get(name), p, keys, secrets, Map.of());
   }
 

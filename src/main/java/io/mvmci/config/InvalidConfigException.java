@@ -7,9 +7,12 @@ package io.mvmci.config;
  *
  * <p>{@code source} is the file path (or {@code built-in defaults}); {@code field} is a dotted
  * path with list indexes counted from 0 ({@code node.nodes[1]}), an environment variable
- * ({@code HTTP_PORT}) or a flag ({@code --config}); a cross-field rule names the second field
+ * ({@code HTTP_PORT}), a flag ({@code --config}) or a position ({@code line 3, column 12}, for
+ * an integer too large to read); a cross-field rule names the second field
  * and its value in the reason. A TOML syntax error reads {@code invalid configuration
- * (<source>): TOML syntax error at line L, column C: <reason>}. Contract: the message MUST NOT contain a secret; secret values
+ * (<source>): TOML syntax error at line L, column C: <reason>}.
+ *
+ * <p>Contract: the message MUST NOT contain a secret; secret values
  * appear as {@code <redacted, N chars>}.
  */
 public final class InvalidConfigException extends RuntimeException {

@@ -60,7 +60,8 @@ public record JobsSection(
     }
     int reaper = t.intValue("reaper_interval_ms", d.reaperIntervalMs, 10, 600_000, "milliseconds");
     if (reaper > lease) {
-      throw t.invalid("reaper_interval_ms", reaper, "must not exceed " + t.field("lease_ms") + " (" + lease + ")");
+      throw t.invalid(
+          "reaper_interval_ms", reaper, "must not exceed " + t.field("lease_ms") + " (" + lease + ")");
     }
     int attempts = t.intValue("max_attempts", d.maxAttempts, 1, 1000, "attempts");
     int base = t.intValue("backoff_base_ms", d.backoffBaseMs, 0, DAY_MS, "milliseconds");

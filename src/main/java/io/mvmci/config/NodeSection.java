@@ -281,7 +281,8 @@ public record NodeSection(
       String field = t.indexed("enc_keys", i);
       int slash = entry.indexOf('/');
       if (slash < 0) {
-        throw t.problems().invalid(field, Secret.redacted(entry.length()), "must be \"id/base64key\" (no '/' found)");
+        throw t.problems().invalid(
+            field, Secret.redacted(entry.length()), "must be \"id/base64key\" (no '/' found)");
       }
       String id = entry.substring(0, slash);
       String key = entry.substring(slash + 1);

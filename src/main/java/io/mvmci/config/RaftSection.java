@@ -68,17 +68,20 @@ public record RaftSection(
     }
     int rpc = t.intValue("rpc_timeout_ms", d.rpcTimeoutMs, 100, 600_000, "milliseconds");
     long snapEvery =
-        t.longValue("snapshot_auto_trigger_entries", d.snapshotAutoTriggerEntries, 100, 1_000_000_000, "entries");
+        t.longValue(
+            "snapshot_auto_trigger_entries", d.snapshotAutoTriggerEntries, 100, 1_000_000_000, "entries");
     int retain = t.intValue("snapshot_retention", d.snapshotRetention, 1, 100, "snapshots");
     int batch = t.intValue("group_commit_max_batch", d.groupCommitMaxBatch, 1, 65_536, "commands");
     int batchBytes = t.intValue("group_commit_max_bytes", d.groupCommitMaxBytes, 1024, 256 * MIB, "bytes");
     int entryMax = t.intValue("log_entry_max_bytes", d.logEntryMaxBytes, 64 * 1024, 1024 * MIB, "bytes");
-    long segment = t.longValue("log_segment_size_bytes", d.logSegmentSizeBytes, MIB, 64L * 1024 * MIB, "bytes");
+    long segment =
+        t.longValue("log_segment_size_bytes", d.logSegmentSizeBytes, MIB, 64L * 1024 * MIB, "bytes");
     if (batchBytes > entryMax) {
       throw t.invalid(
           "group_commit_max_bytes",
           batchBytes,
-          "must not exceed " + t.field("log_entry_max_bytes") + " (" + entryMax + "): a batch is one log entry");
+          "must not exceed " + t.field("log_entry_max_bytes") + " (" + entryMax
+              + "): a batch is one log entry");
     }
     if (entryMax > segment) {
       throw t.invalid(

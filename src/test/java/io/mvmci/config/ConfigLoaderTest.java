@@ -153,6 +153,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void fileThatIsNotUtf8IsRefused() throws IOException {
+    Path f = Files.write(dir.resolve("latin1.toml"), new byte[] {'#', ' ', (byte) 0xE9, '\n'});
+
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> ConfigLoader.load(new String[] {"--config", f.toString()}, Map.of()));
+
+    assertEquals("invalid configuration (" + f + "): --config = \"" + f + "\": is not UTF-8 text", e.getMessage());
+  }
+
+  @Test
   void configFlagWithoutPathOrTwiceIsRefused() {
     assertEquals("invalid configuration (built-in defaults): --config = <missing>: expects a file path",
         assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(new String[] {"--config"}, Map.of())).getMessage());

@@ -91,14 +91,19 @@ public final class JobService {
     return read(consistency, JobQueries::counts);
   }
 
+  /** Waits until a read of this node's copy satisfies {@code consistency}. */
+  public void barrier(Consistency consistency) {
+    if (consistency == Consistency.LINEARIZABLE) {
+      await(node.readBarrier(), readTimeoutMs, "linearizable read");
+    }
+  }
+
   private interface Query<T> {
     T run(JobQueries q) throws SQLException;
   }
 
   private <T> T read(Consistency consistency, Query<T> query) {
-    if (consistency == Consistency.LINEARIZABLE) {
-      await(node.readBarrier(), readTimeoutMs, "linearizable read");
-    }
+    barrier(consistency);
     try {
       return query.run(node.stateMachine().queries());
     } catch (SQLException e) {

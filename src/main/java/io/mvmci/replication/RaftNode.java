@@ -15,8 +15,6 @@ import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
-import org.apache.ratis.grpc.GrpcFactory;
-import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
@@ -28,6 +26,7 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.util.LifeCycle;
+import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 
 /**
@@ -71,15 +70,12 @@ public final class RaftNode implements AutoCloseable {
         .setProperties(props)
         .setParameters(params)
         .setRaftGroup(group)
-        .setClientId(ClientId.randomId())
-        .setLeaderId(null)
         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
             100, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
-        .setClientRpc(new GrpcFactory(params).newRaftClientRpc(ClientId.randomId(), props))
         .build();
     this.committer = new GroupCommitter(this::propose, ResultCodec::decode, settings.groupCommit());
     this.barrier = new ReadBarrier(
-        () -> client.async().sendReadOnly(Message.EMPTY, selfId).thenApply(RaftNode::checkReply));
+        () -> client.async().sendReadOnlyUnordered(Message.EMPTY, selfId).thenApply(RaftNode::checkReply));
   }
 
   public static RaftNode start(RaftSettings settings, ApplyListener listener) throws IOException {
@@ -104,7 +100,12 @@ public final class RaftNode implements AutoCloseable {
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotEveryEntries());
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, s.snapshotsRetained());
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
-    RaftClientConfigKeys.Rpc.setRequestTimeout(p, millis(3_000));
+    RaftServerConfigKeys.Rpc.setRequestTimeout(p, millis(s.requestTimeout().toMillis()));
+    RaftClientConfigKeys.Rpc.setRequestTimeout(p, millis(s.requestTimeout().toMillis()));
+    // Ratis refuses to start unless its write buffer holds the largest entry the appender may send.
+    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(s.logEntryMaxBytes()));
+    RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(s.logEntryMaxBytes() + 64L));
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(s.logSegmentBytes()));
     s.ratisProperties().forEach(p::set);
     return p;
   }

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param raftDir Ratis's storage (log, metadata, snapshot copies)
  * @param dbFile the live queue database, outside {@code raftDir}
  * @param bindHost the address the Raft port listens on
+ * @param logEntryMaxBytes the largest log entry (a module deploy is one entry)
  * @param secret the shared {@code secret_raft}; null runs plaintext (tests only)
  * @param ratisProperties raw Ratis keys applied last, for tuning beyond what the settings name
  */
@@ -26,10 +27,13 @@ public record RaftSettings(
     String bindHost,
     Duration electionTimeoutMin,
     Duration electionTimeoutMax,
+    Duration requestTimeout,
     long snapshotEveryEntries,
     int snapshotsRetained,
     int readConnections,
     GroupCommitter.Limits groupCommit,
+    int logEntryMaxBytes,
+    long logSegmentBytes,
     String secret,
     Map<String, String> ratisProperties) {
 

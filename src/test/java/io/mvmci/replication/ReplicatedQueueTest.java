@@ -1,6 +1,7 @@
 package io.mvmci.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import io.mvmci.command.Result;
@@ -50,6 +51,24 @@ class ReplicatedQueueTest {
         assertThat(jobs).allMatch(j -> j.status() == JobStatus.Pending);
         assertThat(n.stateMachine().queries().counts()).containsEntry(JobStatus.Pending, 2L);
       }
+    }
+  }
+
+  /**
+   * Regression: reads sent to a named server and writes sent to the leader once shared one ordered
+   * stream with two sequence counters, and the leader stalled each for the 3 s request timeout.
+   */
+  @Test
+  void writesAndReadsFromTheLeaderInterleaveWithoutStalling() throws Exception {
+    try (RaftCluster c = new RaftCluster(dir, 1, 100_000).startAll()) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> c.leader().isPresent());
+      RaftNode n = c.node(1);
+      assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+        for (int i = 0; i < 40; i++) {
+          submit(n, "https://example.com/" + i);
+          n.readBarrier().get(2, TimeUnit.SECONDS);
+        }
+      });
     }
   }
 

@@ -1,0 +1,101 @@
+package io.mvmci.api;
+
+import io.mvmci.queue.InvalidJobException;
+import io.mvmci.queue.JobNotFoundException;
+import io.mvmci.replication.ReplicationException;
+import io.mvmci.store.StoreUnavailableException;
+import java.net.URI;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * The one place exceptions become HTTP answers: RFC 9457 problem+json bodies whose {@code type} names
+ * the kind of problem and whose {@code detail} says what to fix. Spring's own exceptions (unknown
+ * route, wrong method, unreadable body) get problem bodies from the base class.
+ */
+@RestControllerAdvice
+class ApiErrors extends ResponseEntityExceptionHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+
+  @ExceptionHandler(BadRequestException.class)
+  ResponseEntity<ProblemDetail> badRequest(BadRequestException e) {
+    return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", e.getMessage(), e.field());
+  }
+
+  @ExceptionHandler(InvalidJobException.class)
+  ResponseEntity<ProblemDetail> invalidJob(InvalidJobException e) {
+    return problem(HttpStatus.BAD_REQUEST, "invalid-job", "Invalid job", e.getMessage(), e.field());
+  }
+
+  @ExceptionHandler(JobNotFoundException.class)
+  ResponseEntity<ProblemDetail> notFound(JobNotFoundException e) {
+    return problem(HttpStatus.NOT_FOUND, "job-not-found", "Job not found", e.getMessage(), null);
+  }
+
+  @ExceptionHandler(PayloadTooLargeException.class)
+  ResponseEntity<ProblemDetail> tooLarge(PayloadTooLargeException e) {
+    return problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Request body too large",
+        e.getMessage(), null);
+  }
+
+  @ExceptionHandler({ReplicationException.class, StoreUnavailableException.class})
+  ResponseEntity<ProblemDetail> unavailable(RuntimeException e) {
+    LOG.warn("answering 503: {}", e.getMessage());
+    ResponseEntity<ProblemDetail> r = problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
+        "Cluster unavailable", e.getMessage(), null);
+    return ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders())
+        .header(HttpHeaders.RETRY_AFTER, "1").body(r.getBody());
+  }
+
+  /** Spring's own problems (415, 405, unreadable body) get a type like ours. */
+  @Override
+  protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers,
+      HttpStatusCode status, WebRequest request) {
+    if (body instanceof ProblemDetail p
+        && (p.getType() == null || "about:blank".equals(p.getType().toString()))) {
+      HttpStatus known = HttpStatus.resolve(status.value());
+      String slug = known == null ? "http-" + status.value()
+          : known.getReasonPhrase().toLowerCase(Locale.ROOT).replace(' ', '-');
+      p.setType(URI.create("urn:mvmci:problem:" + slug));
+    }
+    return super.createResponseEntity(body, headers, status, request);
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException e,
+      HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    ProblemDetail p = ProblemDetail.forStatusAndDetail(status,
+        "no such endpoint: " + e.getHttpMethod() + " /" + e.getResourcePath());
+    return handleExceptionInternal(e, p, headers, status, request);
+  }
+
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<ProblemDetail> unexpected(Exception e) {
+    LOG.error("unexpected error answering a request", e);
+    return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
+        "the node failed to answer; see its log", null);
+  }
+
+  static ResponseEntity<ProblemDetail> problem(HttpStatus status, String type, String title,
+      String detail, String field) {
+    ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
+    p.setType(URI.create("urn:mvmci:problem:" + type));
+    p.setTitle(title);
+    if (field != null) {
+      p.setProperty("field", field);
+    }
+    return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
+  }
+}

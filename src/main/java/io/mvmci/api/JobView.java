@@ -1,0 +1,48 @@
+package io.mvmci.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.mvmci.job.Job;
+import io.mvmci.job.JobStatus;
+import java.time.Instant;
+
+/**
+ * A job as the API shows it. Field names are snake_case on the wire; times are ISO-8601 UTC;
+ * {@code input} and {@code output} are embedded as the JSON the queue holds. Absent values are
+ * omitted (a job has no {@code progress} until its workflow reports some).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record JobView(
+    String jobId,
+    JobStatus status,
+    String url,
+    String workflow,
+    @JsonRawValue String input,
+    int priority,
+    int attempt,
+    int maxAttempts,
+    String runAt,
+    long timeoutMs,
+    String workerId,
+    String leaseUntil,
+    Integer progress,
+    String progressMessage,
+    @JsonRawValue String output,
+    String error,
+    String reason,
+    String createdAt,
+    String updatedAt,
+    String startedAt,
+    String finishedAt) {
+
+  static JobView of(Job j) {
+    return new JobView(j.id(), j.status(), j.url(), j.workflow(), j.input(), j.priority(), j.attempt(),
+        j.maxAttempts(), time(j.runAt()), j.timeoutMs(), j.workerId(), time(j.leaseUntil()),
+        j.progress(), j.progressMessage(), j.output(), j.error(), j.reason(), time(j.createdAt()),
+        time(j.updatedAt()), time(j.startedAt()), time(j.finishedAt()));
+  }
+
+  static String time(Long epochMillis) {
+    return epochMillis == null ? null : Instant.ofEpochMilli(epochMillis).toString();
+  }
+}

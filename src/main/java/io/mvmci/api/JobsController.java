@@ -1,0 +1,125 @@
+package io.mvmci.api;
+
+import io.mvmci.config.NodeConfig;
+import io.mvmci.job.Job;
+import io.mvmci.job.JobEvent;
+import io.mvmci.job.JobStatus;
+import io.mvmci.queue.Consistency;
+import io.mvmci.queue.JobService;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The versioned job API. Reads are linearizable unless {@code ?consistency=local}; the
+ * {@value ReadParams#CONSISTENCY_HEADER} response header says which one the caller got.
+ */
+@RestController
+@RequestMapping("/api/v1")
+class JobsController {
+  static final int DEFAULT_PAGE = 100;
+  static final int MAX_PAGE = 1_000;
+
+  private final JobService jobs;
+  private final ObjectMapper json;
+  private final Clock clock;
+  private final int maxBody;
+
+  JobsController(JobService jobs, ObjectMapper json, Clock clock, NodeConfig config) {
+    this.jobs = jobs;
+    this.json = json;
+    this.clock = clock;
+    this.maxBody = config.api().maxBodyBytes();
+  }
+
+  record Page(List<JobView> jobs, String nextCursor, String consistency) {}
+
+  record Stats(Map<String, Long> counts, long total, String consistency) {}
+
+  record Events(String jobId, List<EventView> events) {}
+
+  record EventView(String at, JobStatus status, int attempt, String reason) {
+    static EventView of(JobEvent e) {
+      return new EventView(JobView.time(e.at()), e.status(), e.attempt(), e.reason());
+    }
+  }
+
+  @PostMapping(value = "/jobs", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"})
+  ResponseEntity<JobView> submit(HttpServletRequest request,
+      @RequestHeader(value = "Idempotency-Key", required = false) String key) throws IOException {
+    String body = RequestBodies.read(request, maxBody);
+    return Submissions.created(jobs.submit(SubmitRequests.fromJson(body, json, key, clock.millis())));
+  }
+
+  @GetMapping("/jobs/{id}")
+  ResponseEntity<JobView> get(@PathVariable String id,
+      @RequestParam(required = false) String consistency) {
+    Consistency c = ReadParams.consistency(consistency);
+    return ResponseEntity.ok().headers(ReadParams.headers(c)).body(JobView.of(jobs.get(id, c)));
+  }
+
+  /** Every state change of the job, oldest first, each with its reason. */
+  @GetMapping("/jobs/{id}/events")
+  ResponseEntity<Events> events(@PathVariable String id,
+      @RequestParam(required = false) String consistency) {
+    Consistency c = ReadParams.consistency(consistency);
+    List<EventView> events = jobs.events(id, c).stream().map(EventView::of).toList();
+    return ResponseEntity.ok().headers(ReadParams.headers(c)).body(new Events(id, events));
+  }
+
+  /** A page of jobs in submission order, by keyset: pass {@code next_cursor} back as {@code cursor}. */
+  @GetMapping("/jobs")
+  ResponseEntity<Page> list(@RequestParam(required = false) String status,
+      @RequestParam(required = false) String limit, @RequestParam(required = false) String cursor,
+      @RequestParam(required = false) String consistency) {
+    Consistency c = ReadParams.consistency(consistency);
+    JobStatus s = null;
+    if (status != null && !status.isEmpty()) {
+      s = JobStatus.parse(status);
+      if (s == null) {
+        throw new BadRequestException("status", "status must be one of " + List.of(JobStatus.values())
+            + ", not \"" + status + "\"");
+      }
+    }
+    int n = pageSize(limit);
+    List<Job> page = jobs.page(s, Cursor.decode(cursor), n, c);
+    String next = page.size() == n ? Cursor.encode(page.get(page.size() - 1).seq()) : null;
+    return ResponseEntity.ok().headers(ReadParams.headers(c))
+        .body(new Page(page.stream().map(JobView::of).toList(), next, c.wireName()));
+  }
+
+  @GetMapping("/stats")
+  ResponseEntity<Stats> stats(@RequestParam(required = false) String consistency) {
+    Consistency c = ReadParams.consistency(consistency);
+    Map<String, Long> counts = LegacyController.countsWithTotal(jobs.counts(c));
+    long total = counts.remove("total");
+    return ResponseEntity.ok().headers(ReadParams.headers(c)).body(new Stats(counts, total, c.wireName()));
+  }
+
+  private static int pageSize(String limit) {
+    if (limit == null || limit.isEmpty()) {
+      return DEFAULT_PAGE;
+    }
+    try {
+      int n = Integer.parseInt(limit);
+      if (n >= 1 && n <= MAX_PAGE) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // falls through
+    }
+    throw new BadRequestException("limit", "limit must be an integer from 1 to " + MAX_PAGE + ", not \"" + limit + "\"");
+  }
+}

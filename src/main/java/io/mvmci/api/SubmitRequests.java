@@ -1,0 +1,145 @@
+package io.mvmci.api;
+
+import io.mvmci.queue.NewJob;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Parses a submission from a form or a JSON object into a {@link NewJob}. Types are checked field by
+ * field so the error names the field and what it expected; unknown fields are refused (a typo in
+ * {@code max_attempts} must not silently become the default).
+ */
+final class SubmitRequests {
+  static final Set<String> FIELDS = new LinkedHashSet<>(java.util.List.of(
+      "url", "workflow", "input", "priority", "run_at", "delay_ms", "max_attempts", "timeout_ms"));
+
+  private SubmitRequests() {}
+
+  static NewJob fromForm(Map<String, String> form, String idempotencyKey, long now) {
+    if (form.containsKey("input")) {
+      throw new BadRequestException("input", "input must be sent as JSON (application/json)");
+    }
+    return new NewJob(
+        form.get("workflow"),
+        null,
+        form.get("url"),
+        integer(form, "priority"),
+        runAt(form.get("run_at"), longValue(form, "delay_ms"), now),
+        integer(form, "max_attempts"),
+        longValue(form, "timeout_ms"),
+        idempotencyKey);
+  }
+
+  static NewJob fromJson(String body, ObjectMapper json, String idempotencyKey, long now) {
+    JsonNode root;
+    try {
+      root = json.readTree(body);
+    } catch (JacksonException e) {
+      throw new BadRequestException(null, "body is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new BadRequestException(null, "body must be a JSON object");
+    }
+    for (Iterator<String> it = root.propertyNames().iterator(); it.hasNext(); ) {
+      String name = it.next();
+      if (!FIELDS.contains(name)) {
+        throw new BadRequestException(name, "unknown field \"" + name + "\"; known fields: "
+            + String.join(", ", FIELDS));
+      }
+    }
+    JsonNode input = root.get("input");
+    if (input != null && !input.isNull() && !input.isObject()) {
+      throw new BadRequestException("input", "\"input\" must be a JSON object");
+    }
+    return new NewJob(
+        text(root, "workflow"),
+        input == null || input.isNull() ? null : json.writeValueAsString(input),
+        text(root, "url"),
+        jsonInt(root, "priority"),
+        runAt(text(root, "run_at"), jsonLong(root, "delay_ms"), now),
+        jsonInt(root, "max_attempts"),
+        jsonLong(root, "timeout_ms"),
+        idempotencyKey);
+  }
+
+  private static Instant runAt(String runAt, Long delayMs, long now) {
+    if (runAt != null && delayMs != null) {
+      throw new BadRequestException("run_at", "give run_at or delay_ms, not both");
+    }
+    if (delayMs != null) {
+      if (delayMs < 0) {
+        throw new BadRequestException("delay_ms", "\"delay_ms\" must not be negative");
+      }
+      return Instant.ofEpochMilli(now + delayMs);
+    }
+    if (runAt == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(runAt);
+    } catch (DateTimeParseException e) {
+      throw new BadRequestException("run_at",
+          "\"run_at\" must be an ISO-8601 instant such as 2030-01-01T00:00:00Z, not \"" + runAt + "\"");
+    }
+  }
+
+  private static String text(JsonNode root, String name) {
+    JsonNode n = root.get(name);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isString()) {
+      throw new BadRequestException(name, "\"" + name + "\" must be a string");
+    }
+    return n.asString();
+  }
+
+  private static Integer jsonInt(JsonNode root, String name) {
+    Long v = jsonLong(root, name);
+    if (v == null) {
+      return null;
+    }
+    if (v != v.intValue()) {
+      throw new BadRequestException(name, "\"" + name + "\" is out of range");
+    }
+    return v.intValue();
+  }
+
+  private static Long jsonLong(JsonNode root, String name) {
+    JsonNode n = root.get(name);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+      throw new BadRequestException(name, "\"" + name + "\" must be an integer");
+    }
+    return n.asLong();
+  }
+
+  private static Integer integer(Map<String, String> form, String name) {
+    Long v = longValue(form, name);
+    if (v != null && v != v.intValue()) {
+      throw new BadRequestException(name, "\"" + name + "\" is out of range");
+    }
+    return v == null ? null : v.intValue();
+  }
+
+  private static Long longValue(Map<String, String> form, String name) {
+    String s = form.get(name);
+    if (s == null || s.isEmpty()) {
+      return null;
+    }
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      throw new BadRequestException(name, "\"" + name + "\" must be an integer, not \"" + s + "\"");
+    }
+  }
+}

@@ -88,7 +88,7 @@ function httpRequest(ptr, len, flags) {
     const scheme = new URL(req.url).protocol;
     if (scheme !== 'http:' && scheme !== 'https:') throw new Error(`only http and https URLs are allowed, not ${scheme}`);
   } catch (e) {
-    return { code: HTTP_ERRORS.DENIED, body: `denied: ${e.message}` };
+    return { code: HTTP_ERRORS.DENIED, body: e.message };
   }
   const send = () => fetchSync({
     method: req.method ?? 'GET', url: req.url, headers: req.headers ?? {}, body: req.body,
@@ -98,7 +98,7 @@ function httpRequest(ptr, len, flags) {
     if (crash && crash.step === entry.step && crash.when === 'inflight') { send(); throw new Crashed(`crash with step ${entry.step} in flight`); }
     return send();
   }, {
-    inflight: () => (idempotent ? send() : { code: HTTP_ERRORS.INTERRUPTED, body: 'interrupted: the request was in flight when the run crashed and is not idempotent' }),
+    inflight: () => (idempotent ? send() : { code: HTTP_ERRORS.INTERRUPTED, body: "the request was in flight when the run crashed and is not idempotent" }),
   });
   return result;
 }

@@ -117,14 +117,12 @@ const imports = {
     },
     log(level, ptr, len) {
       const msg = text(ptr, len, LIMITS.log);
-      const { replayed } = journaled('log', `${level} ${msg}`, () => null);
-      if (!replayed) events.logs.push({ level, msg });
+      journaled('log', `${level} ${msg}`, (e) => { events.logs.push({ level, msg, step: e.step }); return null; });
     },
     progress(percent, ptr, len) {
       const p = Math.max(0, Math.min(100, percent));
       const msg = text(ptr, len, LIMITS.progress);
-      const { replayed } = journaled('progress', `${p} ${msg}`, () => null);
-      if (!replayed) events.progress.push({ percent: p, msg });
+      journaled('progress', `${p} ${msg}`, (e) => { events.progress.push({ percent: p, msg, step: e.step }); return null; });
     },
     http_request(ptr, len, flags) {
       const { code, body } = httpRequest(ptr, len, flags);

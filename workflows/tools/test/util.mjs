@@ -6,7 +6,8 @@ export const workflow = (name) => fileURLToPath(new URL(`../../${name}/${name}.w
 
 /**
  * Starts a server on 127.0.0.1 (a free port). `routes` maps a path to
- * (req, body, hit) => {status, headers, body}, where `hit` counts that path's requests from 1.
+ * (req, body, hit) => {status, headers, body}, where `hit` counts the requests for that path
+ * and query from 1.
  * Returns {url(path), hits(path), requests, close()}.
  */
 export async function serve(routes) {
@@ -17,8 +18,8 @@ export async function serve(routes) {
     for await (const c of req) chunks.push(c);
     const body = Buffer.concat(chunks).toString();
     const path = req.url.split('?')[0];
-    const hit = (hits.get(path) ?? 0) + 1;
-    hits.set(path, hit);
+    const hit = (hits.get(req.url) ?? 0) + 1; // counted per path and query
+    hits.set(req.url, hit);
     requests.push({ method: req.method, path: req.url, headers: req.headers, body });
     const route = routes[path];
     const answer = route ? await route(req, body, hit) : { status: 404, body: 'not found' };

@@ -146,6 +146,8 @@ export function quote(s: string): string {
     else if (c == 0x0a) out.push("\\n");
     else if (c == 0x0d) out.push("\\r");
     else if (c == 0x09) out.push("\\t");
+    else if (c == 0x08) out.push("\\b");
+    else if (c == 0x0c) out.push("\\f");
     else out.push("\\u00" + (c < 0x10 ? "0" : "") + c.toString(16));
   }
   out.push(s.substring(run));
@@ -277,9 +279,10 @@ class Parser {
       arr.push(v);
       this.space();
       if (this.pos >= this.text.length) return this.error("unterminated array");
-      const c = this.text.charCodeAt(this.pos++);
+      const c = this.text.charCodeAt(this.pos);
+      if (c != 0x2c && c != 0x5d) return this.error("expected ',' or ']'");
+      this.pos++;
       if (c == 0x5d) return arr;
-      if (c != 0x2c) return this.error("expected ',' or ']'");
     }
   }
 
@@ -294,15 +297,17 @@ class Parser {
       const key = this.string();
       if (key === null) return null;
       this.space();
-      if (this.pos >= this.text.length || this.text.charCodeAt(this.pos++) != 0x3a) return this.error("expected ':'");
+      if (this.pos >= this.text.length || this.text.charCodeAt(this.pos) != 0x3a) return this.error("expected ':'");
+      this.pos++;
       const v = this.value(depth + 1);
       if (v === null) return null;
       obj.set(key, v);
       this.space();
       if (this.pos >= this.text.length) return this.error("unterminated object");
-      const c = this.text.charCodeAt(this.pos++);
+      const c = this.text.charCodeAt(this.pos);
+      if (c != 0x2c && c != 0x7d) return this.error("expected ',' or '}'");
+      this.pos++;
       if (c == 0x7d) return obj;
-      if (c != 0x2c) return this.error("expected ',' or '}'");
     }
   }
 }

@@ -187,3 +187,53 @@ impl fmt::Display for HttpError {
 }
 
 impl std::error::Error for HttpError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_requests_canonically() {
+        let get = Request::get("http://h/").header("X-B", "2").header("accept", "text/html").header("x-b", "3");
+        assert_eq!(
+            String::from_utf8(get.to_json()).unwrap(),
+            r#"{"method":"GET","url":"http://h/","headers":{"accept":"text/html","x-b":"3"}}"#
+        );
+        let post = Request::post("http://h/p").body("{\"a\":1}").timeout(Duration::from_secs(5));
+        assert_eq!(
+            String::from_utf8(post.to_json()).unwrap(),
+            r#"{"method":"POST","url":"http://h/p","body":"{\"a\":1}","timeout_ms":5000}"#
+        );
+    }
+
+    #[test]
+    fn idempotent_by_method_unless_told() {
+        let idempotent = |r: Request| r.idempotent;
+        assert!(idempotent(Request::get("u")));
+        assert!(idempotent(Request::new("put", "u")));
+        assert!(idempotent(Request::new("DELETE", "u")));
+        assert!(!idempotent(Request::post("u")));
+        assert!(!idempotent(Request::new("PATCH", "u")));
+        assert!(idempotent(Request::post("u").idempotent(true)));
+        assert!(!idempotent(Request::get("u").idempotent(false)));
+    }
+
+    #[test]
+    fn decodes_responses() {
+        let r: Response = serde_json::from_str(r#"{"status":503,"headers":{"retry-after":"1"},"body":"busy"}"#).unwrap();
+        assert_eq!((r.status, r.header("Retry-After"), r.body.as_str(), r.truncated), (503, Some("1"), "busy", false));
+        assert!(!r.is_success());
+        let minimal: Response = serde_json::from_str(r#"{"status":204}"#).unwrap();
+        assert!(minimal.is_success() && minimal.body.is_empty() && minimal.headers.is_empty());
+    }
+
+    #[test]
+    fn names_error_codes() {
+        assert_eq!(ErrorKind::from_code(-1), ErrorKind::Transport);
+        assert_eq!(ErrorKind::from_code(-2), ErrorKind::Interrupted);
+        assert_eq!(ErrorKind::from_code(-3), ErrorKind::Denied);
+        assert_eq!(ErrorKind::from_code(-9), ErrorKind::Malformed);
+        let e = HttpError { kind: ErrorKind::Transport, message: "connection refused".into() };
+        assert_eq!(e.to_string(), "transport error: connection refused");
+    }
+}

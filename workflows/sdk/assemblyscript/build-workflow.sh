@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds an AssemblyScript workflow in the current directory into NAME.wasm beside its sources:
 # optimised for size (-O3z), no debug info, the incremental GC runtime, top-level code run by an
-# exported `_initialize` (which the host calls before `run`) rather than a start section, and `abort` routed to
-# the SDK's abortHandler so the module imports only from `mvmci`.
+# exported `_initialize` (which the host calls before `run`) instead of a start section, and
+# `abort` routed to the SDK's abortHandler so that the module imports only from `mvmci`.
 #
 # Reproducible: the compiler is pinned by package-lock.json next to this script; the same
 # sources give the same bytes.

@@ -37,9 +37,10 @@ function sleep(ms) {
 }
 
 /**
- * One journaled call. `perform()` does the side effect and returns the result to record;
- * a replayed step returns the recorded result instead. `inflight` (http only) journals the
- * call's start before performing it, so a crash in between leaves a start without a result.
+ * One journaled call. The step is journaled as started, then `perform(entry)` does the side
+ * effect and its result is recorded. A replayed step returns the recorded result instead; a step
+ * the journal shows started but not finished (the process died inside `perform`) is handed to
+ * `inflight()` (http only), whose result is recorded.
  */
 function journaled(kind, request, perform, { inflight = null } = {}) {
   const k = step++;

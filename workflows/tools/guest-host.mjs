@@ -1,0 +1,166 @@
+// The ABI v1 host, run in a worker thread so that host calls can block: the guest's
+// http_request is sent by the main thread (run.mjs) while this thread waits on a SharedArrayBuffer.
+// Journal and replay follow workflows/README.md, "Journal and replay".
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+
+const LIMITS = { output: 1 << 20, log: 8 << 10, progress: 1 << 10, fail: 8 << 10, random: 64 << 10 };
+const HTTP_ERRORS = { TRANSPORT: -1, INTERRUPTED: -2, DENIED: -3 };
+
+class Failed extends Error {}   // the guest called fail, or the host failed the run
+class Crashed extends Error {}  // a simulated process death (options.crash)
+
+const { module, input, journal: recorded, crash, virtualClock, httpPort, signal } = workerData;
+const journal = recorded.map((e) => ({ ...e }));
+const wake = new Int32Array(signal);
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const events = { logs: [], progress: [], sleptMs: 0, httpSent: 0, replayed: 0 };
+let clock = virtualClock ?? null; // virtual time: sleeps advance it instead of blocking
+let resultBuffer = new Uint8Array(0);
+let output = null;
+let memory;
+let step = 0;
+
+const now = () => (clock === null ? Date.now() : clock);
+const bytes = (ptr, len) => {
+  if (ptr < 0 || len < 0 || ptr + len > memory.buffer.byteLength) throw new WebAssembly.RuntimeError('out of bounds memory access');
+  return new Uint8Array(memory.buffer, ptr, len);
+};
+const text = (ptr, len, max = Infinity) => dec.decode(bytes(ptr, Math.min(len, max)));
+const setResult = (data) => { resultBuffer = typeof data === 'string' ? enc.encode(data) : data; return resultBuffer.length; };
+
+function sleep(ms) {
+  if (ms <= 0) return;
+  events.sleptMs += ms;
+  if (clock !== null) clock += ms;
+  else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * One journaled call. The step is journaled as started, then `perform(entry)` does the side
+ * effect and its result is recorded. A replayed step returns the recorded result instead; a step
+ * the journal shows started but not finished (the process died inside `perform`) is handed to
+ * `inflight()` (http only), whose result is recorded.
+ */
+function journaled(kind, request, perform, { inflight = null } = {}) {
+  const k = step++;
+  const entry = journal[k];
+  if (entry) {
+    if (entry.kind !== kind || entry.request !== request) {
+      throw new Failed(`non-deterministic workflow: step ${k}: journal has ${entry.kind} ${entry.request}, run called ${kind} ${request}`);
+    }
+    if ('result' in entry) { events.replayed++; return { replayed: true, result: entry.result }; }
+    // Started but never finished: the process died while the request was in flight.
+    if (!inflight) throw new Error(`journal step ${k} (${kind}) has no result`);
+    entry.result = inflight();
+    return { replayed: false, result: entry.result };
+  }
+  if (crash && crash.step === k && crash.when === 'before') throw new Crashed(`crash before step ${k}`);
+  const fresh = { step: k, kind, request };
+  journal[k] = fresh;
+  const result = perform(fresh);
+  fresh.result = result;
+  if (crash && crash.step === k && crash.when === 'after') throw new Crashed(`crash after step ${k}`);
+  return { replayed: false, result };
+}
+
+/** Sends a request through the main thread and blocks until its answer. */
+function fetchSync(request) {
+  Atomics.store(wake, 0, 0);
+  httpPort.postMessage(request);
+  Atomics.wait(wake, 0, 0);
+  events.httpSent++;
+  return receiveMessageOnPort(httpPort).message;
+}
+
+function httpRequest(ptr, len, flags) {
+  const raw = text(ptr, len);
+  const idempotent = (flags & 1) === 1;
+  let req;
+  try {
+    req = JSON.parse(raw);
+    if (typeof req !== 'object' || req === null || Array.isArray(req)) throw new Error('not a JSON object');
+    if (typeof req.url !== 'string') throw new Error('"url" must be a string');
+    if (req.method !== undefined && typeof req.method !== 'string') throw new Error('"method" must be a string');
+    if (req.body !== undefined && typeof req.body !== 'string') throw new Error('"body" must be a string');
+    if (req.body !== undefined && /^(GET|HEAD)$/i.test(req.method ?? 'GET')) throw new Error('a GET or HEAD request has no body');
+    if (req.timeout_ms !== undefined && typeof req.timeout_ms !== 'number') throw new Error('"timeout_ms" must be a number');
+    for (const v of Object.values(req.headers ?? {})) if (typeof v !== 'string') throw new Error('header values must be strings');
+    const scheme = new URL(req.url).protocol;
+    if (scheme !== 'http:' && scheme !== 'https:') throw new Error(`only http and https URLs are allowed, not ${scheme}`);
+  } catch (e) {
+    return { code: HTTP_ERRORS.DENIED, body: e.message };
+  }
+  const send = () => fetchSync({
+    method: req.method ?? 'GET', url: req.url, headers: req.headers ?? {}, body: req.body,
+    timeoutMs: Math.min(req.timeout_ms ?? 10000, 60000),
+  });
+  const { result } = journaled('http_request', raw, (entry) => {
+    if (crash && crash.step === entry.step && crash.when === 'inflight') { send(); throw new Crashed(`crash with step ${entry.step} in flight`); }
+    return send();
+  }, {
+    inflight: () => (idempotent ? send() : { code: HTTP_ERRORS.INTERRUPTED, body: "the request was in flight when the run crashed and is not idempotent" }),
+  });
+  return result;
+}
+
+const imports = {
+  mvmci: {
+    result_read(ptr, len) {
+      const n = Math.max(0, Math.min(len, resultBuffer.length));
+      bytes(ptr, n).set(resultBuffer.subarray(0, n));
+      return n;
+    },
+    input: () => setResult(input),
+    output(ptr, len) {
+      if (len > LIMITS.output) throw new Failed(`output exceeds ${LIMITS.output} bytes`);
+      output = bytes(ptr, len).slice();
+    },
+    log(level, ptr, len) {
+      const msg = text(ptr, len, LIMITS.log);
+      journaled('log', `${level} ${msg}`, (e) => { events.logs.push({ level, msg, step: e.step }); return null; });
+    },
+    progress(percent, ptr, len) {
+      const p = Math.max(0, Math.min(100, percent));
+      const msg = text(ptr, len, LIMITS.progress);
+      journaled('progress', `${p} ${msg}`, (e) => { events.progress.push({ percent: p, msg, step: e.step }); return null; });
+    },
+    http_request(ptr, len, flags) {
+      const { code, body } = httpRequest(ptr, len, flags);
+      const n = setResult(body);
+      return code ?? n;
+    },
+    now_ms: () => BigInt(journaled('now_ms', '', () => now()).result),
+    random_fill(ptr, len) {
+      if (len > LIMITS.random) throw new WebAssembly.RuntimeError(`random_fill of ${len} bytes exceeds ${LIMITS.random}`);
+      const target = bytes(ptr, len);
+      const { result } = journaled('random_fill', String(len), () => Buffer.from(crypto.getRandomValues(new Uint8Array(len))).toString('base64'));
+      target.set(Buffer.from(result, 'base64'));
+    },
+    sleep_ms(ms) {
+      const duration = Math.max(0, Number(ms));
+      const { result: wakeAt } = journaled('sleep_ms', String(duration), () => now() + duration);
+      sleep(wakeAt - now());
+    },
+    fail(ptr, len) {
+      const msg = text(ptr, len, LIMITS.fail);
+      journaled('fail', msg, () => null);
+      throw new Failed(msg);
+    },
+  },
+};
+
+let outcome;
+try {
+  const instance = new WebAssembly.Instance(module, imports);
+  memory = instance.exports.memory;
+  instance.exports._initialize?.();
+  instance.exports.run();
+  outcome = { status: 'completed' };
+} catch (e) {
+  if (e instanceof Crashed) outcome = { status: 'crashed', error: e.message };
+  else if (e instanceof Failed) outcome = { status: 'failed', error: e.message };
+  else if (e instanceof WebAssembly.RuntimeError) outcome = { status: 'failed', error: `trap: ${e.message}` };
+  else outcome = { status: 'failed', error: `host error: ${e.stack ?? e}` };
+}
+parentPort.postMessage({ ...outcome, output, journal, ...events, clock });

@@ -5,8 +5,12 @@ import java.security.MessageDigest;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trusts exactly one certificate, compared byte for byte, and nothing else: no CA, no chain
@@ -22,9 +26,18 @@ import javax.net.ssl.X509ExtendedTrustManager;
  *
  * <p>Why no dates: the certificate's validity window is a constant chosen for determinism; a
  * node with a wrong clock must not fall out of its cluster.
+ *
+ * <p>A refusal is logged at WARN (at most once per {@value #LOG_EVERY_SECONDS} s, the rest at
+ * DEBUG): without it an operator sees only "UNAVAILABLE: io exception" from Ratis. The log names
+ * the peer when the engine knows it (client side) and never shows a certificate or key.
  */
 final class PinnedCertificateTrustManager extends X509ExtendedTrustManager {
+  private static final Logger LOG = LoggerFactory.getLogger(PinnedCertificateTrustManager.class);
   private static final X509Certificate[] NO_ISSUERS = new X509Certificate[0];
+  private static final long LOG_EVERY_SECONDS = 30;
+
+  private final AtomicLong lastWarning = new AtomicLong(System.nanoTime()
+      - TimeUnit.SECONDS.toNanos(LOG_EVERY_SECONDS));
 
   private final byte[] pinned;
 
@@ -36,51 +49,74 @@ final class PinnedCertificateTrustManager extends X509ExtendedTrustManager {
     }
   }
 
-  private void check(X509Certificate[] chain, String peer) throws CertificateException {
+  private void check(X509Certificate[] chain, String role, String address)
+      throws CertificateException {
+    String peer = "the Raft " + role + (address == null ? "" : " at " + address);
     if (chain == null || chain.length == 0) {
-      throw new CertificateException("the Raft " + peer + " presented no certificate");
+      throw refuse(peer + " presented no certificate");
     }
     if (!MessageDigest.isEqual(pinned, chain[0].getEncoded())) {
-      throw new CertificateException("the Raft " + peer + " presented a certificate that was not"
-          + " derived from this node's " + ClusterIdentity.FIELD
-          + ": the two nodes are configured with different secrets");
+      throw refuse(peer + " presented a certificate that was not derived from this node's "
+          + ClusterIdentity.FIELD + ": the two nodes are configured with different secrets");
     }
+  }
+
+  private CertificateException refuse(String why) {
+    long now = System.nanoTime();
+    long last = lastWarning.get();
+    if (now - last >= TimeUnit.SECONDS.toNanos(LOG_EVERY_SECONDS)
+        && lastWarning.compareAndSet(last, now)) {
+      LOG.warn("Refused a Raft TLS connection: {}", why);
+    } else {
+      LOG.debug("Refused a Raft TLS connection: {}", why);
+    }
+    return new CertificateException(why);
+  }
+
+  private static String address(SSLEngine engine) {
+    return engine == null || engine.getPeerHost() == null ? null
+        : engine.getPeerHost() + ":" + engine.getPeerPort();
+  }
+
+  private static String address(Socket socket) {
+    return socket == null || socket.getRemoteSocketAddress() == null ? null
+        : socket.getRemoteSocketAddress().toString();
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType)
       throws CertificateException {
-    check(chain, "client");
+    check(chain, "client", null);
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType)
       throws CertificateException {
-    check(chain, "server");
+    check(chain, "server", null);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
-    check(chain, "client");
+    check(chain, "client", address(socket));
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
-    check(chain, "server");
+    check(chain, "server", address(socket));
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
-    check(chain, "client");
+    check(chain, "client", address(engine));
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
-    check(chain, "server");
+    check(chain, "server", address(engine));
   }
 
   /** Empty: a server's CertificateRequest names no authorities, so it discloses nothing. */

@@ -19,10 +19,10 @@ import org.slf4j.LoggerFactory;
  * <p>Why no host name: gRPC asks every client engine for {@code HTTPS} endpoint identification.
  * Both the JDK engine and Netty's BoringSSL engine hand that check to the trust manager, and a
  * {@link X509ExtendedTrustManager} is trusted to do it itself (the JDK only wraps the plain
- * {@code X509TrustManager}). This one ignores it on purpose: every member presents the same
- * certificate, so a name in it could never match more than one address anyway, and the
- * guarantee we need is "the peer holds the private key derived from the cluster secret", which
- * the TLS handshake's CertificateVerify proves once the certificate matches.
+ * {@code X509TrustManager}). This one ignores it on purpose: a certificate derived from the
+ * secret alone cannot know the addresses nodes run on (loopback, containers, NAT), and the
+ * guarantee we need, "the peer holds the private key derived from the cluster secret", is what
+ * the handshake's CertificateVerify proves once the certificate matches, whatever the address.
  *
  * <p>Why no dates: the certificate's validity window is a constant chosen for determinism; a
  * node with a wrong clock must not fall out of its cluster.

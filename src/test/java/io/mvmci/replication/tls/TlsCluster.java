@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -21,6 +23,7 @@ import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.ExitUtils;
 import org.apache.ratis.util.TimeDuration;
 
 /**
@@ -34,6 +37,13 @@ final class TlsCluster implements AutoCloseable {
   /** A client policy for calls that must succeed once a leader exists. */
   static final RetryPolicy PATIENT =
       RetryPolicies.retryUpToMaximumCountWithFixedSleep(60, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS));
+
+  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+  static {
+    // Ratis calls System.exit(1) when a gRPC server cannot bind; in a test that kills the fork.
+    ExitUtils.disableSystemExit();
+  }
 
   final RaftGroupId groupId = RaftGroupId.randomId();
   private final Path root;
@@ -115,11 +125,19 @@ final class TlsCluster implements AutoCloseable {
     return client;
   }
 
+  /**
+   * A loopback port nobody listens on and this JVM has not handed out before: Linux readily
+   * gives the port just closed to the next bind(0), and two peers on one port is a test bug.
+   */
   static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    while (true) {
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        if (HANDED_OUT.add(s.getLocalPort())) {
+          return s.getLocalPort();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 

@@ -99,7 +99,7 @@ final class ClusterIdentity {
   }
 
   /**
-   * Derives the identity. Slow on purpose (~0.1–0.3 s, 19 MiB): call once per process and
+   * Derives the identity. Slow on purpose (19 MiB; ~0.1 s warm, ~1 s on a cold JVM): call once per process and
    * reuse the result for the Raft server and every Raft client.
    *
    * @throws IllegalArgumentException if the secret is missing or shorter than

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * <p>Use: derive once per process, then configure the server's and every client's
  * {@link Parameters} and {@link RaftProperties} with it:
  * <pre>{@code
- *   RaftTls tls = RaftTls.fromSecret(config.secretRaft());   // validates; ~0.1-0.3 s
+ *   RaftTls tls = RaftTls.fromSecret(config.secretRaft());   // validates; ~0.1 s, ~1 s on a cold JVM
  *   RaftServer.newBuilder()...setProperties(props).setParameters(tls.configure(props, new Parameters()))
  *   RaftClient.newBuilder()...setProperties(cprops).setParameters(tls.configure(cprops, new Parameters()))
  * }</pre>

@@ -99,8 +99,8 @@ final class ClusterIdentity {
   }
 
   /**
-   * Derives the identity. Slow on purpose (19 MiB; ~0.1 s warm, ~1 s on a cold JVM): call once per process and
-   * reuse the result for the Raft server and every Raft client.
+   * Derives the identity. Slow on purpose (19 MiB; ~0.1 s warm, ~1 s on a cold JVM): call it
+   * once per process and reuse the result for the Raft server and every Raft client.
    *
    * @throws IllegalArgumentException if the secret is missing or shorter than
    *     {@value #MIN_SECRET_CHARS} characters; the message names {@value #FIELD}, never the value

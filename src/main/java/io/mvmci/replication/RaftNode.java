@@ -3,7 +3,10 @@ package io.mvmci.replication;
 import io.mvmci.command.Command;
 import io.mvmci.command.Result;
 import io.mvmci.command.ResultCodec;
+import io.mvmci.replication.tls.RaftTls;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -56,7 +59,8 @@ public final class RaftNode implements AutoCloseable {
             .map(p -> RaftPeer.newBuilder().setId(peerId(p.id())).setAddress(p.raftAddress()).build())
             .toList());
     RaftProperties props = properties(settings);
-    Parameters params = new Parameters();
+    Parameters params = settings.secret() == null ? new Parameters()
+        : RaftTls.fromSecret(settings.secret()).configure(props, new Parameters());
     this.stateMachine = new QueueStateMachine(settings.dbFile(), settings.readConnections(), listener);
     this.server = RaftServer.newBuilder()
         .setServerId(selfId)
@@ -79,9 +83,21 @@ public final class RaftNode implements AutoCloseable {
   }
 
   public static RaftNode start(RaftSettings settings, ApplyListener listener) throws IOException {
+    checkPortFree(settings.bindHost(), settings.raftPort());
     RaftNode node = new RaftNode(settings, listener);
     node.server.start();
     return node;
+  }
+
+  /** Ratis answers a failed bind with System.exit(1); fail first, with a message that says why. */
+  private static void checkPortFree(String host, int port) throws IOException {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(host, port));
+    } catch (IOException e) {
+      throw new IOException("cannot listen for Raft on " + host + ":" + port + " (listen_addr_raft and "
+          + "this node's raft port in node.nodes): " + e.getMessage(), e);
+    }
   }
 
   static RaftPeerId peerId(int id) {

@@ -18,8 +18,9 @@ CREATE TABLE jobs (
   url              TEXT,
   priority         INTEGER NOT NULL,
   run_at           INTEGER NOT NULL,
-  attempt          INTEGER NOT NULL,      -- attempts started so far; also the claim's fencing token
-  max_attempts     INTEGER NOT NULL,
+  attempt          INTEGER NOT NULL,      -- claims so far; the current claim's fencing token
+  failures         INTEGER NOT NULL DEFAULT 0, -- attempts that failed or lost their lease
+  max_attempts     INTEGER NOT NULL,      -- failures allowed before the job is Failed for good
   timeout_ms       INTEGER NOT NULL,
   worker_id        TEXT,
   lease_until      INTEGER,
@@ -61,9 +62,10 @@ INSERT INTO job_counts (status, count) VALUES
 CREATE TABLE heartbeats (
   worker_id  TEXT PRIMARY KEY,
   node_id    INTEGER,
-  kind       TEXT    NOT NULL,            -- node | embedded | remote
+  kind       TEXT    NOT NULL,            -- node | remote
   started_at INTEGER NOT NULL,
   last_seen  INTEGER NOT NULL,
-  status     TEXT    NOT NULL,            -- alive | dead
-  info       TEXT
+  status     TEXT    NOT NULL,            -- alive | dead | stopped
+  capacity   INTEGER NOT NULL,            -- jobs it runs at once
+  running    INTEGER NOT NULL             -- jobs it said it runs, at its last beat
 ) WITHOUT ROWID;

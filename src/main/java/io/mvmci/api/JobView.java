@@ -20,6 +20,7 @@ record JobView(
     @JsonRawValue String input,
     int priority,
     int attempt,
+    int failures,
     int maxAttempts,
     String runAt,
     long timeoutMs,
@@ -37,7 +38,7 @@ record JobView(
 
   static JobView of(Job j) {
     return new JobView(j.id(), j.status(), j.url(), j.workflow(), j.input(), j.priority(), j.attempt(),
-        j.maxAttempts(), time(j.runAt()), j.timeoutMs(), j.workerId(), time(j.leaseUntil()),
+        j.failures(), j.maxAttempts(), time(j.runAt()), j.timeoutMs(), j.workerId(), time(j.leaseUntil()),
         j.progress(), j.progressMessage(), j.output(), j.error(), j.reason(), time(j.createdAt()),
         time(j.updatedAt()), time(j.startedAt()), time(j.finishedAt()));
   }

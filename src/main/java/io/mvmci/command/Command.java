@@ -9,7 +9,8 @@ package io.mvmci.command;
  * <p>Each command type has a {@link #type() type code}. Codes are only ever appended: a code, once
  * released, keeps its wire layout forever. A command that needs another field gets a new code.
  */
-public sealed interface Command permits SubmitJob {
+public sealed interface Command permits SubmitJob, ClaimJobs, Heartbeat, ReportProgress, CompleteJob,
+    FailJob, ReleaseJob, CancelJob, ExpireLeases {
 
   /** The type code that prefixes this command's payload in the envelope. */
   int type();

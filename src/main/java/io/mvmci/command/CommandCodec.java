@@ -88,6 +88,14 @@ public final class CommandCodec {
       WireReader payload = r.slice(r.i32());
       Command c = switch (type) {
         case SubmitJob.TYPE -> SubmitJob.read(payload);
+        case ClaimJobs.TYPE -> ClaimJobs.read(payload);
+        case Heartbeat.TYPE -> Heartbeat.read(payload);
+        case ReportProgress.TYPE -> ReportProgress.read(payload);
+        case CompleteJob.TYPE -> CompleteJob.read(payload);
+        case FailJob.TYPE -> FailJob.read(payload);
+        case ReleaseJob.TYPE -> ReleaseJob.read(payload);
+        case CancelJob.TYPE -> CancelJob.read(payload);
+        case ExpireLeases.TYPE -> ExpireLeases.read(payload);
         default -> throw new MalformedCommandException("unknown command type " + type);
       };
       payload.expectEnd("command type " + type);

@@ -1,11 +1,15 @@
 package io.mvmci.command;
 
+import io.mvmci.job.JobStatus;
+import java.util.List;
+
 /**
  * What applying one command answered. Business rejections (an unknown job, a stale claim, an illegal
  * transition) are results, never exceptions: apply must not throw for anything a caller can cause.
  * Result type codes are append-only, like command type codes.
  */
-public sealed interface Result permits Result.Submitted, Result.Rejected {
+public sealed interface Result permits Result.Submitted, Result.Rejected, Result.Claimed, Result.Stale,
+    Result.Done, Result.Expired {
 
   int type();
 
@@ -46,6 +50,107 @@ public sealed interface Result permits Result.Submitted, Result.Rejected {
 
     static Rejected read(WireReader r) {
       return new Rejected(Reason.of(r.u16()), r.str());
+    }
+  }
+
+  /** The jobs a claim took, each with what the worker needs to run it. */
+  record Claimed(List<ClaimedJob> jobs) implements Result {
+    static final int TYPE = 3;
+
+    public Claimed {
+      jobs = List.copyOf(jobs);
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+
+    @Override
+    public void writeTo(WireWriter w) {
+      Lists.write(w, jobs, ClaimedJob::writeTo);
+    }
+
+    static Claimed read(WireReader r) {
+      return new Claimed(Lists.read(r, ClaimedJob::read));
+    }
+  }
+
+  /** A claimed job: its token, its workflow and input, its time limit and lease. */
+  record ClaimedJob(JobRef ref, String workflow, String input, long timeoutMs, long leaseUntil) {
+    void writeTo(WireWriter w) {
+      ref.writeTo(w);
+      w.str(workflow).str(input).i64(timeoutMs).i64(leaseUntil);
+    }
+
+    static ClaimedJob read(WireReader r) {
+      return new ClaimedJob(JobRef.read(r), r.str(), r.str(), r.i64(), r.i64());
+    }
+  }
+
+  /** The claims a heartbeat or progress report named that are no longer current: stop those runs. */
+  record Stale(List<JobRef> jobs) implements Result {
+    static final int TYPE = 4;
+
+    public Stale {
+      jobs = List.copyOf(jobs);
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+
+    @Override
+    public void writeTo(WireWriter w) {
+      Lists.write(w, jobs, JobRef::writeTo);
+    }
+
+    static Stale read(WireReader r) {
+      return new Stale(Lists.read(r, JobRef::read));
+    }
+  }
+
+  /** A job changed state, and this is the state it is in now. */
+  record Done(JobStatus status) implements Result {
+    static final int TYPE = 5;
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+
+    @Override
+    public void writeTo(WireWriter w) {
+      w.str(status.name());
+    }
+
+    static Done read(WireReader r) {
+      String s = r.str();
+      JobStatus status = JobStatus.parse(s);
+      if (status == null) {
+        throw new MalformedCommandException("unknown job status " + s);
+      }
+      return new Done(status);
+    }
+  }
+
+  /** What the reaper did: jobs whose lease ran out, workers marked dead. */
+  record Expired(int jobs, int workers) implements Result {
+    static final int TYPE = 6;
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+
+    @Override
+    public void writeTo(WireWriter w) {
+      w.i32(jobs).i32(workers);
+    }
+
+    static Expired read(WireReader r) {
+      return new Expired(r.i32(), r.i32());
     }
   }
 

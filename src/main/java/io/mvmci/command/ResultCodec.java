@@ -37,6 +37,10 @@ public final class ResultCodec {
       Result res = switch (type) {
         case Result.Submitted.TYPE -> Result.Submitted.read(p);
         case Result.Rejected.TYPE -> Result.Rejected.read(p);
+        case Result.Claimed.TYPE -> Result.Claimed.read(p);
+        case Result.Stale.TYPE -> Result.Stale.read(p);
+        case Result.Done.TYPE -> Result.Done.read(p);
+        case Result.Expired.TYPE -> Result.Expired.read(p);
         default -> throw new MalformedCommandException("unknown result type " + type);
       };
       p.expectEnd("result type " + type);

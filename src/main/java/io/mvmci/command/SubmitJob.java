@@ -40,7 +40,7 @@ public record SubmitJob(
   /** The job that applying this command creates as job {@code seq}. */
   public Job pendingJob(long seq) {
     long start = effectiveRunAt();
-    return new Job(seq, JobStatus.Pending, workflow, input, url, priority, start, 0, maxAttempts,
+    return new Job(seq, JobStatus.Pending, workflow, input, url, priority, start, 0, 0, maxAttempts,
         timeoutMs, null, null, null, null, null, null, Reasons.submitted(at, start), idempotencyKey, at,
         at, null, null);
   }

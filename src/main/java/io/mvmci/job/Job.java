@@ -4,6 +4,9 @@ package io.mvmci.job;
  * A job as the queue holds it. Times are milliseconds since the Unix epoch, stamped by the node
  * that proposed the change. {@code input} and {@code output} are JSON text by convention.
  *
+ * @param attempt claims so far; the current claim's fencing token
+ * @param failures attempts that failed or lost their lease; the job is Failed when this reaches
+ *     {@code maxAttempts}
  * @param reason a sentence a person can read saying why the job is in its current state
  */
 public record Job(
@@ -15,6 +18,7 @@ public record Job(
     int priority,
     long runAt,
     int attempt,
+    int failures,
     int maxAttempts,
     long timeoutMs,
     String workerId,

@@ -12,4 +12,43 @@ public final class Reasons {
   public static String submitted(long at, long runAt) {
     return runAt > at ? "submitted; waits until " + Instant.ofEpochMilli(runAt) : "submitted";
   }
+
+  public static String claimed(String worker, int attempt) {
+    return "running on " + worker + " (attempt " + attempt + ")";
+  }
+
+  public static String completed(long tookMs) {
+    return "completed in " + seconds(tookMs);
+  }
+
+  public static String retrying(int attempt, String error, int failures, int maxAttempts, long retryAt) {
+    return "attempt " + attempt + " failed: " + error + "; retrying at " + Instant.ofEpochMilli(retryAt)
+        + " (" + failures + " of " + maxAttempts + " failures used)";
+  }
+
+  public static String failed(int attempt, String error, boolean retryable, int failures) {
+    return retryable
+        ? "failed after " + failures + (failures == 1 ? " failure" : " failures") + "; last: " + error
+        : "attempt " + attempt + " failed and is not retryable: " + error;
+  }
+
+  public static String released(String worker, String why) {
+    return "handed back by " + worker + " (" + why + "); waiting for a worker";
+  }
+
+  public static String cancelled(String by, JobStatus from) {
+    return "cancelled by " + by + " while " + from;
+  }
+
+  public static String leaseExpired(String worker, long leaseUntil, int failures, int maxAttempts) {
+    String what = "worker " + worker + " stopped renewing its lease (expired "
+        + Instant.ofEpochMilli(leaseUntil) + ")";
+    return failures < maxAttempts
+        ? what + "; back in the queue (" + failures + " of " + maxAttempts + " failures used)"
+        : what + "; no attempts left after " + failures + " failures";
+  }
+
+  static String seconds(long ms) {
+    return ms < 1000 ? ms + " ms" : String.format(java.util.Locale.ROOT, "%.3f s", ms / 1000.0);
+  }
 }

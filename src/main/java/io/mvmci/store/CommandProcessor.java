@@ -1,6 +1,14 @@
 package io.mvmci.store;
 
+import io.mvmci.command.CancelJob;
+import io.mvmci.command.ClaimJobs;
 import io.mvmci.command.Command;
+import io.mvmci.command.CompleteJob;
+import io.mvmci.command.ExpireLeases;
+import io.mvmci.command.FailJob;
+import io.mvmci.command.Heartbeat;
+import io.mvmci.command.ReleaseJob;
+import io.mvmci.command.ReportProgress;
 import io.mvmci.command.Result;
 import io.mvmci.command.SubmitJob;
 import io.mvmci.job.JobStatus;
@@ -29,7 +37,10 @@ import java.util.Map;
  */
 public final class CommandProcessor implements AutoCloseable {
   private final Connection w;
+  private final JobRows rows;
   private final JobWriter jobs;
+  private final LeaseWriter leases;
+  private final OutcomeWriter outcomes;
   private final PreparedStatement setMeta;
   private final PreparedStatement addCount;
   private long appliedTerm;
@@ -38,7 +49,10 @@ public final class CommandProcessor implements AutoCloseable {
 
   CommandProcessor(Connection w) throws SQLException {
     this.w = w;
-    this.jobs = new JobWriter(w);
+    this.rows = new JobRows(w);
+    this.jobs = new JobWriter(w, rows);
+    this.leases = new LeaseWriter(w, rows);
+    this.outcomes = new OutcomeWriter(w, rows);
     this.setMeta = w.prepareStatement("UPDATE meta SET value = ? WHERE key = ?");
     this.addCount = w.prepareStatement("UPDATE job_counts SET count = count + ? WHERE status = ?");
     try (Statement s = w.createStatement(); ResultSet rs = s.executeQuery("SELECT key, value FROM meta")) {
@@ -122,6 +136,22 @@ public final class CommandProcessor implements AutoCloseable {
   private Result dispatch(Command c, ApplyContext ctx) throws SQLException {
     if (c instanceof SubmitJob s) {
       return jobs.submit(s, ctx);
+    } else if (c instanceof ClaimJobs claim) {
+      return leases.claim(claim, ctx);
+    } else if (c instanceof Heartbeat h) {
+      return leases.heartbeat(h);
+    } else if (c instanceof ReportProgress p) {
+      return leases.progress(p);
+    } else if (c instanceof CompleteJob done) {
+      return outcomes.complete(done, ctx);
+    } else if (c instanceof FailJob f) {
+      return outcomes.fail(f, ctx);
+    } else if (c instanceof ReleaseJob r) {
+      return outcomes.release(r, ctx);
+    } else if (c instanceof CancelJob cancel) {
+      return jobs.cancel(cancel, ctx);
+    } else if (c instanceof ExpireLeases e) {
+      return leases.expire(e, ctx);
     }
     throw new IllegalStateException("no handler for " + c.getClass().getSimpleName());
   }
@@ -135,6 +165,9 @@ public final class CommandProcessor implements AutoCloseable {
   @Override
   public void close() throws SQLException {
     jobs.close();
+    leases.close();
+    outcomes.close();
+    rows.close();
     setMeta.close();
     addCount.close();
   }

@@ -17,7 +17,7 @@ import java.util.function.Consumer;
 /** Reads of the queue, on the read-only pool. Every list is paged by key, never by OFFSET. */
 public final class JobQueries {
   static final String COLUMNS = """
-      seq, status, workflow, input, url, priority, run_at, attempt, max_attempts, timeout_ms,
+      seq, status, workflow, input, url, priority, run_at, attempt, failures, max_attempts, timeout_ms,
       worker_id, lease_until, progress, progress_message, output, error, reason, idempotency_key,
       created_at, updated_at, started_at, finished_at""";
 
@@ -111,29 +111,31 @@ public final class JobQueries {
   }
 
   static Job row(ResultSet rs) throws SQLException {
+    int i = 1;
     return new Job(
-        rs.getLong(1),
-        JobStatus.valueOf(rs.getString(2)),
-        rs.getString(3),
-        rs.getString(4),
-        rs.getString(5),
-        rs.getInt(6),
-        rs.getLong(7),
-        rs.getInt(8),
-        rs.getInt(9),
-        rs.getLong(10),
-        rs.getString(11),
-        nullableLong(rs, 12),
-        nullableInt(rs, 13),
-        rs.getString(14),
-        rs.getString(15),
-        rs.getString(16),
-        rs.getString(17),
-        rs.getString(18),
-        rs.getLong(19),
-        rs.getLong(20),
-        nullableLong(rs, 21),
-        nullableLong(rs, 22));
+        rs.getLong(i++),
+        JobStatus.valueOf(rs.getString(i++)),
+        rs.getString(i++),
+        rs.getString(i++),
+        rs.getString(i++),
+        rs.getInt(i++),
+        rs.getLong(i++),
+        rs.getInt(i++),
+        rs.getInt(i++),
+        rs.getInt(i++),
+        rs.getLong(i++),
+        rs.getString(i++),
+        nullableLong(rs, i++),
+        nullableInt(rs, i++),
+        rs.getString(i++),
+        rs.getString(i++),
+        rs.getString(i++),
+        rs.getString(i++),
+        rs.getString(i++),
+        rs.getLong(i++),
+        rs.getLong(i++),
+        nullableLong(rs, i++),
+        nullableLong(rs, i));
   }
 
   private static Long nullableLong(ResultSet rs, int i) throws SQLException {

@@ -1,7 +1,9 @@
 package io.mvmci.store;
 
+import io.mvmci.command.CancelJob;
 import io.mvmci.command.Result;
 import io.mvmci.command.SubmitJob;
+import io.mvmci.job.JobId;
 import io.mvmci.job.JobStatus;
 import io.mvmci.job.Reasons;
 import java.sql.Connection;
@@ -10,20 +12,24 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 
-/** The job mutations of the apply path, on the writer connection. Deterministic: no clock, no RNG. */
+/** Submissions and cancellations on the apply path. Deterministic: no clock, no RNG. */
 final class JobWriter implements AutoCloseable {
+  private final JobRows rows;
   private final PreparedStatement findByKey;
   private final PreparedStatement insert;
-  private final PreparedStatement event;
+  private final PreparedStatement cancel;
 
-  JobWriter(Connection w) throws SQLException {
+  JobWriter(Connection w, JobRows rows) throws SQLException {
+    this.rows = rows;
     findByKey = w.prepareStatement("SELECT seq FROM jobs WHERE idempotency_key = ?");
     insert = w.prepareStatement("""
         INSERT INTO jobs (seq, status, workflow, input, url, priority, run_at, attempt, max_attempts,
                           timeout_ms, reason, idempotency_key, created_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)""");
-    event = w.prepareStatement(
-        "INSERT INTO job_events (job_seq, at, status, attempt, reason) VALUES (?, ?, ?, ?, ?)");
+    cancel = w.prepareStatement("""
+        UPDATE jobs SET status = 'Cancelled', lease_until = NULL, finished_at = ?, updated_at = ?,
+                        reason = ?
+        WHERE seq = ?""");
   }
 
   Result submit(SubmitJob c, ApplyContext ctx) throws SQLException {
@@ -53,19 +59,29 @@ final class JobWriter implements AutoCloseable {
     insert.setLong(i++, c.at());
     insert.setLong(i, c.at());
     insert.executeUpdate();
-    recordEvent(seq, c.at(), JobStatus.Pending, 0, reason);
+    rows.event(seq, c.at(), JobStatus.Pending, 0, reason);
     ctx.moved(null, JobStatus.Pending);
     return new Result.Submitted(seq, false);
   }
 
-  private void recordEvent(long seq, long at, JobStatus status, int attempt, String reason)
-      throws SQLException {
-    event.setLong(1, seq);
-    event.setLong(2, at);
-    event.setString(3, status.name());
-    event.setInt(4, attempt);
-    event.setString(5, reason);
-    event.executeUpdate();
+  Result cancel(CancelJob c, ApplyContext ctx) throws SQLException {
+    JobRows.State s = rows.load(c.seq());
+    if (s == null) {
+      return new Result.Rejected(Result.Reason.UNKNOWN_JOB, "no job " + JobId.format(c.seq()));
+    }
+    if (!s.status().canBecome(JobStatus.Cancelled)) {
+      return new Result.Rejected(Result.Reason.ILLEGAL_TRANSITION,
+          JobId.format(c.seq()) + " is already " + s.status());
+    }
+    String reason = Reasons.cancelled(c.by(), s.status());
+    cancel.setLong(1, c.at());
+    cancel.setLong(2, c.at());
+    cancel.setString(3, reason);
+    cancel.setLong(4, c.seq());
+    cancel.executeUpdate();
+    rows.event(c.seq(), c.at(), JobStatus.Cancelled, s.attempt(), reason);
+    ctx.moved(s.status(), JobStatus.Cancelled);
+    return new Result.Done(JobStatus.Cancelled);
   }
 
   private static void setNullable(PreparedStatement ps, int i, String v) throws SQLException {
@@ -80,6 +96,6 @@ final class JobWriter implements AutoCloseable {
   public void close() throws SQLException {
     findByKey.close();
     insert.close();
-    event.close();
+    cancel.close();
   }
 }

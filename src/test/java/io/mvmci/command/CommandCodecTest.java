@@ -3,8 +3,10 @@ package io.mvmci.command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mvmci.job.JobStatus;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +36,54 @@ class CommandCodecTest {
   void submitJobVersion1KeepsItsBytes() {
     assertThat(HEX.formatHex(CommandCodec.encode(SUBMIT))).isEqualTo(SUBMIT_GOLDEN);
     assertThat(CommandCodec.decode(HEX.parseHex(SUBMIT_GOLDEN))).containsExactly(SUBMIT);
+  }
+
+  static final long T = 1_700_000_000_000L;
+  static final JobRef REF = new JobRef(7, 2);
+
+  /** Each work-distribution command and its frame (type, length, payload), pinned. */
+  static final Map<Command, String> FRAMES = Map.of(
+      new ClaimJobs(T, "node-1", 16, 3_000),
+      "00020000001e0000018bcfe56800000000066e6f64652d31000000100000000000000bb8",
+      new Heartbeat(T, "node-1", "node", 1, 4, 3_000, List.of(REF)),
+      "00030000003a0000018bcfe56800000000066e6f64652d31000000046e6f646500000001000000040000000000000bb8"
+          + "00000001000000000000000700000002",
+      new ReportProgress(T, "node-1", List.of(new ReportProgress.Item(REF, 40, "fetched"))),
+      "0004000000310000018bcfe56800000000066e6f64652d310000000100000000000000070000000200000028"
+          + "0000000766657463686564",
+      new CompleteJob(T, "node-1", REF, "{}"),
+      "0005000000240000018bcfe56800000000066e6f64652d31000000000000000700000002000000027b7d",
+      new FailJob(T, "node-1", REF, "HTTP 503", true, T + 1_000),
+      "0006000000330000018bcfe56800000000066e6f64652d3100000000000000070000000200000008485454502035"
+          + "3033010000018bcfe56be8",
+      new ReleaseJob(T, "node-1", REF, "stop"),
+      "0007000000260000018bcfe56800000000066e6f64652d310000000000000007000000020000000473746f70",
+      new CancelJob(T, 7, "alice"),
+      "0008000000190000018bcfe56800000000000000000700000005616c696365",
+      new ExpireLeases(T, T - 10_000),
+      "0009000000100000018bcfe568000000018bcfe540f0");
+
+  @Test
+  void workDistributionCommandsKeepTheirBytes() {
+    FRAMES.forEach((command, golden) -> {
+      assertThat(HEX.formatHex(CommandCodec.frame(command))).as(command.toString()).isEqualTo(golden);
+      byte[] entry = CommandCodec.envelope(List.of(HEX.parseHex(golden)));
+      assertThat(CommandCodec.decode(entry)).containsExactly(command);
+    });
+  }
+
+  @Test
+  void workDistributionResultsKeepTheirBytes() {
+    List<Result> results = List.of(
+        new Result.Claimed(List.of(new Result.ClaimedJob(REF, "noop", "{}", 60_000, T + 3_000))),
+        new Result.Stale(List.of(REF)), new Result.Done(JobStatus.Retrying), new Result.Expired(2, 1));
+    String golden = "4d0100000004"
+        + "00030000002e00000001000000000000000700000002000000046e6f6f70000000027b7d000000000000ea60"
+        + "0000018bcfe573b8"
+        + "0004000000100000000100000000000000070000000200050000000c000000085265747279696e67"
+        + "0006000000080000000200000001";
+    assertThat(HEX.formatHex(ResultCodec.encode(results))).isEqualTo(golden);
+    assertThat(ResultCodec.decode(HEX.parseHex(golden))).isEqualTo(results);
   }
 
   @Test

@@ -2,7 +2,16 @@ package io.mvmci.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mvmci.command.CancelJob;
+import io.mvmci.command.ClaimJobs;
 import io.mvmci.command.Command;
+import io.mvmci.command.CompleteJob;
+import io.mvmci.command.ExpireLeases;
+import io.mvmci.command.FailJob;
+import io.mvmci.command.Heartbeat;
+import io.mvmci.command.JobRef;
+import io.mvmci.command.ReleaseJob;
+import io.mvmci.command.ReportProgress;
 import io.mvmci.command.CommandCodec;
 import io.mvmci.command.Result;
 import io.mvmci.command.SubmitJob;
@@ -20,21 +29,47 @@ import org.junit.jupiter.api.io.TempDir;
 class DeterminismTest {
   @TempDir Path dir;
 
-  /** A varied sequence of entries, the same every time for a given seed. */
+  /**
+   * A varied sequence of entries, the same every time for a given seed: submissions (some delayed,
+   * some with repeated idempotency keys), claims, heartbeats, progress, completions, failures,
+   * hand-backs, cancellations and lease expiry, including commands under stale claims.
+   */
   static List<List<Command>> entries(long seed) {
     Random r = new Random(seed);
     List<List<Command>> out = new ArrayList<>();
+    List<JobRef> refs = new ArrayList<>();
     long t = 1_700_000_000_000L;
-    for (int e = 0; e < 200; e++) {
+    int jobs = 0;
+    for (int e = 0; e < 300; e++) {
       List<Command> batch = new ArrayList<>();
       int n = 1 + r.nextInt(8);
       for (int i = 0; i < n; i++) {
         t += r.nextInt(50);
-        String key = r.nextInt(4) == 0 ? "key-" + r.nextInt(40) : null;
-        long runAt = r.nextInt(5) == 0 ? t + r.nextInt(60_000) : 0;
-        batch.add(new SubmitJob(t, r.nextBoolean() ? "crawler" : "pipeline",
-            "{\"url\":\"https://example.com/" + r.nextInt(1000) + "\"}", "https://example.com/",
-            r.nextInt(3), runAt, 1 + r.nextInt(5), 60_000, key));
+        String worker = "w" + r.nextInt(3);
+        JobRef some = refs.isEmpty() ? new JobRef(0, 1) : refs.get(r.nextInt(refs.size()));
+        switch (r.nextInt(10)) {
+          case 0, 1, 2 -> {
+            String key = r.nextInt(4) == 0 ? "key-" + r.nextInt(40) : null;
+            long runAt = r.nextInt(5) == 0 ? t + r.nextInt(60_000) : 0;
+            batch.add(new SubmitJob(t, r.nextBoolean() ? "crawler" : "pipeline",
+                "{\"url\":\"https://example.com/" + r.nextInt(1000) + "\"}", "https://example.com/",
+                r.nextInt(3), runAt, 1 + r.nextInt(5), 60_000, key));
+            jobs++;
+          }
+          case 3 -> {
+            // a claim's tokens are only known after apply; guess them as a worker would after a retry
+            batch.add(new ClaimJobs(t, worker, 1 + r.nextInt(4), 3_000));
+            refs.add(new JobRef(r.nextInt(jobs + 1), 1 + r.nextInt(2)));
+          }
+          case 4 -> batch.add(new Heartbeat(t, worker, "node", 1, 4, 3_000, List.of(some)));
+          case 5 -> batch.add(new ReportProgress(t, worker,
+              List.of(new ReportProgress.Item(some, r.nextInt(101), "step " + r.nextInt(9)))));
+          case 6 -> batch.add(new CompleteJob(t, worker, some, "{\"n\":" + r.nextInt(99) + "}"));
+          case 7 -> batch.add(new FailJob(t, worker, some, "boom", r.nextBoolean(), t + r.nextInt(2_000)));
+          case 8 -> batch.add(r.nextBoolean() ? new CancelJob(t, r.nextInt(jobs + 1), "test")
+              : new ReleaseJob(t, worker, some, "test"));
+          default -> batch.add(new ExpireLeases(t, t - 5_000));
+        }
       }
       out.add(batch);
     }
@@ -69,7 +104,10 @@ class DeterminismTest {
     assertThat(dumpA).isEqualTo(dumpB);
     assertThat(new String(dumpA)).contains("crawler", "pipeline", "submitted; waits until");
     assertThat(a.stream().flatMap(List::stream))
-        .anyMatch(res -> res instanceof Result.Submitted s && s.duplicate());
+        .anyMatch(res -> res instanceof Result.Submitted s && s.duplicate())
+        .anyMatch(res -> res instanceof Result.Claimed c && !c.jobs().isEmpty())
+        .anyMatch(res -> res instanceof Result.Done d && d.status() == io.mvmci.job.JobStatus.Completed)
+        .anyMatch(res -> res instanceof Result.Rejected);
   }
 
   @Test

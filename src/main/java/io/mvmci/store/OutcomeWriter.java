@@ -1,0 +1,126 @@
+package io.mvmci.store;
+
+import io.mvmci.command.CompleteJob;
+import io.mvmci.command.FailJob;
+import io.mvmci.command.JobRef;
+import io.mvmci.command.ReleaseJob;
+import io.mvmci.command.Result;
+import io.mvmci.job.JobId;
+import io.mvmci.job.JobStatus;
+import io.mvmci.job.Reasons;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+
+/** What a worker reports at the end of a run, accepted only under the current claim. */
+final class OutcomeWriter implements AutoCloseable {
+  private final JobRows rows;
+  private final PreparedStatement complete;
+  private final PreparedStatement retry;
+  private final PreparedStatement fail;
+  private final PreparedStatement release;
+
+  OutcomeWriter(Connection w, JobRows rows) throws SQLException {
+    this.rows = rows;
+    complete = w.prepareStatement("""
+        UPDATE jobs SET status = 'Completed', output = ?, error = NULL, lease_until = NULL,
+                        finished_at = ?, updated_at = ?, reason = ?
+        WHERE seq = ?""");
+    retry = w.prepareStatement("""
+        UPDATE jobs SET status = 'Retrying', failures = ?, error = ?, run_at = ?, lease_until = NULL,
+                        updated_at = ?, reason = ?
+        WHERE seq = ?""");
+    fail = w.prepareStatement("""
+        UPDATE jobs SET status = 'Failed', failures = ?, error = ?, lease_until = NULL,
+                        finished_at = ?, updated_at = ?, reason = ?
+        WHERE seq = ?""");
+    release = w.prepareStatement("""
+        UPDATE jobs SET status = 'Pending', run_at = ?, lease_until = NULL, updated_at = ?, reason = ?
+        WHERE seq = ?""");
+  }
+
+  Result complete(CompleteJob c, ApplyContext ctx) throws SQLException {
+    JobRows.State s = rows.load(c.job().seq());
+    Result refused = refuse(s, c.workerId(), c.job());
+    if (refused != null) {
+      return refused;
+    }
+    String reason = Reasons.completed(c.at() - (s.startedAt() == null ? c.at() : s.startedAt()));
+    complete.setString(1, c.output());
+    complete.setLong(2, c.at());
+    complete.setLong(3, c.at());
+    complete.setString(4, reason);
+    complete.setLong(5, s.seq());
+    complete.executeUpdate();
+    return moved(s, c.at(), JobStatus.Completed, reason, ctx);
+  }
+
+  Result fail(FailJob c, ApplyContext ctx) throws SQLException {
+    JobRows.State s = rows.load(c.job().seq());
+    Result refused = refuse(s, c.workerId(), c.job());
+    if (refused != null) {
+      return refused;
+    }
+    int failures = s.failures() + 1;
+    if (c.retryable() && failures < s.maxAttempts()) {
+      long retryAt = Math.max(c.retryAt(), c.at());
+      String reason = Reasons.retrying(s.attempt(), c.error(), failures, s.maxAttempts(), retryAt);
+      retry.setInt(1, failures);
+      retry.setString(2, c.error());
+      retry.setLong(3, retryAt);
+      retry.setLong(4, c.at());
+      retry.setString(5, reason);
+      retry.setLong(6, s.seq());
+      retry.executeUpdate();
+      return moved(s, c.at(), JobStatus.Retrying, reason, ctx);
+    }
+    String reason = Reasons.failed(s.attempt(), c.error(), c.retryable(), failures);
+    fail.setInt(1, failures);
+    fail.setString(2, c.error());
+    fail.setLong(3, c.at());
+    fail.setLong(4, c.at());
+    fail.setString(5, reason);
+    fail.setLong(6, s.seq());
+    fail.executeUpdate();
+    return moved(s, c.at(), JobStatus.Failed, reason, ctx);
+  }
+
+  Result release(ReleaseJob c, ApplyContext ctx) throws SQLException {
+    JobRows.State s = rows.load(c.job().seq());
+    Result refused = refuse(s, c.workerId(), c.job());
+    if (refused != null) {
+      return refused;
+    }
+    String reason = Reasons.released(c.workerId(), c.reason());
+    release.setLong(1, c.at());
+    release.setLong(2, c.at());
+    release.setString(3, reason);
+    release.setLong(4, s.seq());
+    release.executeUpdate();
+    return moved(s, c.at(), JobStatus.Pending, reason, ctx);
+  }
+
+  /** A rejection if the job is unknown or {@code worker}'s claim on it is not current. */
+  private static Result refuse(JobRows.State s, String worker, JobRef ref) {
+    if (s == null) {
+      return new Result.Rejected(Result.Reason.UNKNOWN_JOB, "no job " + JobId.format(ref.seq()));
+    }
+    String stale = s.staleness(worker, ref);
+    return stale == null ? null : new Result.Rejected(Result.Reason.STALE_CLAIM, stale);
+  }
+
+  private Result moved(JobRows.State s, long at, JobStatus to, String reason, ApplyContext ctx)
+      throws SQLException {
+    rows.event(s.seq(), at, to, s.attempt(), reason);
+    ctx.moved(JobStatus.InProgress, to);
+    return new Result.Done(to);
+  }
+
+  @Override
+  public void close() throws SQLException {
+    for (PreparedStatement ps : List.of(complete, retry, fail, release)) {
+      ps.close();
+    }
+  }
+}

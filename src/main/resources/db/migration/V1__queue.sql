@@ -50,6 +50,17 @@ CREATE TABLE job_events (
 );
 CREATE INDEX job_events_by_job ON job_events (job_seq, id);
 
+-- What workflows logged, at most 1000 lines a job (the oldest go first).
+CREATE TABLE job_logs (
+  id      INTEGER PRIMARY KEY,
+  job_seq INTEGER NOT NULL,
+  attempt INTEGER NOT NULL,
+  at      INTEGER NOT NULL,
+  level   INTEGER NOT NULL,                -- 0 debug, 1 info, 2 warn, 3 error
+  message TEXT    NOT NULL
+);
+CREATE INDEX job_logs_by_job ON job_logs (job_seq, id);
+
 -- Maintained counters, so stats never scan the jobs table.
 CREATE TABLE job_counts (
   status TEXT PRIMARY KEY,

@@ -76,15 +76,19 @@ public sealed interface Result permits Result.Submitted, Result.Rejected, Result
     }
   }
 
-  /** A claimed job: its token, its workflow and input, its time limit and lease. */
-  record ClaimedJob(JobRef ref, String workflow, String input, long timeoutMs, long leaseUntil) {
+  /**
+   * A claimed job: its token, its workflow and input, its time limit and lease, and how many
+   * failures it has had and may have (for the worker's backoff).
+   */
+  record ClaimedJob(JobRef ref, String workflow, String input, long timeoutMs, long leaseUntil,
+      int failures, int maxAttempts) {
     void writeTo(WireWriter w) {
       ref.writeTo(w);
-      w.str(workflow).str(input).i64(timeoutMs).i64(leaseUntil);
+      w.str(workflow).str(input).i64(timeoutMs).i64(leaseUntil).i32(failures).i32(maxAttempts);
     }
 
     static ClaimedJob read(WireReader r) {
-      return new ClaimedJob(JobRef.read(r), r.str(), r.str(), r.i64(), r.i64());
+      return new ClaimedJob(JobRef.read(r), r.str(), r.str(), r.i64(), r.i64(), r.i32(), r.i32());
     }
   }
 

@@ -23,6 +23,7 @@ final class LeaseWriter implements AutoCloseable {
   private final PreparedStatement beat;
   private final PreparedStatement renew;
   private final PreparedStatement progress;
+  private final LogWriter logs;
   private final PreparedStatement expired;
   private final PreparedStatement requeue;
   private final PreparedStatement failExpired;
@@ -31,7 +32,7 @@ final class LeaseWriter implements AutoCloseable {
   LeaseWriter(Connection w, JobRows rows) throws SQLException {
     this.rows = rows;
     runnable = w.prepareStatement("""
-        SELECT seq, workflow, input, timeout_ms, attempt, status FROM jobs
+        SELECT seq, workflow, input, timeout_ms, attempt, status, failures, max_attempts FROM jobs
         WHERE status IN ('Pending', 'Retrying') AND run_at <= ?
         ORDER BY priority DESC, run_at, seq LIMIT ?""");
     claim = w.prepareStatement("""
@@ -50,9 +51,9 @@ final class LeaseWriter implements AutoCloseable {
     renew = w.prepareStatement("""
         UPDATE jobs SET lease_until = ?
         WHERE seq = ? AND attempt = ? AND worker_id = ? AND status = 'InProgress'""");
-    progress = w.prepareStatement("""
-        UPDATE jobs SET progress = ?, progress_message = ?, updated_at = ?
-        WHERE seq = ? AND attempt = ? AND worker_id = ? AND status = 'InProgress'""");
+    progress = w.prepareStatement(
+        "UPDATE jobs SET progress = ?, progress_message = ?, updated_at = ? WHERE seq = ?");
+    logs = new LogWriter(w);
     expired = w.prepareStatement("""
         SELECT seq FROM jobs WHERE status = 'InProgress' AND lease_until < ? ORDER BY seq""");
     requeue = w.prepareStatement("""
@@ -68,14 +69,15 @@ final class LeaseWriter implements AutoCloseable {
   }
 
   Result claim(ClaimJobs c, ApplyContext ctx) throws SQLException {
-    record Candidate(long seq, String workflow, String input, long timeoutMs, int attempt, JobStatus from) {}
+    record Candidate(long seq, String workflow, String input, long timeoutMs, int attempt, JobStatus from,
+        int failures, int maxAttempts) {}
     List<Candidate> picked = new ArrayList<>();
     runnable.setLong(1, c.at());
     runnable.setInt(2, Math.max(0, c.max()));
     try (ResultSet rs = runnable.executeQuery()) {
       while (rs.next()) {
         picked.add(new Candidate(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-            rs.getInt(5) + 1, JobStatus.valueOf(rs.getString(6))));
+            rs.getInt(5) + 1, JobStatus.valueOf(rs.getString(6)), rs.getInt(7), rs.getInt(8)));
       }
     }
     long leaseUntil = c.at() + c.leaseMs();
@@ -93,7 +95,7 @@ final class LeaseWriter implements AutoCloseable {
       rows.event(j.seq(), c.at(), JobStatus.InProgress, j.attempt(), reason);
       ctx.moved(j.from(), JobStatus.InProgress);
       out.add(new Result.ClaimedJob(new JobRef(j.seq(), j.attempt()), j.workflow(), j.input(),
-          j.timeoutMs(), leaseUntil));
+          j.timeoutMs(), leaseUntil, j.failures(), j.maxAttempts()));
     }
     return new Result.Claimed(out);
   }
@@ -124,15 +126,20 @@ final class LeaseWriter implements AutoCloseable {
   Result progress(ReportProgress c) throws SQLException {
     List<JobRef> stale = new ArrayList<>();
     for (ReportProgress.Item item : c.items()) {
-      progress.setInt(1, Math.max(0, Math.min(100, item.percent())));
-      progress.setString(2, item.message());
-      progress.setLong(3, c.at());
-      progress.setLong(4, item.job().seq());
-      progress.setInt(5, item.job().attempt());
-      progress.setString(6, c.workerId());
-      if (progress.executeUpdate() == 0) {
-        stale.add(item.job());
+      JobRef ref = item.job();
+      JobRows.State s = rows.load(ref.seq());
+      if (s == null || s.staleness(c.workerId(), ref) != null) {
+        stale.add(ref);
+        continue;
       }
+      if (item.percent() >= 0) {
+        progress.setInt(1, Math.min(100, item.percent()));
+        progress.setString(2, item.message());
+        progress.setLong(3, c.at());
+        progress.setLong(4, ref.seq());
+        progress.executeUpdate();
+      }
+      logs.append(ref, item.lines());
     }
     return new Result.Stale(stale);
   }
@@ -182,5 +189,6 @@ final class LeaseWriter implements AutoCloseable {
         failExpired, dead)) {
       ps.close();
     }
+    logs.close();
   }
 }

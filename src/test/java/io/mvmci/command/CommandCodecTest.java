@@ -48,9 +48,10 @@ class CommandCodecTest {
       new Heartbeat(T, "node-1", "node", 1, 4, 3_000, List.of(REF)),
       "00030000003a0000018bcfe56800000000066e6f64652d31000000046e6f646500000001000000040000000000000bb8"
           + "00000001000000000000000700000002",
-      new ReportProgress(T, "node-1", List.of(new ReportProgress.Item(REF, 40, "fetched"))),
-      "0004000000310000018bcfe56800000000066e6f64652d310000000100000000000000070000000200000028"
-          + "0000000766657463686564",
+      new ReportProgress(T, "node-1", List.of(new ReportProgress.Item(REF, 40, "fetched",
+          List.of(new ReportProgress.Line(T, 1, "GET /"))))),
+      "0004000000470000018bcfe56800000000066e6f64652d310000000100000000000000070000000200000028"
+          + "0000000766657463686564000000010000018bcfe568000100000005474554202f",
       new CompleteJob(T, "node-1", REF, "{}"),
       "0005000000240000018bcfe56800000000066e6f64652d31000000000000000700000002000000027b7d",
       new FailJob(T, "node-1", REF, "HTTP 503", true, T + 1_000),
@@ -75,11 +76,11 @@ class CommandCodecTest {
   @Test
   void workDistributionResultsKeepTheirBytes() {
     List<Result> results = List.of(
-        new Result.Claimed(List.of(new Result.ClaimedJob(REF, "noop", "{}", 60_000, T + 3_000))),
+        new Result.Claimed(List.of(new Result.ClaimedJob(REF, "noop", "{}", 60_000, T + 3_000, 1, 3))),
         new Result.Stale(List.of(REF)), new Result.Done(JobStatus.Retrying), new Result.Expired(2, 1));
     String golden = "4d0100000004"
-        + "00030000002e00000001000000000000000700000002000000046e6f6f70000000027b7d000000000000ea60"
-        + "0000018bcfe573b8"
+        + "00030000003600000001000000000000000700000002000000046e6f6f70000000027b7d000000000000ea60"
+        + "0000018bcfe573b80000000100000003"
         + "0004000000100000000100000000000000070000000200050000000c000000085265747279696e67"
         + "0006000000080000000200000001";
     assertThat(HEX.formatHex(ResultCodec.encode(results))).isEqualTo(golden);

@@ -63,7 +63,8 @@ class DeterminismTest {
           }
           case 4 -> batch.add(new Heartbeat(t, worker, "node", 1, 4, 3_000, List.of(some)));
           case 5 -> batch.add(new ReportProgress(t, worker,
-              List.of(new ReportProgress.Item(some, r.nextInt(101), "step " + r.nextInt(9)))));
+              List.of(new ReportProgress.Item(some, r.nextInt(101), "step " + r.nextInt(9),
+                  List.of(new ReportProgress.Line(t, r.nextInt(4), "line " + r.nextInt(9)))))));
           case 6 -> batch.add(new CompleteJob(t, worker, some, "{\"n\":" + r.nextInt(99) + "}"));
           case 7 -> batch.add(new FailJob(t, worker, some, "boom", r.nextBoolean(), t + r.nextInt(2_000)));
           case 8 -> batch.add(r.nextBoolean() ? new CancelJob(t, r.nextInt(jobs + 1), "test")

@@ -162,7 +162,7 @@ class JobLifecycleTest {
     db.apply(submit(T, 0, 0, 1));
     JobRef a = claim(T, "w", 1).get(0).ref();
     db.one(new Heartbeat(T + 2_000, "w", "node", 1, 4, LEASE, List.of(a)));
-    db.one(new ReportProgress(T + 2_100, "w", List.of(new ReportProgress.Item(a, 40, "fetched"))));
+    db.one(new ReportProgress(T + 2_100, "w", List.of(new ReportProgress.Item(a, 40, "fetched", List.of()))));
     assertThat(((Result.Expired) db.one(new ExpireLeases(T + LEASE + 1, T))).jobs())
         .as("renewed lease still runs").isZero();
     Job j = db.job(0);

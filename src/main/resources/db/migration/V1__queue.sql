@@ -37,6 +37,7 @@ CREATE TABLE jobs (
 );
 CREATE INDEX jobs_by_status ON jobs (status, seq);
 CREATE INDEX jobs_runnable ON jobs (priority DESC, run_at, seq) WHERE status IN ('Pending', 'Retrying');
+CREATE INDEX jobs_runnable_at ON jobs (run_at) WHERE status IN ('Pending', 'Retrying');
 CREATE INDEX jobs_leased ON jobs (lease_until) WHERE status = 'InProgress';
 
 -- Every state change of every job, with its reason.

@@ -92,6 +92,36 @@ public final class JobQueries {
     });
   }
 
+  /**
+   * The earliest run-at time of the runnable jobs (Pending or Retrying), or null if there are none:
+   * at or before now means a claim would find work.
+   */
+  public Long nextRunAt() throws SQLException {
+    return pool.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT MIN(run_at) FROM jobs WHERE status IN ('Pending', 'Retrying')");
+           ResultSet rs = ps.executeQuery()) {
+        long v = rs.getLong(1);
+        return rs.wasNull() ? null : v;
+      }
+    });
+  }
+
+  /** Whether a lease ended before {@code now} or a live worker went silent before {@code deadBefore}. */
+  public boolean needsReaping(long now, long deadBefore) throws SQLException {
+    return pool.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'InProgress' AND lease_until < ?)"
+              + " OR EXISTS (SELECT 1 FROM heartbeats WHERE status = 'alive' AND last_seen < ?)")) {
+        ps.setLong(1, now);
+        ps.setLong(2, deadBefore);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.getBoolean(1);
+        }
+      }
+    });
+  }
+
   /** The state changes of one job, oldest first. */
   public List<JobEvent> events(long seq) throws SQLException {
     return pool.read(c -> {

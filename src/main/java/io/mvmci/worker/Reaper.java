@@ -1,0 +1,61 @@
+package io.mvmci.worker;
+
+import io.mvmci.command.ExpireLeases;
+import io.mvmci.replication.RaftNode;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives the jobs of dead workers back to the queue. It runs on every node but acts only on the
+ * leader, and only when the leader's copy shows a lease that ran out or a silent worker, so an idle
+ * cluster writes nothing. The time it stamps is the leader's.
+ *
+ * <p>Bound: a job whose worker died is runnable again at most {@code lease + interval} (plus one
+ * commit) after the worker's last heartbeat, assuming the nodes' clocks agree.
+ */
+public final class Reaper implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Reaper.class);
+
+  private final RaftNode node;
+  private final Clock clock;
+  private final long deadAfterMs;
+  private final ScheduledExecutorService timer;
+
+  public Reaper(RaftNode node, Clock clock, long intervalMs, long deadAfterMs) {
+    this.node = node;
+    this.clock = clock;
+    this.deadAfterMs = deadAfterMs;
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "reaper");
+      t.setDaemon(true);
+      return t;
+    });
+    timer.scheduleWithFixedDelay(this::tick, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+  }
+
+  void tick() {
+    try {
+      if (!node.isLeader()) {
+        return;
+      }
+      long now = clock.millis();
+      long deadBefore = now - deadAfterMs;
+      if (node.stateMachine().queries().needsReaping(now, deadBefore)) {
+        node.submit(new ExpireLeases(now, deadBefore)).get(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LOG.warn("reaper: {}", e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}

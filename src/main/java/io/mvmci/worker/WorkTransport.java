@@ -1,0 +1,42 @@
+package io.mvmci.worker;
+
+import io.mvmci.command.JobRef;
+import io.mvmci.command.ReportProgress;
+import io.mvmci.command.Result;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How a worker talks to the queue. A node's embedded worker proposes commands through its own Raft
+ * node; a remote worker sends them over HTTP to any node. Times, lease deadlines and retry deadlines
+ * are stamped by the node that proposes the command, never by the worker.
+ *
+ * <p>Every method may throw {@link WorkException} when the queue cannot be reached; the outcome of a
+ * report that failed that way is unknown and the worker reports again.
+ */
+public interface WorkTransport {
+
+  /** This worker's identity in the queue (claims and heartbeats carry it). */
+  String workerId();
+
+  /**
+   * Claims up to {@code max} runnable jobs. When none is runnable it may wait up to {@code wait}
+   * for one to appear (a long poll) before answering an empty list.
+   */
+  List<Result.ClaimedJob> claim(int max, Duration wait);
+
+  /** Says the worker is alive and renews the leases of {@code running}; answers the stale ones. */
+  List<JobRef> heartbeat(List<JobRef> running, int capacity);
+
+  /** Reports coalesced progress and log lines; answers the claims that are stale. */
+  List<JobRef> progress(List<ReportProgress.Item> items);
+
+  /** The run succeeded; true if accepted, false if the claim was stale (nothing changed). */
+  boolean complete(JobRef job, String output);
+
+  /** The run failed; it is retried after {@code retryDelayMs} if retryable and failures remain. */
+  boolean fail(JobRef job, String error, boolean retryable, long retryDelayMs);
+
+  /** Hands the job back unfinished (this worker is stopping); not counted as a failure. */
+  boolean release(JobRef job, String reason);
+}

@@ -1,0 +1,31 @@
+package io.mvmci.worker;
+
+import java.time.Duration;
+
+/**
+ * How a worker behaves.
+ *
+ * @param capacity jobs run at once
+ * @param leaseMs how long a claim holds without a heartbeat
+ * @param heartbeatMs how often leases are renewed (well under {@code leaseMs})
+ * @param backoffBaseMs first retry delay; doubles with each failure, with jitter
+ * @param backoffMaxMs longest retry delay
+ * @param shutdownGrace how long a stopping worker lets its runs finish before handing them back
+ */
+public record WorkerSettings(
+    int capacity,
+    long leaseMs,
+    long heartbeatMs,
+    long backoffBaseMs,
+    long backoffMaxMs,
+    Duration shutdownGrace) {
+
+  public WorkerSettings {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be at least 1");
+    }
+    if (heartbeatMs <= 0 || heartbeatMs >= leaseMs) {
+      throw new IllegalArgumentException("heartbeatMs must be positive and below leaseMs");
+    }
+  }
+}

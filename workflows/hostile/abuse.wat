@@ -1,7 +1,7 @@
 ;; abuse: misuses the host ABI in the way its input's first byte selects:
 ;;   o  output of 1 MiB + 1 byte          b  result_read into memory it does not have
 ;;   r  random_fill of 64 KiB + 1 bytes   l  log with a pointer past the end of memory
-;;   w  output with a length that wraps around (ptr 16, len 0x7fffffff)
+;;   w  log with a length that wraps a 32-bit sum (ptr 16, len 0xfffffff8)
 (module
   (import "mvmci" "input" (func $input (result i32)))
   (import "mvmci" "result_read" (func $result_read (param i32 i32) (result i32)))
@@ -23,4 +23,4 @@
     (if (i32.eq (local.get $case) (i32.const 108)) ;; l
       (then (call $log (i32.const 1) (i32.const -16) (i32.const 8))))
     (if (i32.eq (local.get $case) (i32.const 119)) ;; w
-      (then (call $output (i32.const 16) (i32.const 0x7fffffff))))))
+      (then (call $log (i32.const 1) (i32.const 16) (i32.const 0xfffffff8))))))

@@ -58,7 +58,7 @@ public record EngineConfig(
   /** Defaults, with the journal at {@code <dataDir>/journal.sqlite}. */
   public static EngineConfig defaults(Path dataDir) {
     return new EngineConfig(
-        dataDir.resolve("journal.sqlite"), 1024, 16L * 1024 * 1024, Duration.ofMinutes(5),
+        dataDir.resolve("journal.sqlite"), 1024, 8L * 1024 * 1024, Duration.ofMinutes(5),
         Duration.ofSeconds(5), Duration.ofMillis(200), 100, 64 * 1024, Clock.systemUTC());
   }
 

@@ -1,6 +1,7 @@
 package io.mvmci.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -81,6 +82,26 @@ class HostileGuestTest extends EngineTestSupport {
     RunOutcome.Failed f = runHostile("script", "", null, 32);
     assertThat(f.kind()).isEqualTo(FailureKind.RESOURCE_LIMIT);
     assertThat(f.reason()).contains("needs 64 pages").contains("allows 32");
+  }
+
+  /**
+   * Chicory interprets a function too large for a JVM method, and its interpreter does not
+   * check for interruption on br_if: such a guest cannot be stopped. The outcome must still
+   * come, once the stop grace has passed.
+   */
+  @Test
+  void guestThatIgnoresInterruptionIsAbandonedAfterTheGrace() {
+    WorkflowModule huge = deploy("huge-loop");
+    assertThat(huge.usesInterpreter()).isTrue();
+    engine = engine(c -> c.withStopGrace(Duration.ofMillis(200)));
+    long start = System.nanoTime();
+    RunOutcome.Failed f = failure(outcomeOf(engine.start(RunSpec.of("stuck", ModuleRef.latest("huge-loop"),
+        new byte[0]).withTimeout(Duration.ofMillis(100)))));
+    assertThat(f).isEqualTo(new RunOutcome.Failed(FailureKind.TIMEOUT,
+        "timed out after 0.1 s (the guest did not stop within 0.2 s; its thread was abandoned)"));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    await().atMost(AWAIT).until(() -> Thread.getAllStackTraces().keySet().stream()
+        .noneMatch(t -> t.getName().equals("wf-run stuck")));
   }
 
   @ParameterizedTest(name = "{0}")

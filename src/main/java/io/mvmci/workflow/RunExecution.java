@@ -138,10 +138,9 @@ final class RunExecution implements Runnable {
       return failed(FailureKind.RESOURCE_LIMIT, "module " + module.get() + " needs " + code.initialPages()
           + " pages of memory to start; this node allows " + cap);
     }
-    if (record == null) {
-      ctx.journal().begin(runId(), module.get().ref(), spec.input(), ctx.services().clock().millis());
-    }
-    RunJournal steps = new RunJournal(ctx.journal(), runId(),
+    long runNo = record != null ? record.runNo()
+        : ctx.journal().begin(runId(), module.get().ref(), spec.input(), ctx.services().clock().millis());
+    RunJournal steps = new RunJournal(ctx.journal(), runId(), runNo,
         record == null ? List.of() : record.steps(), ctx.hook());
     HostFunctions host = new HostFunctions(ctx.services(), runId(), spec.input(), steps,
         () -> stop.get() != null);

@@ -14,13 +14,15 @@ final class RunJournal {
 
   private final Journal journal;
   private final String runId;
+  private final long runNo;
   private final List<Step> recorded;
   private final StepHook hook;
   private int cursor;
 
-  RunJournal(Journal journal, String runId, List<Step> recorded, StepHook hook) {
+  RunJournal(Journal journal, String runId, long runNo, List<Step> recorded, StepHook hook) {
     this.journal = journal;
     this.runId = runId;
+    this.runNo = runNo;
     this.recorded = List.copyOf(recorded);
     this.hook = hook;
   }
@@ -47,14 +49,14 @@ final class RunJournal {
   /** Journals the current (new) step with its result. */
   void record(Step.Request request, int code, byte[] result) {
     int seq = cursor - 1;
-    journal.append(runId, new Step(seq, request, true, code, result));
+    journal.append(runNo, new Step(seq, request, true, code, result));
     hook.at(runId, seq, request.kind(), StepHook.Point.RECORDED);
   }
 
   /** Journals that the current (new) step's side effect is about to start. */
   void recordStart(Step.Request request) {
     int seq = cursor - 1;
-    journal.append(runId, new Step(seq, request, false, 0, NOTHING));
+    journal.append(runNo, new Step(seq, request, false, 0, NOTHING));
     hook.at(runId, seq, request.kind(), StepHook.Point.STARTED);
   }
 
@@ -66,7 +68,7 @@ final class RunJournal {
   /** Journals the result of the current step, whose start is journaled. */
   void recordResult(AbiImport kind, int code, byte[] result) {
     int seq = cursor - 1;
-    journal.complete(runId, seq, code, result);
+    journal.complete(runNo, seq, code, result);
     hook.at(runId, seq, kind, StepHook.Point.RECORDED);
   }
 

@@ -18,10 +18,11 @@ class JournalTest {
   void stepsSurviveReopeningInOrderWithStartsAndResults() {
     Path file = dir.resolve("journal.sqlite");
     try (Journal journal = Journal.open(file)) {
-      journal.begin("r", ModuleRef.exact("m", "abc"), new byte[] {1, 2}, 1000);
-      journal.append("r", new Step(0, request("zero"), true, 0, new byte[] {7}));
-      journal.append("r", new Step(1, request("one"), false, 0, new byte[0]));
-      journal.complete("r", 1, 42, new byte[] {8, 9});
+      journal.begin("other", ModuleRef.exact("m", "abc"), new byte[0], 999);
+      long r = journal.begin("r", ModuleRef.exact("m", "abc"), new byte[] {1, 2}, 1000);
+      journal.append(r, new Step(0, request("zero"), true, 0, new byte[] {7}));
+      journal.append(r, new Step(1, request("one"), false, 0, new byte[0]));
+      journal.complete(r, 1, 42, new byte[] {8, 9});
     }
     try (Journal journal = Journal.open(file)) {
       Journal.RunRecord run = journal.read("r").orElseThrow();
@@ -34,6 +35,7 @@ class JournalTest {
       assertThat(run.steps().get(1).result()).containsExactly(8, 9);
       assertThat(run.steps().get(0).request().sameAs(request("zero"))).isTrue();
       assertThat(run.steps().get(0).request().sameAs(request("one"))).isFalse();
+      assertThat(journal.read("other").orElseThrow().steps()).isEmpty();
     }
   }
 
@@ -55,9 +57,12 @@ class JournalTest {
   @Test
   void deleteRemovesTheRunAndItsSteps() {
     try (Journal journal = Journal.open(dir.resolve("j.sqlite"))) {
-      journal.begin("a", ModuleRef.exact("m", "abc"), new byte[0], 1);
-      journal.append("a", new Step(0, request("x"), true, 0, new byte[0]));
+      long a = journal.begin("a", ModuleRef.exact("m", "abc"), new byte[0], 1);
+      long b = journal.begin("b", ModuleRef.exact("m", "abc"), new byte[0], 1);
+      journal.append(a, new Step(0, request("x"), true, 0, new byte[0]));
+      journal.append(b, new Step(0, request("y"), true, 0, new byte[0]));
       assertThat(journal.delete("a")).isTrue();
+      assertThat(journal.read("b").orElseThrow().steps()).hasSize(1);
       assertThat(journal.read("a")).isEmpty();
       journal.begin("a", ModuleRef.exact("m", "abc"), new byte[0], 1);
       assertThat(journal.read("a").orElseThrow().steps()).isEmpty();
@@ -77,8 +82,8 @@ class JournalTest {
   @Test
   void completingAStepThatWasNotStartedFails() {
     try (Journal journal = Journal.open(dir.resolve("j.sqlite"))) {
-      journal.begin("a", ModuleRef.exact("m", "abc"), new byte[0], 1);
-      assertThatThrownBy(() -> journal.complete("a", 0, 1, new byte[0])).isInstanceOf(JournalException.class);
+      long a = journal.begin("a", ModuleRef.exact("m", "abc"), new byte[0], 1);
+      assertThatThrownBy(() -> journal.complete(a, 0, 1, new byte[0])).isInstanceOf(JournalException.class);
     }
   }
 }

@@ -35,11 +35,30 @@ final class HostCallBench implements AutoCloseable {
     return ms;
   }
 
-  /** Median microseconds per call of {@code mode} ('i', 't' or 'l', see hostcalls.wat). */
-  double microsPerCall(char mode, int calls, int warmup, int measured) {
-    double empty = Samples.time(warmup, measured, () -> runMillis(engine, "hostcalls", mode + "0")).median();
-    double median = Samples.time(warmup, measured, () -> runMillis(engine, "hostcalls", mode + "" + calls)).median();
-    return (median - empty) * 1000 / calls;
+  /** Wall-clock and CPU time (the whole process's, user + system) of one call, in microseconds. */
+  record PerCall(double wallMicros, double cpuMicros) {}
+
+  /**
+   * Median cost of one call of {@code mode} ('i', 't' or 'l', see hostcalls.wat), net of the
+   * cost of a run that makes no call. CPU time is reported too because wall-clock time on a
+   * shared machine includes waiting for a core.
+   */
+  PerCall perCall(char mode, int calls, int warmup, int measured) {
+    var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean();
+    double emptyWall = Samples.time(warmup, measured, () -> runMillis(engine, "hostcalls", mode + "0")).median();
+    java.util.List<Double> wall = new java.util.ArrayList<>();
+    java.util.List<Double> cpu = new java.util.ArrayList<>();
+    for (int i = 0; i < warmup + measured; i++) {
+      long cpuBefore = os.getProcessCpuTime();
+      double ms = runMillis(engine, "hostcalls", mode + "" + calls);
+      if (i >= warmup) {
+        wall.add(ms);
+        cpu.add((os.getProcessCpuTime() - cpuBefore) / 1e6);
+      }
+    }
+    return new PerCall((Samples.of(wall).median() - emptyWall) * 1000 / calls,
+        Samples.of(cpu).median() * 1000 / calls);
   }
 
   /** Median milliseconds for a whole run of the {@code hello} guest: thread, journal, instance. */

@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.sqlite.SQLiteConfig;
 
 /**
  * The local journal of workflow runs: one SQLite file, one connection, used by every run thread
@@ -49,7 +50,11 @@ final class Journal implements AutoCloseable {
   static Journal open(Path file) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+      SQLiteConfig config = new SQLiteConfig();
+      // Otherwise the driver runs "SELECT last_insert_rowid()" after every INSERT (measured:
+      // a good part of a journaled call's cost).
+      config.setGetGeneratedKeys(false);
+      Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
       try (Statement s = c.createStatement()) {
         s.execute("PRAGMA busy_timeout = 2000");
         s.execute("PRAGMA locking_mode = EXCLUSIVE");

@@ -16,7 +16,18 @@ final class Sha256 {
     return HexFormat.of().formatHex(digest(data));
   }
 
+  /** Cloning a prototype skips the provider look-up of {@code getInstance} on every call. */
+  private static final MessageDigest PROTOTYPE = lookUp();
+
   static MessageDigest newDigest() {
+    try {
+      return (MessageDigest) PROTOTYPE.clone();
+    } catch (CloneNotSupportedException e) {
+      return lookUp();
+    }
+  }
+
+  private static MessageDigest lookUp() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

@@ -1,0 +1,107 @@
+package io.mvmci.workflow;
+
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.Export;
+import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.FunctionImport;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.Import;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Checks a parsed module against host ABI version 1 (workflows/README.md, "The module"). */
+final class AbiValidator {
+  static final String ABI_EXPORT = "mvmci_abi_v1";
+  static final String RUN_EXPORT = "run";
+  static final String INITIALIZE_EXPORT = "_initialize";
+  static final String MEMORY_EXPORT = "memory";
+
+  private AbiValidator() {}
+
+  /** The ABI declaration is checked first: without it the rest of this contract does not apply. */
+  static void validate(WasmModule module) throws InvalidModuleException {
+    Map<String, Export> exports = new HashMap<>();
+    for (int i = 0; i < module.exportSection().exportCount(); i++) {
+      Export e = module.exportSection().getExport(i);
+      exports.put(e.name(), e);
+    }
+    if (!exports.containsKey(ABI_EXPORT)) {
+      throw new InvalidModuleException(
+          "unsupported ABI: module does not export " + ABI_EXPORT);
+    }
+    checkImports(module);
+    requireFunction(module, exports, ABI_EXPORT, true);
+    requireFunction(module, exports, RUN_EXPORT, true);
+    requireFunction(module, exports, INITIALIZE_EXPORT, false);
+    Export memory = exports.get(MEMORY_EXPORT);
+    if (memory == null || memory.exportType() != ExternalType.MEMORY) {
+      throw new InvalidModuleException("module does not export its memory as \"memory\"");
+    }
+    if (memory.index() != 0) {
+      throw new InvalidModuleException("the exported \"memory\" must be the module's first memory");
+    }
+  }
+
+  private static void checkImports(WasmModule module) throws InvalidModuleException {
+    var imports = module.importSection();
+    for (int i = 0; i < imports.importCount(); i++) {
+      Import imp = imports.getImport(i);
+      String what = imp.module() + "." + imp.name();
+      if (!AbiImport.MODULE.equals(imp.module())) {
+        throw new InvalidModuleException(
+            "import " + what + " is not allowed: workflows import only from module \"mvmci\"");
+      }
+      if (imp.importType() != ExternalType.FUNCTION) {
+        throw new InvalidModuleException(
+            "import " + what + " is a " + imp.importType().name().toLowerCase(java.util.Locale.ROOT)
+                + "; the mvmci module provides only functions");
+      }
+      AbiImport abi =
+          AbiImport.byName(imp.name())
+              .orElseThrow(
+                  () -> new InvalidModuleException(
+                      "import " + what + " is not a host function of ABI version 1"));
+      FunctionType actual = module.typeSection().getType(((FunctionImport) imp).typeIndex());
+      if (!actual.equals(abi.type())) {
+        throw new InvalidModuleException(
+            "import " + what + " has type " + AbiImport.render(actual) + " but ABI version 1 defines "
+                + AbiImport.render(abi.type()));
+      }
+    }
+  }
+
+  private static void requireFunction(
+      WasmModule module, Map<String, Export> exports, String name, boolean required)
+      throws InvalidModuleException {
+    Export e = exports.get(name);
+    if (e == null) {
+      if (required) {
+        throw new InvalidModuleException("module does not export a function \"" + name + "\"");
+      }
+      return;
+    }
+    if (e.exportType() != ExternalType.FUNCTION) {
+      throw new InvalidModuleException("export \"" + name + "\" is not a function");
+    }
+    FunctionType type = functionType(module, e.index());
+    if (!type.equals(FunctionType.empty())) {
+      throw new InvalidModuleException(
+          "export \"" + name + "\" has type " + AbiImport.render(type) + " but must be () -> ()");
+    }
+  }
+
+  private static FunctionType functionType(WasmModule module, long functionIndex) {
+    int imported = module.importSection().count(ExternalType.FUNCTION);
+    if (functionIndex < imported) {
+      int seen = 0;
+      for (int i = 0; i < module.importSection().importCount(); i++) {
+        Import imp = module.importSection().getImport(i);
+        if (imp.importType() == ExternalType.FUNCTION && seen++ == functionIndex) {
+          return module.typeSection().getType(((FunctionImport) imp).typeIndex());
+        }
+      }
+    }
+    int local = (int) (functionIndex - imported);
+    return module.functionSection().getFunctionType(local, module.typeSection());
+  }
+}

@@ -1,0 +1,290 @@
+package io.mvmci.workflow;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The local journal of workflow runs: one SQLite file, one connection, used by every run thread
+ * in turn (each method holds the connection for one statement or one transaction).
+ *
+ * <p>Durability: WAL with {@code synchronous=NORMAL}. A commit reaches the operating system
+ * before the call returns, so it survives the death of the process (kill -9) but not
+ * necessarily a power cut, which can lose the last commits: their steps then run again on
+ * resume. The file is opened in exclusive locking mode, so a second process cannot open it.
+ */
+final class Journal implements AutoCloseable {
+  private static final int SCHEMA_VERSION = 1;
+
+  /**
+   * A run as recorded: identity, pinned module and input, steps, and outcome if final.
+   * {@code runNo} is the journal's own key for the run, used to append its steps.
+   */
+  record RunRecord(long runNo, String runId, ModuleRef module, byte[] input, long startedAtMillis,
+      RunOutcome outcome, List<Step> steps) {}
+
+  private final Path file;
+  private final Connection connection;
+  private final PreparedStatement insertStep;
+  private final PreparedStatement completeStep;
+
+  private Journal(Path file, Connection connection) throws SQLException {
+    this.file = file;
+    this.connection = connection;
+    this.insertStep = connection.prepareStatement(
+        "INSERT INTO step (id, kind, digest, summary, done, code, result) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    this.completeStep = connection.prepareStatement(
+        "UPDATE step SET done = 1, code = ?, result = ? WHERE id = ? AND done = 0");
+  }
+
+  static Journal open(Path file) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      SQLiteConfig config = new SQLiteConfig();
+      // Otherwise the driver runs "SELECT last_insert_rowid()" after every INSERT (measured:
+      // a good part of a journaled call's cost).
+      config.setGetGeneratedKeys(false);
+      Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
+      try (Statement s = c.createStatement()) {
+        s.execute("PRAGMA busy_timeout = 2000");
+        s.execute("PRAGMA locking_mode = EXCLUSIVE");
+        s.execute("PRAGMA journal_mode = WAL");
+        s.execute("PRAGMA synchronous = NORMAL");
+        migrate(s);
+      } catch (SQLException e) {
+        c.close();
+        throw e;
+      }
+      return new Journal(file, c);
+    } catch (SQLException e) {
+      throw new JournalException("cannot open journal " + file + " (is another process using it?): "
+          + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new JournalException("cannot create the folder of journal " + file, e);
+    }
+  }
+
+  private static void migrate(Statement s) throws SQLException {
+    int version;
+    try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+      version = rs.getInt(1);
+    }
+    if (version > SCHEMA_VERSION) {
+      throw new SQLException("journal schema version " + version + " is newer than this engine's "
+          + SCHEMA_VERSION);
+    }
+    if (version == 0) {
+      s.execute("CREATE TABLE run ("
+          + " run_no INTEGER PRIMARY KEY, run_id TEXT NOT NULL UNIQUE,"
+          + " module_name TEXT NOT NULL, module_sha256 TEXT NOT NULL, input BLOB NOT NULL,"
+          + " started_at INTEGER NOT NULL, finished_at INTEGER, outcome TEXT, reason TEXT, output BLOB)");
+      // One B-tree keyed by (run_no << 32 | seq): a step is one page write, not a row plus an
+      // index entry (measured: about half the cost of a (run_id, seq) primary key).
+      s.execute("CREATE TABLE step ("
+          + " id INTEGER PRIMARY KEY, kind TEXT NOT NULL, digest BLOB NOT NULL, summary TEXT NOT NULL,"
+          + " done INTEGER NOT NULL, code INTEGER NOT NULL, result BLOB)");
+      s.execute("PRAGMA user_version = " + SCHEMA_VERSION);
+    }
+  }
+
+  /** The run's record, if its journal exists. */
+  synchronized Optional<RunRecord> read(String runId) {
+    try (PreparedStatement ps = connection.prepareStatement(
+        "SELECT run_no, module_name, module_sha256, input, started_at, outcome, reason, output"
+            + " FROM run WHERE run_id = ?")) {
+      ps.setString(1, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        long runNo = rs.getLong(1);
+        return Optional.of(new RunRecord(runNo, runId,
+            ModuleRef.exact(rs.getString(2), rs.getString(3)), rs.getBytes(4), rs.getLong(5),
+            outcome(rs.getString(6), rs.getString(7), rs.getBytes(8)), steps(runId, runNo)));
+      }
+    } catch (SQLException e) {
+      throw failure("read run " + runId, e);
+    }
+  }
+
+  /** Creates the journal of a new run; returns its run number. */
+  synchronized long begin(String runId, ModuleRef module, byte[] input, long nowMillis) {
+    try (PreparedStatement ps = connection.prepareStatement(
+        "INSERT INTO run (run_id, module_name, module_sha256, input, started_at) VALUES (?, ?, ?, ?, ?)"
+            + " RETURNING run_no")) {
+      ps.setString(1, runId);
+      ps.setString(2, module.name());
+      ps.setString(3, module.sha256());
+      ps.setBytes(4, input);
+      ps.setLong(5, nowMillis);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw failure("begin run " + runId, e);
+    }
+  }
+
+  synchronized void append(long runNo, Step step) {
+    try {
+      insertStep.setLong(1, stepId(runNo, step.seq()));
+      insertStep.setString(2, step.request().kind().importName());
+      insertStep.setBytes(3, step.request().digest());
+      insertStep.setString(4, step.request().summary());
+      insertStep.setInt(5, step.done() ? 1 : 0);
+      insertStep.setInt(6, step.code());
+      insertStep.setBytes(7, step.result());
+      insertStep.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("append step " + step.seq() + " of run number " + runNo, e);
+    }
+  }
+
+  /** Records the result of a step whose start was appended with {@code done = false}. */
+  synchronized void complete(long runNo, int seq, int code, byte[] result) {
+    try {
+      completeStep.setInt(1, code);
+      completeStep.setBytes(2, result);
+      completeStep.setLong(3, stepId(runNo, seq));
+      if (completeStep.executeUpdate() != 1) {
+        throw new SQLException("no started step " + seq + " to complete");
+      }
+    } catch (SQLException e) {
+      throw failure("complete step " + seq + " of run number " + runNo, e);
+    }
+  }
+
+  /** Records a final outcome; the run is no longer unfinished. */
+  synchronized void finish(String runId, RunOutcome outcome, long nowMillis) {
+    try (PreparedStatement ps = connection.prepareStatement(
+        "UPDATE run SET finished_at = ?, outcome = ?, reason = ?, output = ? WHERE run_id = ?")) {
+      ps.setLong(1, nowMillis);
+      if (outcome instanceof RunOutcome.Succeeded s) {
+        ps.setString(2, "SUCCEEDED");
+        ps.setString(3, null);
+        ps.setBytes(4, s.output());
+      } else if (outcome instanceof RunOutcome.Failed f) {
+        ps.setString(2, f.kind().name());
+        ps.setString(3, f.reason());
+        ps.setBytes(4, null);
+      }
+      ps.setString(5, runId);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("finish run " + runId, e);
+    }
+  }
+
+  synchronized List<UnfinishedRun> unfinished() {
+    List<UnfinishedRun> runs = new ArrayList<>();
+    try (PreparedStatement ps = connection.prepareStatement(
+        "SELECT run_id, module_name, module_sha256, input, started_at FROM run"
+            + " WHERE finished_at IS NULL ORDER BY started_at, run_id");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        runs.add(new UnfinishedRun(rs.getString(1), ModuleRef.exact(rs.getString(2), rs.getString(3)),
+            rs.getBytes(4), rs.getLong(5)));
+      }
+      return runs;
+    } catch (SQLException e) {
+      throw failure("list unfinished runs", e);
+    }
+  }
+
+  /** Deletes a run's journal; returns whether there was one. */
+  synchronized boolean delete(String runId) {
+    try {
+      connection.setAutoCommit(false);
+      try (PreparedStatement run = connection.prepareStatement("DELETE FROM run WHERE run_id = ? RETURNING run_no");
+          PreparedStatement steps = connection.prepareStatement("DELETE FROM step WHERE id BETWEEN ? AND ?")) {
+        run.setString(1, runId);
+        boolean existed;
+        try (ResultSet rs = run.executeQuery()) {
+          existed = rs.next();
+          if (existed) {
+            steps.setLong(1, stepId(rs.getLong(1), 0));
+            steps.setLong(2, stepId(rs.getLong(1), -1));
+          }
+        }
+        if (existed) {
+          steps.executeUpdate();
+        }
+        connection.commit();
+        return existed;
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw failure("delete run " + runId, e);
+    }
+  }
+
+  private List<Step> steps(String runId, long runNo) throws SQLException {
+    List<Step> steps = new ArrayList<>();
+    try (PreparedStatement ps = connection.prepareStatement(
+        "SELECT id, kind, digest, summary, done, code, result FROM step WHERE id BETWEEN ? AND ? ORDER BY id")) {
+      ps.setLong(1, stepId(runNo, 0));
+      ps.setLong(2, stepId(runNo, -1));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          AbiImport kind = AbiImport.byName(rs.getString(2))
+              .orElseThrow(() -> new SQLException("unknown step kind in journal"));
+          byte[] result = rs.getBytes(7);
+          Step.Request request = new Step.Request(kind, rs.getBytes(3), rs.getString(4));
+          steps.add(new Step((int) rs.getLong(1) /* the low 32 bits: seq */, request, rs.getInt(5) == 1, rs.getInt(6),
+              result == null ? new byte[0] : result));
+        }
+      }
+    }
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i).seq() != i) {
+        throw new SQLException("journal of run " + runId + " has a gap before step " + steps.get(i).seq());
+      }
+    }
+    return steps;
+  }
+
+  /** A step's key: the run number in the high 32 bits, the sequence number in the low 32. */
+  private static long stepId(long runNo, int seq) {
+    return runNo << 32 | Integer.toUnsignedLong(seq);
+  }
+
+  private static RunOutcome outcome(String outcome, String reason, byte[] output) {
+    if (outcome == null) {
+      return null;
+    }
+    if (outcome.equals("SUCCEEDED")) {
+      return RunOutcome.succeeded(output == null ? new byte[0] : output);
+    }
+    return RunOutcome.failed(FailureKind.valueOf(outcome), reason);
+  }
+
+  private JournalException failure(String what, SQLException e) {
+    return new JournalException("journal " + file + ": cannot " + what + ": " + e.getMessage(), e);
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      insertStep.close();
+      completeStep.close();
+      connection.close();
+    } catch (SQLException e) {
+      throw failure("close", e);
+    }
+  }
+}

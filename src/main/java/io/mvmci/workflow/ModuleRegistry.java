@@ -1,0 +1,123 @@
+package io.mvmci.workflow;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The workflow modules this node can run, known by name and sha-256. Each distinct module is
+ * compiled once, whatever the number of names it is deployed under.
+ *
+ * <p>Contract: {@link #deploy} is idempotent and its outcome depends only on its arguments and
+ * on the order of earlier deploys, so replicating the sequence of deploys to every node gives
+ * every node the same registry. Thread-safe.
+ */
+public final class ModuleRegistry {
+  /** The classpath folder the build bundles committed workflow modules into. */
+  public static final String BUNDLED_FOLDER = "workflows";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ModuleRegistry.class);
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+  private final Map<String, CompiledCode> compiled = new HashMap<>();
+  private final Map<String, Map<String, WorkflowModule>> versions = new LinkedHashMap<>();
+  private final Map<String, WorkflowModule> latest = new HashMap<>();
+
+  /**
+   * Validates, compiles and registers {@code wasm} under {@code name}, and makes it the latest
+   * version of that name. Deploying bytes already known under that name only makes them the
+   * latest again.
+   *
+   * @throws InvalidModuleException if the name is malformed or the module is refused; nothing
+   *     is registered then
+   */
+  public synchronized WorkflowModule deploy(String name, byte[] wasm) throws InvalidModuleException {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new InvalidModuleException(
+          "invalid module name \"" + name + "\": use 1-128 letters, digits, '.', '_' or '-',"
+              + " starting with a letter or digit");
+    }
+    String sha256 = Sha256.hex(wasm);
+    WorkflowModule known = versions.getOrDefault(name, Map.of()).get(sha256);
+    if (known == null) {
+      CompiledCode code = compiled.get(sha256);
+      if (code == null) {
+        code = CompiledCode.compile(wasm);
+        compiled.put(sha256, code);
+        LOG.info("compiled module {} ({} bytes) in {} ms", sha256, code.sizeBytes(), code.compileMillis());
+      }
+      known = new WorkflowModule(name, code);
+      versions.computeIfAbsent(name, n -> new LinkedHashMap<>()).put(sha256, known);
+    }
+    latest.put(name, known);
+    return known;
+  }
+
+  public synchronized Optional<WorkflowModule> latest(String name) {
+    return Optional.ofNullable(latest.get(name));
+  }
+
+  public synchronized Optional<WorkflowModule> find(String name, String sha256) {
+    return Optional.ofNullable(versions.getOrDefault(name, Map.of()).get(sha256));
+  }
+
+  /** The latest version for a bare name, that exact version when the reference has a hash. */
+  public Optional<WorkflowModule> resolve(ModuleRef ref) {
+    return ref.sha256() == null ? latest(ref.name()) : find(ref.name(), ref.sha256());
+  }
+
+  /** Every deployed version, ordered by name, then by deployment. */
+  public synchronized List<WorkflowModule> list() {
+    List<WorkflowModule> all = new ArrayList<>();
+    versions.keySet().stream().sorted(Comparator.naturalOrder())
+        .forEach(n -> all.addAll(versions.get(n).values()));
+    return all;
+  }
+
+  /**
+   * Deploys every {@code .wasm} under the classpath folder {@value #BUNDLED_FOLDER}, in path order.
+   *
+   * @throws InvalidModuleException naming the file, if one is refused or two share a name
+   */
+  public List<WorkflowModule> loadBundled(ClassLoader loader) throws InvalidModuleException {
+    return deployAll(BundledModules.onClasspath(loader, BUNDLED_FOLDER));
+  }
+
+  /**
+   * Deploys every {@code .wasm} under {@code dir} (recursively, in path order); a missing
+   * folder holds no modules.
+   *
+   * @throws InvalidModuleException naming the file, if one is refused or two share a name
+   */
+  public List<WorkflowModule> loadDirectory(Path dir) throws InvalidModuleException {
+    return deployAll(BundledModules.inDirectory(dir));
+  }
+
+  private List<WorkflowModule> deployAll(List<BundledModules.Found> found) throws InvalidModuleException {
+    Map<String, String> sources = new HashMap<>();
+    for (BundledModules.Found f : found) {
+      String other = sources.putIfAbsent(f.name(), f.source());
+      if (other != null) {
+        throw new InvalidModuleException(
+            "two modules are named " + f.name() + ": " + other + " and " + f.source());
+      }
+    }
+    List<WorkflowModule> deployed = new ArrayList<>();
+    for (BundledModules.Found f : found) {
+      try {
+        deployed.add(deploy(f.name(), f.bytes()));
+      } catch (InvalidModuleException e) {
+        throw new InvalidModuleException(f.source() + ": " + e.getMessage(), e);
+      }
+    }
+    return deployed;
+  }
+}

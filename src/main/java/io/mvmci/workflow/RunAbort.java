@@ -1,0 +1,50 @@
+package io.mvmci.workflow;
+
+/**
+ * Thrown by a host function to end the run it serves. It unwinds through the guest's code
+ * (compiled guest code catches only WebAssembly exceptions), and the run thread turns it into
+ * the run's outcome.
+ */
+abstract sealed class RunAbort extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private RunAbort(String message, Throwable cause) {
+    super(message, cause, false, false);
+  }
+
+  /** The guest called {@code fail}. */
+  static final class GuestFailed extends RunAbort {
+    private static final long serialVersionUID = 1L;
+
+    GuestFailed(String message) {
+      super(message, null);
+    }
+  }
+
+  /** The guest's step differs from its journal's. */
+  static final class Diverged extends RunAbort {
+    private static final long serialVersionUID = 1L;
+
+    Diverged(String message) {
+      super(message, null);
+    }
+  }
+
+  /** The run was asked to stop (cancel, timeout, shutdown) or its thread was interrupted. */
+  static final class Stopped extends RunAbort {
+    private static final long serialVersionUID = 1L;
+
+    Stopped() {
+      super("run stopped", null);
+    }
+  }
+
+  /** A host function failed for a reason that is not the guest's doing. */
+  static final class HostBroke extends RunAbort {
+    private static final long serialVersionUID = 1L;
+
+    HostBroke(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

@@ -1,0 +1,210 @@
+package io.mvmci.workflow;
+
+import com.dylibso.chicory.runtime.ByteArrayMemory;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One execution of a run, on its own thread: resolves the module (pinned to the version in the
+ * journal when resuming), instantiates it, calls {@code _initialize} and {@code run}, and
+ * settles the outcome exactly once.
+ *
+ * <p>Invariant: the outcome is settled once, by the run thread, or by the watchdog when a
+ * stopped run does not stop within the grace period. Settling records a final outcome in the
+ * journal, publishes the run's last progress, then completes the future.
+ */
+final class RunExecution implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(RunExecution.class);
+
+  /** What every execution of an engine shares. */
+  record Context(EngineConfig config, ModuleRegistry modules, Journal journal, HostServices services,
+      StepHook hook, ScheduledExecutorService timers, Consumer<RunExecution> onSettled) {}
+
+  private final Context ctx;
+  private final RunSpec spec;
+  private final CompletableFuture<RunOutcome> outcome = new CompletableFuture<>();
+  private final AtomicReference<RunOutcome.Failed> stop = new AtomicReference<>();
+  private final AtomicBoolean settled = new AtomicBoolean();
+  private final Thread thread;
+  private volatile ScheduledFuture<?> timeout;
+
+  RunExecution(Context ctx, RunSpec spec) {
+    this.ctx = ctx;
+    this.spec = spec;
+    this.thread = new Thread(null, this, "wf-run " + spec.runId(), ctx.config().stackSizeBytes());
+    thread.setDaemon(true);
+  }
+
+  String runId() {
+    return spec.runId();
+  }
+
+  CompletableFuture<RunOutcome> outcome() {
+    return outcome;
+  }
+
+  void start() {
+    thread.start();
+    Duration limit = spec.timeout() != null ? spec.timeout() : ctx.config().defaultTimeout();
+    timeout = ctx.timers().schedule(
+        () -> requestStop(FailureKind.TIMEOUT, "timed out after " + seconds(limit)),
+        limit.toNanos(), TimeUnit.NANOSECONDS);
+    if (settled.get()) {
+      timeout.cancel(false);
+    }
+  }
+
+  /**
+   * Asks the run to stop: its host functions refuse further calls and its thread is interrupted.
+   * The first request wins; none has effect once the outcome is settled.
+   */
+  void requestStop(FailureKind kind, String reason) {
+    if (settled.get() || !stop.compareAndSet(null, new RunOutcome.Failed(kind, reason))) {
+      return;
+    }
+    thread.interrupt();
+    Duration grace = ctx.config().stopGrace();
+    ctx.timers().schedule(() -> {
+      if (!settled.get()) {
+        LOG.error("run {} did not stop within {} after it was asked to; abandoning its thread",
+            runId(), seconds(grace));
+        settle(new RunOutcome.Failed(kind, reason + " (the guest did not stop within " + seconds(grace)
+            + "; its thread was abandoned)"), false);
+      }
+    }, grace.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void run() {
+    RunOutcome result;
+    boolean recorded = false;
+    try {
+      Optional<Journal.RunRecord> record = ctx.journal().read(runId());
+      if (record.isPresent() && record.get().outcome() != null) {
+        result = record.get().outcome();
+        recorded = true;
+      } else {
+        result = execute(record.orElse(null));
+      }
+    } catch (StepHook.SimulatedCrash crash) {
+      crashed(crash);
+      return;
+    } catch (Throwable t) {
+      result = FailureClassifier.classify(t, stop.get());
+    }
+    Thread.interrupted();
+    settle(result, recorded);
+  }
+
+  private RunOutcome execute(Journal.RunRecord record) {
+    if (stop.get() != null) {
+      return stop.get();
+    }
+    Optional<WorkflowModule> module;
+    if (record == null) {
+      module = ctx.modules().resolve(spec.module());
+    } else {
+      if (!record.module().name().equals(spec.module().name())) {
+        return failed(FailureKind.NON_DETERMINISTIC, "run " + runId() + " started with module "
+            + record.module().name() + ", not " + spec.module().name());
+      }
+      if (!Arrays.equals(Sha256.digest(record.input()), Sha256.digest(spec.input()))) {
+        return failed(FailureKind.NON_DETERMINISTIC, "run " + runId()
+            + " was resumed with another input than the one it started with");
+      }
+      module = ctx.modules().resolve(spec.module().sha256() == null ? record.module() : spec.module());
+    }
+    if (module.isEmpty()) {
+      ModuleRef wanted = record == null || spec.module().sha256() != null ? spec.module() : record.module();
+      return failed(FailureKind.UNKNOWN_MODULE, "module " + wanted + " is not deployed on this node");
+    }
+    CompiledCode code = module.get().code();
+    int cap = ctx.config().memoryCapPages();
+    if (code.initialPages() > cap) {
+      return failed(FailureKind.RESOURCE_LIMIT, "module " + module.get() + " needs " + code.initialPages()
+          + " pages of memory to start; this node allows " + cap);
+    }
+    long runNo = record != null ? record.runNo()
+        : ctx.journal().begin(runId(), module.get().ref(), spec.input(), ctx.services().clock().millis());
+    RunJournal steps = new RunJournal(ctx.journal(), runId(), runNo,
+        record == null ? List.of() : record.steps(), ctx.hook());
+    HostFunctions host = new HostFunctions(ctx.services(), runId(), spec.input(), steps,
+        () -> stop.get() != null);
+    Instance instance = Instance.builder(code.wasm())
+        .withMachineFactory(code.machines())
+        .withImportValues(host.imports())
+        .withMemoryFactory(this::cappedMemory)
+        .withStart(false)
+        .build();
+    if (code.exportsInitialize()) {
+      instance.export(AbiValidator.INITIALIZE_EXPORT).apply();
+    }
+    instance.export(AbiValidator.RUN_EXPORT).apply();
+    Optional<Step> unreached = steps.firstUnreached();
+    if (unreached.isPresent()) {
+      return failed(FailureKind.NON_DETERMINISTIC, "non-deterministic workflow: step " + unreached.get().seq()
+          + ": journal has " + unreached.get().request().describe() + ", run returned");
+    }
+    return RunOutcome.succeeded(host.output());
+  }
+
+  private Memory cappedMemory(MemoryLimits limits) {
+    int max = Math.min(limits.maximumPages(), ctx.config().memoryCapPages());
+    return new ByteArrayMemory(new MemoryLimits(limits.initialPages(), max, limits.shared()));
+  }
+
+  private void settle(RunOutcome result, boolean alreadyRecorded) {
+    if (!settled.compareAndSet(false, true)) {
+      return;
+    }
+    ScheduledFuture<?> t = timeout;
+    if (t != null) {
+      t.cancel(false);
+    }
+    if (result.isFinal() && !alreadyRecorded) {
+      try {
+        ctx.journal().finish(runId(), result, ctx.services().clock().millis());
+      } catch (JournalException e) {
+        LOG.error("run {} ended ({}) but its outcome could not be journaled; it will run again when"
+            + " resumed", runId(), result, e);
+      }
+    }
+    ctx.services().progress().flushRun(runId());
+    ctx.onSettled().accept(this);
+    outcome.complete(result);
+  }
+
+  private void crashed(StepHook.SimulatedCrash crash) {
+    settled.set(true);
+    ScheduledFuture<?> t = timeout;
+    if (t != null) {
+      t.cancel(false);
+    }
+    ctx.services().progress().discard(runId());
+    ctx.onSettled().accept(this);
+    outcome.completeExceptionally(crash);
+  }
+
+  private static RunOutcome failed(FailureKind kind, String reason) {
+    return new RunOutcome.Failed(kind, reason);
+  }
+
+  /** "300 s", "0.25 s": the form of the ABI's "timed out after 300 s". */
+  static String seconds(Duration d) {
+    return java.math.BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
+  }
+}

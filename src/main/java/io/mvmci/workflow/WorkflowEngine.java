@@ -1,0 +1,138 @@
+package io.mvmci.workflow;
+
+import java.net.http.HttpClient;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs workflow modules as durable runs: each run on its own thread, every side effect
+ * journaled in local SQLite, a crashed run resumed by replaying its journal. See DESIGN.md.
+ *
+ * <p>Thread-safe. A run id is active at most once per engine; one engine owns its journal file.
+ */
+public final class WorkflowEngine implements AutoCloseable {
+  private final EngineConfig config;
+  private final Journal journal;
+  private final ProgressCoalescer progress;
+  private final ScheduledExecutorService timers;
+  private final ScheduledExecutorService flusher;
+  private final RunExecution.Context context;
+  private final Map<String, RunExecution> active = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  /** An engine journaling to {@code config.journalFile()}, running modules from {@code modules}. */
+  public WorkflowEngine(EngineConfig config, ModuleRegistry modules, ProgressSink sink) {
+    this(config, modules, sink, HttpBridge.defaultClient(), StepHook.NONE);
+  }
+
+  WorkflowEngine(EngineConfig config, ModuleRegistry modules, ProgressSink sink, HttpClient http,
+      StepHook hook) {
+    this.config = config;
+    this.journal = Journal.open(config.journalFile());
+    this.progress = new ProgressCoalescer(sink, config.clock(), config.logLinesPerInterval(),
+        config.logBytesPerInterval());
+    ScheduledThreadPoolExecutor timerPool = new ScheduledThreadPoolExecutor(1, daemon("wf-timers"));
+    timerPool.setRemoveOnCancelPolicy(true);
+    this.timers = timerPool;
+    this.flusher = Executors.newSingleThreadScheduledExecutor(daemon("wf-progress"));
+    long every = config.progressInterval().toNanos();
+    flusher.scheduleWithFixedDelay(progress::flushAll, every, every, TimeUnit.NANOSECONDS);
+    HostServices services = new HostServices(config.clock(), new SecureRandom(), new HttpBridge(http), progress);
+    this.context = new RunExecution.Context(config, modules, journal, services, hook, timers,
+        execution -> active.remove(execution.runId(), execution));
+  }
+
+  /**
+   * Starts a run, or resumes it if its journal exists, or reports its recorded outcome if it
+   * already ended.
+   *
+   * @throws IllegalStateException if this run id is already running here, or the engine is closed
+   */
+  public RunHandle start(RunSpec spec) {
+    if (closed) {
+      throw new IllegalStateException("the workflow engine is closed");
+    }
+    RunExecution execution = new RunExecution(context, spec);
+    if (active.putIfAbsent(spec.runId(), execution) != null) {
+      throw new IllegalStateException("run " + spec.runId() + " is already running");
+    }
+    try {
+      execution.start();
+    } catch (OutOfMemoryError | RuntimeException e) {
+      active.remove(spec.runId(), execution);
+      return new RunHandle(spec.runId(), CompletableFuture.completedFuture(
+          new RunOutcome.Failed(FailureKind.RESOURCE_LIMIT, "cannot start the run's thread: " + e)), () -> {});
+    }
+    return new RunHandle(spec.runId(), execution.outcome(),
+        () -> execution.requestStop(FailureKind.CANCELLED, "cancelled"));
+  }
+
+  /** Runs whose journal has no final outcome: they died with the process. Oldest first. */
+  public List<UnfinishedRun> unfinishedRuns() {
+    return journal.unfinished().stream().filter(r -> !active.containsKey(r.runId())).toList();
+  }
+
+  /**
+   * Deletes a run's journal: after its outcome was acknowledged, or before it is retried from
+   * scratch. Returns whether there was one.
+   *
+   * @throws IllegalStateException if the run is running
+   */
+  public boolean forget(String runId) {
+    if (active.containsKey(runId)) {
+      throw new IllegalStateException("run " + runId + " is running; cancel it first");
+    }
+    return journal.delete(runId);
+  }
+
+  /** Number of runs executing now. */
+  public int activeRuns() {
+    return active.size();
+  }
+
+  /**
+   * Stops every run (they fail with {@link FailureKind#SHUTDOWN} and stay resumable), waits for
+   * them at most the stop grace, publishes buffered progress and closes the journal.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    List<RunExecution> running = List.copyOf(active.values());
+    running.forEach(r -> r.requestStop(FailureKind.SHUTDOWN, "engine shut down"));
+    long deadline = System.nanoTime() + config.stopGrace().toNanos() + TimeUnit.SECONDS.toNanos(1);
+    for (RunExecution r : running) {
+      try {
+        r.outcome().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (ExecutionException | TimeoutException e) {
+        // crashed by a test hook, or abandoned: nothing more to wait for
+      }
+    }
+    flusher.shutdownNow();
+    timers.shutdownNow();
+    progress.flushAll();
+    journal.close();
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -3,8 +3,9 @@ package io.mvmci;
 import io.mvmci.config.NodeConfig;
 import io.mvmci.queue.JobDefaults;
 import io.mvmci.queue.JobService;
-import io.mvmci.replication.ApplyListener;
+import io.mvmci.replication.ApplyListeners;
 import io.mvmci.replication.RaftNode;
+import io.mvmci.workflow.ModuleRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
@@ -20,15 +21,21 @@ class NodeWiring {
     return Clock.systemUTC();
   }
 
+  @Bean
+  ApplyListeners applyListeners() {
+    return new ApplyListeners();
+  }
+
   @Bean(destroyMethod = "close")
-  RaftNode raftNode(NodeConfig config) throws IOException {
-    return RaftNode.start(RaftSettingsFactory.from(config), ApplyListener.NONE);
+  RaftNode raftNode(NodeConfig config, ApplyListeners listeners) throws IOException {
+    return RaftNode.start(RaftSettingsFactory.from(config), listeners);
   }
 
   @Bean
-  JobService jobService(RaftNode node, Clock clock, NodeConfig config, ObjectMapper json) {
+  JobService jobService(RaftNode node, Clock clock, NodeConfig config, ObjectMapper json,
+      ModuleRegistry modules) {
     JobDefaults defaults = new JobDefaults(JobDefaults.STANDARD.workflow(), config.jobs().maxAttempts(),
         config.jobs().timeoutMs(), config.api().maxBodyBytes());
-    return new JobService(node, clock, defaults, name -> true, json);
+    return new JobService(node, clock, defaults, name -> modules.latest(name).isPresent(), json);
   }
 }

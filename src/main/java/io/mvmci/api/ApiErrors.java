@@ -1,6 +1,7 @@
 package io.mvmci.api;
 
 import io.mvmci.queue.InvalidJobException;
+import io.mvmci.queue.JobConflictException;
 import io.mvmci.queue.JobNotFoundException;
 import io.mvmci.replication.ReplicationException;
 import io.mvmci.store.StoreUnavailableException;
@@ -42,6 +43,11 @@ class ApiErrors extends ResponseEntityExceptionHandler {
   @ExceptionHandler(JobNotFoundException.class)
   ResponseEntity<ProblemDetail> notFound(JobNotFoundException e) {
     return problem(HttpStatus.NOT_FOUND, "job-not-found", "Job not found", e.getMessage(), null);
+  }
+
+  @ExceptionHandler(JobConflictException.class)
+  ResponseEntity<ProblemDetail> conflict(JobConflictException e) {
+    return problem(HttpStatus.CONFLICT, "job-conflict", "Job state conflict", e.getMessage(), null);
   }
 
   @ExceptionHandler(PayloadTooLargeException.class)

@@ -79,6 +79,37 @@ class JobsController {
     return ResponseEntity.ok().headers(ReadParams.headers(c)).body(new Events(id, events));
   }
 
+  /** Cancels the job: 200 with the cancelled job, 409 if it already finished. */
+  @PostMapping("/jobs/{id}/cancel")
+  ResponseEntity<JobView> cancel(@PathVariable String id) {
+    return ResponseEntity.ok(JobView.of(jobs.cancel(id, "the API")));
+  }
+
+  record Logs(String jobId, List<LineView> lines, Long nextAfter) {}
+
+  record LineView(long id, String at, int attempt, String level, String message) {}
+
+  /** The job's log lines, oldest first, paged by line id: pass {@code next_after} back as {@code after}. */
+  @GetMapping("/jobs/{id}/logs")
+  ResponseEntity<Logs> logs(@PathVariable String id, @RequestParam(required = false) String after,
+      @RequestParam(required = false) String limit, @RequestParam(required = false) String consistency) {
+    Consistency c = ReadParams.consistency(consistency);
+    long afterId = -1;
+    if (after != null && !after.isEmpty()) {
+      try {
+        afterId = Long.parseLong(after);
+      } catch (NumberFormatException e) {
+        throw new BadRequestException("after", "after must be a line id, not \"" + after + "\"");
+      }
+    }
+    int n = pageSize(limit);
+    List<LineView> lines = jobs.logs(id, afterId, n, c).stream()
+        .map(l -> new LineView(l.id(), JobView.time(l.at()), l.attempt(), l.levelName(), l.message()))
+        .toList();
+    Long next = lines.size() == n ? lines.get(lines.size() - 1).id() : null;
+    return ResponseEntity.ok().headers(ReadParams.headers(c)).body(new Logs(id, lines, next));
+  }
+
   /** A page of jobs in submission order, by keyset: pass {@code next_cursor} back as {@code cursor}. */
   @GetMapping("/jobs")
   ResponseEntity<Page> list(@RequestParam(required = false) String status,

@@ -1,11 +1,13 @@
 package io.mvmci.queue;
 
+import io.mvmci.command.CancelJob;
 import io.mvmci.command.Result;
 import io.mvmci.command.SubmitJob;
 import io.mvmci.job.Job;
 import io.mvmci.job.JobEvent;
 import io.mvmci.job.JobId;
 import io.mvmci.job.JobStatus;
+import io.mvmci.job.LogLine;
 import io.mvmci.replication.RaftNode;
 import io.mvmci.replication.ReplicationException;
 import io.mvmci.store.JobQueries;
@@ -59,6 +61,30 @@ public final class JobService {
     }
     Result.Rejected r = (Result.Rejected) result;
     throw new InvalidJobException(null, r.message());
+  }
+
+  /**
+   * Cancels a job that has not finished. A pending job leaves the queue; a running one is stopped on
+   * whichever worker holds it (at once on an embedded worker, at its next heartbeat on a remote one).
+   */
+  public Job cancel(String id, String by) {
+    long seq = JobId.parse(id);
+    if (seq < 0) {
+      throw new JobNotFoundException(id);
+    }
+    Result result = await(node.submit(new CancelJob(clock.millis(), seq, by)), writeTimeoutMs, "cancel");
+    if (result instanceof Result.Rejected r) {
+      if (r.reason() == Result.Reason.UNKNOWN_JOB) {
+        throw new JobNotFoundException(id);
+      }
+      throw new JobConflictException(r.message());
+    }
+    return get(id, Consistency.LINEARIZABLE);
+  }
+
+  public List<LogLine> logs(String id, long afterId, int limit, Consistency consistency) {
+    Job job = get(id, consistency);
+    return read(Consistency.LOCAL, q -> q.logs(job.seq(), afterId, limit));
   }
 
   public Job get(String id, Consistency consistency) {

@@ -3,6 +3,7 @@ package io.mvmci.store;
 import io.mvmci.job.Job;
 import io.mvmci.job.JobEvent;
 import io.mvmci.job.JobStatus;
+import io.mvmci.job.LogLine;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -118,6 +119,26 @@ public final class JobQueries {
         try (ResultSet rs = ps.executeQuery()) {
           return rs.getBoolean(1);
         }
+      }
+    });
+  }
+
+  /** Up to {@code limit} log lines of job {@code seq} after line {@code afterId}, oldest first. */
+  public List<LogLine> logs(long seq, long afterId, int limit) throws SQLException {
+    return pool.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT id, at, attempt, level, message FROM job_logs WHERE job_seq = ? AND id > ?"
+              + " ORDER BY id LIMIT ?")) {
+        ps.setLong(1, seq);
+        ps.setLong(2, afterId);
+        ps.setInt(3, limit);
+        List<LogLine> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new LogLine(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getInt(4), rs.getString(5)));
+          }
+        }
+        return out;
       }
     });
   }

@@ -1,0 +1,72 @@
+package io.mvmci.testing;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A local HTTP server that counts the requests for each path, so tests can prove side effects
+ * happened exactly once. {@code /page/...} answers an HTML page whose title is the path;
+ * {@code /slow/...} holds the request until {@link #releaseSlow()} (or 60 s).
+ */
+public final class CountingServer implements AutoCloseable {
+  private final HttpServer server;
+  private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+  private final CountDownLatch slow = new CountDownLatch(1);
+
+  public CountingServer() {
+    try {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    server.setExecutor(Executors.newCachedThreadPool());
+    server.createContext("/", exchange -> {
+      String path = exchange.getRequestURI().getPath();
+      hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+      if (path.startsWith("/slow/")) {
+        try {
+          slow.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      byte[] body = ("<!doctype html><html><head><title>" + path + "</title></head><body>"
+          + "<a href=\"/next\">next</a> <a href=\"https://example.org/x\">x</a></body></html>")
+          .getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+  }
+
+  public String url(String path) {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+  }
+
+  public int hits(String path) {
+    AtomicInteger n = hits.get(path);
+    return n == null ? 0 : n.get();
+  }
+
+  public void releaseSlow() {
+    slow.countDown();
+  }
+
+  @Override
+  public void close() {
+    releaseSlow();
+    server.stop(0);
+  }
+}

@@ -1,0 +1,138 @@
+package io.mvmci.worker;
+
+import static io.mvmci.testing.Http.get;
+import static io.mvmci.testing.Http.post;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.mvmci.testing.CountingServer;
+import io.mvmci.testing.Http.Reply;
+import io.mvmci.testing.TestNode;
+import io.mvmci.workflow.ModuleRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** One real node with its embedded worker pool, running real workflows against a real HTTP server. */
+class EmbeddedWorkerTest {
+  static final String JSON = "application/json";
+  static Path dir;
+  static TestNode node;
+  static CountingServer web;
+
+  @BeforeAll
+  static void start() throws Exception {
+    dir = Files.createTempDirectory("mvmci-worker");
+    web = new CountingServer();
+    node = TestNode.cluster(dir, 1, "").get(0).start();
+    ModuleRegistry modules = node.bean(ModuleRegistry.class);
+    for (String hostile : List.of("trap", "loop", "membomb", "recursion", "oob")) {
+      modules.deploy(hostile, Files.readAllBytes(Path.of("workflows/hostile/" + hostile + ".wasm")));
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+    web.close();
+  }
+
+  static JsonNode job(String id) {
+    return get(node.url("/api/v1/jobs/" + id)).json();
+  }
+
+  static String status(String id) {
+    return job(id).get("status").asString();
+  }
+
+  static String submit(String body) {
+    Reply r = post(node.url("/api/v1/jobs"), JSON, body);
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    return r.json().get("job_id").asString();
+  }
+
+  @Test
+  void crawlerJobsGoFromPendingToCompletedAndFetchEachPageOnce() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      Reply r = post(node.url("/new-job"), "application/x-www-form-urlencoded",
+          "url=" + web.url("/page/" + i));
+      assertThat(r.status()).isEqualTo(201);
+      ids.add(r.json().get("job_id").asString());
+    }
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        .until(() -> ids.stream().allMatch(id -> status(id).equals("Completed")));
+    for (int i = 0; i < 12; i++) {
+      assertThat(web.hits("/page/" + i)).as("requests for page %d", i).isEqualTo(1);
+      JsonNode j = job(ids.get(i));
+      assertThat(j.get("output").get("title").asString()).isEqualTo("/page/" + i);
+      assertThat(j.get("output").get("status").asInt()).isEqualTo(200);
+      assertThat(j.get("attempt").asInt()).isEqualTo(1);
+      assertThat(j.get("progress").asInt()).isEqualTo(100);
+      assertThat(j.get("worker_id").asString()).isEqualTo("node-1");
+    }
+    JsonNode events = get(node.url("/api/v1/jobs/" + ids.get(0) + "/events")).json().get("events");
+    List<String> statuses = new ArrayList<>();
+    events.forEach(e -> statuses.add(e.get("status").asString()));
+    assertThat(statuses).containsExactly("Pending", "InProgress", "Completed");
+  }
+
+  @Test
+  void cancellingARunningJobInterruptsItsRunAndFreesTheWorker() {
+    String id = submit("{\"url\":\"" + web.url("/slow/cancel-me") + "\",\"max_attempts\":1}");
+    await().atMost(Duration.ofSeconds(20)).until(() -> web.hits("/slow/cancel-me") == 1);
+    assertThat(status(id)).isEqualTo("InProgress");
+
+    Reply cancelled = post(node.url("/api/v1/jobs/" + id + "/cancel"), null, "");
+    assertThat(cancelled.status()).isEqualTo(200);
+    assertThat(cancelled.json().get("status").asString()).isEqualTo("Cancelled");
+    assertThat(cancelled.json().get("reason").asString()).isEqualTo("cancelled by the API while InProgress");
+    WorkerAgent agent = node.bean(WorkerAgent.class);
+    await().atMost(Duration.ofSeconds(5)).until(() -> agent.running() == 0);
+
+    Reply again = post(node.url("/api/v1/jobs/" + id + "/cancel"), null, "");
+    assertThat(again.status()).isEqualTo(409);
+    assertThat(again.json().get("detail").asString()).contains("already Cancelled");
+    assertThat(post(node.url("/api/v1/jobs/job-424242/cancel"), null, "").status()).isEqualTo(404);
+    assertThat(web.hits("/slow/cancel-me")).isEqualTo(1);
+  }
+
+  @Test
+  void hostileWorkflowsFailWithAReadableReasonAndTheNodeStaysHealthy() {
+    record Case(String workflow, String reasonPart) {}
+    List<Case> cases = List.of(
+        new Case("trap", "trap"),
+        new Case("oob", "out of bounds"),
+        new Case("loop", "timed out"),
+        new Case("membomb", "memory.grow refused"),
+        new Case("recursion", "stack"));
+    List<String> ids = new ArrayList<>();
+    for (Case c : cases) {
+      ids.add(submit("{\"workflow\":\"" + c.workflow() + "\",\"max_attempts\":1,\"timeout_ms\":2000}"));
+    }
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        .until(() -> ids.stream().allMatch(id -> status(id).equals("Failed")));
+    for (int i = 0; i < cases.size(); i++) {
+      JsonNode j = job(ids.get(i));
+      assertThat(j.get("error").asString()).as(cases.get(i).workflow())
+          .containsIgnoringCase(cases.get(i).reasonPart());
+      assertThat(j.get("reason").asString()).isNotBlank();
+    }
+    String ok = submit("{\"url\":\"" + web.url("/page/after-hostile") + "\"}");
+    await().atMost(Duration.ofSeconds(30)).until(() -> status(ok).equals("Completed"));
+    assertThat(get(node.url("/actuator/health")).status()).isEqualTo(200);
+  }
+
+  @Test
+  void unknownWorkflowsAreRefusedAtSubmission() {
+    Reply r = post(node.url("/api/v1/jobs"), JSON, "{\"workflow\":\"nope\"}");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().get("detail").asString()).contains("no workflow module named \"nope\"");
+  }
+}

@@ -1,7 +1,6 @@
 package io.mvmci.worker;
 
 import io.mvmci.command.JobRef;
-import io.mvmci.command.ReportProgress;
 import io.mvmci.command.Result;
 import io.mvmci.job.JobId;
 import io.mvmci.workflow.FailureKind;
@@ -20,16 +19,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -52,8 +47,7 @@ public final class WorkerAgent implements AutoCloseable {
   private final Map<Long, Run> runs = new ConcurrentHashMap<>();
   private final Semaphore slots;
   private final ExecutorService reporter;
-  private final ExecutorService progressSender;
-  private final AtomicBoolean progressQueued = new AtomicBoolean();
+  private final ProgressOutbox outbox;
   private final ScheduledExecutorService ticker;
   private final Thread claimer;
   private volatile boolean stopping;
@@ -68,47 +62,14 @@ public final class WorkerAgent implements AutoCloseable {
     final boolean ownsSlot;
     volatile RunHandle handle;
     volatile Stop stop = Stop.NONE;
-    /** Progress and log lines not yet sent, merged as the engine publishes them. */
-    private ReportProgress.Item pending;
-    /** Batches holding this run's lines that the sender took and has not finished sending. */
-    private int sending;
+    final RunProgress progress;
 
     Run(JobRef ref, int failures, boolean ownsSlot) {
       this.ref = ref;
       this.runId = RunIds.of(ref);
       this.failures = failures;
       this.ownsSlot = ownsSlot;
-    }
-
-    synchronized void merge(ProgressUpdate u) {
-      List<ReportProgress.Line> lines = new ArrayList<>(pending == null ? List.of() : pending.lines());
-      u.logLines().forEach(l -> lines.add(new ReportProgress.Line(l.atMillis(), l.level().ordinal(),
-          l.message())));
-      int percent = pending == null ? -1 : pending.percent();
-      String message = pending == null ? "" : pending.message();
-      if (u.progress() != null) {
-        percent = u.progress().percent();
-        message = u.progress().message();
-      }
-      pending = new ReportProgress.Item(ref, percent, message, lines);
-    }
-
-    /** Takes the buffer for sending; call {@link #sent()} when it was sent (or given up). */
-    synchronized ReportProgress.Item drain() {
-      ReportProgress.Item p = pending;
-      pending = null;
-      if (p != null) {
-        sending++;
-      }
-      return p;
-    }
-
-    synchronized void sent() {
-      sending--;
-    }
-
-    synchronized boolean quiet() {
-      return pending == null && sending == 0;
+      this.progress = new RunProgress(ref);
     }
   }
 
@@ -120,7 +81,7 @@ public final class WorkerAgent implements AutoCloseable {
     this.json = json;
     this.slots = new Semaphore(settings.capacity());
     this.reporter = Executors.newFixedThreadPool(8, named("worker-report"));
-    this.progressSender = Executors.newSingleThreadExecutor(named("worker-progress"));
+    this.outbox = new ProgressOutbox(transport, this::stopStale);
     this.ticker = Executors.newSingleThreadScheduledExecutor(named("worker-heartbeat"));
     this.claimer = named("worker-claim").newThread(this::claimLoop);
   }
@@ -149,75 +110,16 @@ public final class WorkerAgent implements AutoCloseable {
     }
   }
 
-  /**
-   * Where the engine's coalesced progress goes. It is merged into each run's buffer at once and sent
-   * by one sender thread, in order; a finishing run drains its own buffer through the same sender
-   * before its outcome is reported, so its last progress and log lines land before the outcome.
-   */
+  /** Where the engine's coalesced progress goes: into each run's buffer, then the outbox. */
   public void publish(List<ProgressUpdate> updates) {
     for (ProgressUpdate u : updates) {
       JobRef ref = RunIds.parse(u.runId());
       Run run = ref == null ? null : runs.get(ref.seq());
       if (run != null && run.ref.equals(ref)) {
-        run.merge(u);
+        run.progress.merge(u);
       }
     }
-    if (!progressSender.isShutdown() && progressQueued.compareAndSet(false, true)) {
-      progressSender.execute(() -> {
-        progressQueued.set(false);
-        List<ReportProgress.Item> items = new ArrayList<>();
-        List<Run> from = new ArrayList<>();
-        for (Run run : runs.values()) {
-          ReportProgress.Item item = run.drain();
-          if (item != null) {
-            items.add(item);
-            from.add(run);
-          }
-        }
-        try {
-          sendProgress(items);
-        } finally {
-          from.forEach(Run::sent);
-        }
-      });
-    }
-  }
-
-  private void sendProgress(List<ReportProgress.Item> items) {
-    if (items.isEmpty()) {
-      return;
-    }
-    try {
-      transport.progress(items).forEach(this::stopStale);
-    } catch (WorkException e) {
-      LOG.debug("progress not delivered: {}", e.getMessage());
-    }
-  }
-
-  /**
-   * Sends what the run has buffered and waits for it, behind whatever the sender is already doing
-   * (which may hold this run's earlier lines), even when this run has nothing left of its own.
-   */
-  private void flushProgress(Run run) {
-    if (run.quiet() || progressSender.isShutdown()) {
-      return;
-    }
-    try {
-      progressSender.submit(() -> {
-        ReportProgress.Item item = run.drain();
-        if (item != null) {
-          try {
-            sendProgress(List.of(item));
-          } finally {
-            run.sent();
-          }
-        }
-      }).get(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
-      LOG.debug("{}: last progress not delivered: {}", run.runId, e.toString());
-    }
+    outbox.schedule(() -> runs.values().stream().map(r -> r.progress).toList());
   }
 
   private void resumeUnfinished() {
@@ -325,7 +227,7 @@ public final class WorkerAgent implements AutoCloseable {
         done(run);
         return;
       }
-      flushProgress(run);
+      outbox.flush(run.progress);
       if (outcome instanceof RunOutcome.Succeeded s) {
         String output = Outcomes.outputJson(s.output(), json);
         report(run, () -> transport.complete(run.ref, output));
@@ -429,7 +331,7 @@ public final class WorkerAgent implements AutoCloseable {
     }
     awaitRunsBelow(1, Duration.ofSeconds(10));
     ticker.shutdownNow();
-    progressSender.shutdownNow();
+    outbox.close();
     reporter.shutdownNow();
     if (!runs.isEmpty()) {
       LOG.warn("stopped with {} runs unreported; their leases will expire", runs.size());

@@ -1,0 +1,39 @@
+/**
+ * Work distribution: workers claim jobs, run them in the workflow engine, keep their claims alive,
+ * and report outcomes under the claim's fencing token.
+ *
+ * <h2>Model</h2>
+ * <ul>
+ *   <li>A claim is one replicated command ({@link io.mvmci.command.ClaimJobs}); its fencing token is
+ *       the job's attempt number, which only ever grows. Every later command from the worker carries
+ *       the token; apply refuses a stale one with a reason, so a paused or partitioned worker cannot
+ *       complete a job someone else now runs.</li>
+ *   <li>{@link io.mvmci.worker.WorkerAgent} is one worker: a node's embedded pool (over
+ *       {@link io.mvmci.worker.LocalTransport}) or a remote worker process (over HTTP). It does not
+ *       know which.</li>
+ *   <li>The run id is {@code job-N/attempt}; the engine journals under it, so a node that restarts
+ *       while its lease holds resumes exactly the claim it had, and one whose claim went stale
+ *       forgets the journal.</li>
+ *   <li>The {@link io.mvmci.worker.Reaper} runs on the leader: a lease that ran out counts as a
+ *       failure and the job goes back to the queue (or fails for good). Bound: lease + reaper
+ *       interval after the last heartbeat (3 s + 0.5 s by default).</li>
+ * </ul>
+ *
+ * <h2>Threading</h2>
+ * One claim thread (waits for free slots, then for work), one heartbeat thread, one progress sender
+ * (in order), and a small pool that reports outcomes. Runs execute on the engine's threads. A slot
+ * (a permit of {@code capacity}) is held from claim until the outcome is accepted or found stale.
+ *
+ * <h2>Failure model</h2>
+ * <ul>
+ *   <li>Queue unreachable: claims back off; outcome reports are retried every 500 ms and keep their
+ *       slot (and their lease, through heartbeats) until accepted.</li>
+ *   <li>Claim stale (cancelled, expired, taken over): the run is interrupted and its journal
+ *       forgotten; nothing is reported.</li>
+ *   <li>Stopping: no new claims; runs get {@code shutdownGrace} to finish, then are interrupted and
+ *       handed back ({@link io.mvmci.command.ReleaseJob}), which does not count as a failure.</li>
+ *   <li>Process killed: on restart the agent resumes its unfinished runs whose claims are still
+ *       current; the rest are retried elsewhere once their lease runs out.</li>
+ * </ul>
+ */
+package io.mvmci.worker;

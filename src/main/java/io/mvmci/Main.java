@@ -3,13 +3,14 @@ package io.mvmci;
 import io.mvmci.config.ConfigLoader;
 import io.mvmci.config.InvalidConfigException;
 import io.mvmci.config.NodeConfig;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Entry point of a node. The configuration is loaded and validated before Spring starts, so a bad
+ * Entry point of a node, or with {@code worker} as the first argument of a remote worker. The configuration is loaded and validated before Spring starts, so a bad
  * file stops the node with one line naming the field and the value (exit status 78, EX_CONFIG).
  */
 @SpringBootApplication
@@ -18,6 +19,10 @@ public class Main {
   static final int EXIT_CONFIG = 78;
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("worker")) {
+      int status = RemoteWorkerMain.run(List.of(args).subList(1, args.length), System.getenv());
+      System.exit(status);
+    }
     try {
       start(args, System.getenv());
     } catch (InvalidConfigException e) {

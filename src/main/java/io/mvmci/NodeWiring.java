@@ -1,6 +1,9 @@
 package io.mvmci;
 
+import io.mvmci.access.TicketService;
+import io.mvmci.api.ApiSecret;
 import io.mvmci.config.NodeConfig;
+import io.mvmci.deploy.ModuleDeployer;
 import io.mvmci.queue.JobDefaults;
 import io.mvmci.queue.JobService;
 import io.mvmci.replication.ApplyListeners;
@@ -29,6 +32,25 @@ class NodeWiring {
   @Bean(destroyMethod = "close")
   RaftNode raftNode(NodeConfig config, ApplyListeners listeners) throws IOException {
     return RaftNode.start(RaftSettingsFactory.from(config), listeners);
+  }
+
+  @Bean
+  ApiSecret apiSecret(NodeConfig config) throws IOException {
+    return new ApiSecret(NodeSecrets.api(config));
+  }
+
+  @Bean
+  TicketService ticketService(RaftNode node, Clock clock) {
+    return new TicketService(node, clock);
+  }
+
+  @Bean(destroyMethod = "close")
+  ModuleDeployer moduleDeployer(RaftNode node, ModuleRegistry modules, Clock clock,
+      ApplyListeners listeners) {
+    ModuleDeployer deployer = new ModuleDeployer(node, modules, clock);
+    listeners.add(deployer);
+    deployer.loadAll();
+    return deployer;
   }
 
   @Bean

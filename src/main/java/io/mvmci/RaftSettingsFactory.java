@@ -32,7 +32,7 @@ final class RaftSettingsFactory {
             GroupCommitter.Limits.DEFAULT.maxInFlight(), GroupCommitter.Limits.DEFAULT.maxQueued()),
         r.logEntryMaxBytes(),
         r.logSegmentSizeBytes(),
-        RaftSecret.resolve(config),
+        NodeSecrets.raft(config),
         Map.of());
   }
 }

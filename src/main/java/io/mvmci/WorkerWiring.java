@@ -35,6 +35,10 @@ class WorkerWiring {
   static final class ProgressRelay implements ProgressSink {
     private volatile Consumer<List<ProgressUpdate>> target = updates -> { };
 
+    void target(Consumer<List<ProgressUpdate>> target) {
+      this.target = target;
+    }
+
     @Override
     public void publish(List<ProgressUpdate> updates) {
       target.accept(updates);
@@ -75,10 +79,10 @@ class WorkerWiring {
     int capacity = Math.max(1, config.workers().embedded());
     WorkerSettings settings = new WorkerSettings(capacity, jobs.leaseMs(), jobs.heartbeatMs(),
         jobs.backoffBaseMs(), jobs.backoffMaxMs(), Duration.ofSeconds(10));
-    LocalTransport transport = new LocalTransport("node-" + config.nodeId(), config.nodeId(), node,
+    LocalTransport transport = new LocalTransport("node-" + config.nodeId(), "node", config.nodeId(), node,
         signal, clock, jobs.leaseMs());
     WorkerAgent agent = new WorkerAgent(settings, transport, engine, json);
-    relay.target = agent::publish;
+    relay.target(agent::publish);
     signal.onCancel(agent::cancelled);
     return agent;
   }

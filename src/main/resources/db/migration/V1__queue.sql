@@ -81,3 +81,23 @@ CREATE TABLE heartbeats (
   capacity   INTEGER NOT NULL,            -- jobs it runs at once
   running    INTEGER NOT NULL             -- jobs it said it runs, at its last beat
 ) WITHOUT ROWID;
+
+-- Worker tickets: credentials for remote workers. Only the token's hash is kept.
+CREATE TABLE tickets (
+  id           TEXT PRIMARY KEY,
+  token_sha256 TEXT    NOT NULL UNIQUE,
+  label        TEXT    NOT NULL,
+  created_at   INTEGER NOT NULL,
+  revoked_at   INTEGER
+) WITHOUT ROWID;
+
+-- Workflow modules deployed over the API. The latest version of a name is its highest id;
+-- deploying known bytes again moves them to a new id, making them the latest again.
+CREATE TABLE modules (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT    NOT NULL,
+  sha256      TEXT    NOT NULL,
+  wasm        BLOB    NOT NULL,
+  deployed_at INTEGER NOT NULL,
+  UNIQUE (name, sha256)
+);

@@ -5,6 +5,7 @@ import io.mvmci.queue.JobConflictException;
 import io.mvmci.queue.JobNotFoundException;
 import io.mvmci.replication.ReplicationException;
 import io.mvmci.store.StoreUnavailableException;
+import io.mvmci.worker.WorkException;
 import java.net.URI;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -45,6 +46,12 @@ class ApiErrors extends ResponseEntityExceptionHandler {
     return problem(HttpStatus.NOT_FOUND, "job-not-found", "Job not found", e.getMessage(), null);
   }
 
+  @ExceptionHandler({TicketsController.TicketNotFoundException.class,
+      ModulesController.ModuleNotFoundException.class})
+  ResponseEntity<ProblemDetail> otherNotFound(RuntimeException e) {
+    return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage(), null);
+  }
+
   @ExceptionHandler(JobConflictException.class)
   ResponseEntity<ProblemDetail> conflict(JobConflictException e) {
     return problem(HttpStatus.CONFLICT, "job-conflict", "Job state conflict", e.getMessage(), null);
@@ -56,7 +63,7 @@ class ApiErrors extends ResponseEntityExceptionHandler {
         e.getMessage(), null);
   }
 
-  @ExceptionHandler({ReplicationException.class, StoreUnavailableException.class})
+  @ExceptionHandler({ReplicationException.class, StoreUnavailableException.class, WorkException.class})
   ResponseEntity<ProblemDetail> unavailable(RuntimeException e) {
     LOG.warn("answering 503: {}", e.getMessage());
     ResponseEntity<ProblemDetail> r = problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",

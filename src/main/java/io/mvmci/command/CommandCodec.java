@@ -96,6 +96,9 @@ public final class CommandCodec {
         case ReleaseJob.TYPE -> ReleaseJob.read(payload);
         case CancelJob.TYPE -> CancelJob.read(payload);
         case ExpireLeases.TYPE -> ExpireLeases.read(payload);
+        case IssueTicket.TYPE -> IssueTicket.read(payload);
+        case RevokeTicket.TYPE -> RevokeTicket.read(payload);
+        case DeployModule.TYPE -> DeployModule.read(payload);
         default -> throw new MalformedCommandException("unknown command type " + type);
       };
       payload.expectEnd("command type " + type);

@@ -9,7 +9,7 @@ import java.util.List;
  * Result type codes are append-only, like command type codes.
  */
 public sealed interface Result permits Result.Submitted, Result.Rejected, Result.Claimed, Result.Stale,
-    Result.Done, Result.Expired {
+    Result.Done, Result.Expired, Result.Ack {
 
   int type();
 
@@ -158,12 +158,31 @@ public sealed interface Result permits Result.Submitted, Result.Rejected, Result
     }
   }
 
+  /** The command took effect and has nothing to say beyond that. */
+  record Ack() implements Result {
+    static final int TYPE = 7;
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+
+    @Override
+    public void writeTo(WireWriter w) {
+    }
+
+    static Ack read(WireReader r) {
+      return new Ack();
+    }
+  }
+
   /** Why a command was rejected. Codes are append-only. */
   enum Reason {
     UNKNOWN_JOB(1),
     STALE_CLAIM(2),
     ILLEGAL_TRANSITION(3),
-    INVALID(4);
+    INVALID(4),
+    UNKNOWN_TICKET(5);
 
     final int code;
 

@@ -41,6 +41,7 @@ public final class ResultCodec {
         case Result.Stale.TYPE -> Result.Stale.read(p);
         case Result.Done.TYPE -> Result.Done.read(p);
         case Result.Expired.TYPE -> Result.Expired.read(p);
+        case Result.Ack.TYPE -> Result.Ack.read(p);
         default -> throw new MalformedCommandException("unknown result type " + type);
       };
       p.expectEnd("result type " + type);

@@ -12,5 +12,9 @@ import java.util.List;
 public interface ApplyListener {
   void applied(long index, List<Command> batch, List<Result> results);
 
+  /** The whole database was replaced by an installed snapshot: re-read whatever was derived from it. */
+  default void reloaded() {
+  }
+
   ApplyListener NONE = (index, batch, results) -> { };
 }

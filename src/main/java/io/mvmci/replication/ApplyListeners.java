@@ -26,4 +26,15 @@ public final class ApplyListeners implements ApplyListener {
       }
     }
   }
+
+  @Override
+  public void reloaded() {
+    for (ApplyListener l : listeners) {
+      try {
+        l.reloaded();
+      } catch (RuntimeException e) {
+        LOG.warn("apply listener {} failed to reload", l, e);
+      }
+    }
+  }
 }

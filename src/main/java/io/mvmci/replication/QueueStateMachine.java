@@ -261,6 +261,7 @@ public final class QueueStateMachine extends BaseStateMachine {
     getLifeCycle().transition(LifeCycle.State.STARTING);
     getLifeCycle().transition(LifeCycle.State.RUNNING);
     snapshotsInstalled.incrementAndGet();
+    listener.reloaded();
     LOG.info("Loaded installed snapshot {}", snapshot.getTermIndex());
   }
 

@@ -4,11 +4,14 @@ import io.mvmci.command.CancelJob;
 import io.mvmci.command.ClaimJobs;
 import io.mvmci.command.Command;
 import io.mvmci.command.CompleteJob;
+import io.mvmci.command.DeployModule;
 import io.mvmci.command.ExpireLeases;
 import io.mvmci.command.FailJob;
 import io.mvmci.command.Heartbeat;
+import io.mvmci.command.IssueTicket;
 import io.mvmci.command.ReleaseJob;
 import io.mvmci.command.ReportProgress;
+import io.mvmci.command.RevokeTicket;
 import io.mvmci.command.Result;
 import io.mvmci.command.SubmitJob;
 import io.mvmci.job.JobStatus;
@@ -41,6 +44,8 @@ public final class CommandProcessor implements AutoCloseable {
   private final JobWriter jobs;
   private final LeaseWriter leases;
   private final OutcomeWriter outcomes;
+  private final TicketWriter tickets;
+  private final ModuleWriter modules;
   private final PreparedStatement setMeta;
   private final PreparedStatement addCount;
   private long appliedTerm;
@@ -53,6 +58,8 @@ public final class CommandProcessor implements AutoCloseable {
     this.jobs = new JobWriter(w, rows);
     this.leases = new LeaseWriter(w, rows);
     this.outcomes = new OutcomeWriter(w, rows);
+    this.tickets = new TicketWriter(w);
+    this.modules = new ModuleWriter(w);
     this.setMeta = w.prepareStatement("UPDATE meta SET value = ? WHERE key = ?");
     this.addCount = w.prepareStatement("UPDATE job_counts SET count = count + ? WHERE status = ?");
     try (Statement s = w.createStatement(); ResultSet rs = s.executeQuery("SELECT key, value FROM meta")) {
@@ -152,6 +159,12 @@ public final class CommandProcessor implements AutoCloseable {
       return jobs.cancel(cancel, ctx);
     } else if (c instanceof ExpireLeases e) {
       return leases.expire(e, ctx);
+    } else if (c instanceof IssueTicket t) {
+      return tickets.issue(t);
+    } else if (c instanceof RevokeTicket t) {
+      return tickets.revoke(t);
+    } else if (c instanceof DeployModule d) {
+      return modules.deploy(d);
     }
     throw new IllegalStateException("no handler for " + c.getClass().getSimpleName());
   }
@@ -167,6 +180,8 @@ public final class CommandProcessor implements AutoCloseable {
     jobs.close();
     leases.close();
     outcomes.close();
+    tickets.close();
+    modules.close();
     rows.close();
     setMeta.close();
     addCount.close();

@@ -143,6 +143,55 @@ public final class JobQueries {
     });
   }
 
+  /** Whether a live (unrevoked) ticket has a token with this SHA-256. */
+  public boolean liveTicket(String tokenSha256) throws SQLException {
+    return pool.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT 1 FROM tickets WHERE token_sha256 = ? AND revoked_at IS NULL")) {
+        ps.setString(1, tokenSha256);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
+  }
+
+  /** Every ticket, oldest first: id, label, created, revoked (no tokens, not even their hashes). */
+  public List<Ticket> tickets() throws SQLException {
+    return pool.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT id, label, created_at, revoked_at FROM tickets ORDER BY created_at, id");
+           ResultSet rs = ps.executeQuery()) {
+        List<Ticket> out = new ArrayList<>();
+        while (rs.next()) {
+          long revoked = rs.getLong(4);
+          out.add(new Ticket(rs.getString(1), rs.getString(2), rs.getLong(3), rs.wasNull() ? null : revoked));
+        }
+        return out;
+      }
+    });
+  }
+
+  /** A worker ticket as an operator sees it. */
+  public record Ticket(String id, String label, long createdAt, Long revokedAt) {}
+
+  /** A deployed module: name, hash and bytes, in deployment order. */
+  public record StoredModule(String name, String sha256, byte[] wasm, long deployedAt) {}
+
+  /** Every module deployed over the API, oldest deployment first (so the last of a name is its latest). */
+  public void forEachModule(Consumer<StoredModule> sink) throws SQLException {
+    pool.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT name, sha256, wasm, deployed_at FROM modules ORDER BY id");
+           ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          sink.accept(new StoredModule(rs.getString(1), rs.getString(2), rs.getBytes(3), rs.getLong(4)));
+        }
+      }
+      return null;
+    });
+  }
+
   /** The state changes of one job, oldest first. */
   public List<JobEvent> events(long seq) throws SQLException {
     return pool.read(c -> {

@@ -30,15 +30,21 @@ public final class LocalTransport implements WorkTransport {
   static final long PROPOSE_TIMEOUT_MS = 10_000;
 
   private final String workerId;
+  private final String kind;
   private final int nodeId;
   private final RaftNode node;
   private final WorkSignal signal;
   private final Clock clock;
   private final long leaseMs;
 
-  public LocalTransport(String workerId, int nodeId, RaftNode node, WorkSignal signal, Clock clock,
-      long leaseMs) {
+  /**
+   * @param kind {@code node} for this node's own pool; {@code remote} when this node proposes on
+   *     behalf of a remote worker that reached it over HTTP
+   */
+  public LocalTransport(String workerId, String kind, int nodeId, RaftNode node, WorkSignal signal,
+      Clock clock, long leaseMs) {
     this.workerId = workerId;
+    this.kind = kind;
     this.nodeId = nodeId;
     this.node = node;
     this.signal = signal;
@@ -51,41 +57,71 @@ public final class LocalTransport implements WorkTransport {
     return workerId;
   }
 
+  /** Claims, and while nothing is runnable, waits for work and tries again, up to {@code wait}. */
   @Override
   public List<Result.ClaimedJob> claim(int max, Duration wait) {
     long deadline = clock.millis() + wait.toMillis();
     while (true) {
       long seen = signal.generation();
-      long now = clock.millis();
-      Long next;
-      try {
-        next = node.stateMachine().queries().nextRunAt();
-      } catch (SQLException | StoreUnavailableException e) {
-        throw new WorkException("cannot read the local queue: " + e.getMessage(), e);
+      List<Result.ClaimedJob> jobs = claimIfRunnable(max);
+      if (!jobs.isEmpty() || clock.millis() >= deadline) {
+        return jobs;
       }
-      if (next != null && next <= now) {
-        Result r = propose(new ClaimJobs(now, workerId, max, leaseMs));
-        List<Result.ClaimedJob> jobs = ((Result.Claimed) r).jobs();
-        if (!jobs.isEmpty()) {
-          return jobs;
-        }
-      }
-      long until = next != null && next > now ? Math.min(deadline, next) : deadline;
-      if (now >= deadline) {
-        return List.of();
-      }
-      try {
-        signal.await(seen, Math.max(1, until - now));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new WorkException("interrupted while waiting for work");
-      }
+      awaitWork(seen, deadline);
+    }
+  }
+
+  /**
+   * Claims once; if nothing was runnable, waits up to {@code wait} for work to appear and answers
+   * empty, without claiming. For a remote worker's long poll: a claim is only ever made at the start
+   * of a request, right after its credential was checked, never later on behalf of a client that may
+   * have died (or lost its ticket) while the request waited. The worker asks again at once.
+   */
+  public List<Result.ClaimedJob> claimThenWait(int max, Duration wait) {
+    long seen = signal.generation();
+    List<Result.ClaimedJob> jobs = claimIfRunnable(max);
+    if (jobs.isEmpty()) {
+      awaitWork(seen, clock.millis() + wait.toMillis());
+    }
+    return jobs;
+  }
+
+  private List<Result.ClaimedJob> claimIfRunnable(int max) {
+    Long next = nextRunAt();
+    long now = clock.millis();
+    if (next == null || next > now) {
+      return List.of();
+    }
+    return ((Result.Claimed) propose(new ClaimJobs(now, workerId, max, leaseMs))).jobs();
+  }
+
+  /** Sleeps until the signal moves past {@code seen}, a delayed job comes due, or {@code deadline}. */
+  private void awaitWork(long seen, long deadline) {
+    long now = clock.millis();
+    Long next = nextRunAt();
+    long until = next != null && next > now ? Math.min(deadline, next) : deadline;
+    if (until <= now) {
+      return;
+    }
+    try {
+      signal.await(seen, until - now);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WorkException("interrupted while waiting for work");
+    }
+  }
+
+  private Long nextRunAt() {
+    try {
+      return node.stateMachine().queries().nextRunAt();
+    } catch (SQLException | StoreUnavailableException e) {
+      throw new WorkException("cannot read the local queue: " + e.getMessage(), e);
     }
   }
 
   @Override
   public List<JobRef> heartbeat(List<JobRef> running, int capacity) {
-    return ((Result.Stale) propose(new Heartbeat(clock.millis(), workerId, "node", nodeId, capacity,
+    return ((Result.Stale) propose(new Heartbeat(clock.millis(), workerId, kind, nodeId, capacity,
         leaseMs, running))).jobs();
   }
 

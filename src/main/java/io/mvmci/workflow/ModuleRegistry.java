@@ -54,7 +54,7 @@ public final class ModuleRegistry {
         compiled.put(sha256, code);
         LOG.info("compiled module {} ({} bytes) in {} ms", sha256, code.sizeBytes(), code.compileMillis());
       }
-      known = new WorkflowModule(name, code);
+      known = new WorkflowModule(name, code, wasm);
       versions.computeIfAbsent(name, n -> new LinkedHashMap<>()).put(sha256, known);
     }
     latest.put(name, known);
@@ -101,17 +101,21 @@ public final class ModuleRegistry {
     return deployAll(BundledModules.inDirectory(dir));
   }
 
+  /**
+   * The same bytes found twice under one name (a classpath that lists a folder twice) are one module;
+   * different bytes under one name are an error, since neither could be called the latest.
+   */
   private List<WorkflowModule> deployAll(List<BundledModules.Found> found) throws InvalidModuleException {
-    Map<String, String> sources = new HashMap<>();
+    Map<String, BundledModules.Found> byName = new java.util.LinkedHashMap<>();
     for (BundledModules.Found f : found) {
-      String other = sources.putIfAbsent(f.name(), f.source());
-      if (other != null) {
+      BundledModules.Found other = byName.putIfAbsent(f.name(), f);
+      if (other != null && !java.util.Arrays.equals(other.bytes(), f.bytes())) {
         throw new InvalidModuleException(
-            "two modules are named " + f.name() + ": " + other + " and " + f.source());
+            "two different modules are named " + f.name() + ": " + other.source() + " and " + f.source());
       }
     }
     List<WorkflowModule> deployed = new ArrayList<>();
-    for (BundledModules.Found f : found) {
+    for (BundledModules.Found f : byName.values()) {
       try {
         deployed.add(deploy(f.name(), f.bytes()));
       } catch (InvalidModuleException e) {

@@ -7,10 +7,12 @@ package io.mvmci.workflow;
 public final class WorkflowModule {
   private final String name;
   private final CompiledCode code;
+  private final byte[] wasm;
 
-  WorkflowModule(String name, CompiledCode code) {
+  WorkflowModule(String name, CompiledCode code, byte[] wasm) {
     this.name = name;
     this.code = code;
+    this.wasm = wasm.clone();
   }
 
   public String name() {
@@ -20,6 +22,11 @@ public final class WorkflowModule {
   /** Content hash of the module's bytes, lower-case hex. */
   public String sha256() {
     return code.sha256();
+  }
+
+  /** The module's bytes (a copy), for workers that fetch modules from the control plane. */
+  public byte[] wasm() {
+    return wasm.clone();
   }
 
   public int sizeBytes() {

@@ -15,13 +15,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A local HTTP server that counts the requests for each path, so tests can prove side effects
- * happened exactly once. {@code /page/...} answers an HTML page whose title is the path;
- * {@code /slow/...} holds the request until {@link #releaseSlow()} (or 60 s).
+ * happened exactly once. Every path answers an HTML page whose title is the path; a path under
+ * {@code /slow/} holds each request until {@link #release} is called for it (or 60 s).
  */
 public final class CountingServer implements AutoCloseable {
   private final HttpServer server;
   private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
-  private final CountDownLatch slow = new CountDownLatch(1);
+  private final Map<String, CountDownLatch> holds = new ConcurrentHashMap<>();
 
   public CountingServer() {
     try {
@@ -35,7 +35,7 @@ public final class CountingServer implements AutoCloseable {
       hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
       if (path.startsWith("/slow/")) {
         try {
-          slow.await(60, TimeUnit.SECONDS);
+          holds.computeIfAbsent(path, k -> new CountDownLatch(1)).await(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -60,13 +60,14 @@ public final class CountingServer implements AutoCloseable {
     return n == null ? 0 : n.get();
   }
 
-  public void releaseSlow() {
-    slow.countDown();
+  /** Lets held requests for {@code path} (and later ones) answer. */
+  public void release(String path) {
+    holds.computeIfAbsent(path, k -> new CountDownLatch(1)).countDown();
   }
 
   @Override
   public void close() {
-    releaseSlow();
+    holds.values().forEach(CountDownLatch::countDown);
     server.stop(0);
   }
 }

@@ -49,6 +49,10 @@ public final class Http {
     return send(b);
   }
 
+  public static Reply delete(String url, String bearer) {
+    return send(HttpRequest.newBuilder(URI.create(url)).DELETE().header("Authorization", "Bearer " + bearer));
+  }
+
   public static Reply send(HttpRequest.Builder b) {
     try {
       HttpResponse<String> r = CLIENT.send(b.timeout(Duration.ofSeconds(30)).build(),

@@ -83,11 +83,20 @@ class ModuleRegistryTest {
   }
 
   @Test
-  void twoFilesWithTheSameNameAreRefused() throws Exception {
+  void twoDifferentFilesWithTheSameNameAreRefused() throws Exception {
     Files.createDirectories(dir.resolve("x"));
     Files.write(dir.resolve("hello.wasm"), EngineTestSupport.guest("hello"));
     Files.write(dir.resolve("x/hello.wasm"), EngineTestSupport.guest("trap"));
-    assertThatThrownBy(() -> registry.loadDirectory(dir)).hasMessageContaining("two modules are named hello");
+    assertThatThrownBy(() -> registry.loadDirectory(dir))
+        .hasMessageContaining("two different modules are named hello");
+  }
+
+  @Test
+  void theSameModuleFoundTwiceIsOneModule() throws Exception {
+    Files.createDirectories(dir.resolve("x"));
+    Files.write(dir.resolve("hello.wasm"), EngineTestSupport.guest("hello"));
+    Files.write(dir.resolve("x/hello.wasm"), EngineTestSupport.guest("hello"));
+    assertThat(registry.loadDirectory(dir)).extracting(WorkflowModule::name).containsExactly("hello");
   }
 
   @Test

@@ -1,0 +1,89 @@
+package io.mvmci.api;
+
+import io.mvmci.access.TicketService;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Guards the endpoints that are not for the public: worker endpoints take {@code secret_api} or a live
+ * worker ticket; administration (tickets, module deployment) takes {@code secret_api} only. Both as
+ * {@code Authorization: Bearer <token>}. A refusal is a 401 (no or unknown credential) or 403 (a
+ * ticket where only the secret will do), with a problem body that never echoes the token.
+ */
+final class InternalAuthFilter extends OncePerRequestFilter {
+  enum Need { NONE, WORKER, ADMIN }
+
+  private final byte[] secretApi;
+  private final TicketService tickets;
+  private final ObjectMapper json;
+
+  InternalAuthFilter(String secretApi, TicketService tickets, ObjectMapper json) {
+    this.secretApi = secretApi.getBytes(StandardCharsets.UTF_8);
+    this.tickets = tickets;
+    this.json = json;
+  }
+
+  static Need need(String method, String path) {
+    if (path.startsWith("/api/v1/workers/")) {
+      return Need.WORKER;
+    }
+    if (path.equals("/api/v1/tickets") || path.startsWith("/api/v1/tickets/")) {
+      return Need.ADMIN;
+    }
+    if (path.startsWith("/api/v1/modules/")) {
+      return "GET".equals(method) ? Need.WORKER : Need.ADMIN;
+    }
+    return Need.NONE;
+  }
+
+  @Override
+  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
+      FilterChain chain) throws ServletException, IOException {
+    Need need = need(request.getMethod(), request.getRequestURI());
+    if (need == Need.NONE) {
+      chain.doFilter(request, response);
+      return;
+    }
+    String header = request.getHeader("Authorization");
+    String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? header.substring(7).strip() : null;
+    if (token == null || token.isEmpty()) {
+      refuse(response, HttpStatus.UNAUTHORIZED, "this endpoint needs Authorization: Bearer <secret_api"
+          + (need == Need.WORKER ? " or a worker ticket's token>" : ">"));
+      return;
+    }
+    boolean admin = MessageDigest.isEqual(secretApi, token.getBytes(StandardCharsets.UTF_8));
+    if (admin || (need == Need.WORKER && tickets.accepts(token))) {
+      chain.doFilter(request, response);
+      return;
+    }
+    if (need == Need.ADMIN && tickets.accepts(token)) {
+      refuse(response, HttpStatus.FORBIDDEN, "a worker ticket cannot do this; it needs secret_api");
+      return;
+    }
+    refuse(response, HttpStatus.UNAUTHORIZED, "the credential is not secret_api or a live worker ticket");
+  }
+
+  private void refuse(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
+    ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
+    p.setType(URI.create("urn:mvmci:problem:" + (status == HttpStatus.FORBIDDEN ? "forbidden" : "unauthorized")));
+    p.setTitle(status.getReasonPhrase());
+    response.setStatus(status.value());
+    if (status == HttpStatus.UNAUTHORIZED) {
+      response.setHeader("WWW-Authenticate", "Bearer realm=\"mvm-ci\"");
+    }
+    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+    response.getOutputStream().write(json.writeValueAsBytes(p));
+  }
+}

@@ -1,0 +1,187 @@
+package io.mvmci.api;
+
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.mvmci.command.JobRef;
+import io.mvmci.command.ReportProgress;
+import io.mvmci.command.Result;
+import io.mvmci.config.NodeConfig;
+import io.mvmci.job.JobId;
+import io.mvmci.replication.RaftNode;
+import io.mvmci.worker.LocalTransport;
+import io.mvmci.worker.WorkSignal;
+import io.mvmci.workflow.ModuleRegistry;
+import io.mvmci.workflow.WorkflowModule;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The endpoints remote workers use (guarded by {@link InternalAuthFilter}). This node proposes each
+ * command on the worker's behalf, stamped with this node's clock, exactly as it does for its own
+ * embedded workers. A claim is a long poll: with nothing runnable it waits (up to {@code wait_ms})
+ * until this node sees work and answers empty, and the worker claims again at once; it never claims
+ * after waiting, so nothing is claimed for a worker that died or lost its ticket meanwhile.
+ */
+@RestController
+@RequestMapping("/api/v1/workers")
+class WorkerController {
+  static final int MAX_BODY = 4 * 1024 * 1024;
+  static final long MAX_WAIT_MS = 30_000;
+  private static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+  private final RaftNode node;
+  private final WorkSignal signal;
+  private final ModuleRegistry modules;
+  private final Clock clock;
+  private final ObjectMapper json;
+  private final long leaseMs;
+
+  WorkerController(RaftNode node, WorkSignal signal, ModuleRegistry modules, Clock clock, ObjectMapper json,
+      NodeConfig config) {
+    this.node = node;
+    this.signal = signal;
+    this.modules = modules;
+    this.clock = clock;
+    this.json = json;
+    this.leaseMs = config.jobs().leaseMs();
+  }
+
+  record Ref(long seq, int attempt) {
+    JobRef toRef() {
+      return new JobRef(seq, attempt);
+    }
+
+    static Ref of(JobRef r) {
+      return new Ref(r.seq(), r.attempt());
+    }
+  }
+
+  record ClaimedView(String jobId, long seq, int attempt, String workflow, String moduleSha256,
+      @JsonRawValue String input, long timeoutMs, long leaseUntil,
+      int failures, int maxAttempts) {}
+
+  record Claimed(List<ClaimedView> jobs) {}
+
+  record Stale(List<Ref> stale) {}
+
+  record Accepted(boolean accepted) {}
+
+  @PostMapping("/claim")
+  Claimed claim(HttpServletRequest request) throws IOException {
+    JsonNode body = body(request);
+    int max = intField(body, "max", 1, 1024);
+    long waitMs = body.has("wait_ms") ? longField(body, "wait_ms", 0, MAX_WAIT_MS) : 0;
+    List<Result.ClaimedJob> jobs = transport(body).claimThenWait(max, Duration.ofMillis(waitMs));
+    return new Claimed(jobs.stream().map(j -> new ClaimedView(JobId.format(j.ref().seq()), j.ref().seq(),
+        j.ref().attempt(), j.workflow(), modules.latest(j.workflow()).map(WorkflowModule::sha256).orElse(null),
+        j.input(), j.timeoutMs(), j.leaseUntil(), j.failures(), j.maxAttempts())).toList());
+  }
+
+  @PostMapping("/heartbeat")
+  Stale heartbeat(HttpServletRequest request) throws IOException {
+    JsonNode body = body(request);
+    int capacity = intField(body, "capacity", 1, 4096);
+    return new Stale(transport(body).heartbeat(refs(body.path("running")), capacity).stream()
+        .map(Ref::of).toList());
+  }
+
+  @PostMapping("/progress")
+  Stale progress(HttpServletRequest request) throws IOException {
+    JsonNode body = body(request);
+    List<ReportProgress.Item> items = new ArrayList<>();
+    for (JsonNode item : body.path("items")) {
+      List<ReportProgress.Line> lines = new ArrayList<>();
+      for (JsonNode l : item.path("lines")) {
+        lines.add(new ReportProgress.Line(l.path("at").asLong(), l.path("level").asInt(),
+            clip(l.path("text").asString(""), 8 * 1024)));
+      }
+      items.add(new ReportProgress.Item(ref(item), item.path("percent").asInt(-1),
+          clip(item.path("message").asString(""), 1024), lines));
+    }
+    return new Stale(transport(body).progress(items).stream().map(Ref::of).toList());
+  }
+
+  @PostMapping("/complete")
+  Accepted complete(HttpServletRequest request) throws IOException {
+    JsonNode body = body(request);
+    JsonNode output = body.get("output");
+    String text = output == null ? "null" : json.writeValueAsString(output);
+    return new Accepted(transport(body).complete(ref(body), text));
+  }
+
+  @PostMapping("/fail")
+  Accepted fail(HttpServletRequest request) throws IOException {
+    JsonNode body = body(request);
+    String error = clip(body.path("error").asString("failed"), 8 * 1024);
+    long delay = body.has("retry_delay_ms") ? longField(body, "retry_delay_ms", 0, 86_400_000) : 0;
+    return new Accepted(transport(body).fail(ref(body), error, body.path("retryable").asBoolean(false), delay));
+  }
+
+  @PostMapping("/release")
+  Accepted release(HttpServletRequest request) throws IOException {
+    JsonNode body = body(request);
+    return new Accepted(transport(body).release(ref(body), clip(body.path("reason").asString("released"), 1024)));
+  }
+
+  private LocalTransport transport(JsonNode body) {
+    String id = body.path("worker_id").asString("");
+    if (!WORKER_ID.matcher(id).matches()) {
+      throw new BadRequestException("worker_id", "worker_id must be 1-64 letters, digits, '.', '_' or '-'");
+    }
+    return new LocalTransport(id, "remote", 0, node, signal, clock, leaseMs);
+  }
+
+  private JsonNode body(HttpServletRequest request) throws IOException {
+    String text = RequestBodies.read(request, MAX_BODY);
+    try {
+      JsonNode n = json.readTree(text);
+      if (n == null || !n.isObject()) {
+        throw new BadRequestException(null, "body must be a JSON object");
+      }
+      return n;
+    } catch (JacksonException e) {
+      throw new BadRequestException(null, "body is not valid JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  private static List<JobRef> refs(JsonNode array) {
+    List<JobRef> out = new ArrayList<>();
+    for (JsonNode r : array) {
+      out.add(ref(r));
+    }
+    return out;
+  }
+
+  private static JobRef ref(JsonNode n) {
+    if (!n.path("seq").isIntegralNumber() || !n.path("attempt").isIntegralNumber()) {
+      throw new BadRequestException("seq", "each job needs integer \"seq\" and \"attempt\"");
+    }
+    return new JobRef(n.path("seq").asLong(), n.path("attempt").asInt());
+  }
+
+  private static int intField(JsonNode body, String name, int min, int max) {
+    return (int) longField(body, name, min, max);
+  }
+
+  private static long longField(JsonNode body, String name, long min, long max) {
+    JsonNode n = body.get(name);
+    if (n == null || !n.isIntegralNumber() || n.asLong() < min || n.asLong() > max) {
+      throw new BadRequestException(name, "\"" + name + "\" must be an integer from " + min + " to " + max);
+    }
+    return n.asLong();
+  }
+
+  private static String clip(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max);
+  }
+}

@@ -1,0 +1,199 @@
+package io.mvmci.worker;
+
+import io.mvmci.command.JobRef;
+import io.mvmci.command.ReportProgress;
+import io.mvmci.command.Result;
+import io.mvmci.workflow.InvalidModuleException;
+import io.mvmci.workflow.ModuleRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A remote worker's way to the queue: the worker endpoints of any control-plane node, over HTTP with
+ * a bearer token. It sticks to the node that last answered and moves to the next on a connection
+ * failure or a 5xx, so a worker keeps working through a node's death or a leader change (any node
+ * takes its commands; the cluster routes them to the leader).
+ *
+ * <p>Modules: a claim names the module's hash; one this worker does not have is downloaded and
+ * deployed into its own registry before the job is handed over.
+ */
+public final class RemoteTransport implements WorkTransport {
+  private final List<URI> bases;
+  private final String token;
+  private final String workerId;
+  private final ObjectMapper json;
+  private final ModuleRegistry modules;
+  private final HttpClient http;
+  private final AtomicInteger current = new AtomicInteger();
+
+  public RemoteTransport(List<URI> bases, String token, String workerId, ObjectMapper json,
+      ModuleRegistry modules) {
+    if (bases.isEmpty()) {
+      throw new IllegalArgumentException("no control-plane URL");
+    }
+    this.bases = List.copyOf(bases);
+    this.token = token;
+    this.workerId = workerId;
+    this.json = json;
+    this.modules = modules;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  }
+
+  @Override
+  public String workerId() {
+    return workerId;
+  }
+
+  @Override
+  public List<Result.ClaimedJob> claim(int max, Duration wait) {
+    ObjectNode body = body().put("max", max).put("wait_ms", wait.toMillis());
+    JsonNode reply = post("/api/v1/workers/claim", body, wait.plusSeconds(15));
+    List<Result.ClaimedJob> out = new ArrayList<>();
+    for (JsonNode j : reply.path("jobs")) {
+      String workflow = j.path("workflow").asString();
+      ensureModule(workflow, j.path("module_sha256").asString(null));
+      out.add(new Result.ClaimedJob(new JobRef(j.path("seq").asLong(), j.path("attempt").asInt()), workflow,
+          json.writeValueAsString(j.path("input")), j.path("timeout_ms").asLong(),
+          j.path("lease_until").asLong(), j.path("failures").asInt(), j.path("max_attempts").asInt()));
+    }
+    return out;
+  }
+
+  @Override
+  public List<JobRef> heartbeat(List<JobRef> running, int capacity) {
+    ObjectNode body = body().put("capacity", capacity);
+    ArrayNode refs = body.putArray("running");
+    running.forEach(r -> refs.addObject().put("seq", r.seq()).put("attempt", r.attempt()));
+    return stale(post("/api/v1/workers/heartbeat", body, Duration.ofSeconds(15)));
+  }
+
+  @Override
+  public List<JobRef> progress(List<ReportProgress.Item> items) {
+    ObjectNode body = body();
+    ArrayNode array = body.putArray("items");
+    for (ReportProgress.Item i : items) {
+      ObjectNode o = array.addObject().put("seq", i.job().seq()).put("attempt", i.job().attempt())
+          .put("percent", i.percent()).put("message", i.message());
+      ArrayNode lines = o.putArray("lines");
+      i.lines().forEach(l -> lines.addObject().put("at", l.at()).put("level", l.level()).put("text", l.text()));
+    }
+    return stale(post("/api/v1/workers/progress", body, Duration.ofSeconds(15)));
+  }
+
+  @Override
+  public boolean complete(JobRef job, String output) {
+    ObjectNode body = ref(job);
+    body.set("output", json.readTree(output));
+    return post("/api/v1/workers/complete", body, Duration.ofSeconds(15)).path("accepted").asBoolean();
+  }
+
+  @Override
+  public boolean fail(JobRef job, String error, boolean retryable, long retryDelayMs) {
+    ObjectNode body = ref(job).put("error", error).put("retryable", retryable)
+        .put("retry_delay_ms", retryDelayMs);
+    return post("/api/v1/workers/fail", body, Duration.ofSeconds(15)).path("accepted").asBoolean();
+  }
+
+  @Override
+  public boolean release(JobRef job, String reason) {
+    ObjectNode body = ref(job).put("reason", reason);
+    return post("/api/v1/workers/release", body, Duration.ofSeconds(15)).path("accepted").asBoolean();
+  }
+
+  private void ensureModule(String name, String sha256) {
+    if (sha256 == null || modules.find(name, sha256).isPresent()) {
+      return;
+    }
+    byte[] wasm = get("/api/v1/modules/" + name + "/" + sha256);
+    try {
+      modules.deploy(name, wasm);
+    } catch (InvalidModuleException e) {
+      throw new WorkException("module " + name + " " + sha256 + " from the control plane does not load: "
+          + e.getMessage());
+    }
+  }
+
+  private ObjectNode body() {
+    return json.createObjectNode().put("worker_id", workerId);
+  }
+
+  private ObjectNode ref(JobRef job) {
+    return body().put("seq", job.seq()).put("attempt", job.attempt());
+  }
+
+  private static List<JobRef> stale(JsonNode reply) {
+    List<JobRef> out = new ArrayList<>();
+    reply.path("stale").forEach(r -> out.add(new JobRef(r.path("seq").asLong(), r.path("attempt").asInt())));
+    return out;
+  }
+
+  private JsonNode post(String path, ObjectNode body, Duration timeout) {
+    byte[] bytes = json.writeValueAsBytes(body);
+    byte[] reply = send(path, b -> b.POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+        .header("Content-Type", "application/json"), timeout);
+    try {
+      return json.readTree(reply);
+    } catch (JacksonException e) {
+      throw new WorkException("control plane answered " + path + " with something that is not JSON");
+    }
+  }
+
+  private byte[] get(String path) {
+    return send(path, HttpRequest.Builder::GET, Duration.ofSeconds(30));
+  }
+
+  private interface Method {
+    HttpRequest.Builder apply(HttpRequest.Builder b);
+  }
+
+  /** Tries each control-plane node once, starting with the one that answered last. */
+  private byte[] send(String path, Method method, Duration timeout) {
+    String lastError = "no control-plane node tried";
+    int start = current.get();
+    for (int i = 0; i < bases.size(); i++) {
+      int index = (start + i) % bases.size();
+      URI uri = bases.get(index).resolve(path);
+      HttpRequest request = method.apply(HttpRequest.newBuilder(uri))
+          .header("Authorization", "Bearer " + token).timeout(timeout).build();
+      try {
+        HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() / 100 == 2) {
+          current.set(index);
+          return r.body();
+        }
+        lastError = bases.get(index) + " answered " + r.statusCode() + ": " + detail(r.body());
+        if (r.statusCode() < 500) {
+          throw new WorkException(lastError);
+        }
+      } catch (IOException e) {
+        lastError = bases.get(index) + ": " + e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new WorkException("interrupted");
+      }
+    }
+    throw new WorkException("no control-plane node answered " + path + "; last: " + lastError);
+  }
+
+  private String detail(byte[] body) {
+    try {
+      JsonNode n = json.readTree(body);
+      return n.path("detail").asString(new String(body, StandardCharsets.UTF_8));
+    } catch (JacksonException e) {
+      return new String(body, StandardCharsets.UTF_8);
+    }
+  }
+}

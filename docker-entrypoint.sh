@@ -283,6 +283,13 @@ secrets() {
     invalid SECRET_API "$(redacted "$secret_api")" "must differ from SECRET_RAFT"
   fi
 
+  for name in SECRET_RAFT SECRET_API; do
+    if [ "$name" = SECRET_RAFT ]; then v=$secret_raft; else v=$secret_api; fi
+    case $v in
+      *EXAMPLE* | *CHANGE-ME*) say "warning: $name is an example value, public in git; set your own (openssl rand -base64 32)" ;;
+    esac
+  done
+
   secret ENC_KEYS
   enc_keys=$(printf '%s\n' "$secret_value" | tr ',' '\n' | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' -e '/^$/d')
   enc_key_ids=''
@@ -294,6 +301,9 @@ secrets() {
       invalid ENC_KEYS "<redacted>" "every key must be \"id/base64key\" (one has no '/')"
     fi
   fi
+  case " $enc_key_ids " in
+    *" example "*) say "warning: ENC_KEYS holds the example key, public in git; make your own" ;;
+  esac
   enc_key_active=${ENC_KEY_ACTIVE:-}
   if [ -n "$enc_keys" ] && [ -z "$enc_key_active" ]; then
     invalid ENC_KEY_ACTIVE "<unset>" "required when ENC_KEYS is set; name one of its ids ($(listed "$enc_key_ids"))"

@@ -27,9 +27,16 @@ final class Entrypoint {
 
   private final Path dir;
   private final Path bin;
+  private final String shell;
 
   /** Stubs go under {@code dir}/bin, their records under {@code dir}/calls. */
   Entrypoint(Path dir) {
+    this(dir, null);
+  }
+
+  /** As {@link #Entrypoint(Path)}, the script run by {@code shell} instead of its {@code #!} line. */
+  Entrypoint(Path dir, String shell) {
+    this.shell = shell;
     this.dir = dir;
     this.bin = dir.resolve("bin");
     try {
@@ -123,6 +130,9 @@ final class Entrypoint {
         }
       }
       List<String> command = new ArrayList<>();
+      if (shell != null) {
+        command.add(shell);
+      }
       command.add(SCRIPT.toString());
       command.addAll(List.of(args));
       ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());

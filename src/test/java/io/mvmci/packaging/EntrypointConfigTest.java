@@ -93,6 +93,17 @@ class EntrypointConfigTest {
   }
 
   @Test
+  void bashRunsItTheSameAsTheImagesPosixSh() {
+    Entrypoint bash = new Entrypoint(dir.resolve("bash"), "bash");
+    NodeConfig c = loaded(bash.run(cluster()));
+    assertThat(c.nodeId()).isEqualTo(2);
+    assertThat(c.members()).hasSize(3);
+    Map<String, String> env = cluster();
+    env.put("SECRET_RAFT", "short-secret");
+    assertRefused(bash.run(env), "SECRET_RAFT", "short-secret");
+  }
+
+  @Test
   void withNothingSetItIsTheSingleNodeOfTheQuickStart() {
     Entrypoint.Run run = entrypoint.run(Map.of("DATA_DIR", data.toString()));
 
@@ -362,6 +373,9 @@ class EntrypointConfigTest {
     assumeThat(uid()).as("runs as root").isEqualTo(0);
     assumeThat(Path.of("/usr/bin/setpriv")).exists();
     int nobody = uid("nobody");
+    Process reach = new ProcessBuilder("setpriv", "--reuid=" + nobody, "--regid=" + nobody, "--clear-groups",
+        "test", "-x", Entrypoint.SCRIPT.toString()).start();
+    assumeThat(reach.waitFor()).as("nobody can run the script where this checkout is").isZero();
     // nobody must reach the stubs and this directory.
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.setPosixFilePermissions(dir.resolve("calls"), PosixFilePermissions.fromString("rwxrwxrwx"));

@@ -142,6 +142,7 @@ members() {
   old_ifs=$IFS
   IFS='
 '
+  # The list splits on newlines; each entry, then, on whitespace.
   for entry in $list; do
     IFS=$old_ifs
     # shellcheck disable=SC2086 # split the entry into its fields on purpose
@@ -178,8 +179,6 @@ members() {
       self_raft=$2
       self_http=$3
     fi
-    IFS='
-'
   done
   IFS=$old_ifs
   set +f

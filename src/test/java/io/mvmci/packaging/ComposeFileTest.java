@@ -1,0 +1,212 @@
+package io.mvmci.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.mvmci.config.ConfigLoader;
+import io.mvmci.config.Member;
+import io.mvmci.config.NodeConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * docker-compose.yml checked without a Docker engine: its shape (three nodes on host ports
+ * 3020-3022, a volume each, health checks, a scalable worker), that the nodes agree on members
+ * and secrets, and that the environment each service gets makes docker-entrypoint.sh write a
+ * configuration the node accepts. {@code docker compose config -q} runs too where a compose
+ * binary is installed.
+ */
+class ComposeFileTest {
+  static final List<String> NODES = List.of("node1", "node2", "node3");
+
+  final ComposeFile compose = new ComposeFile(Map.of());
+  @TempDir Path dir;
+
+  @Test
+  void threeNodesPublishHttpOnHostPorts3020To3022() {
+    assertThat(compose.serviceNames()).containsExactlyInAnyOrder("node1", "node2", "node3", "worker");
+    for (int i = 0; i < 3; i++) {
+      Map<String, Object> node = compose.service(NODES.get(i));
+      List<Object> ports = ComposeFile.list(node, "ports");
+      assertThat(ports).as("%s ports", NODES.get(i)).hasSize(1);
+      String[] mapping = String.valueOf(ports.get(0)).split(":");
+      assertThat(mapping).hasSize(2);
+      assertThat(Integer.parseInt(mapping[0])).isEqualTo(3020 + i);
+      int containerPort = Integer.parseInt(mapping[1]);
+      Member self = member(NODES.get(i));
+      assertThat(containerPort).as("published port is this node's http port in NODES").isEqualTo(self.http().port());
+    }
+  }
+
+  @Test
+  void eachNodeKeepsItsDataInItsOwnNamedVolume() {
+    Set<String> seen = new HashSet<>();
+    Map<String, Object> declared = ComposeFile.map(compose.root, "volumes");
+    for (String name : NODES) {
+      List<Object> volumes = ComposeFile.list(compose.service(name), "volumes");
+      assertThat(volumes).hasSize(1);
+      String[] v = String.valueOf(volumes.get(0)).split(":");
+      assertThat(v[1]).isEqualTo("/data");
+      assertThat(declared).as("named volume %s declared", v[0]).containsKey(v[0]);
+      assertThat(seen.add(v[0])).as("volume %s used once", v[0]).isTrue();
+    }
+  }
+
+  @Test
+  void nodesHaveHealthChecksRestartPoliciesAndNoFixedContainerNames() {
+    for (String name : NODES) {
+      Map<String, Object> node = compose.service(name);
+      Map<String, Object> health = ComposeFile.map(node, "healthcheck");
+      assertThat(ComposeFile.list(health, "test")).containsExactly("CMD", "docker-entrypoint.sh", "health");
+      assertThat(health).containsKeys("interval", "timeout", "retries", "start_period");
+      assertThat(node.get("restart")).isIn("unless-stopped", "always", "on-failure");
+      assertThat(node).doesNotContainKey("container_name");
+      assertThat(node.get("hostname")).isEqualTo(name);
+      Map<String, Object> build = ComposeFile.map(node, "build");
+      assertThat(Path.of(String.valueOf(build.get("context")), String.valueOf(build.get("dockerfile"))))
+          .isRegularFile();
+    }
+  }
+
+  @Test
+  void nodesAgreeOnMembersAndSecretsAndEachIsOneOfTheMembers() {
+    Map<String, String> first = compose.environment("node1");
+    Set<String> ids = new HashSet<>();
+    for (String name : NODES) {
+      Map<String, String> env = compose.environment(name);
+      for (String shared : List.of("NODES", "SECRET_RAFT", "SECRET_API", "ENC_KEYS", "ENC_KEY_ACTIVE")) {
+        assertThat(env.get(shared)).as("%s of %s", shared, name).isNotBlank().isEqualTo(first.get(shared));
+      }
+      assertThat(ids.add(env.get("NODE_ID"))).as("NODE_ID of %s unique", name).isTrue();
+      Member self = member(name);
+      assertThat(self.raft().host()).as("the service name is the address peers dial").isEqualTo(name);
+      assertThat(self.http().host()).isEqualTo(name);
+    }
+    assertThat(first.get("SECRET_RAFT")).as("example values say so").contains("EXAMPLE");
+  }
+
+  @Test
+  void theWorkerScalesAndPointsAtEveryNode() {
+    Map<String, Object> worker = compose.service("worker");
+    assertThat(ComposeFile.list(worker, "command")).first().isEqualTo("worker");
+    assertThat(worker).as("a fixed host port or name would stop --scale").doesNotContainKeys("ports", "container_name");
+    assertThat(ComposeFile.map(worker, "depends_on")).containsOnlyKeys(NODES);
+    assertThat(ComposeFile.map(worker, "healthcheck")).containsEntry("disable", true);
+    Map<String, String> env = compose.environment("worker");
+    List<String> expected = new ArrayList<>();
+    for (String name : NODES) {
+      expected.add("http://" + member(name).http());
+    }
+    assertThat(env.get("CONTROL_PLANE").split(",")).containsExactlyElementsOf(expected);
+    assertThat(env.get("SECRET_API")).isEqualTo(compose.environment("node1").get("SECRET_API"));
+  }
+
+  @Test
+  void everyInterpolatedVariableIsDocumentedInEnvExample() throws IOException {
+    String example = Files.readString(Path.of(".env.example"));
+    assertThat(compose.variables).isNotEmpty();
+    for (String v : compose.variables) {
+      assertThat(example).as(".env.example names %s", v).containsPattern("(?m)^" + v + "=");
+    }
+  }
+
+  @Test
+  void valuesFromDotEnvReplaceTheExamples() {
+    Map<String, String> env = Map.of("SECRET_RAFT", "my-own-raft-secret-0123", "SECRET_API", "my-own-api-secret-0123");
+    ComposeFile withDotEnv = new ComposeFile(env);
+    for (String name : List.of("node1", "node2", "node3", "worker")) {
+      assertThat(withDotEnv.environment(name).get("SECRET_API")).isEqualTo("my-own-api-secret-0123");
+    }
+    assertThat(withDotEnv.environment("node2").get("SECRET_RAFT")).isEqualTo("my-own-raft-secret-0123");
+  }
+
+  /** Each node's environment through the real entrypoint (java stubbed) gives a valid, agreeing configuration. */
+  @Test
+  void theEntrypointTurnsEachNodesEnvironmentIntoAConfigurationTheNodeAccepts() {
+    List<NodeConfig> configs = new ArrayList<>();
+    for (String name : NODES) {
+      Map<String, String> env = new HashMap<>(compose.environment(name));
+      env.put("DATA_DIR", dir.resolve(name).toString());
+      Entrypoint.Run run = new Entrypoint(dir.resolve("run-" + name)).run(env);
+      assertThat(run.exit()).as("%s: %s", name, run.output()).isZero();
+      NodeConfig c = ConfigLoader.load(new String[] {"--config", run.configFile().toString()}, run.env("java"));
+      assertThat(c.nodeId()).isEqualTo(Integer.parseInt(env.get("NODE_ID")));
+      assertThat(c.httpBind().host()).isEqualTo("0.0.0.0");
+      configs.add(c);
+    }
+    for (NodeConfig c : configs) {
+      assertThat(c.members()).isEqualTo(configs.get(0).members());
+      assertThat(c.secretRaft()).isEqualTo(configs.get(0).secretRaft());
+    }
+
+    Map<String, String> workerEnv = new HashMap<>(compose.environment("worker"));
+    workerEnv.put("DATA_DIR", dir.resolve("worker").toString());
+    List<Object> command = ComposeFile.list(compose.service("worker"), "command");
+    Entrypoint.Run worker = new Entrypoint(dir.resolve("run-worker"))
+        .run(workerEnv, command.stream().map(String::valueOf).toArray(String[]::new));
+    assertThat(worker.exit()).as(worker.output()).isZero();
+    assertThat(worker.args("java")).containsSubsequence("worker", "--control-plane");
+  }
+
+  /** {@code docker compose config -q} (or v1's {@code docker-compose}) needs no engine for this. */
+  @Test
+  void composeItselfAcceptsTheFile() throws Exception {
+    List<String> command = composeCommand();
+    assumeThat(command).as("a docker compose or docker-compose binary").isNotNull();
+    List<String> full = new ArrayList<>(command);
+    full.addAll(List.of("-f", ComposeFile.FILE.toString(), "config", "-q"));
+    Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("%s: %s", full, out).isZero();
+  }
+
+  static List<String> composeCommand() {
+    for (List<String> candidate : List.of(List.of("docker", "compose"), List.of("docker-compose"))) {
+      List<String> version = new ArrayList<>(candidate);
+      version.add("version");
+      try {
+        Process p = new ProcessBuilder(version).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
+          return candidate;
+        }
+        p.destroyForcibly();
+      } catch (IOException e) {
+        // not installed
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
+    return null;
+  }
+
+  private Member member(String service) {
+    Map<String, String> env = compose.environment(service);
+    int id = Integer.parseInt(env.get("NODE_ID"));
+    String toml = "[node]\nnode_id = " + id + "\nsecret_raft = \"x-0123456789abcdef\"\n"
+        + "secret_api = \"y-0123456789abcdef\"\nnodes = [" + quotedEntries(env.get("NODES")) + "]\n";
+    return ConfigLoader.parse(toml, "NODES of " + service, Map.of()).self();
+  }
+
+  private static String quotedEntries(String nodes) {
+    List<String> out = new ArrayList<>();
+    for (String e : nodes.split("[,\n]")) {
+      if (!e.isBlank()) {
+        out.add("\"" + e.strip() + "\"");
+      }
+    }
+    return String.join(", ", out);
+  }
+}

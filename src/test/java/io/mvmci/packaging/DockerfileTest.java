@@ -1,0 +1,248 @@
+package io.mvmci.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docker/Dockerfile and .dockerignore checked without a Docker engine: the instructions the
+ * deployment relies on, that what the build copies is in the build context, that the context
+ * leaves out build output, data and history, and that docker-entrypoint.sh is shellcheck-clean.
+ */
+class DockerfileTest {
+  static final Path DOCKERFILE = Path.of("docker/Dockerfile");
+
+  record Instruction(String keyword, String args) {}
+
+  /** The Dockerfile's instructions, continuation lines joined, comments dropped, ARG defaults applied. */
+  static List<Instruction> instructions() throws IOException {
+    List<Instruction> out = new ArrayList<>();
+    Map<String, String> args = new HashMap<>();
+    StringBuilder current = new StringBuilder();
+    for (String line : Files.readAllLines(DOCKERFILE)) {
+      String t = line.strip();
+      if (t.startsWith("#") || (t.isEmpty() && current.isEmpty())) {
+        continue;
+      }
+      if (t.endsWith("\\")) {
+        current.append(t, 0, t.length() - 1).append(' ');
+        continue;
+      }
+      current.append(t);
+      String full = current.toString().strip();
+      current.setLength(0);
+      if (full.isEmpty()) {
+        continue;
+      }
+      String[] kw = full.split("\\s+", 2);
+      String keyword = kw[0].toUpperCase();
+      String rest = kw.length > 1 ? kw[1] : "";
+      if (keyword.equals("ARG")) {
+        String[] kv = rest.split("=", 2);
+        args.put(kv[0], kv.length > 1 ? kv[1] : "");
+      }
+      Matcher m = Pattern.compile("\\$\\{(\\w+)}").matcher(rest);
+      StringBuilder resolved = new StringBuilder();
+      while (m.find()) {
+        m.appendReplacement(resolved, Matcher.quoteReplacement(args.getOrDefault(m.group(1), m.group())));
+      }
+      m.appendTail(resolved);
+      out.add(new Instruction(keyword, resolved.toString()));
+    }
+    return out;
+  }
+
+  static List<String> all(List<Instruction> in, String keyword) {
+    return in.stream().filter(i -> i.keyword().equals(keyword)).map(Instruction::args).toList();
+  }
+
+  @Test
+  void buildsWithMavenOnJdk17AndRunsOnAJre17() throws IOException {
+    List<String> from = all(instructions(), "FROM");
+    assertThat(from).hasSize(2);
+    assertThat(from.get(0)).contains("maven").contains("temurin-17").endsWith(" AS build");
+    assertThat(from.get(1)).isEqualTo("eclipse-temurin:17-jre");
+    assertThat(Files.readString(DOCKERFILE)).contains("package").contains("--from=build");
+  }
+
+  @Test
+  void runsAsAFixedNonRootUserWithDataAsTheVolume() throws IOException {
+    List<Instruction> in = instructions();
+    List<String> user = all(in, "USER");
+    assertThat(user).hasSize(1);
+    assertThat(user.get(0)).matches("\\d+:\\d+");
+    assertThat(user.get(0)).isEqualTo("10001:10001").doesNotStartWith("0:");
+    assertThat(all(in, "VOLUME")).containsExactly("[\"/data\"]");
+    assertThat(all(in, "WORKDIR")).last().isEqualTo("/data");
+    assertThat(all(in, "RUN")).anyMatch(r -> r.contains("useradd") && r.contains("10001"));
+  }
+
+  @Test
+  void exposesHttpAndRaftChecksHealthAndStartsThroughTheEntrypoint() throws IOException {
+    List<Instruction> in = instructions();
+    assertThat(String.join(" ", all(in, "EXPOSE")).split("\\s+")).contains("3020", "9000");
+    assertThat(all(in, "HEALTHCHECK")).singleElement().asString()
+        .contains("CMD [\"docker-entrypoint.sh\", \"health\"]");
+    assertThat(all(in, "ENTRYPOINT")).containsExactly("[\"docker-entrypoint.sh\"]");
+    assertThat(all(in, "COPY")).anyMatch(c -> c.contains("--chmod=755") && c.contains("docker-entrypoint.sh"));
+  }
+
+  @Test
+  void whatTheBuildCopiesIsInTheContext() throws IOException {
+    DockerIgnore ignore = DockerIgnore.load(Path.of(".dockerignore"));
+    for (String copy : all(instructions(), "COPY")) {
+      if (copy.contains("--from=")) {
+        continue;
+      }
+      List<String> words = new ArrayList<>(List.of(copy.split("\\s+")));
+      words.removeIf(w -> w.startsWith("--"));
+      for (String source : words.subList(0, words.size() - 1)) {
+        Path p = Path.of(source);
+        assertThat(p).as("COPY source %s exists", source).exists();
+        String probe = Files.isDirectory(p) ? firstFileUnder(p) : source;
+        assertThat(ignore.excludes(probe)).as("%s is in the build context", probe).isFalse();
+      }
+    }
+  }
+
+  @Test
+  void theContextLeavesOutBuildOutputDataAndHistory() throws IOException {
+    DockerIgnore ignore = DockerIgnore.load(Path.of(".dockerignore"));
+    for (String out : List.of("target/mvm-ci.jar", "target/classes/io/mvmci/Main.class", "data/node1/raft/x",
+        ".git/HEAD", "workflows/crawler/target/wasm32-unknown-unknown/release/crawler.wasm",
+        "workflows/sdk-as/node_modules/assemblyscript/index.js", "workflows/target/x", "src/test/java/X.java",
+        ".env", "node1.log")) {
+      assertThat(ignore.excludes(out)).as("%s left out", out).isTrue();
+    }
+    for (String in : List.of("pom.xml", "src/main/java/io/mvmci/Main.java", "src/main/resources/application.yml",
+        "workflows/crawler/crawler.wasm", "docker-entrypoint.sh")) {
+      assertThat(ignore.excludes(in)).as("%s sent", in).isFalse();
+    }
+    long bytes = 0;
+    for (String tracked : gitLsFiles()) {
+      if (!ignore.excludes(tracked) && Files.isRegularFile(Path.of(tracked))) {
+        bytes += Files.size(Path.of(tracked));
+      }
+    }
+    assertThat(bytes).as("tracked bytes sent as context").isLessThan(20L << 20);
+  }
+
+  @Test
+  void theEntrypointIsShellcheckClean() throws Exception {
+    Process p;
+    try {
+      p = new ProcessBuilder("shellcheck", "--shell=sh", "--severity=style", Entrypoint.SCRIPT.toString())
+          .redirectErrorStream(true).start();
+    } catch (IOException e) {
+      assumeThat(false).as("shellcheck is installed (apt-get install shellcheck)").isTrue();
+      return;
+    }
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+  }
+
+  @Test
+  void theEntrypointIsExecutableAndPosixSh() throws IOException {
+    assertThat(Files.isExecutable(Entrypoint.SCRIPT)).isTrue();
+    assertThat(Files.readAllLines(Entrypoint.SCRIPT).get(0)).isEqualTo("#!/bin/sh");
+  }
+
+  private static String firstFileUnder(Path dir) throws IOException {
+    try (var files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).filter(f -> !f.toString().contains("/target/"))
+          .findFirst().orElseThrow().toString();
+    }
+  }
+
+  private static List<String> gitLsFiles() throws IOException {
+    try {
+      Process p = new ProcessBuilder("git", "ls-files").redirectErrorStream(true).start();
+      List<String> files = new String(p.getInputStream().readAllBytes()).lines().toList();
+      return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0 ? files : List.of();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return List.of();
+    }
+  }
+
+  /**
+   * .dockerignore rules as Docker applies them: the last matching rule wins, {@code !} re-includes,
+   * {@code **} spans directories, and a rule matching a directory matches what is under it.
+   */
+  record DockerIgnore(List<Pattern> patterns, List<Boolean> include) {
+    static DockerIgnore load(Path file) throws IOException {
+      List<Pattern> patterns = new ArrayList<>();
+      List<Boolean> include = new ArrayList<>();
+      for (String line : Files.readAllLines(file)) {
+        String t = line.strip();
+        if (t.isEmpty() || t.startsWith("#")) {
+          continue;
+        }
+        boolean negated = t.startsWith("!");
+        String p = (negated ? t.substring(1) : t).strip();
+        p = p.startsWith("/") ? p.substring(1) : p;
+        p = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+        patterns.add(Pattern.compile(regex(p)));
+        include.add(negated);
+      }
+      return new DockerIgnore(patterns, include);
+    }
+
+    private static String regex(String glob) {
+      StringBuilder r = new StringBuilder();
+      for (int i = 0; i < glob.length(); i++) {
+        char c = glob.charAt(i);
+        if (glob.startsWith("**/", i)) {
+          r.append("(?:.*/)?");
+          i += 2;
+        } else if (glob.startsWith("**", i)) {
+          r.append(".*");
+          i += 1;
+        } else if (c == '*') {
+          r.append("[^/]*");
+        } else if (c == '?') {
+          r.append("[^/]");
+        } else {
+          r.append(Pattern.quote(String.valueOf(c)));
+        }
+      }
+      return r.toString();
+    }
+
+    boolean excludes(String path) {
+      boolean excluded = false;
+      for (int i = 0; i < patterns.size(); i++) {
+        if (matchesOrParent(patterns.get(i), path)) {
+          excluded = !include.get(i);
+        }
+      }
+      return excluded;
+    }
+
+    private static boolean matchesOrParent(Pattern p, String path) {
+      String s = path;
+      while (true) {
+        if (p.matcher(s).matches()) {
+          return true;
+        }
+        int slash = s.lastIndexOf('/');
+        if (slash < 0) {
+          return false;
+        }
+        s = s.substring(0, slash);
+      }
+    }
+  }
+}

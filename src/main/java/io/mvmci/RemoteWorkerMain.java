@@ -35,7 +35,7 @@ final class RemoteWorkerMain {
                            [--data-dir DIR] [--capacity N] [--worker-id ID] [--heartbeat-ms MS]
         A ticket (or CONTROL_PLANE_TICKET) carries the control plane's URLs and a credential; issue one
         with POST /api/v1/tickets. Without one, give the URLs and secret_api (or MVMCI_WORKER_TOKEN).
-        Environment: CONTROL_PLANE_TICKET, MVMCI_WORKER_TOKEN, MVMCI_WORKER_DATA_DIR.""";
+        Environment: CONTROL_PLANE_TICKET, MVMCI_WORKER_TOKEN (or SECRET_API), MVMCI_WORKER_DATA_DIR.""";
 
   /** Parsed arguments; what is wrong with them is an {@link IllegalArgumentException}. */
   record Options(List<URI> controlPlanes, String token, Path dataDir, int capacity, String workerId,
@@ -44,7 +44,7 @@ final class RemoteWorkerMain {
     static Options parse(List<String> args, Map<String, String> env) {
       String ticket = env.get("CONTROL_PLANE_TICKET");
       String urls = null;
-      String token = env.get("MVMCI_WORKER_TOKEN");
+      String token = env.getOrDefault("MVMCI_WORKER_TOKEN", env.get("SECRET_API"));
       String dataDir = env.getOrDefault("MVMCI_WORKER_DATA_DIR", "./worker-data");
       int capacity = Runtime.getRuntime().availableProcessors();
       String workerId = null;

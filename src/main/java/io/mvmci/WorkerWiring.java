@@ -92,11 +92,13 @@ class WorkerWiring {
     return new Reaper(node, clock, config.jobs().reaperIntervalMs(), config.jobs().leaseMs());
   }
 
+  /** The worker first (it resumes what this node held), then the reaper, which could expire it. */
   @EventListener(ApplicationReadyEvent.class)
   void startWorker(ApplicationReadyEvent ready) {
-    NodeConfig config = ready.getApplicationContext().getBean(NodeConfig.class);
-    if (config.workers().embedded() > 0) {
-      ready.getApplicationContext().getBean(WorkerAgent.class).start();
+    var context = ready.getApplicationContext();
+    if (context.getBean(NodeConfig.class).workers().embedded() > 0) {
+      context.getBean(WorkerAgent.class).start();
     }
+    context.getBean(Reaper.class).start();
   }
 }

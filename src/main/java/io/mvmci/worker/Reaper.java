@@ -14,35 +14,59 @@ import org.slf4j.LoggerFactory;
  * leader, and only when the leader's copy shows a lease that ran out or a silent worker, so an idle
  * cluster writes nothing. The time it stamps is the leader's.
  *
+ * <p>A node that has just become leader waits one lease before it reaps anything: while there was
+ * no leader nobody could heartbeat, and a worker restarted with the cluster must get the chance to
+ * renew the claims it resumes.
+ *
  * <p>Bound: a job whose worker died is runnable again at most {@code lease + interval} (plus one
- * commit) after the worker's last heartbeat, assuming the nodes' clocks agree.
+ * commit) after the worker's last heartbeat, assuming the nodes' clocks agree, or one lease after a
+ * new leader took over, whichever is later.
  */
 public final class Reaper implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Reaper.class);
 
   private final RaftNode node;
   private final Clock clock;
+  private final long intervalMs;
   private final long deadAfterMs;
   private final ScheduledExecutorService timer;
+  /** When this node was first seen leading in the current term, or -1. */
+  private long leaderSince = -1;
+  private long leaderTerm = -1;
 
+  /** @param deadAfterMs the lease: a worker silent this long is dead, and a new leader waits this long */
   public Reaper(RaftNode node, Clock clock, long intervalMs, long deadAfterMs) {
     this.node = node;
     this.clock = clock;
+    this.intervalMs = intervalMs;
     this.deadAfterMs = deadAfterMs;
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "reaper");
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /** Starts reaping; call it once this node's own worker has resumed what it held. */
+  public void start() {
     timer.scheduleWithFixedDelay(this::tick, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
   }
 
   void tick() {
     try {
+      long now = clock.millis();
       if (!node.isLeader()) {
+        leaderSince = -1;
         return;
       }
-      long now = clock.millis();
+      long term = node.currentTerm();
+      if (leaderSince < 0 || term != leaderTerm) {
+        leaderSince = now;
+        leaderTerm = term;
+      }
+      if (now - leaderSince < deadAfterMs) {
+        return;
+      }
       long deadBefore = now - deadAfterMs;
       if (node.stateMachine().queries().needsReaping(now, deadBefore)) {
         node.submit(new ExpireLeases(now, deadBefore)).get(10, TimeUnit.SECONDS);

@@ -111,9 +111,6 @@ final class RunExecution implements Runnable {
   }
 
   private RunOutcome execute(Journal.RunRecord record) {
-    if (stop.get() != null) {
-      return stop.get();
-    }
     Optional<WorkflowModule> module;
     if (record == null) {
       module = ctx.modules().resolve(spec.module());
@@ -132,14 +129,17 @@ final class RunExecution implements Runnable {
       ModuleRef wanted = record == null || spec.module().sha256() != null ? spec.module() : record.module();
       return failed(FailureKind.UNKNOWN_MODULE, "module " + wanted + " is not deployed on this node");
     }
+    long runNo = record != null ? record.runNo()
+        : ctx.journal().begin(runId(), module.get().ref(), spec.input(), ctx.services().clock().millis());
+    if (stop.get() != null) {
+      return stop.get();
+    }
     CompiledCode code = module.get().code();
     int cap = ctx.config().memoryCapPages();
     if (code.initialPages() > cap) {
       return failed(FailureKind.RESOURCE_LIMIT, "module " + module.get() + " needs " + code.initialPages()
           + " pages of memory to start; this node allows " + cap);
     }
-    long runNo = record != null ? record.runNo()
-        : ctx.journal().begin(runId(), module.get().ref(), spec.input(), ctx.services().clock().millis());
     RunJournal steps = new RunJournal(ctx.journal(), runId(), runNo,
         record == null ? List.of() : record.steps(), ctx.hook());
     HostFunctions host = new HostFunctions(ctx.services(), runId(), spec.input(), steps,

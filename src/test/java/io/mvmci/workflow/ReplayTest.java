@@ -61,9 +61,12 @@ class ReplayTest extends EngineTestSupport {
     crashing.close();
   }
 
+  /** The run's steps, with their results, read from its journal (no engine may hold it). */
   private List<Step> journalSteps(String runId) {
     try (Journal journal = Journal.open(config().journalFile())) {
-      return journal.read(runId).orElseThrow().steps();
+      Journal.RunRecord run = journal.read(runId).orElseThrow();
+      return run.steps().stream().map(s -> new Step(s.seq(), s.request(), s.done(), s.code(),
+          s.done() ? journal.result(run.runNo(), s.seq()) : new byte[0])).toList();
     }
   }
 

@@ -34,6 +34,9 @@ final class Journal implements AutoCloseable {
   record RunRecord(long runNo, String runId, ModuleRef module, byte[] input, long startedAtMillis,
       RunOutcome outcome, List<Step> steps) {}
 
+  /** What a run started with. */
+  record RunHeader(ModuleRef module, byte[] input) {}
+
   private final Path file;
   private final Connection connection;
   private final PreparedStatement insertStep;
@@ -114,6 +117,21 @@ final class Journal implements AutoCloseable {
         return Optional.of(new RunRecord(runNo, runId,
             ModuleRef.exact(rs.getString(2), rs.getString(3)), rs.getBytes(4), rs.getLong(5),
             outcome(rs.getString(6), rs.getString(7), rs.getBytes(8)), steps(runId, runNo)));
+      }
+    } catch (SQLException e) {
+      throw failure("read run " + runId, e);
+    }
+  }
+
+  /** The module and input a run started with, if its journal exists. */
+  synchronized Optional<RunHeader> header(String runId) {
+    try (PreparedStatement ps = connection.prepareStatement(
+        "SELECT module_name, module_sha256, input FROM run WHERE run_id = ?")) {
+      ps.setString(1, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? Optional.of(new RunHeader(ModuleRef.exact(rs.getString(1), rs.getString(2)), rs.getBytes(3)))
+            : Optional.empty();
       }
     } catch (SQLException e) {
       throw failure("read run " + runId, e);

@@ -5,7 +5,6 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -115,14 +114,6 @@ final class RunExecution implements Runnable {
     if (record == null) {
       module = ctx.modules().resolve(spec.module());
     } else {
-      if (!record.module().name().equals(spec.module().name())) {
-        return failed(FailureKind.NON_DETERMINISTIC, "run " + runId() + " started with module "
-            + record.module().name() + ", not " + spec.module().name());
-      }
-      if (!Arrays.equals(Sha256.digest(record.input()), Sha256.digest(spec.input()))) {
-        return failed(FailureKind.NON_DETERMINISTIC, "run " + runId()
-            + " was resumed with another input than the one it started with");
-      }
       module = ctx.modules().resolve(spec.module().sha256() == null ? record.module() : spec.module());
     }
     if (module.isEmpty()) {

@@ -197,15 +197,21 @@ class ReplayTest extends EngineTestSupport {
   }
 
   @Test
-  void resumeWithAnotherInputIsRefused() {
+  void resumeWithAnotherInputOrModuleNameIsRefusedAndLeavesTheRunResumable() {
     deploy("script");
+    deploy("hello");
     RunSpec spec = RunSpec.of("job-7/1", ModuleRef.latest("script"), utf8("t\nt\n"));
     crash(spec, crashAt(0, StepHook.Point.RECORDED), c -> c);
 
-    RunOutcome.Failed f = failure(outcomeOf(engine().start(RunSpec.of("job-7/1", ModuleRef.latest("script"),
-        utf8("t\nr4\n")))));
-    assertThat(f.kind()).isEqualTo(FailureKind.NON_DETERMINISTIC);
-    assertThat(f.reason()).contains("another input");
+    WorkflowEngine engine = engine();
+    assertThatThrownBy(() -> engine.start(RunSpec.of("job-7/1", ModuleRef.latest("script"), utf8("t\nr4\n"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("run job-7/1 started with another input than the one it is resumed with");
+    assertThatThrownBy(() -> engine.start(RunSpec.of("job-7/1", ModuleRef.latest("hello"), spec.input())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("run job-7/1 started with module script, not hello");
+    assertThat(engine.activeRuns()).isZero();
+    assertThat(output(outcomeOf(engine.start(spec)))).matches("t \\d+\nt \\d+\n");
   }
 
   @Test

@@ -87,6 +87,20 @@ class HostFunctionsTest extends EngineTestSupport {
   }
 
   @Test
+  void aChattyGuestIsCoalescedAndRateLimited() {
+    deploy("script");
+    String chatter = "p1 a\n".repeat(200) + "l1 line\n".repeat(200) + "p99 last\n";
+    WorkflowEngine engine = engine(c -> c.withLogLimits(5, 64 * 1024).withProgressInterval(Duration.ofHours(1)));
+    output(run(engine, "chatty", "script", chatter));
+
+    List<ProgressUpdate> updates = sink.updates("chatty");
+    assertThat(updates).hasSize(1);
+    assertThat(updates.get(0).progress()).isEqualTo(new ProgressUpdate.Progress(99, "last"));
+    assertThat(sink.logMessages("chatty"))
+        .containsExactly("line", "line", "line", "line", "line", "195 log lines dropped (rate limit)");
+  }
+
+  @Test
   void failEndsTheRunWithTheGuestsMessage() {
     deploy("script");
     RunOutcome outcome = run(engine(), "run-1", "script", "i\nf the disk is full\ni\n");

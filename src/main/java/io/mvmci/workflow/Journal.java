@@ -66,6 +66,8 @@ final class Journal implements AutoCloseable {
         s.execute("PRAGMA locking_mode = EXCLUSIVE");
         s.execute("PRAGMA journal_mode = WAL");
         s.execute("PRAGMA synchronous = NORMAL");
+        // After a checkpoint, cut the WAL back (a large HTTP response can grow it to tens of MB).
+        s.execute("PRAGMA journal_size_limit = 16777216");
         migrate(s);
       } catch (SQLException e) {
         c.close();

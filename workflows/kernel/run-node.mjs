@@ -1,6 +1,7 @@
 // Runs the kernels of kernel.wasm under Node.js (V8) with the protocol of the Java harness
 // (src/bench/java/io/mvmci/workflow/ComputeBench.java): per kernel, `warmup` calls, then
-// `measured` calls, each timed; prints one JSON object with every call's time in ms.
+// `measured` calls, each timed in wall-clock and CPU time (the process's, user + system);
+// prints one JSON object with every call's times in ms.
 //
 // usage: node run-node.mjs kernel.wasm warmup measured name=rounds [name=rounds ...]
 import { readFileSync } from 'node:fs';
@@ -15,11 +16,15 @@ for (const spec of kernels) {
   let checksum = 0;
   for (let i = 0; i < Number(warmup); i++) checksum = fn(Number(rounds)) >>> 0;
   const times = [];
+  const cpu = [];
   for (let i = 0; i < Number(measured); i++) {
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     checksum = fn(Number(rounds)) >>> 0;
     times.push(performance.now() - start);
+    const used = process.cpuUsage(cpuStart);
+    cpu.push((used.user + used.system) / 1000);
   }
-  result[name] = { rounds: Number(rounds), checksum, times_ms: times };
+  result[name] = { rounds: Number(rounds), checksum, times_ms: times, cpu_ms: cpu };
 }
 console.log(JSON.stringify(result));

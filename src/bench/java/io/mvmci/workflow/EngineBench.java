@@ -47,17 +47,19 @@ public final class EngineBench {
     Map<String, ComputeBench.Timing> node = compute.node(kernelFile, root.resolve("workflows/kernel/run-node.mjs"));
     Map<String, ComputeBench.Timing> chicory = compute.chicoryByteArrayMemory();
     Map<String, ComputeBench.Timing> buffer = compute.chicoryByteBufferMemory();
-    table.section("Compute kernels, ms per call (median of 10 after 10 warm-up calls)");
-    table.header("kernel (rounds)", "V8 (node)", "Chicory", "Chicory/V8", "ByteBufferMemory");
+    table.section("Compute kernels, ms per call, median of 10 after 10 warm-up calls (CPU: user + system)");
+    table.header("kernel (rounds)", "V8 wall", "Chicory wall", "V8 CPU", "Chicory CPU", "Chicory/V8 CPU",
+        "ByteBuffer CPU");
     ComputeBench.KERNELS.forEach((name, rounds) -> {
       ComputeBench.Timing c = chicory.get(name);
       ComputeBench.Timing v8 = node.get(name);
       if (v8 != null && v8.checksum() != c.checksum()) {
         throw new IllegalStateException(name + ": V8 computed " + v8.checksum() + ", Chicory " + c.checksum());
       }
-      table.cells(name + " (" + rounds + ")", v8 == null ? "n/a" : fmt(v8.medianMs()), fmt(c.medianMs()),
-          v8 == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", c.medianMs() / v8.medianMs()),
-          fmt(buffer.get(name).medianMs()));
+      table.cells(name + " (" + rounds + ")", v8 == null ? "n/a" : fmt(v8.wallMs()), fmt(c.wallMs()),
+          v8 == null ? "n/a" : fmt(v8.cpuMs()), fmt(c.cpuMs()),
+          v8 == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", c.cpuMs() / v8.cpuMs()),
+          fmt(buffer.get(name).cpuMs()));
     });
 
     Path data = Files.createTempDirectory("engine-bench");
@@ -119,7 +121,7 @@ public final class EngineBench {
     void cells(String... cells) {
       out.append(String.format(Locale.ROOT, "  %-22s", cells[0]));
       for (int i = 1; i < cells.length; i++) {
-        out.append(String.format(Locale.ROOT, " %18s", cells[i]));
+        out.append(String.format(Locale.ROOT, " %15s", cells[i]));
       }
       out.append('\n');
     }

@@ -37,13 +37,9 @@ final class Samples {
   }
 
   double median() {
-    return percentile(50);
-  }
-
-  double percentile(int p) {
     List<Double> sorted = new ArrayList<>(millis);
     Collections.sort(sorted);
-    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 }

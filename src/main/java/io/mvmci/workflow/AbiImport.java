@@ -10,32 +10,29 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The host functions of ABI version 1 (workflows/README.md): their import names, exact
- * signatures, and whether each call is a journaled step. The name of a journaled import is
- * also the step kind written to the journal.
+ * The host functions of ABI version 1 (workflows/README.md): their import names and exact
+ * signatures. The name of a journaled import is also the step kind written to the journal.
  */
 enum AbiImport {
-  INPUT("input", List.of(), List.of(I32), false),
-  RESULT_READ("result_read", List.of(I32, I32), List.of(I32), false),
-  OUTPUT("output", List.of(I32, I32), List.of(), false),
-  LOG("log", List.of(I32, I32, I32), List.of(), true),
-  PROGRESS("progress", List.of(I32, I32, I32), List.of(), true),
-  HTTP_REQUEST("http_request", List.of(I32, I32, I32), List.of(I32), true),
-  NOW_MS("now_ms", List.of(), List.of(I64), true),
-  RANDOM_FILL("random_fill", List.of(I32, I32), List.of(), true),
-  SLEEP_MS("sleep_ms", List.of(I64), List.of(), true),
-  FAIL("fail", List.of(I32, I32), List.of(), true);
+  INPUT("input", List.of(), List.of(I32)),
+  RESULT_READ("result_read", List.of(I32, I32), List.of(I32)),
+  OUTPUT("output", List.of(I32, I32), List.of()),
+  LOG("log", List.of(I32, I32, I32), List.of()),
+  PROGRESS("progress", List.of(I32, I32, I32), List.of()),
+  HTTP_REQUEST("http_request", List.of(I32, I32, I32), List.of(I32)),
+  NOW_MS("now_ms", List.of(), List.of(I64)),
+  RANDOM_FILL("random_fill", List.of(I32, I32), List.of()),
+  SLEEP_MS("sleep_ms", List.of(I64), List.of()),
+  FAIL("fail", List.of(I32, I32), List.of());
 
   static final String MODULE = "mvmci";
 
   private final String importName;
   private final FunctionType type;
-  private final boolean journaled;
 
-  AbiImport(String importName, List<ValType> params, List<ValType> results, boolean journaled) {
+  AbiImport(String importName, List<ValType> params, List<ValType> results) {
     this.importName = importName;
     this.type = FunctionType.of(params, results);
-    this.journaled = journaled;
   }
 
   String importName() {
@@ -44,10 +41,6 @@ enum AbiImport {
 
   FunctionType type() {
     return type;
-  }
-
-  boolean journaled() {
-    return journaled;
   }
 
   static Optional<AbiImport> byName(String name) {

@@ -12,7 +12,7 @@ public enum FailureKind {
   TIMEOUT,
   /** The run was cancelled. */
   CANCELLED,
-  /** The run diverged from its journal, or was resumed with another input. */
+  /** The run diverged from its journal: another step, or it ended before its journal did. */
   NON_DETERMINISTIC,
   /** The module named by the run is not deployed on this node (maybe not yet). Resumable. */
   UNKNOWN_MODULE,

@@ -27,16 +27,21 @@ final class Journal implements AutoCloseable {
   private static final int SCHEMA_VERSION = 1;
 
   /**
-   * A run as recorded: identity, pinned module and input, steps, and outcome if final.
-   * {@code runNo} is the journal's own key for the run, used to append its steps.
+   * A run as recorded: identity, pinned module and input, steps (without their results, which
+   * {@link #result} reads one at a time), and outcome if final. {@code runNo} is the journal's
+   * own key for the run.
    */
   record RunRecord(long runNo, String runId, ModuleRef module, byte[] input, long startedAtMillis,
       RunOutcome outcome, List<Step> steps) {}
+
+  /** What a run started with. */
+  record RunHeader(ModuleRef module, byte[] input) {}
 
   private final Path file;
   private final Connection connection;
   private final PreparedStatement insertStep;
   private final PreparedStatement completeStep;
+  private final PreparedStatement selectResult;
 
   private Journal(Path file, Connection connection) throws SQLException {
     this.file = file;
@@ -45,6 +50,7 @@ final class Journal implements AutoCloseable {
         "INSERT INTO step (id, kind, digest, summary, done, code, result) VALUES (?, ?, ?, ?, ?, ?, ?)");
     this.completeStep = connection.prepareStatement(
         "UPDATE step SET done = 1, code = ?, result = ? WHERE id = ? AND done = 0");
+    this.selectResult = connection.prepareStatement("SELECT result FROM step WHERE id = ?");
   }
 
   static Journal open(Path file) {
@@ -60,6 +66,8 @@ final class Journal implements AutoCloseable {
         s.execute("PRAGMA locking_mode = EXCLUSIVE");
         s.execute("PRAGMA journal_mode = WAL");
         s.execute("PRAGMA synchronous = NORMAL");
+        // After a checkpoint, cut the WAL back (a large HTTP response can grow it to tens of MB).
+        s.execute("PRAGMA journal_size_limit = 16777216");
         migrate(s);
       } catch (SQLException e) {
         c.close();
@@ -114,6 +122,37 @@ final class Journal implements AutoCloseable {
       }
     } catch (SQLException e) {
       throw failure("read run " + runId, e);
+    }
+  }
+
+  /** The module and input a run started with, if its journal exists. */
+  synchronized Optional<RunHeader> header(String runId) {
+    try (PreparedStatement ps = connection.prepareStatement(
+        "SELECT module_name, module_sha256, input FROM run WHERE run_id = ?")) {
+      ps.setString(1, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? Optional.of(new RunHeader(ModuleRef.exact(rs.getString(1), rs.getString(2)), rs.getBytes(3)))
+            : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw failure("read run " + runId, e);
+    }
+  }
+
+  /** The result of a run's step; read one at a time, as the run replays it. */
+  synchronized byte[] result(long runNo, int seq) {
+    try {
+      selectResult.setLong(1, stepId(runNo, seq));
+      try (ResultSet rs = selectResult.executeQuery()) {
+        if (!rs.next()) {
+          throw new SQLException("no step " + seq);
+        }
+        byte[] result = rs.getBytes(1);
+        return result == null ? new byte[0] : result;
+      }
+    } catch (SQLException e) {
+      throw failure("read step " + seq + " of run number " + runNo, e);
     }
   }
 
@@ -236,17 +275,16 @@ final class Journal implements AutoCloseable {
   private List<Step> steps(String runId, long runNo) throws SQLException {
     List<Step> steps = new ArrayList<>();
     try (PreparedStatement ps = connection.prepareStatement(
-        "SELECT id, kind, digest, summary, done, code, result FROM step WHERE id BETWEEN ? AND ? ORDER BY id")) {
+        "SELECT id, kind, digest, summary, done, code FROM step WHERE id BETWEEN ? AND ? ORDER BY id")) {
       ps.setLong(1, stepId(runNo, 0));
       ps.setLong(2, stepId(runNo, -1));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           AbiImport kind = AbiImport.byName(rs.getString(2))
               .orElseThrow(() -> new SQLException("unknown step kind in journal"));
-          byte[] result = rs.getBytes(7);
           Step.Request request = new Step.Request(kind, rs.getBytes(3), rs.getString(4));
-          steps.add(new Step((int) rs.getLong(1) /* the low 32 bits: seq */, request, rs.getInt(5) == 1, rs.getInt(6),
-              result == null ? new byte[0] : result));
+          steps.add(new Step((int) rs.getLong(1) /* the low 32 bits: seq */, request, rs.getInt(5) == 1,
+              rs.getInt(6), null));
         }
       }
     }
@@ -282,6 +320,7 @@ final class Journal implements AutoCloseable {
     try {
       insertStep.close();
       completeStep.close();
+      selectResult.close();
       connection.close();
     } catch (SQLException e) {
       throw failure("close", e);

@@ -5,7 +5,6 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -111,26 +110,20 @@ final class RunExecution implements Runnable {
   }
 
   private RunOutcome execute(Journal.RunRecord record) {
-    if (stop.get() != null) {
-      return stop.get();
-    }
     Optional<WorkflowModule> module;
     if (record == null) {
       module = ctx.modules().resolve(spec.module());
     } else {
-      if (!record.module().name().equals(spec.module().name())) {
-        return failed(FailureKind.NON_DETERMINISTIC, "run " + runId() + " started with module "
-            + record.module().name() + ", not " + spec.module().name());
-      }
-      if (!Arrays.equals(Sha256.digest(record.input()), Sha256.digest(spec.input()))) {
-        return failed(FailureKind.NON_DETERMINISTIC, "run " + runId()
-            + " was resumed with another input than the one it started with");
-      }
       module = ctx.modules().resolve(spec.module().sha256() == null ? record.module() : spec.module());
     }
     if (module.isEmpty()) {
       ModuleRef wanted = record == null || spec.module().sha256() != null ? spec.module() : record.module();
       return failed(FailureKind.UNKNOWN_MODULE, "module " + wanted + " is not deployed on this node");
+    }
+    long runNo = record != null ? record.runNo()
+        : ctx.journal().begin(runId(), module.get().ref(), spec.input(), ctx.services().clock().millis());
+    if (stop.get() != null) {
+      return stop.get();
     }
     CompiledCode code = module.get().code();
     int cap = ctx.config().memoryCapPages();
@@ -138,8 +131,6 @@ final class RunExecution implements Runnable {
       return failed(FailureKind.RESOURCE_LIMIT, "module " + module.get() + " needs " + code.initialPages()
           + " pages of memory to start; this node allows " + cap);
     }
-    long runNo = record != null ? record.runNo()
-        : ctx.journal().begin(runId(), module.get().ref(), spec.input(), ctx.services().clock().millis());
     RunJournal steps = new RunJournal(ctx.journal(), runId(), runNo,
         record == null ? List.of() : record.steps(), ctx.hook());
     HostFunctions host = new HostFunctions(ctx.services(), runId(), spec.input(), steps,

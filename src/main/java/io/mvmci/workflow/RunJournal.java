@@ -28,8 +28,8 @@ final class RunJournal {
   }
 
   /**
-   * Begins the next step. Returns the journal's record of it when the run is replaying (its
-   * result, or only its start), or null when the step is new.
+   * Begins the next step. Returns the journal's record of it when the run is replaying (with
+   * its result, or only its start), or null when the step is new.
    *
    * @throws RunAbort.Diverged if the journal's step asked for something else
    */
@@ -43,7 +43,9 @@ final class RunJournal {
       throw new RunAbort.Diverged("non-deterministic workflow: step " + seq + ": journal has "
           + step.request().describe() + ", run called " + request.describe());
     }
-    return step;
+    return step.done()
+        ? new Step(seq, step.request(), true, step.code(), journal.result(runNo, seq))
+        : step;
   }
 
   /** Journals the current (new) step with its result. */

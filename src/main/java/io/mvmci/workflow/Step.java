@@ -7,7 +7,8 @@ package io.mvmci.workflow;
  * @param request what the guest asked for
  * @param done false while only the start of an {@code http_request} is recorded
  * @param code the call's i32 return value (http_request), 0 for the others
- * @param result the bytes the call produced (response, time, random bytes, wake-up time)
+ * @param result the bytes the call produced (response, time, random bytes, wake-up time);
+ *     null in steps read from the journal, whose results are read when replayed
  */
 record Step(int seq, Request request, boolean done, int code, byte[] result) {
 

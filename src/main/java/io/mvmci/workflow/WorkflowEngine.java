@@ -2,6 +2,7 @@ package io.mvmci.workflow;
 
 import java.net.http.HttpClient;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -56,6 +57,8 @@ public final class WorkflowEngine implements AutoCloseable {
    * already ended.
    *
    * @throws IllegalStateException if this run id is already running here, or the engine is closed
+   * @throws IllegalArgumentException if the run's journal exists and was started with another
+   *     module name or another input: a resumed run must be the same run
    */
   public RunHandle start(RunSpec spec) {
     if (closed) {
@@ -66,14 +69,38 @@ public final class WorkflowEngine implements AutoCloseable {
       throw new IllegalStateException("run " + spec.runId() + " is already running");
     }
     try {
+      journal.header(spec.runId()).ifPresent(started -> requireSameRun(spec, started));
+    } catch (IllegalArgumentException e) {
+      active.remove(spec.runId(), execution);
+      throw e;
+    } catch (JournalException e) {
+      active.remove(spec.runId(), execution);
+      return failedToStart(spec, FailureKind.HOST_ERROR, e.getMessage());
+    }
+    try {
       execution.start();
     } catch (OutOfMemoryError | RuntimeException e) {
       active.remove(spec.runId(), execution);
-      return new RunHandle(spec.runId(), CompletableFuture.completedFuture(
-          new RunOutcome.Failed(FailureKind.RESOURCE_LIMIT, "cannot start the run's thread: " + e)), () -> {});
+      return failedToStart(spec, FailureKind.RESOURCE_LIMIT, "cannot start the run's thread: " + e);
     }
     return new RunHandle(spec.runId(), execution.outcome(),
         () -> execution.requestStop(FailureKind.CANCELLED, "cancelled"));
+  }
+
+  private static RunHandle failedToStart(RunSpec spec, FailureKind kind, String reason) {
+    return new RunHandle(spec.runId(),
+        CompletableFuture.completedFuture(new RunOutcome.Failed(kind, reason)), () -> {});
+  }
+
+  private static void requireSameRun(RunSpec spec, Journal.RunHeader started) {
+    if (!started.module().name().equals(spec.module().name())) {
+      throw new IllegalArgumentException("run " + spec.runId() + " started with module "
+          + started.module().name() + ", not " + spec.module().name());
+    }
+    if (!Arrays.equals(Sha256.digest(started.input()), Sha256.digest(spec.input()))) {
+      throw new IllegalArgumentException("run " + spec.runId()
+          + " started with another input than the one it is resumed with");
+    }
   }
 
   /** Runs whose journal has no final outcome: they died with the process. Oldest first. */

@@ -32,7 +32,8 @@ class JournalTest {
       assertThat(run.steps()).extracting(Step::seq).containsExactly(0, 1);
       assertThat(run.steps().get(1).done()).isTrue();
       assertThat(run.steps().get(1).code()).isEqualTo(42);
-      assertThat(run.steps().get(1).result()).containsExactly(8, 9);
+      assertThat(journal.result(run.runNo(), 1)).containsExactly(8, 9);
+      assertThat(journal.result(run.runNo(), 0)).containsExactly(7);
       assertThat(run.steps().get(0).request().sameAs(request("zero"))).isTrue();
       assertThat(run.steps().get(0).request().sameAs(request("one"))).isFalse();
       assertThat(journal.read("other").orElseThrow().steps()).isEmpty();

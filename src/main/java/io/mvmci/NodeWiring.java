@@ -46,8 +46,9 @@ class NodeWiring {
 
   @Bean(destroyMethod = "close")
   ModuleDeployer moduleDeployer(RaftNode node, ModuleRegistry modules, Clock clock,
-      ApplyListeners listeners) {
-    ModuleDeployer deployer = new ModuleDeployer(node, modules, clock);
+      ApplyListeners listeners, NodeConfig config) {
+    ModuleDeployer deployer = new ModuleDeployer(node, modules, clock,
+        config.workers().allowInterpretedModules());
     listeners.add(deployer);
     deployer.loadAll();
     return deployer;

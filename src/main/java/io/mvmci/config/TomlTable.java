@@ -105,6 +105,18 @@ final class TomlTable {
     return (int) longValue(key, dflt, min, max, unit);
   }
 
+  /** A boolean ({@code true} or {@code false}, not a string); {@code dflt} when absent. */
+  boolean booleanValue(String key, boolean dflt) {
+    JsonNode v = raw(key);
+    if (v == null) {
+      return dflt;
+    }
+    if (!v.isBoolean()) {
+      throw invalid(key, "must be true or false");
+    }
+    return v.booleanValue();
+  }
+
   /** A string; {@code dflt} when absent. Emptiness is the caller's rule. */
   String string(String key, String dflt) {
     return optionalString(key).orElse(dflt);

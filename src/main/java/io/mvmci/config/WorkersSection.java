@@ -11,24 +11,32 @@ import java.util.List;
  *     stack_size_kb}, KiB, default 4096
  * @param memoryLimitMb most linear memory one module instance may grow to; {@code
  *     memory_limit_mb}, MiB, default 64
+ * @param allowInterpretedModules whether a module deployed over the API may have a function too
+ *     large for the compiler; such a function runs in Chicory's interpreter, where cancellation and
+ *     timeouts cannot stop it; {@code allow_interpreted_modules}, boolean, default false
  */
-public record WorkersSection(int embedded, int stackSizeKb, int memoryLimitMb) {
+public record WorkersSection(int embedded, int stackSizeKb, int memoryLimitMb,
+    boolean allowInterpretedModules) {
 
   public static final int DEFAULT_STACK_SIZE_KB = 4096;
   public static final int DEFAULT_MEMORY_LIMIT_MB = 64;
 
-  static final List<String> KEYS = List.of("embedded", "stack_size_kb", "memory_limit_mb");
+  /** The largest memory Chicory gives an instance: 32767 pages of 64 KiB, just under 2 GiB. */
+  public static final int MAX_MEMORY_LIMIT_MB = 2047;
+
+  static final List<String> KEYS =
+      List.of("embedded", "stack_size_kb", "memory_limit_mb", "allow_interpreted_modules");
 
   /** Defaults for a machine with {@code processors} available processors. */
   public static WorkersSection defaults(int processors) {
-    return new WorkersSection(processors, DEFAULT_STACK_SIZE_KB, DEFAULT_MEMORY_LIMIT_MB);
+    return new WorkersSection(processors, DEFAULT_STACK_SIZE_KB, DEFAULT_MEMORY_LIMIT_MB, false);
   }
 
   static WorkersSection from(TomlTable t, int processors) {
     int embedded = t.intValue("embedded", processors, 0, 1024, "threads");
     int stack = t.intValue("stack_size_kb", DEFAULT_STACK_SIZE_KB, 256, 1024 * 1024, "KiB");
-    // 4096 MiB is all a 32-bit WebAssembly memory can address (65536 pages of 64 KiB).
-    int memory = t.intValue("memory_limit_mb", DEFAULT_MEMORY_LIMIT_MB, 1, 4096, "MiB");
-    return new WorkersSection(embedded, stack, memory);
+    int memory = t.intValue("memory_limit_mb", DEFAULT_MEMORY_LIMIT_MB, 1, MAX_MEMORY_LIMIT_MB, "MiB");
+    boolean interpreted = t.booleanValue("allow_interpreted_modules", false);
+    return new WorkersSection(embedded, stack, memory, interpreted);
   }
 }

@@ -36,16 +36,22 @@ public final class ModuleDeployer implements ApplyListener, AutoCloseable {
   private final RaftNode node;
   private final ModuleRegistry registry;
   private final Clock clock;
+  private final boolean allowInterpreted;
   private final ExecutorService compiler = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "module-deployer");
     t.setDaemon(true);
     return t;
   });
 
-  public ModuleDeployer(RaftNode node, ModuleRegistry registry, Clock clock) {
+  /**
+   * @param allowInterpreted accept modules with a function too large to compile; it would run in
+   *     Chicory's interpreter, where cancellation and timeouts cannot stop it
+   */
+  public ModuleDeployer(RaftNode node, ModuleRegistry registry, Clock clock, boolean allowInterpreted) {
     this.node = node;
     this.registry = registry;
     this.clock = clock;
+    this.allowInterpreted = allowInterpreted;
   }
 
   /** Registers every module the replicated table holds (at start-up, and after a snapshot install). */
@@ -63,9 +69,18 @@ public final class ModuleDeployer implements ApplyListener, AutoCloseable {
     }
   }
 
-  /** Validates and compiles {@code wasm} here, then deploys it on every node. */
+  /**
+   * Validates and compiles {@code wasm} here (nothing is registered if it is refused), deploys it on
+   * every node through the log, and registers it here before answering, so the caller can submit
+   * jobs for it to this node at once.
+   */
   public WorkflowModule deploy(String name, byte[] wasm) throws InvalidModuleException {
-    WorkflowModule module = registry.deploy(name, wasm);
+    WorkflowModule module = registry.check(name, wasm);
+    if (module.usesInterpreter() && !allowInterpreted) {
+      throw new InvalidModuleException("module " + name + " has a function too large to compile; it would"
+          + " run in Chicory's interpreter, where cancellation and timeouts cannot stop it"
+          + " (set [workers] allow_interpreted_modules = true to accept such modules)");
+    }
     Result r;
     try {
       r = node.submit(new DeployModule(clock.millis(), name, module.sha256(), wasm)).get(30, TimeUnit.SECONDS);
@@ -79,7 +94,7 @@ public final class ModuleDeployer implements ApplyListener, AutoCloseable {
     if (r instanceof Result.Rejected rejected) {
       throw new InvalidModuleException(rejected.message());
     }
-    return module;
+    return registry.deploy(name, wasm);
   }
 
   @Override

@@ -40,6 +40,20 @@ public final class ModuleRegistry {
    *     is registered then
    */
   public synchronized WorkflowModule deploy(String name, byte[] wasm) throws InvalidModuleException {
+    WorkflowModule known = check(name, wasm);
+    versions.computeIfAbsent(name, n -> new LinkedHashMap<>()).putIfAbsent(known.sha256(), known);
+    known = versions.get(name).get(known.sha256());
+    latest.put(name, known);
+    return known;
+  }
+
+  /**
+   * Validates and compiles {@code wasm} as {@code name} without registering it: what
+   * {@link #deploy} would register. The compiled code is cached, so a deploy that follows is cheap.
+   *
+   * @throws InvalidModuleException if the name is malformed or the module is refused
+   */
+  public synchronized WorkflowModule check(String name, byte[] wasm) throws InvalidModuleException {
     if (name == null || !NAME.matcher(name).matches()) {
       throw new InvalidModuleException(
           "invalid module name \"" + name + "\": use 1-128 letters, digits, '.', '_' or '-',"
@@ -47,18 +61,16 @@ public final class ModuleRegistry {
     }
     String sha256 = Sha256.hex(wasm);
     WorkflowModule known = versions.getOrDefault(name, Map.of()).get(sha256);
-    if (known == null) {
-      CompiledCode code = compiled.get(sha256);
-      if (code == null) {
-        code = CompiledCode.compile(wasm);
-        compiled.put(sha256, code);
-        LOG.info("compiled module {} ({} bytes) in {} ms", sha256, code.sizeBytes(), code.compileMillis());
-      }
-      known = new WorkflowModule(name, code, wasm);
-      versions.computeIfAbsent(name, n -> new LinkedHashMap<>()).put(sha256, known);
+    if (known != null) {
+      return known;
     }
-    latest.put(name, known);
-    return known;
+    CompiledCode code = compiled.get(sha256);
+    if (code == null) {
+      code = CompiledCode.compile(wasm);
+      compiled.put(sha256, code);
+      LOG.info("compiled module {} ({} bytes) in {} ms", sha256, code.sizeBytes(), code.compileMillis());
+    }
+    return new WorkflowModule(name, code, wasm);
   }
 
   public synchronized Optional<WorkflowModule> latest(String name) {

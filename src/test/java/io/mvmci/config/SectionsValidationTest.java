@@ -57,7 +57,9 @@ class SectionsValidationTest {
         Arguments.of("stack too small", "[workers]\nstack_size_kb = 64",
             "workers.stack_size_kb = 64: must be between 256 and 1048576 KiB"),
         Arguments.of("memory beyond wasm32", "[workers]\nmemory_limit_mb = 5000",
-            "workers.memory_limit_mb = 5000: must be between 1 and 4096 MiB"),
+            "workers.memory_limit_mb = 5000: must be between 1 and 2047 MiB"),
+        Arguments.of("a boolean as a string", "[workers]\nallow_interpreted_modules = \"yes\"",
+            "workers.allow_interpreted_modules = \"yes\": must be true or false"),
         // [jobs]
         Arguments.of("lease too small", "[jobs]\nlease_ms = 50",
             "jobs.lease_ms = 50: must be between 100 and 3600000 milliseconds"),
@@ -146,7 +148,7 @@ class SectionsValidationTest {
     assertEquals(Optional.of("a-bearer-token-of-some-length"), c.apiToken());
     assertEquals(4096, c.api().maxBodyBytes());
     assertEquals(1 << 20, c.api().maxModuleBytes());
-    assertEquals(new WorkersSection(0, 1024, 128), c.workers());
+    assertEquals(new WorkersSection(0, 1024, 128, false), c.workers());
     assertEquals(new JobsSection(10000, 2000, 1000, 5, 500, 30000, 60000), c.jobs());
   }
 

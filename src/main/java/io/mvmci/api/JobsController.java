@@ -36,12 +36,14 @@ class JobsController {
   private final ObjectMapper json;
   private final Clock clock;
   private final int maxBody;
+  private final int maxBatchBody;
 
   JobsController(JobService jobs, ObjectMapper json, Clock clock, NodeConfig config) {
     this.jobs = jobs;
     this.json = json;
     this.clock = clock;
     this.maxBody = config.api().maxBodyBytes();
+    this.maxBatchBody = config.raft().groupCommitMaxBytes();
   }
 
   record Page(List<JobView> jobs, String nextCursor, String consistency) {}
@@ -61,6 +63,26 @@ class JobsController {
       @RequestHeader(value = "Idempotency-Key", required = false) String key) throws IOException {
     String body = RequestBodies.read(request, maxBody);
     return Submissions.created(jobs.submit(SubmitRequests.fromJson(body, json, key, clock.millis())));
+  }
+
+  static final int MAX_BATCH = 1_000;
+
+  record Batch(List<BatchItem> jobs) {}
+
+  record BatchItem(JobView job, boolean duplicate) {}
+
+  /**
+   * Submits up to {@value #MAX_BATCH} jobs in one request: {@code {"jobs": [ {...}, ... ]}}, each item
+   * as for {@code POST /jobs} plus an optional {@code idempotency_key}. All or nothing at validation;
+   * 201 with the jobs in the order given. The body cap is {@code raft.group_commit_max_bytes}.
+   */
+  @PostMapping(value = "/jobs/batch", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"})
+  ResponseEntity<Batch> submitBatch(HttpServletRequest request) throws IOException {
+    String body = RequestBodies.read(request, maxBatchBody);
+    List<JobService.Submission> done =
+        jobs.submitAll(SubmitRequests.batchFromJson(body, json, MAX_BATCH, clock.millis()));
+    return ResponseEntity.status(201).body(new Batch(done.stream()
+        .map(s -> new BatchItem(JobView.of(s.job()), s.duplicate())).toList()));
   }
 
   @GetMapping("/jobs/{id}")

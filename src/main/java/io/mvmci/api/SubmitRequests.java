@@ -3,7 +3,9 @@ package io.mvmci.api;
 import io.mvmci.queue.NewJob;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +19,7 @@ import tools.jackson.databind.ObjectMapper;
  * {@code max_attempts} must not silently become the default).
  */
 final class SubmitRequests {
-  static final Set<String> FIELDS = new LinkedHashSet<>(java.util.List.of(
+  static final Set<String> FIELDS = new LinkedHashSet<>(List.of(
       "url", "workflow", "input", "priority", "run_at", "delay_ms", "max_attempts", "timeout_ms"));
 
   private SubmitRequests() {}
@@ -38,20 +40,63 @@ final class SubmitRequests {
   }
 
   static NewJob fromJson(String body, ObjectMapper json, String idempotencyKey, long now) {
-    JsonNode root;
+    JsonNode root = parse(body, json);
+    if (!root.isObject()) {
+      throw new BadRequestException(null, "body must be a JSON object");
+    }
+    return fromNode(root, json, idempotencyKey, FIELDS, now);
+  }
+
+  /**
+   * A batch: {@code {"jobs": [ {...}, ... ]}}, each item a submission that may also carry its own
+   * {@code idempotency_key}. At most {@code max} items.
+   */
+  static List<NewJob> batchFromJson(String body, ObjectMapper json, int max, long now) {
+    JsonNode root = parse(body, json);
+    JsonNode jobs = root.path("jobs");
+    if (!root.isObject() || !jobs.isArray() || root.size() != 1) {
+      throw new BadRequestException("jobs", "body must be {\"jobs\": [ ... ]}");
+    }
+    if (jobs.isEmpty() || jobs.size() > max) {
+      throw new BadRequestException("jobs", "a batch holds 1 to " + max + " jobs, not " + jobs.size());
+    }
+    Set<String> fields = new LinkedHashSet<>(FIELDS);
+    fields.add("idempotency_key");
+    List<NewJob> out = new ArrayList<>(jobs.size());
+    for (int i = 0; i < jobs.size(); i++) {
+      JsonNode item = jobs.get(i);
+      if (!item.isObject()) {
+        throw new BadRequestException("jobs[" + i + "]", "jobs[" + i + "] must be a JSON object");
+      }
+      try {
+        out.add(fromNode(item, json, text(item, "idempotency_key"), fields, now));
+      } catch (BadRequestException e) {
+        throw new BadRequestException("jobs[" + i + "]" + (e.field() == null ? "" : "." + e.field()),
+            "jobs[" + i + "]: " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  private static JsonNode parse(String body, ObjectMapper json) {
     try {
-      root = json.readTree(body);
+      JsonNode root = json.readTree(body);
+      if (root == null || root.isMissingNode()) {
+        throw new BadRequestException(null, "body is empty");
+      }
+      return root;
     } catch (JacksonException e) {
       throw new BadRequestException(null, "body is not valid JSON: " + e.getOriginalMessage());
     }
-    if (root == null || !root.isObject()) {
-      throw new BadRequestException(null, "body must be a JSON object");
-    }
+  }
+
+  private static NewJob fromNode(JsonNode root, ObjectMapper json, String idempotencyKey,
+      Set<String> fields, long now) {
     for (Iterator<String> it = root.propertyNames().iterator(); it.hasNext(); ) {
       String name = it.next();
-      if (!FIELDS.contains(name)) {
+      if (!fields.contains(name)) {
         throw new BadRequestException(name, "unknown field \"" + name + "\"; known fields: "
-            + String.join(", ", FIELDS));
+            + String.join(", ", fields));
       }
     }
     JsonNode input = root.get("input");

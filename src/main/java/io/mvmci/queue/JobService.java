@@ -13,8 +13,10 @@ import io.mvmci.replication.ReplicationException;
 import io.mvmci.store.JobQueries;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -48,6 +50,35 @@ public final class JobService {
 
   /** The outcome of a submission: the job, and whether an earlier submission with its key made it. */
   public record Submission(Job job, boolean duplicate) {}
+
+  /**
+   * Submits many jobs at once. All are validated before any is proposed, so one bad job rejects the
+   * batch and nothing is written ({@link InvalidJobException#field()} names it as {@code jobs[i].field});
+   * then they are proposed together and share log entries through group commit.
+   */
+  public List<Submission> submitAll(List<NewJob> requests) {
+    long now = clock.millis();
+    List<SubmitJob> commands = new ArrayList<>(requests.size());
+    for (int i = 0; i < requests.size(); i++) {
+      try {
+        commands.add(validator.validate(requests.get(i), now));
+      } catch (InvalidJobException e) {
+        throw new InvalidJobException("jobs[" + i + "]" + (e.field() == null ? "" : "." + e.field()),
+            "jobs[" + i + "]: " + e.getMessage());
+      }
+    }
+    List<CompletableFuture<Result>> pending = commands.stream().map(node::submit).toList();
+    List<Submission> out = new ArrayList<>(commands.size());
+    for (int i = 0; i < commands.size(); i++) {
+      Result r = await(pending.get(i), writeTimeoutMs, "submit");
+      if (!(r instanceof Result.Submitted s)) {
+        throw new InvalidJobException("jobs[" + i + "]", ((Result.Rejected) r).message());
+      }
+      out.add(s.duplicate() ? new Submission(get(JobId.format(s.seq()), Consistency.LINEARIZABLE), true)
+          : new Submission(commands.get(i).pendingJob(s.seq()), false));
+    }
+    return out;
+  }
 
   /** Validates, stamps and replicates a new job; returns once its log entry has committed. */
   public Submission submit(NewJob request) {

@@ -25,7 +25,7 @@ class JobApiTest {
   @BeforeAll
   static void start() throws Exception {
     dir = Files.createTempDirectory("mvmci-api");
-    node = TestNode.cluster(dir, 1, "").get(0).start();
+    node = TestNode.cluster(dir, 1, "\n[workers]\nembedded = 0\n").get(0).start();
   }
 
   @AfterAll
@@ -133,6 +133,33 @@ class JobApiTest {
     assertThat(get(node.url("/api/v1/jobs/job-999999")).status()).isEqualTo(404);
     assertThat(get(node.url("/api/v1/jobs/nonsense")).status()).isEqualTo(404);
     assertThat(post(node.url("/api/v1/jobs"), FORM, "url=https://e.com").status()).isEqualTo(415);
+  }
+
+  @Test
+  void aBatchIsAllOrNothingAndKeepsItsOrder() {
+    long before = total();
+    Reply bad = post(node.url("/api/v1/jobs/batch"), JSON, "{\"jobs\": [{\"url\": \"https://example.com/b0\"},"
+        + " {\"url\": \"ftp://nope\"}, {\"url\": \"https://example.com/b2\"}]}");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().get("field").asString()).isEqualTo("jobs[1].url");
+    assertThat(total()).isEqualTo(before);
+
+    Reply ok = post(node.url("/api/v1/jobs/batch"), JSON, "{\"jobs\": ["
+        + "{\"url\": \"https://example.com/b0\", \"idempotency_key\": \"batch-k\"},"
+        + "{\"url\": \"https://example.com/b1\", \"priority\": 3},"
+        + "{\"url\": \"https://example.com/b0\", \"idempotency_key\": \"batch-k\"}]}");
+    assertThat(ok.status()).isEqualTo(201);
+    JsonNode items = ok.json().get("jobs");
+    assertThat(items).hasSize(3);
+    long first = Long.parseLong(items.get(0).get("job").get("job_id").asString().substring(4));
+    assertThat(items.get(1).get("job").get("job_id").asString()).isEqualTo("job-" + (first + 1));
+    assertThat(items.get(1).get("job").get("priority").asInt()).isEqualTo(3);
+    assertThat(items.get(2).get("duplicate").asBoolean()).isTrue();
+    assertThat(items.get(2).get("job").get("job_id").asString()).isEqualTo("job-" + first);
+    assertThat(total()).isEqualTo(before + 2);
+
+    assertThat(post(node.url("/api/v1/jobs/batch"), JSON, "{\"jobs\": []}").status()).isEqualTo(400);
+    assertThat(post(node.url("/api/v1/jobs/batch"), JSON, "[{}]").status()).isEqualTo(400);
   }
 
   @Test

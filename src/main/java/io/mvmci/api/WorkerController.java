@@ -124,7 +124,9 @@ class WorkerController {
     JsonNode body = body(request);
     String error = clip(body.path("error").asString("failed"), 8 * 1024);
     long delay = body.has("retry_delay_ms") ? longField(body, "retry_delay_ms", 0, 86_400_000) : 0;
-    return new Accepted(transport(body).fail(ref(body), error, body.path("retryable").asBoolean(false), delay));
+    JsonNode output = body.get("output");
+    return new Accepted(transport(body).fail(ref(body), error, body.path("retryable").asBoolean(false), delay,
+        output == null || output.isNull() ? null : json.writeValueAsString(output)));
   }
 
   @PostMapping("/release")

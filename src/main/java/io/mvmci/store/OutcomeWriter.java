@@ -28,11 +28,11 @@ final class OutcomeWriter implements AutoCloseable {
                         finished_at = ?, updated_at = ?, reason = ?
         WHERE seq = ?""");
     retry = w.prepareStatement("""
-        UPDATE jobs SET status = 'Retrying', failures = ?, error = ?, run_at = ?, lease_until = NULL,
-                        updated_at = ?, reason = ?
+        UPDATE jobs SET status = 'Retrying', failures = ?, error = ?, output = ?, run_at = ?,
+                        lease_until = NULL, updated_at = ?, reason = ?
         WHERE seq = ?""");
     fail = w.prepareStatement("""
-        UPDATE jobs SET status = 'Failed', failures = ?, error = ?, lease_until = NULL,
+        UPDATE jobs SET status = 'Failed', failures = ?, error = ?, output = ?, lease_until = NULL,
                         finished_at = ?, updated_at = ?, reason = ?
         WHERE seq = ?""");
     release = w.prepareStatement("""
@@ -68,20 +68,22 @@ final class OutcomeWriter implements AutoCloseable {
       String reason = Reasons.retrying(s.attempt(), c.error(), failures, s.maxAttempts(), retryAt);
       retry.setInt(1, failures);
       retry.setString(2, c.error());
-      retry.setLong(3, retryAt);
-      retry.setLong(4, c.at());
-      retry.setString(5, reason);
-      retry.setLong(6, s.seq());
+      retry.setString(3, c.output());
+      retry.setLong(4, retryAt);
+      retry.setLong(5, c.at());
+      retry.setString(6, reason);
+      retry.setLong(7, s.seq());
       retry.executeUpdate();
       return moved(s, c.at(), JobStatus.Retrying, reason, ctx);
     }
     String reason = Reasons.failed(s.attempt(), c.error(), c.retryable(), failures);
     fail.setInt(1, failures);
     fail.setString(2, c.error());
-    fail.setLong(3, c.at());
+    fail.setString(3, c.output());
     fail.setLong(4, c.at());
-    fail.setString(5, reason);
-    fail.setLong(6, s.seq());
+    fail.setLong(5, c.at());
+    fail.setString(6, reason);
+    fail.setLong(7, s.seq());
     fail.executeUpdate();
     return moved(s, c.at(), JobStatus.Failed, reason, ctx);
   }

@@ -101,9 +101,12 @@ public final class RemoteTransport implements WorkTransport {
   }
 
   @Override
-  public boolean fail(JobRef job, String error, boolean retryable, long retryDelayMs) {
+  public boolean fail(JobRef job, String error, boolean retryable, long retryDelayMs, String output) {
     ObjectNode body = ref(job).put("error", error).put("retryable", retryable)
         .put("retry_delay_ms", retryDelayMs);
+    if (output != null) {
+      body.set("output", json.readTree(output));
+    }
     return post("/api/v1/workers/fail", body, Duration.ofSeconds(15)).path("accepted").asBoolean();
   }
 

@@ -34,8 +34,11 @@ public interface WorkTransport {
   /** The run succeeded; true if accepted, false if the claim was stale (nothing changed). */
   boolean complete(JobRef job, String output);
 
-  /** The run failed; it is retried after {@code retryDelayMs} if retryable and failures remain. */
-  boolean fail(JobRef job, String error, boolean retryable, long retryDelayMs);
+  /**
+   * The run failed; it is retried after {@code retryDelayMs} if retryable and failures remain.
+   * {@code output} is what it had output (JSON text, or null if it output nothing).
+   */
+  boolean fail(JobRef job, String error, boolean retryable, long retryDelayMs, String output);
 
   /** Hands the job back unfinished (this worker is stopping); not counted as a failure. */
   boolean release(JobRef job, String reason);

@@ -242,7 +242,8 @@ public final class WorkerAgent implements AutoCloseable {
           long delay = Backoff.delayMs(run.failures + 1, settings.backoffBaseMs(),
               settings.backoffMaxMs(), ThreadLocalRandom.current());
           String error = Outcomes.error(f.kind(), f.reason());
-          report(run, () -> transport.fail(run.ref, error, retryable, delay));
+          String output = f.output().length == 0 ? null : Outcomes.outputJson(f.output(), json);
+          report(run, () -> transport.fail(run.ref, error, retryable, delay, output));
         }
       }
     } finally {

@@ -116,13 +116,13 @@ final class HostFunctions {
     if (recorded != null && recorded.done()) {
       result = new HttpBridge.Result(recorded.code(), recorded.result());
     } else if (recorded != null && !idempotent) {
-      result = HttpBridge.Result.error(HttpBridge.INTERRUPTED, "interrupted: the request was in flight when"
+      result = HttpBridge.Result.error(HttpBridge.INTERRUPTED, "the request was in flight when"
           + " the run stopped, and it is not marked idempotent, so it was not sent again");
       steps.recordResult(AbiImport.HTTP_REQUEST, result.code(), result.bytes());
     } else {
       HttpBridge.Parsed parsed = HttpBridge.parse(json);
       if (parsed.denied() != null) {
-        result = HttpBridge.Result.error(HttpBridge.DENIED, "denied: " + parsed.denied());
+        result = HttpBridge.Result.error(HttpBridge.DENIED, parsed.denied());
         if (recorded == null) {
           steps.record(request, result.code(), result.bytes());
         } else {

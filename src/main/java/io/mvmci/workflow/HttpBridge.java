@@ -54,7 +54,7 @@ final class HttpBridge {
   static HttpClient defaultClient() {
     return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
-        .followRedirects(HttpClient.Redirect.NORMAL)
+        .followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(Duration.ofMillis(MAX_TIMEOUT_MS))
         .build();
   }

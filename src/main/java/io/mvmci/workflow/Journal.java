@@ -216,7 +216,7 @@ final class Journal implements AutoCloseable {
       } else if (outcome instanceof RunOutcome.Failed f) {
         ps.setString(2, f.kind().name());
         ps.setString(3, f.reason());
-        ps.setBytes(4, null);
+        ps.setBytes(4, f.output().length == 0 ? null : f.output());
       }
       ps.setString(5, runId);
       ps.executeUpdate();
@@ -308,7 +308,7 @@ final class Journal implements AutoCloseable {
     if (outcome.equals("SUCCEEDED")) {
       return RunOutcome.succeeded(output == null ? new byte[0] : output);
     }
-    return RunOutcome.failed(FailureKind.valueOf(outcome), reason);
+    return new RunOutcome.Failed(FailureKind.valueOf(outcome), reason, output);
   }
 
   private JournalException failure(String what, SQLException e) {

@@ -36,6 +36,8 @@ final class RunExecution implements Runnable {
   private final Context ctx;
   private final RunSpec spec;
   private final CompletableFuture<RunOutcome> outcome = new CompletableFuture<>();
+  /** The run's host functions once it got that far; read for the output of a failed run. */
+  private volatile HostFunctions host;
   private final AtomicReference<RunOutcome.Failed> stop = new AtomicReference<>();
   private final AtomicBoolean settled = new AtomicBoolean();
   private final Thread thread;
@@ -104,6 +106,10 @@ final class RunExecution implements Runnable {
       return;
     } catch (Throwable t) {
       result = FailureClassifier.classify(t, stop.get());
+      HostFunctions h = host;
+      if (h != null && result instanceof RunOutcome.Failed f) {
+        result = f.withOutput(h.output());
+      }
     }
     Thread.interrupted();
     settle(result, recorded);
@@ -133,7 +139,7 @@ final class RunExecution implements Runnable {
     }
     RunJournal steps = new RunJournal(ctx.journal(), runId(), runNo,
         record == null ? List.of() : record.steps(), ctx.hook());
-    HostFunctions host = new HostFunctions(ctx.services(), runId(), spec.input(), steps,
+    host = new HostFunctions(ctx.services(), runId(), spec.input(), steps,
         () -> stop.get() != null);
     Instance instance = Instance.builder(code.wasm())
         .withMachineFactory(code.machines())

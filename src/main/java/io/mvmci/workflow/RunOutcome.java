@@ -18,10 +18,40 @@ public sealed interface RunOutcome {
   }
 
   /** The run failed; {@code reason} is readable by a person. */
-  record Failed(FailureKind kind, String reason) implements RunOutcome {
+  /**
+   * The run failed; {@code reason} is readable by a person. {@code output} is what the guest last
+   * passed to {@code output} before it failed (a pipeline's summary, say), maybe empty.
+   */
+  record Failed(FailureKind kind, String reason, byte[] output) implements RunOutcome {
     public Failed {
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(reason, "reason");
+      output = output == null ? new byte[0] : output;
+    }
+
+    public Failed(FailureKind kind, String reason) {
+      this(kind, reason, new byte[0]);
+    }
+
+    /** The same failure, carrying the output the guest had set. */
+    Failed withOutput(byte[] guestOutput) {
+      return new Failed(kind, reason, guestOutput);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Failed f && kind == f.kind && reason.equals(f.reason)
+          && java.util.Arrays.equals(output, f.output);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(kind, reason, java.util.Arrays.hashCode(output));
+    }
+
+    @Override
+    public String toString() {
+      return "Failed[" + kind + ": " + reason + (output.length == 0 ? "" : ", " + output.length + " bytes of output") + "]";
     }
   }
 

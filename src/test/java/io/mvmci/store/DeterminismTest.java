@@ -66,7 +66,7 @@ class DeterminismTest {
               List.of(new ReportProgress.Item(some, r.nextInt(101), "step " + r.nextInt(9),
                   List.of(new ReportProgress.Line(t, r.nextInt(4), "line " + r.nextInt(9)))))));
           case 6 -> batch.add(new CompleteJob(t, worker, some, "{\"n\":" + r.nextInt(99) + "}"));
-          case 7 -> batch.add(new FailJob(t, worker, some, "boom", r.nextBoolean(), t + r.nextInt(2_000)));
+          case 7 -> batch.add(new FailJob(t, worker, some, "boom", r.nextBoolean(), t + r.nextInt(2_000), null));
           case 8 -> batch.add(r.nextBoolean() ? new CancelJob(t, r.nextInt(jobs + 1), "test")
               : new ReleaseJob(t, worker, some, "test"));
           default -> batch.add(new ExpireLeases(t, t - 5_000));

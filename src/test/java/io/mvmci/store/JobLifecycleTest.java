@@ -101,7 +101,7 @@ class JobLifecycleTest {
   void retryableFailuresBackOffUntilAttemptsRunOut() throws Exception {
     db.apply(submit(T, 0, 0, 2));
     JobRef a1 = claim(T, "w", 1).get(0).ref();
-    assertThat(db.one(new FailJob(T + 5, "w", a1, "HTTP 503", true, T + 1_000)))
+    assertThat(db.one(new FailJob(T + 5, "w", a1, "HTTP 503", true, T + 1_000, null)))
         .isEqualTo(new Result.Done(JobStatus.Retrying));
     assertThat(db.job(0).runAt()).isEqualTo(T + 1_000);
     assertThat(db.job(0).reason()).contains("attempt 1 failed: HTTP 503", "1 of 2 failures used");
@@ -109,7 +109,7 @@ class JobLifecycleTest {
 
     JobRef a2 = claim(T + 1_000, "w", 1).get(0).ref();
     assertThat(a2.attempt()).isEqualTo(2);
-    assertThat(db.one(new FailJob(T + 1_010, "w", a2, "HTTP 503 again", true, T + 3_000)))
+    assertThat(db.one(new FailJob(T + 1_010, "w", a2, "HTTP 503 again", true, T + 3_000, null)))
         .isEqualTo(new Result.Done(JobStatus.Failed));
     Job failed = db.job(0);
     assertThat(failed.error()).isEqualTo("HTTP 503 again");
@@ -121,7 +121,7 @@ class JobLifecycleTest {
   void aNonRetryableFailureEndsTheJobAtOnce() throws Exception {
     db.apply(submit(T, 0, 0, 5));
     JobRef a = claim(T, "w", 1).get(0).ref();
-    assertThat(db.one(new FailJob(T + 1, "w", a, "trap: unreachable", false, 0)))
+    assertThat(db.one(new FailJob(T + 1, "w", a, "trap: unreachable", false, 0, null)))
         .isEqualTo(new Result.Done(JobStatus.Failed));
     assertThat(db.job(0).reason()).contains("not retryable: trap: unreachable");
   }
@@ -194,7 +194,7 @@ class JobLifecycleTest {
         case 2 -> claim(t, worker, 1 + r.nextInt(3)).forEach(c -> claims.add(c.ref()));
         case 3 -> db.apply(some == null ? new ExpireLeases(t, 0) : new CompleteJob(t, worker, some, "{}"));
         case 4 -> db.apply(some == null ? new ExpireLeases(t, 0)
-            : new FailJob(t, worker, some, "boom", r.nextBoolean(), t + 500));
+            : new FailJob(t, worker, some, "boom", r.nextBoolean(), t + 500, null));
         case 5 -> db.one(new ExpireLeases(t, t - 5_000));
         case 6 -> db.one(new CancelJob(t, r.nextInt(jobs + 1), "test"));
         default -> db.apply(some == null ? new ExpireLeases(t, 0) : new ReleaseJob(t, worker, some, "test"));

@@ -85,7 +85,7 @@ class KillNineTest {
     assertThat(lines).hasSize(4);
     assertThat(lines[0]).startsWith("h ").contains("hello from /a");
     assertThat(lines[1]).isEqualTo("s");
-    assertThat(lines[2]).startsWith("h -2 interrupted");
+    assertThat(lines[2]).startsWith("h -2 the request was in flight");
     assertThat(lines[3]).startsWith("h ").contains("hello from /idem");
   }
 }

@@ -43,6 +43,9 @@ public final class RaftNode implements AutoCloseable {
   static final RaftGroupId GROUP_ID =
       RaftGroupId.valueOf(UUID.nameUUIDFromBytes("mvm-ci/queue".getBytes(StandardCharsets.UTF_8)));
 
+  /** How long a read barrier keeps retrying while no leader is known. */
+  static final long READ_RETRY_MS = 5_000;
+
   private final RaftSettings settings;
   private final RaftPeerId selfId;
   private final QueueStateMachine stateMachine;
@@ -74,12 +77,12 @@ public final class RaftNode implements AutoCloseable {
         .setProperties(props)
         .setParameters(params)
         .setRaftGroup(group)
+        // about 10 s of retries (the service's write timeout): long enough to ride out an election
         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-            100, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
+            200, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
         .build();
     this.committer = new GroupCommitter(this::propose, ResultCodec::decode, settings.groupCommit());
-    this.barrier = new ReadBarrier(
-        () -> client.async().sendReadOnlyUnordered(Message.EMPTY, selfId).thenApply(RaftNode::checkReply));
+    this.barrier = new ReadBarrier(this::readIndex);
   }
 
   public static RaftNode start(RaftSettings settings, ApplyListener listener) throws IOException {
@@ -148,6 +151,32 @@ public final class RaftNode implements AutoCloseable {
           + (e == null ? "no reason given" : e.getMessage()), e);
     }
     return reply;
+  }
+
+  /**
+   * One ReadIndex round trip through this node. While no leader is known (an election), Ratis fails
+   * it at once; it is retried every 50 ms for up to {@link #READ_RETRY_MS}, so a read during an
+   * election waits for the new leader instead of failing.
+   */
+  private CompletableFuture<RaftClientReply> readIndex() {
+    return readIndex(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READ_RETRY_MS));
+  }
+
+  private CompletableFuture<RaftClientReply> readIndex(long deadline) {
+    return client.async().sendReadOnlyUnordered(Message.EMPTY, selfId)
+        .thenApply(RaftNode::checkReply)
+        .handle((reply, error) -> {
+          if (error == null) {
+            return CompletableFuture.completedFuture(reply);
+          }
+          if (System.nanoTime() > deadline) {
+            return CompletableFuture.<RaftClientReply>failedFuture(error);
+          }
+          return CompletableFuture.supplyAsync(() -> null,
+                  CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS))
+              .thenCompose(ignored -> readIndex(deadline));
+        })
+        .thenCompose(f -> f);
   }
 
   /** Completes when a read of the local database is linearizable (see {@link ReadBarrier}). */

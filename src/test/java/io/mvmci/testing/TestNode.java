@@ -50,11 +50,11 @@ public final class TestNode implements AutoCloseable {
             nodes = [%s]
 
             [raft]
-            election_timeout_min_ms = 300
-            election_timeout_max_ms = 600
+            election_timeout_min_ms = 500
+            election_timeout_max_ms = 1000
 
             [jobs]
-            lease_ms = 1500
+            lease_ms = 2000
             heartbeat_ms = 500
             %s
             """.formatted(i + 1, dir.resolve("data" + (i + 1)), members, extraToml));

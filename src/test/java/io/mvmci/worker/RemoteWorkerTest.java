@@ -96,7 +96,7 @@ class RemoteWorkerTest {
     await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
         .until(() -> !job(id).get("status").asString().equals("InProgress"));
     long requeueMs = (System.nanoTime() - killedAt) / 1_000_000;
-    assertThat(requeueMs).as("lease (1.5 s here) + reaper interval, with slack").isLessThan(5_000);
+    assertThat(requeueMs).as("lease (2 s here) + reaper interval (0.5 s), with slack").isLessThan(5_000);
     assertThat(job(id).get("reason").asString()).contains("stopped renewing its lease");
 
     web.release("/slow/killed");

@@ -35,7 +35,8 @@ public final class LeadershipHandover implements DestructionAwareBeanPostProcess
 
   @Override
   public void postProcessBeforeDestruction(Object bean, String beanName) {
-    if (!(bean instanceof RaftNode node) || node.members() < 2 || !node.isLeader()) {
+    if (!(bean instanceof RaftNode node) || node.members() < 2 || !node.status().running()
+        || !node.isLeader()) {
       return;
     }
     long started = System.nanoTime();

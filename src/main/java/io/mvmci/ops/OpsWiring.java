@@ -14,6 +14,10 @@ import io.mvmci.replication.ApplyListeners;
 import io.mvmci.replication.RaftNode;
 import io.mvmci.workflow.ModuleRegistry;
 import io.mvmci.workflow.WorkflowEngine;
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.time.Clock;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -68,6 +72,19 @@ class OpsWiring {
     r.addUrlPatterns("/*");
     r.setOrder(5);
     return r;
+  }
+
+  /** The OpenAPI document's cover: what this is, and how callers authenticate. */
+  @Bean
+  OpenAPI openApi() {
+    return new OpenAPI()
+        .info(new Info().title("mvm-ci").version("v1").description(
+            "Control plane for durable WebAssembly workflows. Public endpoints take"
+                + " Authorization: Bearer <api.token> when [api] token is set; worker endpoints take"
+                + " secret_api or a worker ticket; administration (tickets, module deploys, backups)"
+                + " takes secret_api."))
+        .components(new Components().addSecuritySchemes("bearer",
+            new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")));
   }
 
   @Bean

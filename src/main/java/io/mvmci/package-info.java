@@ -6,6 +6,8 @@
  * one listed above it.
  * <pre>
  *   io.mvmci              Main and the Spring wiring (depends on everything below)
+ *   io.mvmci.ops          operations: health and readiness, mvmci_* metrics, [api] token, encrypted
+ *                         backups and restore, leadership handover on shutdown, log settings
  *   io.mvmci.api          HTTP: SPEC §1 endpoints, /api/v1, problem+json
  *   io.mvmci.worker       workers: claims, leases, heartbeats, outcomes, the reaper
  *   io.mvmci.queue        the job service: submit, read (linearizable or local), cancel
@@ -18,6 +20,6 @@
  * </pre>
  * {@code job}, {@code workflow} and {@code config} are leaves: none of them knows about Raft or HTTP.
  * The hard packages carry a design note: {@code store/DESIGN.md}, {@code replication/DESIGN.md},
- * and the {@code package-info} of {@code worker} and {@code workflow}.
+ * {@code ops/DESIGN.md}, and the {@code package-info} of {@code worker} and {@code workflow}.
  */
 package io.mvmci;

@@ -14,7 +14,8 @@ class ApiWiring {
       ObjectMapper json) {
     FilterRegistrationBean<InternalAuthFilter> r =
         new FilterRegistrationBean<>(new InternalAuthFilter(secret.value(), tickets, json));
-    r.addUrlPatterns("/api/v1/workers/*", "/api/v1/tickets", "/api/v1/tickets/*", "/api/v1/modules/*");
+    r.addUrlPatterns("/api/v1/workers/*", "/api/v1/tickets", "/api/v1/tickets/*", "/api/v1/modules/*",
+        "/api/v1/admin/*");
     r.setOrder(10);
     return r;
   }

@@ -17,7 +17,8 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * Guards the endpoints that are not for the public: worker endpoints take {@code secret_api} or a live
- * worker ticket; administration (tickets, module deployment) takes {@code secret_api} only. Both as
+ * worker ticket; administration (tickets, module deployment, {@code /api/v1/admin/*} such as backups)
+ * takes {@code secret_api} only. Both as
  * {@code Authorization: Bearer <token>}. A refusal is a 401 (no or unknown credential) or 403 (a
  * ticket where only the secret will do), with a problem body that never echoes the token.
  */
@@ -44,13 +45,27 @@ final class InternalAuthFilter extends OncePerRequestFilter {
     if (path.startsWith("/api/v1/modules/")) {
       return "GET".equals(method) ? Need.WORKER : Need.ADMIN;
     }
+    if (path.startsWith("/api/v1/admin/")) {
+      return Need.ADMIN;
+    }
     return Need.NONE;
+  }
+
+  /**
+   * The path the request is routed by: the servlet path and path info, which the container has
+   * decoded, normalized and stripped of {@code ;parameters}. The raw request URI would let
+   * {@code /api/v1/tickets;x} or {@code /api/v1/%74ickets} past the check to the same controller.
+   */
+  static String routedPath(HttpServletRequest request) {
+    String servletPath = request.getServletPath();
+    String info = request.getPathInfo();
+    return (servletPath == null ? "" : servletPath) + (info == null ? "" : info);
   }
 
   @Override
   protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
       FilterChain chain) throws ServletException, IOException {
-    Need need = need(request.getMethod(), request.getRequestURI());
+    Need need = need(request.getMethod(), routedPath(request));
     if (need == Need.NONE) {
       chain.doFilter(request, response);
       return;

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 /**
  * Group commit: folds commands proposed concurrently on this node into one Raft log entry.
@@ -43,6 +44,7 @@ public final class GroupCommitter {
   private final Limits limits;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int inFlight;
+  private volatile IntConsumer batchObserver = n -> { };
 
   /**
    * @param send proposes one encoded entry and completes with the encoded reply
@@ -53,6 +55,11 @@ public final class GroupCommitter {
     this.send = send;
     this.decodeReply = decodeReply;
     this.limits = limits;
+  }
+
+  /** Told the number of commands in each entry this node sends (for metrics); must be quick. */
+  public void observeBatches(IntConsumer observer) {
+    this.batchObserver = observer;
   }
 
   public CompletableFuture<Result> submit(Command command) {
@@ -95,6 +102,11 @@ public final class GroupCommitter {
     List<byte[]> frames = new ArrayList<>(batch.size());
     for (Pending p : batch) {
       frames.add(p.frame());
+    }
+    try {
+      batchObserver.accept(batch.size());
+    } catch (RuntimeException e) {
+      // metrics must never stop a write
     }
     CompletableFuture<byte[]> reply;
     try {

@@ -23,6 +23,8 @@ import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
@@ -66,6 +68,8 @@ public final class QueueStateMachine extends BaseStateMachine {
   private final int readers;
   private final ApplyListener listener;
   private final AtomicLong snapshotsInstalled = new AtomicLong();
+  private final AtomicLong snapshotsTaken = new AtomicLong();
+  private final AtomicLong leaderChanges = new AtomicLong();
   private volatile QueueStore store;
 
   public QueueStateMachine(Path dbFile, int readers, ApplyListener listener) {
@@ -145,6 +149,40 @@ public final class QueueStateMachine extends BaseStateMachine {
   /** Snapshots received from a leader and loaded since this node started. */
   public long snapshotsInstalled() {
     return snapshotsInstalled.get();
+  }
+
+  /** Snapshots this node took since it started. */
+  public long snapshotsTaken() {
+    return snapshotsTaken.get();
+  }
+
+  /** Times this node learned of a new leader since it started (each election it saw end). */
+  public long leaderChanges() {
+    return leaderChanges.get();
+  }
+
+  @Override
+  public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeader) {
+    leaderChanges.incrementAndGet();
+  }
+
+  /**
+   * A consistent copy of this node's database at {@code target} ({@code VACUUM INTO} on a
+   * connection of its own), for an online backup. It may run while entries are applied: the copy
+   * holds exactly the entries up to the index its {@code meta} table names.
+   *
+   * @throws StoreUnavailableException while a snapshot is being loaded
+   */
+  public void copyDatabaseTo(Path target) throws IOException {
+    QueueStore s = store;
+    if (s == null) {
+      throw new StoreUnavailableException("the queue database is being replaced by a snapshot; retry");
+    }
+    try {
+      s.copyTo(target);
+    } catch (SQLException e) {
+      throw new IOException("copying the queue database failed: " + e.getMessage(), e);
+    }
   }
 
   /** Leader side: refuse an entry that does not decode before it reaches the log. */
@@ -230,6 +268,7 @@ public final class QueueStateMachine extends BaseStateMachine {
     Files.move(tmp, target.toPath(), StandardCopyOption.ATOMIC_MOVE);
     MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(target);
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target.toPath(), md5), last));
+    snapshotsTaken.incrementAndGet();
     LOG.info("Took snapshot {} ({} bytes)", target.getName(), Files.size(target.toPath()));
     return last.getIndex();
   }

@@ -8,15 +8,18 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -25,6 +28,7 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -244,16 +248,75 @@ public final class RaftNode implements AutoCloseable {
     }
   }
 
-  /** Hands leadership to another member if this node leads (before a planned stop). */
-  public void transferLeadership(long timeoutMs) {
-    if (!isLeader() || settings.peers().size() < 2) {
-      return;
-    }
+  /** Members of the group, this node included. */
+  public int members() {
+    return settings.peers().size();
+  }
+
+  /** This node's view of the group now (see {@link RaftStatus}). */
+  public RaftStatus status() {
+    long dbApplied = stateMachine.databaseAppliedIndex();
+    String smState = String.valueOf(stateMachine.getLifeCycleState());
     try {
-      client.admin().transferLeadership(null, timeoutMs);
+      RaftServer.Division d = server.getDivision(GROUP_ID);
+      DivisionInfo info = d.getInfo();
+      RaftPeerId leader = info.getLeaderId();
+      RoleInfoProto roleInfo = info.getRoleInfoProto();
+      long sinceLeader = roleInfo.hasFollowerInfo() && roleInfo.getFollowerInfo().hasLeaderInfo()
+          ? roleInfo.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs() : -1;
+      return new RaftStatus(settings.selfId(), info.getCurrentRole().name(),
+          info.getLifeCycleState().name(), smState, info.getCurrentTerm(),
+          leader == null ? Optional.empty() : Optional.of(Integer.parseInt(leader.toString().substring(1))),
+          info.isLeader() && info.isLeaderReady(), d.getRaftLog().getLastCommittedIndex(),
+          info.getLastAppliedIndex(), dbApplied, sinceLeader);
     } catch (IOException e) {
-      // best effort: the others elect a leader after the election timeout anyway
+      return new RaftStatus(settings.selfId(), "UNKNOWN", LifeCycle.State.CLOSED.name(), smState, -1,
+          Optional.empty(), false, -1, -1, dbApplied, -1);
     }
+  }
+
+  /** Tells {@code observer} the number of commands in each log entry this node proposes. */
+  public void observeBatches(IntConsumer observer) {
+    committer.observeBatches(observer);
+  }
+
+  /**
+   * Hands leadership to another member if this node leads, before a planned stop, so that the
+   * group has a leader again in about one round trip instead of an election timeout. Followers
+   * are tried in the order the leader last heard from them; each gets what is left of
+   * {@code timeoutMs}. Ratis makes the target catch up first, then tells it to start an election
+   * at once. Best effort: returns whether another member leads now.
+   */
+  public boolean transferLeadership(long timeoutMs) {
+    if (!isLeader() || settings.peers().size() < 2) {
+      return false;
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    List<RaftPeerId> targets;
+    try {
+      RoleInfoProto role = server.getDivision(GROUP_ID).getInfo().getRoleInfoProto();
+      targets = role.getLeaderInfo().getFollowerInfoList().stream()
+          .sorted(Comparator.comparingLong(f -> f.getLastRpcElapsedTimeMs()))
+          .map(f -> RaftPeerId.valueOf(f.getId().getId()))
+          .toList();
+    } catch (IOException e) {
+      return false;
+    }
+    for (RaftPeerId target : targets) {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left <= 0 || !isLeader()) {
+        break;
+      }
+      try {
+        RaftClientReply reply = client.admin().transferLeadership(target, left);
+        if (reply.isSuccess()) {
+          return true;
+        }
+      } catch (IOException | RuntimeException e) {
+        // try the next follower; the others elect a leader after the election timeout anyway
+      }
+    }
+    return !isLeader();
   }
 
   @Override

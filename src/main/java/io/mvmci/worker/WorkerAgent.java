@@ -229,15 +229,18 @@ public final class WorkerAgent implements AutoCloseable {
       }
       outbox.flush(run.progress);
       if (outcome instanceof RunOutcome.Succeeded s) {
+        LOG.info("{} succeeded; reporting it complete", run.runId);
         String output = Outcomes.outputJson(s.output(), json);
         report(run, () -> transport.complete(run.ref, output));
       } else {
         RunOutcome.Failed f = (RunOutcome.Failed) outcome;
         if (run.stop == Stop.RELEASE || f.kind() == FailureKind.SHUTDOWN) {
+          LOG.info("{} stopped with the worker; handing it back", run.runId);
           report(run, () -> transport.release(run.ref, "worker is stopping"));
         } else if (f.kind() == FailureKind.CANCELLED) {
           done(run);
         } else {
+          LOG.info("{} failed ({}); reporting it", run.runId, f.kind());
           boolean retryable = Outcomes.retryable(f.kind());
           long delay = Backoff.delayMs(run.failures + 1, settings.backoffBaseMs(),
               settings.backoffMaxMs(), ThreadLocalRandom.current());

@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -42,6 +43,7 @@ final class Journal implements AutoCloseable {
   private final PreparedStatement insertStep;
   private final PreparedStatement completeStep;
   private final PreparedStatement selectResult;
+  private final LongAdder writes = new LongAdder();
 
   private Journal(Path file, Connection connection) throws SQLException {
     this.file = file;
@@ -168,6 +170,7 @@ final class Journal implements AutoCloseable {
       ps.setLong(5, nowMillis);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
+        writes.increment();
         return rs.getLong(1);
       }
     } catch (SQLException e) {
@@ -185,6 +188,7 @@ final class Journal implements AutoCloseable {
       insertStep.setInt(6, step.code());
       insertStep.setBytes(7, step.result());
       insertStep.executeUpdate();
+      writes.increment();
     } catch (SQLException e) {
       throw failure("append step " + step.seq() + " of run number " + runNo, e);
     }
@@ -199,6 +203,7 @@ final class Journal implements AutoCloseable {
       if (completeStep.executeUpdate() != 1) {
         throw new SQLException("no started step " + seq + " to complete");
       }
+      writes.increment();
     } catch (SQLException e) {
       throw failure("complete step " + seq + " of run number " + runNo, e);
     }
@@ -220,9 +225,15 @@ final class Journal implements AutoCloseable {
       }
       ps.setString(5, runId);
       ps.executeUpdate();
+      writes.increment();
     } catch (SQLException e) {
       throw failure("finish run " + runId, e);
     }
+  }
+
+  /** Rows written since the journal was opened (for metrics; not synchronized). */
+  long writes() {
+    return writes.sum();
   }
 
   synchronized List<UnfinishedRun> unfinished() {

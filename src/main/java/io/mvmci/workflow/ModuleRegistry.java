@@ -30,6 +30,8 @@ public final class ModuleRegistry {
   private final Map<String, CompiledCode> compiled = new HashMap<>();
   private final Map<String, Map<String, WorkflowModule>> versions = new LinkedHashMap<>();
   private final Map<String, WorkflowModule> latest = new HashMap<>();
+  private volatile long compiles;
+  private volatile long compileMillis;
 
   /**
    * Validates, compiles and registers {@code wasm} under {@code name}, and makes it the latest
@@ -68,9 +70,21 @@ public final class ModuleRegistry {
     if (code == null) {
       code = CompiledCode.compile(wasm);
       compiled.put(sha256, code);
+      compiles++;
+      compileMillis += code.compileMillis();
       LOG.info("compiled module {} ({} bytes) in {} ms", sha256, code.sizeBytes(), code.compileMillis());
     }
     return new WorkflowModule(name, code, wasm);
+  }
+
+  /** Distinct modules compiled since this registry was built (for metrics). */
+  public long compileCount() {
+    return compiles;
+  }
+
+  /** Time spent compiling them, in milliseconds (for metrics). */
+  public long compileMillisTotal() {
+    return compileMillis;
   }
 
   public synchronized Optional<WorkflowModule> latest(String name) {

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One execution of a run, on its own thread: resolves the module (pinned to the version in the
@@ -91,6 +92,7 @@ final class RunExecution implements Runnable {
 
   @Override
   public void run() {
+    MDC.put("run_id", runId());
     RunOutcome result;
     boolean recorded = false;
     try {

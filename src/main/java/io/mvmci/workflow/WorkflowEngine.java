@@ -28,6 +28,7 @@ public final class WorkflowEngine implements AutoCloseable {
   private final ScheduledExecutorService flusher;
   private final RunExecution.Context context;
   private final Map<String, RunExecution> active = new ConcurrentHashMap<>();
+  private final EngineStats stats;
   private volatile boolean closed;
 
   /** An engine journaling to {@code config.journalFile()}, running modules from {@code modules}. */
@@ -39,6 +40,7 @@ public final class WorkflowEngine implements AutoCloseable {
       StepHook hook) {
     this.config = config;
     this.journal = Journal.open(config.journalFile());
+    this.stats = new EngineStats(journal::writes);
     this.progress = new ProgressCoalescer(sink, config.clock(), config.logLinesPerInterval(),
         config.logBytesPerInterval());
     ScheduledThreadPoolExecutor timerPool = new ScheduledThreadPoolExecutor(1, daemon("wf-timers"));
@@ -79,6 +81,8 @@ public final class WorkflowEngine implements AutoCloseable {
     }
     try {
       execution.start();
+      stats.started();
+      execution.outcome().whenComplete((outcome, error) -> stats.ended(outcome));
     } catch (OutOfMemoryError | RuntimeException e) {
       active.remove(spec.runId(), execution);
       return failedToStart(spec, FailureKind.RESOURCE_LIMIT, "cannot start the run's thread: " + e);
@@ -119,6 +123,11 @@ public final class WorkflowEngine implements AutoCloseable {
       throw new IllegalStateException("run " + runId + " is running; cancel it first");
     }
     return journal.delete(runId);
+  }
+
+  /** Counters of runs and journal writes, for metrics. */
+  public EngineStats stats() {
+    return stats;
   }
 
   /** Number of runs executing now. */

@@ -33,6 +33,15 @@ public final class Http {
     return send(HttpRequest.newBuilder(URI.create(url)).GET());
   }
 
+  /** A GET with headers given as name, value, name, value... */
+  public static Reply get(String url, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).GET();
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return send(b);
+  }
+
   public static Reply post(String url, String contentType, String body) {
     return post(url, contentType, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }

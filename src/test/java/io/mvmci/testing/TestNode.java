@@ -66,6 +66,26 @@ public final class TestNode implements AutoCloseable {
     }
   }
 
+  /** Rewrites this node's configuration file (before it starts), e.g. to add keys to [node]. */
+  public TestNode editConfig(java.util.function.UnaryOperator<String> edit) {
+    try {
+      Files.writeString(config, edit.apply(Files.readString(config)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return this;
+  }
+
+  /** Adds TOML lines to this node's [node] section (before it starts). */
+  public TestNode withNodeKeys(String lines) {
+    return editConfig(toml -> toml.replaceFirst("(?m)^secret_api = .*$", "$0\n" + java.util.regex.Matcher
+        .quoteReplacement(lines)));
+  }
+
+  public Path dataDir() {
+    return config.resolveSibling("data" + id);
+  }
+
   public TestNode start() {
     context = Main.start(new String[] {"--config", config.toString()}, Map.of());
     return this;
@@ -81,6 +101,10 @@ public final class TestNode implements AutoCloseable {
 
   public <T> T bean(Class<T> type) {
     return context.getBean(type);
+  }
+
+  public <T> T bean(String name, Class<T> type) {
+    return context.getBean(name, type);
   }
 
   public void stop() {

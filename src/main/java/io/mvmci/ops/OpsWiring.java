@@ -1,0 +1,94 @@
+package io.mvmci.ops;
+
+import io.mvmci.api.ApiSecret;
+import io.mvmci.config.NodeConfig;
+import io.mvmci.ops.backup.Backups;
+import io.mvmci.ops.health.RaftHealth;
+import io.mvmci.ops.health.RaftHealthIndicator;
+import io.mvmci.ops.health.RaftLifecycleHealthIndicator;
+import io.mvmci.ops.metrics.EngineMetrics;
+import io.mvmci.ops.metrics.QueueMetrics;
+import io.mvmci.ops.metrics.RaftMetrics;
+import io.mvmci.ops.security.ApiTokenFilter;
+import io.mvmci.replication.ApplyListeners;
+import io.mvmci.replication.RaftNode;
+import io.mvmci.workflow.ModuleRegistry;
+import io.mvmci.workflow.WorkflowEngine;
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import java.time.Clock;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Operations: health and readiness, metrics, the public API's token, backups, and the leadership
+ * handover on shutdown. Built on the node's own beans; nothing here is on the write path.
+ */
+@Configuration(proxyBeanMethods = false)
+class OpsWiring {
+  /** How long a stopping leader may spend handing leadership over. */
+  static final long HANDOVER_TIMEOUT_MS = 3_000;
+
+  @Bean
+  static LeadershipHandover leadershipHandover() {
+    return new LeadershipHandover(HANDOVER_TIMEOUT_MS);
+  }
+
+  @Bean
+  RaftHealthIndicator raftHealthIndicator(RaftNode node) {
+    return new RaftHealthIndicator(node, RaftHealth.DEFAULT_MAX_APPLY_LAG);
+  }
+
+  @Bean
+  RaftLifecycleHealthIndicator raftLifecycleHealthIndicator(RaftNode node) {
+    return new RaftLifecycleHealthIndicator(node);
+  }
+
+  @Bean
+  RaftMetrics raftMetrics(RaftNode node) {
+    return new RaftMetrics(node);
+  }
+
+  @Bean(destroyMethod = "close")
+  QueueMetrics queueMetrics(RaftNode node, ApplyListeners listeners) {
+    QueueMetrics metrics = new QueueMetrics(node.stateMachine());
+    listeners.add(metrics);
+    return metrics;
+  }
+
+  @Bean
+  EngineMetrics engineMetrics(WorkflowEngine engine, ModuleRegistry modules) {
+    return new EngineMetrics(engine, modules);
+  }
+
+  @Bean
+  FilterRegistrationBean<ApiTokenFilter> apiTokenFilter(NodeConfig config, ApiSecret secret, ObjectMapper json) {
+    FilterRegistrationBean<ApiTokenFilter> r =
+        new FilterRegistrationBean<>(new ApiTokenFilter(config.apiToken(), secret.value(), json));
+    r.addUrlPatterns("/*");
+    r.setOrder(5);
+    return r;
+  }
+
+  /** The OpenAPI document's cover: what this is, and how callers authenticate. */
+  @Bean
+  OpenAPI openApi() {
+    return new OpenAPI()
+        .info(new Info().title("mvm-ci").version("v1").description(
+            "Control plane for durable WebAssembly workflows. Public endpoints take"
+                + " Authorization: Bearer <api.token> when [api] token is set; worker endpoints take"
+                + " secret_api or a worker ticket; administration (tickets, module deploys, backups)"
+                + " takes secret_api."))
+        .components(new Components().addSecuritySchemes("bearer",
+            new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")));
+  }
+
+  @Bean
+  Backups backups(NodeConfig config, RaftNode node, Clock clock) {
+    return new Backups(config, node.stateMachine(), clock);
+  }
+}

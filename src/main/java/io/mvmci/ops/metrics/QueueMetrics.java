@@ -1,0 +1,209 @@
+package io.mvmci.ops.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.mvmci.command.CancelJob;
+import io.mvmci.command.ClaimJobs;
+import io.mvmci.command.Command;
+import io.mvmci.command.CompleteJob;
+import io.mvmci.command.ExpireLeases;
+import io.mvmci.command.FailJob;
+import io.mvmci.command.JobRef;
+import io.mvmci.command.ReleaseJob;
+import io.mvmci.command.Result;
+import io.mvmci.command.SubmitJob;
+import io.mvmci.job.Job;
+import io.mvmci.job.JobStatus;
+import io.mvmci.replication.ApplyListener;
+import io.mvmci.replication.QueueStateMachine;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The queue: {@code mvmci_queue_jobs{status}} from the maintained counters (cached for a second, so
+ * a scrape never scans and frequent scrapes cost one small read a second), and job events
+ * ({@code mvmci_jobs_*}) observed as entries apply on this node.
+ *
+ * <p>Every node applies every entry, so every node reports the whole cluster's job events: read
+ * them from one node, or take the max across nodes, never the sum.
+ *
+ * <p>The apply thread only hands events to a single metrics thread (bounded queue; an event that
+ * does not fit is dropped and counted in {@code mvmci_metrics_events_dropped_total}). Claim latency
+ * (created → claimed) and run duration (claimed → outcome) need a time from the job's row, which
+ * that thread reads by primary key.
+ */
+public final class QueueMetrics implements MeterBinder, ApplyListener, AutoCloseable {
+  private final QueueStateMachine sm;
+  private final Cached<Map<JobStatus, Long>> counts;
+  private final ThreadPoolExecutor worker;
+  private Counter submitted;
+  private Counter retries;
+  private Counter expired;
+  private Counter dropped;
+  private final Map<JobStatus, Counter> finished = new EnumMap<>(JobStatus.class);
+  private Timer claimFirst;
+  private Timer claimRetry;
+  private final Map<String, Timer> durations = new java.util.HashMap<>();
+  private volatile boolean bound;
+
+  public QueueMetrics(QueueStateMachine sm) {
+    this.sm = sm;
+    this.counts = new Cached<>(this::readCounts, 1_000, new EnumMap<>(JobStatus.class));
+    this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(10_000),
+        r -> {
+          Thread t = new Thread(r, "metrics-jobs");
+          t.setDaemon(true);
+          return t;
+        },
+        (r, pool) -> {
+          if (dropped != null) {
+            dropped.increment();
+          }
+        });
+  }
+
+  private Map<JobStatus, Long> readCounts() {
+    try {
+      return sm.queries().counts();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    for (JobStatus s : JobStatus.values()) {
+      Gauge.builder("mvmci.queue.jobs", counts, c -> c.get().getOrDefault(s, 0L))
+          .description("jobs in the queue by status (exact as of the last applied entry; cached 1 s)")
+          .baseUnit("jobs").tag("status", s.name()).register(registry);
+    }
+    submitted = Counter.builder("mvmci.jobs.submitted").description("jobs added to the queue")
+        .register(registry);
+    retries = Counter.builder("mvmci.jobs.retries")
+        .description("failed attempts that will be retried after a backoff").register(registry);
+    expired = Counter.builder("mvmci.jobs.leases.expired")
+        .description("claims whose lease ran out (their worker went silent)").register(registry);
+    dropped = Counter.builder("mvmci.metrics.events.dropped")
+        .description("job events not measured because the metrics thread fell behind").register(registry);
+    for (JobStatus s : List.of(JobStatus.Completed, JobStatus.Failed, JobStatus.Cancelled)) {
+      finished.put(s, Counter.builder("mvmci.jobs.finished")
+          .description("jobs that reached a final status through a worker's report or a cancel")
+          .tag("status", s.name()).register(registry));
+    }
+    claimFirst = claimTimer(registry, "first");
+    claimRetry = claimTimer(registry, "retry");
+    for (String outcome : List.of("completed", "failed", "retrying", "released")) {
+      durations.put(outcome, Timer.builder("mvmci.jobs.run.duration")
+          .description("claim to reported outcome, per attempt")
+          .tag("outcome", outcome)
+          .serviceLevelObjectives(slos())
+          .register(registry));
+    }
+    bound = true;
+  }
+
+  private static Timer claimTimer(MeterRegistry registry, String attempt) {
+    return Timer.builder("mvmci.jobs.claim.latency")
+        .description("job created to claimed by a worker (first attempt), or to claimed again (retry)")
+        .tag("attempt", attempt)
+        .serviceLevelObjectives(slos())
+        .register(registry);
+  }
+
+  private static Duration[] slos() {
+    return new Duration[] {Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100),
+        Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5),
+        Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(30)};
+  }
+
+  /** On the apply thread: classify and hand over; never blocks, never throws. */
+  @Override
+  public void applied(long index, List<Command> batch, List<Result> results) {
+    if (!bound) {
+      return;
+    }
+    for (int i = 0; i < batch.size() && i < results.size(); i++) {
+      Command c = batch.get(i);
+      Result r = results.get(i);
+      if (c instanceof SubmitJob && r instanceof Result.Submitted s && !s.duplicate()) {
+        submitted.increment();
+      } else if (c instanceof ClaimJobs claim && r instanceof Result.Claimed claimed) {
+        for (Result.ClaimedJob job : claimed.jobs()) {
+          JobRef ref = job.ref();
+          worker.execute(() -> claimLatency(ref, claim.at()));
+        }
+      } else if (r instanceof Result.Done done) {
+        outcome(c, done.status());
+      } else if (c instanceof ExpireLeases && r instanceof Result.Expired e) {
+        expired.increment(e.jobs());
+      }
+    }
+  }
+
+  private void outcome(Command c, JobStatus to) {
+    Counter f = finished.get(to);
+    if (f != null) {
+      f.increment();
+    }
+    if (to == JobStatus.Retrying) {
+      retries.increment();
+    }
+    if (c instanceof CompleteJob done) {
+      worker.execute(() -> duration(done.job(), done.at(), "completed"));
+    } else if (c instanceof FailJob fail) {
+      String outcome = to == JobStatus.Retrying ? "retrying" : "failed";
+      worker.execute(() -> duration(fail.job(), fail.at(), outcome));
+    } else if (c instanceof ReleaseJob release) {
+      worker.execute(() -> duration(release.job(), release.at(), "released"));
+    } else if (c instanceof CancelJob) {
+      // counted above; a cancelled run has no outcome of its own to time
+    }
+  }
+
+  private void claimLatency(JobRef ref, long claimedAt) {
+    Optional<Job> job = read(ref.seq());
+    if (job.isEmpty()) {
+      return;
+    }
+    long ms = claimedAt - job.get().createdAt();
+    if (ms >= 0) {
+      (ref.attempt() <= 1 ? claimFirst : claimRetry).record(ms, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** The row's started_at belongs to this claim only while its attempt is the claim's. */
+  private void duration(JobRef ref, long endedAt, String outcome) {
+    Optional<Job> job = read(ref.seq());
+    if (job.isEmpty() || job.get().attempt() != ref.attempt() || job.get().startedAt() == null) {
+      return;
+    }
+    long ms = endedAt - job.get().startedAt();
+    if (ms >= 0) {
+      durations.get(outcome.toLowerCase(Locale.ROOT)).record(ms, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private Optional<Job> read(long seq) {
+    try {
+      return sm.queries().get(seq);
+    } catch (SQLException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void close() {
+    worker.shutdownNow();
+  }
+}

@@ -1,0 +1,136 @@
+package io.mvmci.ops.security;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.Principal;
+import java.util.Optional;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Guards the public API with {@code [api] token} when one is set.
+ *
+ * <table>
+ *   <caption>Who may call what</caption>
+ *   <tr><th>paths</th><th>token unset (default)</th><th>token set</th></tr>
+ *   <tr><td>{@code /new-job}, {@code /queue/**}, {@code /api/v1/jobs**}, {@code /api/v1/stats},
+ *       {@code /api/v1/modules} (the list)</td><td>anyone</td><td>{@code api.token} or {@code secret_api}</td></tr>
+ *   <tr><td>{@code /actuator/health**}</td><td>anyone, with details</td><td>anyone; details only
+ *       with {@code api.token} or {@code secret_api}</td></tr>
+ *   <tr><td>other {@code /actuator/**} (prometheus)</td><td>anyone</td><td>{@code api.token} or
+ *       {@code secret_api}</td></tr>
+ *   <tr><td>worker, ticket, module-deploy and admin endpoints</td><td colspan="2">not here: {@code
+ *       secret_api} or a ticket (the API's InternalAuthFilter); {@code api.token} is refused there</td></tr>
+ * </table>
+ *
+ * Credentials come as {@code Authorization: Bearer <value>} and are compared in constant time. A
+ * refusal is a 401 problem+json that never echoes what was sent. A caller holding a credential is
+ * shown to Spring as an authenticated principal, which is what lets the health endpoint show
+ * details to it ({@code show-details: when-authorized}).
+ */
+public final class ApiTokenFilter extends OncePerRequestFilter {
+  enum Guard { PUBLIC, HEALTH, ACTUATOR, NONE }
+
+  private final byte[] token;
+  private final byte[] secretApi;
+  private final ObjectMapper json;
+
+  public ApiTokenFilter(Optional<String> token, String secretApi, ObjectMapper json) {
+    this.token = token.map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
+    this.secretApi = secretApi.getBytes(StandardCharsets.UTF_8);
+    this.json = json;
+  }
+
+  static Guard guard(String path) {
+    if (path.equals("/new-job") || path.equals("/queue") || path.startsWith("/queue/")
+        || path.equals("/api/v1/jobs") || path.startsWith("/api/v1/jobs/")
+        || path.equals("/api/v1/stats") || path.equals("/api/v1/modules")) {
+      return Guard.PUBLIC;
+    }
+    if (path.equals("/actuator/health") || path.startsWith("/actuator/health/")) {
+      return Guard.HEALTH;
+    }
+    if (path.equals("/actuator") || path.startsWith("/actuator/")) {
+      return Guard.ACTUATOR;
+    }
+    return Guard.NONE;
+  }
+
+  @Override
+  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
+      FilterChain chain) throws ServletException, IOException {
+    Guard guard = guard(Paths.of(request));
+    if (guard == Guard.NONE) {
+      chain.doFilter(request, response);
+      return;
+    }
+    if (token == null) {
+      chain.doFilter(authenticated(request), response);
+      return;
+    }
+    boolean known = credentialMatches(bearer(request));
+    if (known) {
+      chain.doFilter(authenticated(request), response);
+    } else if (guard == Guard.HEALTH) {
+      chain.doFilter(request, response);
+    } else {
+      refuse(response, bearer(request) == null
+          ? "this endpoint needs Authorization: Bearer <api.token>"
+          : "the bearer credential is not this cluster's api.token");
+    }
+  }
+
+  private boolean credentialMatches(String presented) {
+    if (presented == null || presented.isEmpty()) {
+      return false;
+    }
+    byte[] p = presented.getBytes(StandardCharsets.UTF_8);
+    boolean isToken = MessageDigest.isEqual(token, p);
+    boolean isSecret = MessageDigest.isEqual(secretApi, p);
+    return isToken | isSecret;
+  }
+
+  static String bearer(HttpServletRequest request) {
+    String header = request.getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    String v = header.substring(7).strip();
+    return v.isEmpty() ? null : v;
+  }
+
+  private static HttpServletRequest authenticated(HttpServletRequest request) {
+    Principal operator = () -> "operator";
+    return new HttpServletRequestWrapper(request) {
+      @Override
+      public Principal getUserPrincipal() {
+        return operator;
+      }
+
+      @Override
+      public boolean isUserInRole(String role) {
+        return true;
+      }
+    };
+  }
+
+  private void refuse(HttpServletResponse response, String detail) throws IOException {
+    ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, detail);
+    p.setType(URI.create("urn:mvmci:problem:unauthorized"));
+    p.setTitle(HttpStatus.UNAUTHORIZED.getReasonPhrase());
+    response.setStatus(HttpStatus.UNAUTHORIZED.value());
+    response.setHeader("WWW-Authenticate", "Bearer realm=\"mvm-ci\"");
+    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+    response.getOutputStream().write(json.writeValueAsBytes(p));
+  }
+}

@@ -8,7 +8,9 @@
  *   io.mvmci              Main and the Spring wiring (depends on everything below)
  *   io.mvmci.ops          operations: health and readiness, mvmci_* metrics, [api] token, encrypted
  *                         backups and restore, leadership handover on shutdown, log settings
- *   io.mvmci.api          HTTP: SPEC §1 endpoints, /api/v1, problem+json
+ *   io.mvmci.api          HTTP: SPEC §1 endpoints, /api/v1, problem+json, the worker/admin auth filter
+ *   io.mvmci.access       worker tickets: issued and revoked through the log
+ *   io.mvmci.deploy       cluster-wide module deployment, each node's registry kept in step
  *   io.mvmci.worker       workers: claims, leases, heartbeats, outcomes, the reaper
  *   io.mvmci.queue        the job service: submit, read (linearizable or local), cancel
  *   io.mvmci.replication  Apache Ratis: server, thin state machine, group commit, read barrier, mTLS

@@ -61,6 +61,12 @@ public final class NodeProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** SIGKILL: no shutdown hook, nothing flushed or handed back. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
   /** SIGTERM, then waits for the exit; returns the exit status. */
   public int terminate(long timeoutSeconds) throws InterruptedException {
     process.destroy();

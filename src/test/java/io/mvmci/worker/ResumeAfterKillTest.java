@@ -1,0 +1,63 @@
+package io.mvmci.worker;
+
+import static io.mvmci.testing.Http.get;
+import static io.mvmci.testing.Http.post;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.mvmci.testing.CountingServer;
+import io.mvmci.testing.Http.Reply;
+import io.mvmci.testing.NodeProcess;
+import io.mvmci.testing.TestNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A node killed with SIGKILL in the middle of a job resumes the run from its journal when it
+ * restarts: under the same claim, without repeating the steps it had completed.
+ */
+class ResumeAfterKillTest {
+  @TempDir Path dir;
+
+  @Test
+  void aKilledNodeResumesItsRunFromTheJournalWithoutRepeatingCompletedSteps() throws Exception {
+    TestNode spec = TestNode.cluster(dir, 1, "").get(0);
+    try (CountingServer web = new CountingServer()) {
+      String id;
+      try (NodeProcess first = NodeProcess.start(spec.config, dir.resolve("first.log"), Map.of())) {
+        awaitUp(spec);
+        Reply r = post(spec.url("/api/v1/jobs"), "application/json", "{\"workflow\":\"pipeline\",\"input\":"
+            + "{\"steps\":[{\"name\":\"a\",\"url\":\"" + web.url("/page/resume-a") + "\"},"
+            + "{\"name\":\"b\",\"url\":\"" + web.url("/slow/resume-b") + "\"},"
+            + "{\"name\":\"c\",\"url\":\"" + web.url("/page/resume-c") + "\"}]}}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        id = r.json().get("job_id").asString();
+        await().atMost(Duration.ofSeconds(60)).until(() -> web.hits("/slow/resume-b") == 1);
+        assertThat(web.hits("/page/resume-a")).isEqualTo(1);
+        first.kill();
+      }
+      web.release("/slow/resume-b");
+      try (NodeProcess second = NodeProcess.start(spec.config, dir.resolve("second.log"), Map.of())) {
+        awaitUp(spec);
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+            get(spec.url("/api/v1/jobs/" + id)).json().get("status").asString().equals("Completed"));
+        JsonNode job = get(spec.url("/api/v1/jobs/" + id)).json();
+        assertThat(job.get("attempt").asInt()).as("resumed under the claim it held").isEqualTo(1);
+        assertThat(job.get("output").get("ok").asBoolean()).isTrue();
+        assertThat(web.hits("/page/resume-a")).as("a completed step is replayed, not repeated").isEqualTo(1);
+        assertThat(web.hits("/slow/resume-b")).as("an idempotent GET in flight is sent again").isEqualTo(2);
+        assertThat(web.hits("/page/resume-c")).isEqualTo(1);
+        assertThat(second.output()).contains("resuming job-");
+      }
+    }
+  }
+
+  private static void awaitUp(TestNode node) {
+    await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
+        .until(() -> get(node.url("/queue/stats")).status() == 200);
+  }
+}

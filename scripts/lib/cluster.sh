@@ -6,6 +6,7 @@
 # Needs: java, curl, jq, python3 (to find free ports). Environment:
 #   JAR        the node jar (default: target/mvm-ci.jar, built with mvn if missing)
 #   JAVA_OPTS  JVM options for each node (default: -Xmx256m -XX:+UseSerialGC)
+#   EXTRA_TOML appended to every node's file, e.g. $'[raft]\nelection_timeout_min_ms = 300\n...'
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 JAVA_OPTS=${JAVA_OPTS:--Xmx256m -XX:+UseSerialGC}
@@ -78,6 +79,7 @@ listen_addr_api = "127.0.0.1"
 
 [workers]
 embedded = 0
+${EXTRA_TOML:-}
 EOF
   done
 }
@@ -99,10 +101,9 @@ node_alive() { [ -n "${PID[$1]:-}" ] && kill -0 "${PID[$1]}" 2>/dev/null; }
 # Waits until node $1 answers /api/v1/cluster; fails after $2 seconds or if the process dies.
 node_wait_up() {
   local i=$1 deadline=$(($(now_ms) + $2 * 1000))
-  until curl -sf -m 2 "$(url "$i" /api/v1/cluster)" >/dev/null; do
-    if curl -sf -m 2 "$(url "$i" /actuator/health)" >/dev/null; then
-      die "node $i is up but has no GET /api/v1/cluster: $JAR predates it; rebuild it"
-    fi
+  local code
+  until code=$(curl -s -o /dev/null -w '%{http_code}' -m 5 "$(url "$i" /api/v1/cluster)") && [ "$code" = 200 ]; do
+    [ "$code" != 404 ] || die "node $i has no GET /api/v1/cluster: $JAR predates it; rebuild it"
     node_alive "$i" || die "node $i exited during start-up; its log ($WORK/node$i.log) ends with:
 $(tail -n 20 "$WORK/node$i.log")"
     [ "$(now_ms)" -lt "$deadline" ] || die "node $i did not answer HTTP within $2 s (log: $WORK/node$i.log)"
@@ -114,7 +115,7 @@ $(tail -n 20 "$WORK/node$i.log")"
 node_kill9() {
   local i=$1
   kill -9 "${PID[i]}" 2>/dev/null || true
-  wait "${PID[i]}" 2>/dev/null || true
+  { wait "${PID[i]}"; } 2>/dev/null || true
   PID[i]=""
 }
 
@@ -165,8 +166,9 @@ cluster_start() {
 }
 
 # Kills every node still running and removes $WORK (kept when KEEP=1 or on failure with KEEP=fail).
+# For a trap on EXIT; the exit status is $1, or $? when called as the trap itself.
 cluster_cleanup() {
-  local status=$? i
+  local status=${1:-$?} i
   set +e # a node already dead must not stop the cleanup
   for i in 1 2 3; do
     [ -n "${PID[i]:-}" ] && kill -9 "${PID[i]}" 2>/dev/null

@@ -8,9 +8,11 @@
 # environment:
 #   SYSTEMS="mvmci etcd"   which to measure (default both)
 #   WARMUP=n               writes to warm each mvm-ci JVM before the first round (default 300)
-#   JAR, JAVA_OPTS, KEEP   as for scripts/test-cluster.sh
+#   JAR, JAVA_OPTS, KEEP   as for scripts/test-cluster.sh, but KEEP=fail by default
 #   PEERS=dir              where etcd3.sh and etcd-failover.sh live (default /work/shared/peers)
 #   ETCD_PORT_WAIT_S=n     how long to wait for etcd3.sh's fixed ports if another run holds them (600)
+#   ETCD_PROBE_TIMEOUT=s   curl's timeout per put attempt in etcd-failover.sh (its own: 1 s, which
+#                          rounds its figures up to whole seconds; 0.1 gives ~0.1 s resolution)
 #   EXTRA_TOML=...         appended to each mvm-ci node file, e.g. $'[raft]\nelection_timeout_min_ms = 300'
 #   RAFT_TRACE=1           log Ratis role changes and split each mvm-ci round into: a survivor turns
 #                          candidate, a survivor turns leader, the write is accepted. (Not TRACE:
@@ -24,6 +26,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib/cluster.sh"
 
 ROUNDS=${1:-5}
+START_TIMEOUT=${START_TIMEOUT:-300} # JVM start-up on a busy two-core machine
+KEEP=${KEEP:-fail} # the logs of a failed run are the only way to tell why
 if [ "${RAFT_TRACE:-}" = 1 ]; then
   JAVA_OPTS="${JAVA_OPTS:--Xmx256m -XX:+UseSerialGC} -Dlogging.level.org.apache.ratis.server=INFO"
 fi
@@ -74,7 +78,7 @@ warm() {
 
 # From the survivors' logs: when the first turned candidate and when one turned leader, after $1.
 trace_round() {
-  local t0=$1 k line at cand="" lead="" why=""
+  local t0=$1 k line at cand="" lead="" ready="" why=""
   shift
   for k in "$@"; do
     while IFS= read -r line; do
@@ -86,10 +90,23 @@ trace_round() {
           cand=$at why="node $k ${line##*lastRpcElapsedTime:}"
         fi ;;
       *"to LEADER"*) if [ -z "$lead" ] || [ "$at" -lt "$lead" ]; then lead=$at; fi ;;
+      *"is ready since"*) if [ -z "$ready" ] || [ "$at" -lt "$ready" ]; then ready=$at; fi ;;
       esac
-    done < <(grep -E "change to CANDIDATE|changes role from CANDIDATE to LEADER" "$WORK/node$k.log")
+    done < <(grep -E "change to CANDIDATE|changes role from CANDIDATE to LEADER|LeaderStateImpl is ready since" \
+      "$WORK/node$k.log")
   done
-  say "    trace: first candidate after $((${cand:-t0} - t0)) ms ($why); leader after $((${lead:-t0} - t0)) ms"
+  say "    trace: first candidate after $((${cand:-t0} - t0)) ms ($why); leader after $((${lead:-t0} - t0)) ms;" \
+    "leader ready after $((${ready:-t0} - t0)) ms"
+}
+
+# What the nodes think and what the stuck node's threads do, into $WORK, for a failed round.
+post_mortem() {
+  local k
+  for k in 1 2 3; do
+    say "node $k: $(curl -s -m 5 "$(url "$k" /api/v1/cluster)" | jq -c 'del(.members)' 2>/dev/null || echo down)"
+    node_alive "$k" && jcmd "${PID[k]}" Thread.print >"$WORK/threads$k.txt" 2>&1
+  done
+  say "thread dumps in $WORK/threads*.txt"
 }
 
 measure_mvmci() {
@@ -102,6 +119,7 @@ measure_mvmci() {
   await_leader 120 1 2 3 >/dev/null
   say "mvm-ci: up in $(($(now_ms) - t)) ms; warming up with $WARMUP writes ..."
   warm "$WARMUP"
+  TERM0=$(term_of "$(await_leader 60 1 2 3)")
   for r in $(seq "$ROUNDS"); do
     await_same_applied 120
     leader=$(await_leader 60 1 2 3)
@@ -120,7 +138,7 @@ measure_mvmci() {
     echo "$(($(now_ms) - t0)) $l" >"$elect_file") &
     local watcher=$!
     until curl -sf -m 5 -o /dev/null -X POST "$(url "$survivor" /new-job)" -d "url=https://example.com/failover/$r"; do
-      [ $(($(now_ms) - t0)) -lt 60000 ] || die "mvm-ci: no write accepted by node $survivor within 60 s"
+      [ $(($(now_ms) - t0)) -lt 60000 ] || { post_mortem "$survivor"; die "mvm-ci: no write accepted by node $survivor within 60 s"; }
       sleep 0.01
     done
     t1=$(now_ms)
@@ -138,7 +156,10 @@ measure_mvmci() {
     warm 30
   done
   await_same_applied 120
+  TERM1=$(term_of "$(await_leader 60 1 2 3)")
 }
+
+term_of() { curl -sf -m 5 "$(url "$1" /api/v1/cluster)" | jq -r .term; }
 
 etcd_ports_busy() {
   local p
@@ -157,6 +178,12 @@ await_etcd_ports_free() {
   done
 }
 
+# etcd-failover.sh with another curl timeout per attempt. Its own 1 s (-m 1) makes its figures
+# whole seconds: an attempt sent during the election is held by etcd and abandoned by curl at 1 s.
+etcd_failover_fine() {
+  sed -e 's/curl -sf -m 1 /curl -sf -m "$2" /' "$PEERS/etcd-failover.sh"
+}
+
 measure_etcd() {
   local r out ms f
   [ -x "$PEERS/etcd3.sh" ] && [ -x "$PEERS/etcd-failover.sh" ] || die "etcd3.sh / etcd-failover.sh not found in $PEERS"
@@ -164,7 +191,11 @@ measure_etcd() {
     await_etcd_ports_free
     ETCD_DIR=$WORK/etcd$r
     "$PEERS/etcd3.sh" start "$ETCD_DIR" || die "etcd3.sh start failed (logs in $ETCD_DIR)"
-    out=$(timeout 120 "$PEERS/etcd-failover.sh" "$ETCD_DIR") || die "etcd-failover.sh failed: $out"
+    if [ -n "${ETCD_PROBE_TIMEOUT:-}" ]; then
+      out=$(timeout 120 bash -c "$(etcd_failover_fine)" _ "$ETCD_DIR" "$ETCD_PROBE_TIMEOUT") || die "etcd failover failed: $out"
+    else
+      out=$(timeout 120 "$PEERS/etcd-failover.sh" "$ETCD_DIR") || die "etcd-failover.sh failed: $out"
+    fi
     ms=$(sed -n 's/.* after \([0-9]*\) ms$/\1/p' <<<"$out")
     [ -n "$ms" ] || die "cannot read the time from etcd-failover.sh: $out"
     ETCD+=("$ms")
@@ -177,7 +208,7 @@ measure_etcd() {
   done
 }
 
-MVMCI=() ELECT=() ETCD=()
+MVMCI=() ELECT=() ETCD=() TERM0=0 TERM1=0
 say "measuring $ROUNDS rounds of: $SYSTEMS; $(nproc) cores, load $(loadavg)"
 for s in $SYSTEMS; do
   case $s in
@@ -210,4 +241,6 @@ if [ ${#MVMCI[@]} -gt 0 ] && [ ${#ETCD[@]} -gt 0 ]; then
 fi
 if [ ${#MVMCI[@]} -gt 0 ]; then
   say "mvm-ci rounds: ${MVMCI[*]} ms; target: median <= 1500 ms"
+  say "mvm-ci Raft term went from $TERM0 to $TERM1 over $ROUNDS kills" \
+    "($((TERM1 - TERM0 - ROUNDS)) terms more than one election per kill: split votes or spurious elections)"
 fi

@@ -88,9 +88,10 @@ url() { printf 'http://127.0.0.1:%s%s' "${HTTP[$1]}" "$2"; }
 
 node_start() {
   local i=$1
-  # Through a link of our own: a cleanup elsewhere that kills by name (pkill -f mvm-ci.jar) has
-  # taken down these nodes on this shared machine. We only ever kill our own PIDs.
-  [ -e "$WORK/node.jar" ] || ln -s "$JAR" "$WORK/node.jar"
+  # A copy of our own: a cleanup elsewhere that kills by name (pkill -f mvm-ci.jar) has taken down
+  # these nodes on this shared machine, and a rebuild must not change the jar under a running node.
+  # We only ever kill our own PIDs.
+  [ -e "$WORK/node.jar" ] || cp "$JAR" "$WORK/node.jar"
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
   java $JAVA_OPTS -jar "$WORK/node.jar" --config "$WORK/node$i.toml" >>"$WORK/node$i.log" 2>&1 &
   PID[i]=$!

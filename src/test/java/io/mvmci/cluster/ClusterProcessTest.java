@@ -24,14 +24,15 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Three real node processes on loopback: linearizable reads across nodes, SIGKILL of the leader
- * under load with no acknowledged job lost, and the killed node's return. The tests run in order on
- * one cluster: each starts from the state the previous one left (the last one restarts the node the
- * second one killed).
+ * under load with no acknowledged job lost, the killed node's return, and a member restarted with the
+ * wrong {@code secret_raft} (the Raft mTLS handshake fails both ways, so it never joins). The tests
+ * run in order on one cluster, each from the state the previous one left: three JVMs start once.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(ClusterProcessTest.DumpLogsOnFailure.class)
 class ClusterProcessTest {
   static final String FORM = "application/x-www-form-urlencoded";
+  static final String WRONG_SECRET = "not-the-cluster-raft-secret-987654321";
   /** From SIGKILL to the first write a survivor accepts. Measured 0.6-1.5 s; generous for load. */
   static final Duration FAILOVER_BOUND = Duration.ofSeconds(20);
   /** A restarted follower waits for the leader's 5 s retry backoff, then catches up. */
@@ -140,6 +141,50 @@ class ClusterProcessTest {
       assertThat(jobs).as("node %d's linearizable list", n.id).isEqualTo(expected);
       assertAppliedExactlyOnce(n, jobs);
     }
+  }
+
+  @Test
+  @Order(4)
+  void aNodeWithTheWrongRaftSecretCannotJoinAndTheOthersKeepWorking() throws Exception {
+    NodeProcess leader = cluster.awaitLeader(cluster.nodes, Duration.ofSeconds(60));
+    NodeProcess odd = cluster.others(leader).get(1);
+    List<NodeProcess> right = cluster.others(odd);
+    // The same member (id, ports, node list), a fresh data directory, another secret_raft.
+    odd.kill();
+    cluster.writeConfig(odd.id, WRONG_SECRET, "data" + odd.id + "-wrong-secret");
+    odd.start();
+    cluster.awaitUp(odd);
+
+    // Its write is refused with a problem, not accepted into a history of its own.
+    Reply refused = post(odd.url("/new-job"), FORM, "url=https://example.com/odd");
+    assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+    assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(refused.json().get("type").asString()).isEqualTo("urn:mvmci:problem:unavailable");
+
+    // The right members take writes on either of them meanwhile.
+    List<String> ids = new ArrayList<>();
+    for (NodeProcess n : right) {
+      Reply r = post(n.url("/new-job"), FORM, "url=https://example.com/right/" + n.id);
+      assertThat(r.status()).as("node %d: %s", n.id, r.body()).isEqualTo(201);
+      ids.add(r.json().get("job_id").asString());
+    }
+    for (NodeProcess n : right) {
+      assertThat(ProcessCluster.list(n)).containsKeys(ids.toArray(String[]::new));
+    }
+
+    // Its own copy never shows what the others committed, and it never learns of their leader.
+    await("node " + odd.id + " stays outside").during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> {
+          JsonNode view = odd.cluster();
+          return ProcessCluster.list(odd, "/queue/list?consistency=local").isEmpty()
+              && view.get("leader_id").isNull() && view.get("applied_index").asLong() <= 0;
+        });
+    assertThat(get(odd.url("/queue/list")).status())
+        .as("a linearizable read on a node that reaches no leader").isEqualTo(503);
+    Reply after = post(right.get(0).url("/new-job"), FORM, "url=https://example.com/right/after");
+    assertThat(after.status()).isEqualTo(201);
+    assertThat(ProcessCluster.list(right.get(1))).containsKey(after.json().get("job_id").asString());
   }
 
   /**

@@ -1,7 +1,6 @@
 package io.mvmci.cluster;
 
 import io.mvmci.testing.Http;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -153,9 +152,5 @@ final class NodeProcess {
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
     }
-  }
-
-  File dataDir() {
-    return config.resolveSibling("data" + id).toFile();
   }
 }

@@ -35,41 +35,22 @@ final class ProcessCluster implements AutoCloseable {
   final List<NodeProcess> nodes;
   private final Thread reaper;
 
-  /**
-   * @param secrets {@code secret_raft} per node, in id order (the same for all but a test's odd one)
-   */
-  private ProcessCluster(Path dir, List<String> secrets) throws IOException {
+  private final String members;
+
+  private ProcessCluster(Path dir, int size) throws IOException {
     this.dir = dir;
-    int size = secrets.size();
     int[] raft = new int[size];
     int[] http = new int[size];
     for (int i = 0; i < size; i++) {
       raft[i] = FreePorts.next();
       http[i] = FreePorts.next();
     }
-    String members = IntStream.range(0, size)
+    this.members = IntStream.range(0, size)
         .mapToObj(i -> "  \"" + (i + 1) + " 127.0.0.1:" + raft[i] + " 127.0.0.1:" + http[i] + "\"")
         .collect(Collectors.joining(",\n"));
     List<NodeProcess> list = new ArrayList<>();
     for (int i = 0; i < size; i++) {
-      int id = i + 1;
-      Path file = dir.resolve("node" + id + ".toml");
-      Files.writeString(file, """
-          [node]
-          node_id = %d
-          data_dir = "%s"
-          secret_raft = "%s"
-          secret_api = "%s"
-          nodes = [
-          %s
-          ]
-          listen_addr_raft = "127.0.0.1"
-          listen_addr_api = "127.0.0.1"
-
-          [workers]
-          embedded = 0
-          """.formatted(id, dir.resolve("data" + id), secrets.get(i), SECRET_API, members));
-      list.add(new NodeProcess(id, http[i], file));
+      list.add(new NodeProcess(i + 1, http[i], writeConfig(i + 1, SECRET_RAFT, "data" + (i + 1))));
     }
     this.nodes = List.copyOf(list);
     // If the test JVM is stopped, its children must not outlive it.
@@ -77,9 +58,30 @@ final class ProcessCluster implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(reaper);
   }
 
-  /** Writes the files and starts every node; returns once each answers HTTP. */
-  static ProcessCluster start(String name, List<String> secrets) throws IOException {
-    ProcessCluster c = new ProcessCluster(Files.createTempDirectory("mvmci-" + name), secrets);
+  /** (Re)writes node {@code id}'s file: every member, this secret, this data directory under dir. */
+  Path writeConfig(int id, String secretRaft, String dataDir) throws IOException {
+    Path file = dir.resolve("node" + id + ".toml");
+    Files.writeString(file, """
+        [node]
+        node_id = %d
+        data_dir = "%s"
+        secret_raft = "%s"
+        secret_api = "%s"
+        nodes = [
+        %s
+        ]
+        listen_addr_raft = "127.0.0.1"
+        listen_addr_api = "127.0.0.1"
+
+        [workers]
+        embedded = 0
+        """.formatted(id, dir.resolve(dataDir), secretRaft, SECRET_API, members));
+    return file;
+  }
+
+  /** Writes the files of three nodes and starts them; returns once each answers HTTP. */
+  static ProcessCluster start(String name) throws IOException {
+    ProcessCluster c = new ProcessCluster(Files.createTempDirectory("mvmci-" + name), 3);
     try {
       c.nodes.forEach(NodeProcess::start);
       c.nodes.forEach(c::awaitUp);
@@ -88,10 +90,6 @@ final class ProcessCluster implements AutoCloseable {
       c.close();
       throw e;
     }
-  }
-
-  static ProcessCluster start(String name) throws IOException {
-    return start(name, List.of(SECRET_RAFT, SECRET_RAFT, SECRET_RAFT));
   }
 
   NodeProcess node(int id) {

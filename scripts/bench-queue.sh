@@ -11,7 +11,10 @@
 # than 201 is counted and reported.
 #
 # Environment (all optional):
-#   DURATION   seconds per measurement (10)        WARMUP   seconds of load before measuring (30)
+#   DURATION   seconds per measurement (10)
+#   WARMUP     least seconds of load before measuring (30); warm-up goes on in 5 s rounds until the JIT
+#              compiler threads of the three nodes use less than JIT_SETTLED ms of CPU per second (60),
+#              for at most WARMUP_MAX seconds (180)
 #   CLIENTS    client counts ("1 16 64")          MODES    mvm-ci modes ("leader spread")
 #   JAVA_OPTS  JVM options of the nodes ("-Xms256m -Xmx1g")
 #   NODE_ARGS  extra arguments of every node, e.g. Spring properties (--server.tomcat.threads.max=64)
@@ -24,6 +27,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-30}
+WARMUP_MAX=${WARMUP_MAX:-180}
+JIT_SETTLED=${JIT_SETTLED:-60}
 CLIENTS=${CLIENTS:-"1 16 64"}
 MODES=${MODES:-"leader spread"}
 JAVA_OPTS=${JAVA_OPTS:-"-Xms256m -Xmx1g"}
@@ -107,7 +112,12 @@ ready() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$1/queue/stats";
 deadline=$((SECONDS + 120))
 for i in 0 1 2; do
   until ready "${HTTP[$i]}"; do
-    kill -0 "${NODE_PIDS[$i]}" 2>/dev/null || { echo "node $((i + 1)) exited; see $WORK/node$((i + 1)).log" >&2; tail -20 "$WORK/node$((i + 1)).log" >&2; exit 1; }
+    if ! kill -0 "${NODE_PIDS[$i]}" 2>/dev/null; then
+      st=0; wait "${NODE_PIDS[$i]}" || st=$?
+      echo "node $((i + 1)) exited with status $st$([ $st -gt 128 ] && echo " (signal $((st - 128)))") during start-up; its log ($WORK/node$((i + 1)).log) ends with:" >&2
+      grep -v '^\s*at ' "$WORK/node$((i + 1)).log" | tail -8 >&2
+      exit 1
+    fi
     [ $SECONDS -lt $deadline ] || { echo "node $((i + 1)) not ready after 120 s; see $WORK" >&2; exit 1; }
     sleep 0.5
   done
@@ -238,13 +248,41 @@ measure() {
     printf "%s %.2f %s %.0f %.0f %.0f\n", res, cpu, load, busy, busy - servers, steal }'
 }
 
-log "warming up mvm-ci for ${WARMUP}s (48 clients over all nodes, then 64 on the leader)"
-measure spread 48 $(( WARMUP > 10 ? WARMUP - 5 : WARMUP )) >/dev/null
-[ "$WARMUP" -gt 10 ] && measure leader 64 5 >/dev/null
+# JIT compiler threads' CPU ms so far, over all nodes: warm-up lasts until the JIT has settled.
+jit_ms() {
+  python3 - "${NODE_PIDS[@]}" <<'EOF'
+import os, sys
+tick, total = os.sysconf("SC_CLK_TCK"), 0
+for pid in sys.argv[1:]:
+    for t in os.listdir(f"/proc/{pid}/task"):
+        try:
+            if "CompilerThre" in open(f"/proc/{pid}/task/{t}/comm").read():
+                st = open(f"/proc/{pid}/task/{t}/stat").read()
+                f = st[st.rindex(")") + 2:].split()
+                total += int(f[11]) + int(f[12])
+        except OSError:
+            pass
+print(total * 1000 // tick)
+EOF
+}
+log "warming up mvm-ci: 5 s rounds (48 clients over all nodes, 64 on the leader, in turn) for at least" \
+  "${WARMUP}s, until the JIT compilers use under ${JIT_SETTLED} ms/s, at most ${WARMUP_MAX}s"
+warmed=0 round=0
+while :; do
+  j0=$(jit_ms)
+  if [ $((round % 2)) = 0 ]; then w=$(measure spread 48 5); else w=$(measure leader 64 5); fi
+  j1=$(jit_ms) round=$((round + 1)) warmed=$((warmed + 5)) jit=$(( (j1 - j0) / 5 ))
+  log "  warm-up round $round: $(cut -d' ' -f1 <<<"$w") req/s, JIT ${jit} ms/s"
+  { [ "$warmed" -ge "$WARMUP" ] && [ "$jit" -lt "$JIT_SETTLED" ]; } && break
+  [ "$warmed" -lt "$WARMUP_MAX" ] || { log "  the JIT has not settled; measuring anyway"; break; }
+done
 if [ "$SKIP_ETCD" != 1 ]; then
   log "warming up etcd for 5s"
   measure etcd 16 5 >/dev/null
 fi
+# What the idle cluster burns (heartbeats, timers): part of every cell's CPU per request.
+i0=$(cpu_of "${NODE_PIDS[@]}"); sleep 5; i1=$(cpu_of "${NODE_PIDS[@]}")
+IDLE_MS=$(( (i1 - i0) * 1000 / TICK / 5 ))
 changes0=$(leader_changes)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -298,6 +336,7 @@ changes1=$(leader_changes)
       printf '  %-7s %3s | %s, %s | %6.2f ms | %5s | %3s%% %3s%% %3s%%\n' "$kind" "$c" "$bad" "$errs" "$cpu" "$load" "$busy" "$others" "$steal"
     done
   done
+  echo "warm-up: ${warmed}s; the idle mvm-ci cluster then used ${IDLE_MS} ms of CPU per second"
   echo "leader elections during the measurements: $((changes1 - changes0))"
   [ "$JFR" = 1 ] && echo "JFR recordings: $WORK/measured-node*.jfr"
   echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

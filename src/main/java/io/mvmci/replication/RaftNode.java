@@ -13,17 +13,23 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.ServerNotReadyException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -50,6 +56,9 @@ public final class RaftNode implements AutoCloseable {
   private final RaftClient client;
   private final GroupCommitter committer;
   private final ReadBarrier barrier;
+  /** Identifies this node's own proposals on the leader path (Ratis's retry cache is keyed by it). */
+  private final ClientId localClientId = ClientId.randomId();
+  private final AtomicLong localCallId = new AtomicLong();
 
   private RaftNode(RaftSettings settings, ApplyListener listener) throws IOException {
     this.settings = settings;
@@ -135,10 +144,47 @@ public final class RaftNode implements AutoCloseable {
     return committer.submit(command);
   }
 
+  /**
+   * Proposes one entry. On the leader it goes straight into the local Ratis server, skipping the
+   * client's gRPC round trip to itself; elsewhere, or if this node turns out not to lead (nothing
+   * was appended then), through the client, which finds the leader.
+   */
   private CompletableFuture<byte[]> propose(byte[] entry) {
-    return client.async().send(Message.valueOf(
-            org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations.unsafeWrap(entry)))
-        .thenApply(reply -> checkReply(reply).getMessage().getContent().toByteArray());
+    Message message = Message.valueOf(
+        org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations.unsafeWrap(entry));
+    if (isLeader()) {
+      CompletableFuture<RaftClientReply> local;
+      try {
+        local = server.submitClientRequestAsync(RaftClientRequest.newBuilder()
+            .setClientId(localClientId)
+            .setServerId(selfId)
+            .setGroupId(GROUP_ID)
+            .setCallId(localCallId.incrementAndGet())
+            .setMessage(message)
+            .setType(RaftClientRequest.writeRequestType())
+            .build());
+      } catch (IOException e) {
+        local = CompletableFuture.failedFuture(e);
+      }
+      return local.handle((reply, error) -> notAppended(reply, error)
+              ? client.async().send(message)
+              : error != null ? CompletableFuture.<RaftClientReply>failedFuture(error)
+              : CompletableFuture.completedFuture(reply))
+          .thenCompose(f -> f)
+          .thenApply(RaftNode::replyContent);
+    }
+    return client.async().send(message).thenApply(RaftNode::replyContent);
+  }
+
+  /** This node did not lead (any more, or not yet) or was not running: nothing reached the log. */
+  private static boolean notAppended(RaftClientReply reply, Throwable error) {
+    Throwable e = error != null ? ReplicationException.unwrap(error) : reply.getException();
+    return e instanceof NotLeaderException || e instanceof LeaderNotReadyException
+        || e instanceof ServerNotReadyException;
+  }
+
+  private static byte[] replyContent(RaftClientReply reply) {
+    return checkReply(reply).getMessage().getContent().toByteArray();
   }
 
   private static RaftClientReply checkReply(RaftClientReply reply) {

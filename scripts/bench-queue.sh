@@ -16,13 +16,19 @@
 #              compiler threads of the three nodes use less than JIT_SETTLED ms of CPU per second (60),
 #              for at most WARMUP_MAX seconds (180)
 #   CLIENTS    client counts ("1 16 64")          MODES    mvm-ci modes ("leader spread")
+#   JAR        the node jar (target/mvm-ci.jar, built when older than the sources)
 #   JAVA_OPTS  JVM options of the nodes ("-Xms256m -Xmx1g")
+#   START_TIMEOUT  seconds the nodes may take to start (300; under heavy load they have taken 110)
 #   NODE_ARGS  extra arguments of every node, e.g. Spring properties (--server.tomcat.threads.max=64)
-#   JFR=1      record Java Flight Recorder files of every node during the measurements
+#   JFR=1      record Java Flight Recorder files (settings=profile) of every node during each mvm-ci cell
+#   THREADS=1  write CPU per thread group of every node for each mvm-ci cell to threads.txt (kept)
 #   KEEP=1     keep the work directory (configs, logs, data, JFR files); it is kept anyway on failure
 #   SKIP_ETCD=1  measure mvm-ci only (no ratio)
 # Requires: java 17, mvn (to build), wrk, python3, curl; etcd comes from /work/shared/peers/etcd3.sh.
 set -euo pipefail
+# The whole script is one block, so bash reads it all before running it: editing the file during a
+# run cannot change the run.
+{
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DURATION=${DURATION:-10}
@@ -33,11 +39,13 @@ CLIENTS=${CLIENTS:-"1 16 64"}
 MODES=${MODES:-"leader spread"}
 JAVA_OPTS=${JAVA_OPTS:-"-Xms256m -Xmx1g"}
 NODE_ARGS=${NODE_ARGS:-}
+START_TIMEOUT=${START_TIMEOUT:-300}
 JFR=${JFR:-0}
+THREADS=${THREADS:-0}
 KEEP=${KEEP:-0}
 SKIP_ETCD=${SKIP_ETCD:-0}
 PEERS=${PEERS:-/work/shared/peers}
-JAR=$ROOT/target/mvm-ci.jar
+JAR=${JAR:-$ROOT/target/mvm-ci.jar}
 LUA=$ROOT/bench/new-job.lua
 
 for tool in java wrk python3 curl; do
@@ -49,7 +57,7 @@ NODE_PIDS=()
 ok=0
 cleanup() {
   local pid
-  for pid in "${NODE_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${NODE_PIDS[@]}"; do kill -HUP "$pid" 2>/dev/null || true; done
   for pid in "${NODE_PIDS[@]}"; do
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
@@ -67,7 +75,8 @@ trap 'exit 130' INT TERM
 log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 
 # --- build ------------------------------------------------------------------------------------------
-if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]; then
+if [ "$JAR" = "$ROOT/target/mvm-ci.jar" ] && { [ ! -f "$JAR" ] \
+    || [ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]; }; then
   log "building $JAR"
   (cd "$ROOT" && mvn -B -q package -DskipTests)
 fi
@@ -97,28 +106,43 @@ listen_addr_api = "127.0.0.1"
 EOF
 done
 
+# A copy under another name: a cleanup elsewhere on this shared machine that kills by name
+# (pkill -f mvm-ci.jar) has taken down benchmark nodes mid-run, and a rebuild of target/ must not
+# change the jar under running nodes.
+cp "$JAR" "$WORK/node.jar"
 log "starting mvm-ci nodes (http ${HTTP[*]}, raft ${RAFT[*]})"
 for i in 1 2 3; do
   # Ratis's RaftServer loggers at INFO log each leader change ("change Leader from n1 to n2 at term 3"),
   # a few lines per election: that is how this script finds the leader.
+  # SIGTERM ignored (the JVM keeps an inherited SIG_IGN): something on this shared machine has been
+  # sending SIGTERM to benchmark nodes (even under another jar name) mid-run. cleanup uses SIGHUP.
   # shellcheck disable=SC2086
-  java $JAVA_OPTS -XX:+FlightRecorder -jar "$JAR" --config "$WORK/node$i.toml" \
+  trap '' TERM
+  java $JAVA_OPTS $([ "$JFR" = 1 ] && echo "-XX:StartFlightRecording=name=bench,settings=profile,maxage=30m") \
+    -jar "$WORK/node.jar" --config "$WORK/node$i.toml" \
     --logging.level.org.apache.ratis.server.RaftServer=INFO $NODE_ARGS \
     >"$WORK/node$i.log" 2>&1 &
   NODE_PIDS+=($!)
+  trap 'exit 130' TERM
 done
 
-ready() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$1/queue/stats"; }
-deadline=$((SECONDS + 120))
-for i in 0 1 2; do
-  until ready "${HTTP[$i]}"; do
+nodes_alive() {
+  local i st
+  for i in 0 1 2; do
     if ! kill -0 "${NODE_PIDS[$i]}" 2>/dev/null; then
       st=0; wait "${NODE_PIDS[$i]}" || st=$?
-      echo "node $((i + 1)) exited with status $st$([ $st -gt 128 ] && echo " (signal $((st - 128)))") during start-up; its log ($WORK/node$((i + 1)).log) ends with:" >&2
+      echo "node $((i + 1)) exited with status $st$([ $st -gt 128 ] && echo " (signal $((st - 128)))"); its log ($WORK/node$((i + 1)).log) ends with:" >&2
       grep -v '^\s*at ' "$WORK/node$((i + 1)).log" | tail -8 >&2
       exit 1
     fi
-    [ $SECONDS -lt $deadline ] || { echo "node $((i + 1)) not ready after 120 s; see $WORK" >&2; exit 1; }
+  done
+}
+ready() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$1/queue/stats"; }
+deadline=$((SECONDS + START_TIMEOUT))
+for i in 0 1 2; do
+  until ready "${HTTP[$i]}"; do
+    nodes_alive
+    [ $SECONDS -lt $deadline ] || { echo "node $((i + 1)) not ready after $START_TIMEOUT s; see $WORK" >&2; exit 1; }
     sleep 0.5
   done
 done
@@ -164,16 +188,15 @@ etcd_pids() { cat "$WORK"/etcd/e*.pid 2>/dev/null; }
 # /proc/stat: "busy steal total" jiffies of the whole machine.
 machine() { awk '/^cpu /{busy=$2+$3+$4+$7+$8; print busy, $9, busy+$5+$6+$9}' /proc/stat; }
 
-jfr() {  # jfr start|stop NAME
+# JFR=1: the nodes record from start-up (starting a recording later deoptimises code it instruments,
+# which showed up as a burst of JIT work in the measured cell); each cell's last DURATION seconds are
+# dumped to NAME-nodeN.jfr.
+jfr_dump() {
   [ "$JFR" = 1 ] || return 0
   local pid i=0
   for pid in "${NODE_PIDS[@]}"; do
     i=$((i + 1))
-    if [ "$1" = start ]; then
-      jcmd "$pid" JFR.start name=bench settings=profile >/dev/null
-    else
-      jcmd "$pid" JFR.stop name=bench filename="$WORK/$2-node$i.jfr" >/dev/null
-    fi
+    jcmd "$pid" JFR.dump name=bench begin="-${DURATION}s" filename="$WORK/$1-node$i.jfr" >/dev/null
   done
 }
 
@@ -234,9 +257,16 @@ measure() {
   local all="${NODE_PIDS[*]} $(etcd_pids | tr '\n' ' ')" a0 a1
   # shellcheck disable=SC2086
   c0=$(cpu_of $pids) a0=$(cpu_of $all) m0=$(machine)
+  [ "$THREADS" = 1 ] && [ "$kind" != etcd ] && python3 "$ROOT/bench/thread-cpu.py" snap $pids >"$WORK/threads.before"
   if [ "$kind" = etcd ]; then res=$(run_etcd "$c" "$dur"); else res=$(run_mvm "$kind-c$c-$RANDOM" "$dur" "${specs[@]}"); fi
   # shellcheck disable=SC2086
   c1=$(cpu_of $pids) a1=$(cpu_of $all) m1=$(machine)
+  if [ "$THREADS" = 1 ] && [ "$kind" != etcd ]; then
+    python3 "$ROOT/bench/thread-cpu.py" snap $pids >"$WORK/threads.after"
+    { echo "== $kind, $c clients: $res"
+      python3 "$ROOT/bench/thread-cpu.py" diff "$WORK/threads.before" "$WORK/threads.after" "$dur" \
+        "$(awk -v r="${res%% *}" -v d="$dur" 'BEGIN { print r * d }')"; } >>"$WORK/threads.txt"
+  fi
   awk -v res="$res" -v c0="$c0" -v c1="$c1" -v a0="$a0" -v a1="$a1" -v m0="$m0" -v m1="$m1" -v tick="$TICK" \
       -v dur="$dur" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
     split(res, r, " "); split(m0, a, " "); split(m1, b, " ")
@@ -254,6 +284,8 @@ jit_ms() {
 import os, sys
 tick, total = os.sysconf("SC_CLK_TCK"), 0
 for pid in sys.argv[1:]:
+    if not os.path.isdir(f"/proc/{pid}/task"):
+        sys.exit(f"node process {pid} is gone")
     for t in os.listdir(f"/proc/{pid}/task"):
         try:
             if "CompilerThre" in open(f"/proc/{pid}/task/{t}/comm").read():
@@ -272,6 +304,7 @@ while :; do
   j0=$(jit_ms)
   if [ $((round % 2)) = 0 ]; then w=$(measure spread 48 5); else w=$(measure leader 64 5); fi
   j1=$(jit_ms) round=$((round + 1)) warmed=$((warmed + 5)) jit=$(( (j1 - j0) / 5 ))
+  nodes_alive
   log "  warm-up round $round: $(cut -d' ' -f1 <<<"$w") req/s, JIT ${jit} ms/s"
   { [ "$warmed" -ge "$WARMUP" ] && [ "$jit" -lt "$JIT_SETTLED" ]; } && break
   [ "$warmed" -lt "$WARMUP_MAX" ] || { log "  the JIT has not settled; measuring anyway"; break; }
@@ -287,18 +320,18 @@ changes0=$(leader_changes)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 declare -A R
-jfr start
 for c in $CLIENTS; do
   for kind in $MODES; do
     log "mvm-ci $kind, $c clients, ${DURATION}s"
     R[$kind,$c]=$(measure "$kind" "$c" "$DURATION")
+    jfr_dump "$kind-c$c"
+    nodes_alive
   done
   if [ "$SKIP_ETCD" != 1 ]; then
     log "etcd, $c clients, ${DURATION}s"
     R[etcd,$c]=$(measure etcd "$c" "$DURATION")
   fi
 done
-jfr stop measured
 changes1=$(leader_changes)
 
 # --- report ----------------------------------------------------------------------------------------------
@@ -338,12 +371,15 @@ changes1=$(leader_changes)
   done
   echo "warm-up: ${warmed}s; the idle mvm-ci cluster then used ${IDLE_MS} ms of CPU per second"
   echo "leader elections during the measurements: $((changes1 - changes0))"
-  [ "$JFR" = 1 ] && echo "JFR recordings: $WORK/measured-node*.jfr"
+  [ "$JFR" = 1 ] && echo "JFR recordings (one per node and cell): $WORK/*.jfr"
+  [ "$THREADS" = 1 ] && echo "CPU per thread group: $WORK/threads.txt"
   echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$WORK/report.txt"
 
 bad_total=0
 for k in "${!R[@]}"; do read -r _ _ _ bad errs _ <<<"${R[$k]}"; bad_total=$((bad_total + bad + errs)); done
-[ "$JFR" = 1 ] && KEEP=1
+{ [ "$JFR" = 1 ] || [ "$THREADS" = 1 ]; } && KEEP=1
 ok=1
 [ "$bad_total" = 0 ] || { echo "bench-queue: $bad_total failed requests (see above)" >&2; exit 1; }
+exit
+}

@@ -3,6 +3,7 @@ package io.mvmci;
 import io.mvmci.config.ConfigLoader;
 import io.mvmci.config.InvalidConfigException;
 import io.mvmci.config.NodeConfig;
+import io.mvmci.replication.RaftNode;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -14,6 +15,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 @SpringBootApplication
 public class Main {
+  static {
+    RaftNode.ensureAsyncPool(); // before anything uses ForkJoinPool; see there
+  }
+
   /** sysexits.h EX_CONFIG. */
   static final int EXIT_CONFIG = 78;
 

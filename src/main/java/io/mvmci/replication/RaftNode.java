@@ -155,6 +155,11 @@ public final class RaftNode implements AutoCloseable {
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotEveryEntries());
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, s.snapshotsRetained());
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    // No commit-index metadata entry after every commit: it doubled the log (one per group-commit
+    // entry), with its own fsync on each node, two appendEntries and an apply (a SQLite commit) on
+    // each node. It only lets a restarted node apply up to the old commit index without a quorum;
+    // entries are still fsynced on a majority before they commit.
+    RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
     RaftServerConfigKeys.Rpc.setRequestTimeout(p, millis(s.requestTimeout().toMillis()));
     RaftClientConfigKeys.Rpc.setRequestTimeout(p, millis(s.requestTimeout().toMillis()));
     // Ratis refuses to start unless its write buffer holds the largest entry the appender may send.

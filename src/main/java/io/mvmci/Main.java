@@ -5,6 +5,7 @@ import io.mvmci.config.InvalidConfigException;
 import io.mvmci.config.NodeConfig;
 import io.mvmci.ops.LogSettings;
 import io.mvmci.ops.backup.BackupCli;
+import io.mvmci.replication.RaftNode;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 @SpringBootApplication
 public class Main {
+  static {
+    RaftNode.ensureAsyncPool(); // before anything uses ForkJoinPool; see there
+  }
+
   /** sysexits.h EX_CONFIG. */
   static final int EXIT_CONFIG = 78;
 

@@ -7,6 +7,7 @@ import io.mvmci.job.JobStatus;
 import io.mvmci.queue.Consistency;
 import io.mvmci.queue.JobService;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
@@ -59,10 +60,10 @@ class JobsController {
   }
 
   @PostMapping(value = "/jobs", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"})
-  ResponseEntity<JobView> submit(HttpServletRequest request,
+  void submit(HttpServletRequest request, HttpServletResponse response,
       @RequestHeader(value = "Idempotency-Key", required = false) String key) throws IOException {
     String body = RequestBodies.read(request, maxBody);
-    return Submissions.created(jobs.submit(SubmitRequests.fromJson(body, json, key, clock.millis())));
+    Submissions.write(jobs.submit(SubmitRequests.fromJson(body, json, key, clock.millis())), response, json);
   }
 
   static final int MAX_BATCH = 1_000;

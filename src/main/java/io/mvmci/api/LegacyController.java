@@ -6,6 +6,7 @@ import io.mvmci.queue.Consistency;
 import io.mvmci.queue.JobService;
 import io.mvmci.queue.NewJob;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -39,7 +40,7 @@ class LegacyController {
 
   /** A form ({@code url=...}, curl's default) or a JSON object; answers 201 with the new job. */
   @PostMapping("/new-job")
-  ResponseEntity<JobView> newJob(HttpServletRequest request,
+  void newJob(HttpServletRequest request, HttpServletResponse response,
       @RequestHeader(value = "Idempotency-Key", required = false) String key)
       throws IOException, HttpMediaTypeNotSupportedException {
     String body = RequestBodies.read(request, maxBody);
@@ -47,7 +48,7 @@ class LegacyController {
       case JSON -> SubmitRequests.fromJson(body, json, key, clock.millis());
       case FORM -> SubmitRequests.fromForm(FormBody.parse(body, SubmitRequests.FIELDS), key, clock.millis());
     };
-    return Submissions.created(jobs.submit(job));
+    Submissions.write(jobs.submit(job), response, json);
   }
 
   /** Every job, oldest first, streamed. */

@@ -13,20 +13,27 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.ServerNotReadyException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
@@ -35,6 +42,8 @@ import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This node's membership in the Raft group: the Ratis server, the state machine, and the client that
@@ -43,6 +52,13 @@ import org.apache.ratis.util.TimeDuration;
  * {@link #readBarrier() barrier}.
  */
 public final class RaftNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+  private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
+  static {
+    ensureAsyncPool();
+  }
+
   /** All mvm-ci clusters use one group id; a node belongs to exactly one group. */
   static final RaftGroupId GROUP_ID =
       RaftGroupId.valueOf(UUID.nameUUIDFromBytes("mvm-ci/queue".getBytes(StandardCharsets.UTF_8)));
@@ -57,6 +73,9 @@ public final class RaftNode implements AutoCloseable {
   private final RaftClient client;
   private final GroupCommitter committer;
   private final ReadBarrier barrier;
+  /** Identifies this node's own proposals on the leader path (Ratis's retry cache is keyed by it). */
+  private final ClientId localClientId = ClientId.randomId();
+  private final AtomicLong localCallId = new AtomicLong();
 
   private RaftNode(RaftSettings settings, ApplyListener listener) throws IOException {
     this.settings = settings;
@@ -87,6 +106,26 @@ public final class RaftNode implements AutoCloseable {
         .build();
     this.committer = new GroupCommitter(this::propose, ResultCodec::decode, settings.groupCommit());
     this.barrier = new ReadBarrier(this::readIndex);
+  }
+
+  /**
+   * CompletableFuture's default executor starts a new thread for every task when the common pool's
+   * parallelism is 1, the JVM's default on a machine with 2 CPUs or fewer. A Ratis follower goes
+   * through that executor once per appendEntries ({@code ServerImplUtils.NavigableIndices#append}),
+   * so such a follower started and ended one thread per batch of log entries (javaThreadId passed
+   * 33,000 in one benchmark run). The property only counts before anything has used ForkJoinPool,
+   * and in a node Spring does that before this class loads: {@code Main} calls this first thing.
+   * An explicit setting wins; a miss is logged.
+   */
+  public static void ensureAsyncPool() {
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() <= 2) {
+      System.setProperty(COMMON_POOL_PARALLELISM, "2");
+    }
+    if (!(new CompletableFuture<Void>().defaultExecutor() instanceof ForkJoinPool)) {
+      LOG.warn("CompletableFuture's default executor starts a thread per task (common pool parallelism {}): "
+          + "every Raft append on a follower will start a thread; start the JVM with -D{}=2",
+          ForkJoinPool.getCommonPoolParallelism(), COMMON_POOL_PARALLELISM);
+    }
   }
 
   public static RaftNode start(RaftSettings settings, ApplyListener listener) throws IOException {
@@ -123,6 +162,11 @@ public final class RaftNode implements AutoCloseable {
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotEveryEntries());
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, s.snapshotsRetained());
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    // No commit-index metadata entry after every commit: it doubled the log (one per group-commit
+    // entry), with its own fsync on each node, two appendEntries and an apply (a SQLite commit) on
+    // each node. It only lets a restarted node apply up to the old commit index without a quorum;
+    // entries are still fsynced on a majority before they commit.
+    RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
     RaftServerConfigKeys.Rpc.setRequestTimeout(p, millis(s.requestTimeout().toMillis()));
     RaftClientConfigKeys.Rpc.setRequestTimeout(p, millis(s.requestTimeout().toMillis()));
     // Ratis refuses to start unless its write buffer holds the largest entry the appender may send.
@@ -142,10 +186,47 @@ public final class RaftNode implements AutoCloseable {
     return committer.submit(command);
   }
 
+  /**
+   * Proposes one entry. On the leader it goes straight into the local Ratis server, skipping the
+   * client's gRPC round trip to itself; elsewhere, or if this node turns out not to lead (nothing
+   * was appended then), through the client, which finds the leader.
+   */
   private CompletableFuture<byte[]> propose(byte[] entry) {
-    return client.async().send(Message.valueOf(
-            org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations.unsafeWrap(entry)))
-        .thenApply(reply -> checkReply(reply).getMessage().getContent().toByteArray());
+    Message message = Message.valueOf(
+        org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations.unsafeWrap(entry));
+    if (isLeader()) {
+      CompletableFuture<RaftClientReply> local;
+      try {
+        local = server.submitClientRequestAsync(RaftClientRequest.newBuilder()
+            .setClientId(localClientId)
+            .setServerId(selfId)
+            .setGroupId(GROUP_ID)
+            .setCallId(localCallId.incrementAndGet())
+            .setMessage(message)
+            .setType(RaftClientRequest.writeRequestType())
+            .build());
+      } catch (IOException e) {
+        local = CompletableFuture.failedFuture(e);
+      }
+      return local.handle((reply, error) -> notAppended(reply, error)
+              ? client.async().send(message)
+              : error != null ? CompletableFuture.<RaftClientReply>failedFuture(error)
+              : CompletableFuture.completedFuture(reply))
+          .thenCompose(f -> f)
+          .thenApply(RaftNode::replyContent);
+    }
+    return client.async().send(message).thenApply(RaftNode::replyContent);
+  }
+
+  /** This node did not lead (any more, or not yet) or was not running: nothing reached the log. */
+  private static boolean notAppended(RaftClientReply reply, Throwable error) {
+    Throwable e = error != null ? ReplicationException.unwrap(error) : reply.getException();
+    return e instanceof NotLeaderException || e instanceof LeaderNotReadyException
+        || e instanceof ServerNotReadyException;
+  }
+
+  private static byte[] replyContent(RaftClientReply reply) {
+    return checkReply(reply).getMessage().getContent().toByteArray();
   }
 
   private static RaftClientReply checkReply(RaftClientReply reply) {

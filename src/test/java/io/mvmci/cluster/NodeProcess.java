@@ -67,18 +67,12 @@ final class NodeProcess {
       a.add(quote(jar));
     } else {
       a.add("-cp");
-      a.add(quote(classPath()));
+      a.add(quote(io.mvmci.testing.NodeProcess.mainClasspath()));
       a.add("io.mvmci.Main");
     }
     a.add("--config");
     a.add(quote(config.toString()));
     return a;
-  }
-
-  /** Surefire may hide the real class path behind a manifest-only jar; it then names it here. */
-  static String classPath() {
-    String cp = System.getProperty("surefire.test.class.path");
-    return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
   }
 
   private static String quote(String s) {

@@ -36,9 +36,12 @@ final class ProcessCluster implements AutoCloseable {
   private final Thread reaper;
 
   private final String members;
+  /** {@code [workers] embedded} of every node: 0 keeps the queue tests free of job runs. */
+  private final int embeddedWorkers;
 
-  private ProcessCluster(Path dir, int size) throws IOException {
+  private ProcessCluster(Path dir, int size, int embeddedWorkers) throws IOException {
     this.dir = dir;
+    this.embeddedWorkers = embeddedWorkers;
     int[] raft = new int[size];
     int[] http = new int[size];
     for (int i = 0; i < size; i++) {
@@ -74,14 +77,19 @@ final class ProcessCluster implements AutoCloseable {
         listen_addr_api = "127.0.0.1"
 
         [workers]
-        embedded = 0
-        """.formatted(id, dir.resolve(dataDir), secretRaft, SECRET_API, members));
+        embedded = %d
+        """.formatted(id, dir.resolve(dataDir), secretRaft, SECRET_API, members, embeddedWorkers));
     return file;
   }
 
-  /** Writes the files of three nodes and starts them; returns once each answers HTTP. */
+  /** Writes the files of three nodes without workers and starts them; returns once each answers HTTP. */
   static ProcessCluster start(String name) throws IOException {
-    ProcessCluster c = new ProcessCluster(Files.createTempDirectory("mvmci-" + name), 3);
+    return start(name, 0);
+  }
+
+  /** Three nodes, each running {@code embeddedWorkers} workers. */
+  static ProcessCluster start(String name, int embeddedWorkers) throws IOException {
+    ProcessCluster c = new ProcessCluster(Files.createTempDirectory("mvmci-" + name), 3, embeddedWorkers);
     try {
       c.nodes.forEach(NodeProcess::start);
       c.nodes.forEach(c::awaitUp);

@@ -25,8 +25,28 @@ final class Submitter implements AutoCloseable {
   private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
   private volatile boolean running = true;
 
+  /** What thread {@code t} submits as its {@code n}th job's url; unique per (t, n). */
+  interface Urls {
+    String url(int thread, int n);
+  }
+
+  private final Urls urls;
+
   Submitter(List<NodeProcess> nodes, int threadCount) {
+    this(nodes, threadCount, (t, n) -> "https://example.com/acked/" + t + "/" + n);
+  }
+
+  /** Each thread waits this long after each submission: a steady rate rather than all it can. */
+  private final long pauseMillis;
+
+  Submitter(List<NodeProcess> nodes, int threadCount, Urls urls) {
+    this(nodes, threadCount, urls, 0);
+  }
+
+  Submitter(List<NodeProcess> nodes, int threadCount, Urls urls, long pauseMillis) {
     this.nodes = nodes;
+    this.urls = urls;
+    this.pauseMillis = pauseMillis;
     for (int t = 0; t < threadCount; t++) {
       int me = t;
       Thread th = new Thread(() -> loop(me), "submitter-" + t);
@@ -39,7 +59,7 @@ final class Submitter implements AutoCloseable {
   private void loop(int me) {
     for (int n = 0; running; n++) {
       NodeProcess via = nodes.get((me + n) % nodes.size());
-      String url = "https://example.com/acked/" + me + "/" + n;
+      String url = urls.url(me, n);
       try {
         Http.Reply r = Http.post(via.url("/new-job"), "application/x-www-form-urlencoded", "url=" + url);
         if (r.status() == 201) {
@@ -49,6 +69,13 @@ final class Submitter implements AutoCloseable {
         }
       } catch (UncheckedIOException e) {
         count(e.getCause().getClass().getSimpleName());
+      }
+      if (pauseMillis > 0) {
+        try {
+          Thread.sleep(pauseMillis);
+        } catch (InterruptedException e) {
+          return;
+        }
       }
     }
   }

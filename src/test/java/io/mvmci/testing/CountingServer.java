@@ -60,6 +60,13 @@ public final class CountingServer implements AutoCloseable {
     return n == null ? 0 : n.get();
   }
 
+  /** Every path requested so far, with its count. */
+  public Map<String, Integer> allHits() {
+    Map<String, Integer> out = new java.util.TreeMap<>();
+    hits.forEach((path, n) -> out.put(path, n.get()));
+    return out;
+  }
+
   /** Lets held requests for {@code path} (and later ones) answer. */
   public void release(String path) {
     holds.computeIfAbsent(path, k -> new CountDownLatch(1)).countDown();

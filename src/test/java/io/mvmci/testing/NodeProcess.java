@@ -46,9 +46,17 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
-  /** This JVM's class path without the test classes and without empty entries. */
-  static String mainClasspath() {
-    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+  /**
+   * This JVM's class path without the test classes (whose resources hold the hostile test guests, which
+   * a node refuses to load) and without empty entries. Surefire may hide the real class path behind a
+   * manifest-only jar; it then names it in {@code surefire.test.class.path}.
+   */
+  public static String mainClasspath() {
+    String cp = System.getProperty("surefire.test.class.path");
+    if (cp == null || cp.isBlank()) {
+      cp = System.getProperty("java.class.path");
+    }
+    return Arrays.stream(cp.split(File.pathSeparator))
         .filter(s -> !s.isBlank() && !s.endsWith("test-classes"))
         .collect(Collectors.joining(File.pathSeparator));
   }

@@ -6,7 +6,10 @@ import io.mvmci.command.ReportProgress;
 import io.mvmci.command.Result;
 import io.mvmci.config.NodeConfig;
 import io.mvmci.job.JobId;
+import io.mvmci.queue.Consistency;
+import io.mvmci.queue.JobService;
 import io.mvmci.replication.RaftNode;
+import io.mvmci.store.JobQueries;
 import io.mvmci.worker.LocalTransport;
 import io.mvmci.worker.WorkSignal;
 import io.mvmci.workflow.ModuleRegistry;
@@ -18,8 +21,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -45,9 +51,11 @@ class WorkerController {
   private final Clock clock;
   private final ObjectMapper json;
   private final long leaseMs;
+  private final JobService jobs;
 
   WorkerController(RaftNode node, WorkSignal signal, ModuleRegistry modules, Clock clock, ObjectMapper json,
-      NodeConfig config) {
+      NodeConfig config, JobService jobs) {
+    this.jobs = jobs;
     this.node = node;
     this.signal = signal;
     this.modules = modules;
@@ -75,6 +83,28 @@ class WorkerController {
   record Stale(List<Ref> stale) {}
 
   record Accepted(boolean accepted) {}
+
+  /** A node or worker as an operator sees it; times are ISO-8601. */
+  record WorkerView(String workerId, Integer nodeId, String kind, String status, String startedAt,
+      String lastSeen, int capacity, int running) {
+    static WorkerView of(JobQueries.Worker w) {
+      return new WorkerView(w.workerId(), w.nodeId(), w.kind(), w.status(), JobView.time(w.startedAt()),
+          JobView.time(w.lastSeen()), w.capacity(), w.running());
+    }
+  }
+
+  record Workers(List<WorkerView> workers, String consistency) {}
+
+  /**
+   * Every node and remote worker that has sent a heartbeat: alive, or dead (the reaper saw its beats
+   * stop). Public, like the job reads (the optional API token guards it).
+   */
+  @GetMapping
+  ResponseEntity<Workers> list(@RequestParam(required = false) String consistency) {
+    Consistency c = ReadParams.consistency(consistency);
+    return ResponseEntity.ok().headers(ReadParams.headers(c))
+        .body(new Workers(jobs.workers(c).stream().map(WorkerView::of).toList(), c.wireName()));
+  }
 
   @PostMapping("/claim")
   Claimed claim(HttpServletRequest request) throws IOException {

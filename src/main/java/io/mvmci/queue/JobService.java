@@ -148,6 +148,11 @@ public final class JobService {
     return read(consistency, JobQueries::counts);
   }
 
+  /** Every node and worker that has beaten, as the heartbeats table holds them. */
+  public List<JobQueries.Worker> workers(Consistency consistency) {
+    return read(consistency, JobQueries::workers);
+  }
+
   /** Waits until a read of this node's copy satisfies {@code consistency}. */
   public void barrier(Consistency consistency) {
     if (consistency == Consistency.LINEARIZABLE) {

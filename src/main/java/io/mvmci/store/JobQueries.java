@@ -172,6 +172,31 @@ public final class JobQueries {
     });
   }
 
+  /**
+   * A node or worker as its heartbeats left it: {@code kind} node | remote, {@code status}
+   * alive | dead, and its capacity and running jobs at its last beat.
+   */
+  public record Worker(String workerId, Integer nodeId, String kind, long startedAt, long lastSeen,
+      String status, int capacity, int running) {}
+
+  /** Every worker that ever beat, by id (a dead one until it beats again). */
+  public List<Worker> workers() throws SQLException {
+    return pool.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT worker_id, node_id, kind, started_at, last_seen, status, capacity, running"
+              + " FROM heartbeats ORDER BY worker_id");
+           ResultSet rs = ps.executeQuery()) {
+        List<Worker> out = new ArrayList<>();
+        while (rs.next()) {
+          int node = rs.getInt(2);
+          out.add(new Worker(rs.getString(1), rs.wasNull() ? null : node, rs.getString(3), rs.getLong(4),
+              rs.getLong(5), rs.getString(6), rs.getInt(7), rs.getInt(8)));
+        }
+        return out;
+      }
+    });
+  }
+
   /** A worker ticket as an operator sees it. */
   public record Ticket(String id, String label, long createdAt, Long revokedAt) {}
 

@@ -118,6 +118,16 @@ class LeaderKillUnderWorkProcessTest {
       assertThat(completions).as("completions of %s: %s", j.get("job_id"), events).isEqualTo(1);
       assertThat(requeued).as("%s went back to the queue for an expired lease: %s", j.get("job_id"), events).isTrue();
     }
+    // The reaper marked the dead node's worker dead; the survivors' are alive.
+    await("node " + leader.id + "'s worker is marked dead").atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+          Map<String, String> status = new HashMap<>();
+          for (JsonNode w : get(reader.url("/api/v1/workers")).json().get("workers")) {
+            status.put(w.get("worker_id").asString(), w.get("status").asString());
+          }
+          assertThat(status).containsEntry(leaderWorker, "dead");
+          survivors.forEach(n -> assertThat(status).containsEntry("node-" + n.id, "alive"));
+        });
     for (NodeProcess n : survivors) {
       assertThat(get(n.url("/queue/stats?consistency=local")).json().get("total").asLong())
           .as("node %d's copy", n.id).isEqualTo(jobs.size());

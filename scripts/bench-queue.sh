@@ -125,6 +125,11 @@ nodes = ["1 127.0.0.1:${raft[0]} 127.0.0.1:${HTTP[$k,0]}",
          "3 127.0.0.1:${raft[2]} 127.0.0.1:${HTTP[$k,2]}"]
 listen_addr_raft = "127.0.0.1"
 listen_addr_api = "127.0.0.1"
+
+# The submit path only: with workers, every job submitted would also be claimed and run (a crawler
+# fetching an unreachable example.com, retried), and that work would share the CPU being measured.
+[workers]
+embedded = 0
 EOF
   done
   log "starting ${LABEL[$k]} (${JAR_LIST[$k]}): http ${HTTP[$k,0]} ${HTTP[$k,1]} ${HTTP[$k,2]}, raft ${raft[*]}"
@@ -393,7 +398,7 @@ changes1=$(leader_changes)
   if [ "$SKIP_ETCD" != 1 ]; then
     header+=" | etcd req/s p50 p99"
     for kind in $MODES; do for k in $(seq 0 $((K - 1))); do
-      header+=" | ratio$([ "$K" -gt 1 ] && echo " ${LABEL[$k]}") $kind"; done; done
+      header+=" | ratio$([ "$K" -gt 1 ] && echo " ${LABEL[$k]}" || true) $kind"; done; done
   fi
   echo "$header"
   for c in $CLIENTS; do

@@ -93,7 +93,7 @@ if [ "$JAR" = "$ROOT/target/mvm-ci.jar" ] && { [ ! -f "$JAR" ] \
   (cd "$ROOT" && mvn -B -q package -DskipTests)
 fi
 CP_FILE=$ROOT/target/bench.classpath
-if [ ! -f "$CP_FILE" ] || [ ! -d "$ROOT/target/test-classes/io/mvmci/lifecycle" ] \
+if [ ! -f "$CP_FILE" ] || [ ! -f "$ROOT/target/test-classes/io/mvmci/lifecycle/LifecycleBench.class" ] \
     || [ -n "$(find "$ROOT/src/bench" "$ROOT/pom.xml" -newer "$CP_FILE" -print -quit)" ]; then
   log "compiling the harness (src/bench/java, -Pbench)"
   (cd "$ROOT" && mvn -B -q -Pbench -DskipTests test-compile \

@@ -197,6 +197,41 @@ public final class QueueStateMachine extends BaseStateMachine {
     return trx;
   }
 
+  /** How long an entry is retried while the database stays locked before this node stops. */
+  static final long BUSY_RETRY_MS = 60_000;
+
+  /**
+   * Applies one entry. A locked database (SQLITE_BUSY: the transaction was rolled back, nothing
+   * written) is transient: the same entry is applied again, with a growing pause, for up to
+   * {@link #BUSY_RETRY_MS}. Any other failure, or a lock that outlasts that, stops this node
+   * (fail-stop: a replica that skipped an entry would diverge).
+   */
+  private List<Result> applyOrStop(long term, long index, List<Command> batch) {
+    long deadline = System.nanoTime() + BUSY_RETRY_MS * 1_000_000;
+    long pauseMs = 10;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return store.processor().apply(term, index, batch);
+      } catch (SQLException e) {
+        if (!QueueStore.isTransient(e) || System.nanoTime() > deadline) {
+          throw new IllegalStateException("cannot apply entry " + term + ":" + index
+              + " to the queue database; stopping this node: " + e.getMessage(), e);
+        }
+        if (attempt == 1 || attempt % 20 == 0) {
+          LOG.warn("entry {}:{}: the queue database is locked ({}); applying it again (attempt {})",
+              term, index, e.getMessage(), attempt + 1);
+        }
+        try {
+          Thread.sleep(pauseMs);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while applying entry " + term + ":" + index, ie);
+        }
+        pauseMs = Math.min(pauseMs * 2, 1_000);
+      }
+    }
+  }
+
   @Override
   @SuppressWarnings("unchecked")
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
@@ -206,13 +241,7 @@ public final class QueueStateMachine extends BaseStateMachine {
     List<Command> batch = trx.getStateMachineContext() instanceof List<?> decoded
         ? (List<Command>) decoded
         : CommandCodec.decode(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
-    List<Result> results;
-    try {
-      results = store.processor().apply(term, index, batch);
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot apply entry " + term + ":" + index
-          + " to the queue database; stopping this node: " + e.getMessage(), e);
-    }
+    List<Result> results = applyOrStop(term, index, batch);
     updateLastAppliedTermIndex(term, index);
     if (results == null) {
       return CompletableFuture.completedFuture(Message.EMPTY);

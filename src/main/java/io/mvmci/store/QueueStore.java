@@ -40,6 +40,14 @@ public final class QueueStore implements AutoCloseable {
     return new QueueStore(file, readers);
   }
 
+  /**
+   * Whether a failed apply may be retried as it is: the database was locked (SQLITE_BUSY or
+   * SQLITE_LOCKED) and the transaction was rolled back, so nothing of the entry was written.
+   */
+  public static boolean isTransient(SQLException e) {
+    return Sqlite.isBusy(e);
+  }
+
   public CommandProcessor processor() {
     return processor;
   }

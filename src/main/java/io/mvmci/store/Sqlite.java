@@ -17,6 +17,9 @@ final class Sqlite {
   static Connection writer(Path file) throws SQLException {
     SQLiteConfig c = base();
     c.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    // Deferred transactions: sqlite-jdbc begins the next one as soon as it commits, so BEGIN IMMEDIATE
+    // would hold the write lock between entries and lock out every other connection (an online backup
+    // included). A lock met mid-apply is retried by the state machine instead.
     Connection conn = c.createConnection("jdbc:sqlite:" + file);
     conn.setAutoCommit(false);
     return conn;
@@ -26,6 +29,19 @@ final class Sqlite {
     SQLiteConfig c = base();
     c.setReadOnly(true);
     return c.createConnection("jdbc:sqlite:" + file);
+  }
+
+  /** SQLITE_BUSY or SQLITE_LOCKED (any extended code): a lock held elsewhere, not a bad statement. */
+  static boolean isBusy(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.sqlite.SQLiteException s) {
+        int primary = s.getResultCode().code & 0xff;
+        if (primary == 5 || primary == 6) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static SQLiteConfig base() {

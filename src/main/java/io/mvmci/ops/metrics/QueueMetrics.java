@@ -15,10 +15,10 @@ import io.mvmci.command.JobRef;
 import io.mvmci.command.ReleaseJob;
 import io.mvmci.command.Result;
 import io.mvmci.command.SubmitJob;
-import io.mvmci.job.Job;
 import io.mvmci.job.JobStatus;
 import io.mvmci.replication.ApplyListener;
 import io.mvmci.replication.QueueStateMachine;
+import io.mvmci.store.JobQueries;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -172,7 +172,7 @@ public final class QueueMetrics implements MeterBinder, ApplyListener, AutoClose
   }
 
   private void claimLatency(JobRef ref, long claimedAt) {
-    Optional<Job> job = read(ref.seq());
+    Optional<JobQueries.Times> job = read(ref.seq());
     if (job.isEmpty()) {
       return;
     }
@@ -184,7 +184,7 @@ public final class QueueMetrics implements MeterBinder, ApplyListener, AutoClose
 
   /** The row's started_at belongs to this claim only while its attempt is the claim's. */
   private void duration(JobRef ref, long endedAt, String outcome) {
-    Optional<Job> job = read(ref.seq());
+    Optional<JobQueries.Times> job = read(ref.seq());
     if (job.isEmpty() || job.get().attempt() != ref.attempt() || job.get().startedAt() == null) {
       return;
     }
@@ -194,9 +194,9 @@ public final class QueueMetrics implements MeterBinder, ApplyListener, AutoClose
     }
   }
 
-  private Optional<Job> read(long seq) {
+  private Optional<JobQueries.Times> read(long seq) {
     try {
-      return sm.queries().get(seq);
+      return sm.queries().times(seq);
     } catch (SQLException | RuntimeException e) {
       return Optional.empty();
     }

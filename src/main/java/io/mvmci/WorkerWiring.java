@@ -89,7 +89,8 @@ class WorkerWiring {
 
   @Bean(destroyMethod = "close")
   Reaper reaper(NodeConfig config, RaftNode node, Clock clock) {
-    return new Reaper(node, clock, config.jobs().reaperIntervalMs(), config.jobs().leaseMs());
+    return new Reaper(node, clock, config.jobs().reaperIntervalMs(), config.jobs().leaseMs(),
+        config.jobs().retentionHours() * 3_600_000L);
   }
 
   /** The worker first (it resumes what this node held), then the reaper, which could expire it. */

@@ -10,7 +10,7 @@ package io.mvmci.command;
  * released, keeps its wire layout forever. A command that needs another field gets a new code.
  */
 public sealed interface Command permits SubmitJob, ClaimJobs, Heartbeat, ReportProgress, CompleteJob,
-    FailJob, ReleaseJob, CancelJob, ExpireLeases, IssueTicket, RevokeTicket, DeployModule {
+    FailJob, ReleaseJob, CancelJob, ExpireLeases, IssueTicket, RevokeTicket, DeployModule, PurgeJobs {
 
   /** The type code that prefixes this command's payload in the envelope. */
   int type();

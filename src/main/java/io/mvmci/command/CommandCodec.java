@@ -99,6 +99,7 @@ public final class CommandCodec {
         case IssueTicket.TYPE -> IssueTicket.read(payload);
         case RevokeTicket.TYPE -> RevokeTicket.read(payload);
         case DeployModule.TYPE -> DeployModule.read(payload);
+        case PurgeJobs.TYPE -> PurgeJobs.read(payload);
         default -> throw new MalformedCommandException("unknown command type " + type);
       };
       payload.expectEnd("command type " + type);

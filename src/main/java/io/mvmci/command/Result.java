@@ -9,7 +9,7 @@ import java.util.List;
  * Result type codes are append-only, like command type codes.
  */
 public sealed interface Result permits Result.Submitted, Result.Rejected, Result.Claimed, Result.Stale,
-    Result.Done, Result.Expired, Result.Ack {
+    Result.Done, Result.Expired, Result.Ack, Result.Purged {
 
   int type();
 
@@ -155,6 +155,25 @@ public sealed interface Result permits Result.Submitted, Result.Rejected, Result
 
     static Expired read(WireReader r) {
       return new Expired(r.i32(), r.i32());
+    }
+  }
+
+  /** What a retention sweep did: finished jobs deleted. */
+  record Purged(int jobs) implements Result {
+    static final int TYPE = 8;
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+
+    @Override
+    public void writeTo(WireWriter w) {
+      w.i32(jobs);
+    }
+
+    static Purged read(WireReader r) {
+      return new Purged(r.i32());
     }
   }
 

@@ -42,6 +42,7 @@ public final class ResultCodec {
         case Result.Done.TYPE -> Result.Done.read(p);
         case Result.Expired.TYPE -> Result.Expired.read(p);
         case Result.Ack.TYPE -> Result.Ack.read(p);
+        case Result.Purged.TYPE -> Result.Purged.read(p);
         default -> throw new MalformedCommandException("unknown result type " + type);
       };
       p.expectEnd("result type " + type);

@@ -23,6 +23,9 @@ import java.util.List;
  *     60000
  * @param timeoutMs a run still going after this long is stopped and counts as a failed attempt;
  *     {@code timeout_ms}, milliseconds, default 300000 (5 minutes)
+ * @param retentionHours finished jobs (Completed, Failed, Cancelled) are deleted, with their events,
+ *     logs and idempotency keys, this long after they finished; 0 keeps them forever; {@code
+ *     retention_hours}, hours, default 0
  */
 public record JobsSection(
     int leaseMs,
@@ -31,9 +34,10 @@ public record JobsSection(
     int maxAttempts,
     int backoffBaseMs,
     int backoffMaxMs,
-    int timeoutMs) {
+    int timeoutMs,
+    int retentionHours) {
 
-  public static final JobsSection DEFAULTS = new JobsSection(3000, 1000, 500, 3, 1000, 60_000, 300_000);
+  public static final JobsSection DEFAULTS = new JobsSection(3000, 1000, 500, 3, 1000, 60_000, 300_000, 0);
 
   static final List<String> KEYS =
       List.of(
@@ -43,7 +47,8 @@ public record JobsSection(
           "max_attempts",
           "backoff_base_ms",
           "backoff_max_ms",
-          "timeout_ms");
+          "timeout_ms",
+          "retention_hours");
 
   private static final int DAY_MS = 86_400_000;
 
@@ -71,6 +76,7 @@ public record JobsSection(
           "backoff_max_ms", max, "must not be less than " + t.field("backoff_base_ms") + " (" + base + ")");
     }
     int timeout = t.intValue("timeout_ms", d.timeoutMs, 1000, 7 * DAY_MS, "milliseconds");
-    return new JobsSection(lease, heartbeat, reaper, attempts, base, max, timeout);
+    int retention = t.intValue("retention_hours", d.retentionHours, 0, 87_600, "hours");
+    return new JobsSection(lease, heartbeat, reaper, attempts, base, max, timeout, retention);
   }
 }

@@ -22,4 +22,9 @@ final class ApplyContext {
     }
     countDeltas.merge(to, 1L, Long::sum);
   }
+
+  /** A job of this status was deleted (retention). */
+  void removed(JobStatus from) {
+    countDeltas.merge(from, -1L, Long::sum);
+  }
 }

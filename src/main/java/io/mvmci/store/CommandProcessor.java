@@ -9,6 +9,7 @@ import io.mvmci.command.ExpireLeases;
 import io.mvmci.command.FailJob;
 import io.mvmci.command.Heartbeat;
 import io.mvmci.command.IssueTicket;
+import io.mvmci.command.PurgeJobs;
 import io.mvmci.command.ReleaseJob;
 import io.mvmci.command.ReportProgress;
 import io.mvmci.command.RevokeTicket;
@@ -165,6 +166,8 @@ public final class CommandProcessor implements AutoCloseable {
       return tickets.revoke(t);
     } else if (c instanceof DeployModule d) {
       return modules.deploy(d);
+    } else if (c instanceof PurgeJobs p) {
+      return jobs.purge(p, ctx);
     }
     throw new IllegalStateException("no handler for " + c.getClass().getSimpleName());
   }

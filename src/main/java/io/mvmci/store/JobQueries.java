@@ -129,6 +129,19 @@ public final class JobQueries {
     });
   }
 
+  /** Whether some job finished (Completed, Failed or Cancelled) before {@code finishedBefore}. */
+  public boolean hasPurgeable(long finishedBefore) throws SQLException {
+    return pool.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM jobs"
+          + " WHERE status IN ('Completed', 'Failed', 'Cancelled') AND finished_at < ? LIMIT 1")) {
+        ps.setLong(1, finishedBefore);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
+  }
+
   /** Whether a lease ended before {@code now} or a live worker went silent before {@code deadBefore}. */
   public boolean needsReaping(long now, long deadBefore) throws SQLException {
     return pool.read(c -> {

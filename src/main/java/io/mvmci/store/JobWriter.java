@@ -1,6 +1,7 @@
 package io.mvmci.store;
 
 import io.mvmci.command.CancelJob;
+import io.mvmci.command.PurgeJobs;
 import io.mvmci.command.Result;
 import io.mvmci.command.SubmitJob;
 import io.mvmci.job.JobId;
@@ -11,6 +12,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Submissions and cancellations on the apply path. Deterministic: no clock, no RNG. */
 final class JobWriter implements AutoCloseable {
@@ -18,6 +21,10 @@ final class JobWriter implements AutoCloseable {
   private final PreparedStatement findByKey;
   private final PreparedStatement insert;
   private final PreparedStatement cancel;
+  private final PreparedStatement purgeable;
+  private final PreparedStatement deleteJob;
+  private final PreparedStatement deleteEvents;
+  private final PreparedStatement deleteLogs;
 
   JobWriter(Connection w, JobRows rows) throws SQLException {
     this.rows = rows;
@@ -30,6 +37,13 @@ final class JobWriter implements AutoCloseable {
         UPDATE jobs SET status = 'Cancelled', lease_until = NULL, finished_at = ?, updated_at = ?,
                         reason = ?
         WHERE seq = ?""");
+    purgeable = w.prepareStatement("""
+        SELECT seq, status FROM jobs
+        WHERE status IN ('Completed', 'Failed', 'Cancelled') AND finished_at < ?
+        ORDER BY finished_at, seq LIMIT ?""");
+    deleteJob = w.prepareStatement("DELETE FROM jobs WHERE seq = ?");
+    deleteEvents = w.prepareStatement("DELETE FROM job_events WHERE job_seq = ?");
+    deleteLogs = w.prepareStatement("DELETE FROM job_logs WHERE job_seq = ?");
   }
 
   Result submit(SubmitJob c, ApplyContext ctx) throws SQLException {
@@ -92,10 +106,37 @@ final class JobWriter implements AutoCloseable {
     }
   }
 
+  /** Deletes finished jobs that finished before the cutoff, oldest first, with their events and logs. */
+  Result purge(PurgeJobs c, ApplyContext ctx) throws SQLException {
+    List<Long> seqs = new ArrayList<>();
+    List<JobStatus> statuses = new ArrayList<>();
+    purgeable.setLong(1, c.finishedBefore());
+    purgeable.setInt(2, c.max());
+    try (ResultSet rs = purgeable.executeQuery()) {
+      while (rs.next()) {
+        seqs.add(rs.getLong(1));
+        statuses.add(JobStatus.valueOf(rs.getString(2)));
+      }
+    }
+    for (int i = 0; i < seqs.size(); i++) {
+      long seq = seqs.get(i);
+      for (PreparedStatement delete : List.of(deleteEvents, deleteLogs, deleteJob)) {
+        delete.setLong(1, seq);
+        delete.executeUpdate();
+      }
+      ctx.removed(statuses.get(i));
+    }
+    return new Result.Purged(seqs.size());
+  }
+
   @Override
   public void close() throws SQLException {
     findByKey.close();
     insert.close();
     cancel.close();
+    purgeable.close();
+    deleteJob.close();
+    deleteEvents.close();
+    deleteLogs.close();
   }
 }

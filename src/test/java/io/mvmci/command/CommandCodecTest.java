@@ -62,7 +62,9 @@ class CommandCodecTest {
       new CancelJob(T, 7, "alice"),
       "0008000000190000018bcfe56800000000000000000700000005616c696365",
       new ExpireLeases(T, T - 10_000),
-      "0009000000100000018bcfe568000000018bcfe540f0");
+      "0009000000100000018bcfe568000000018bcfe540f0",
+      new PurgeJobs(T, T - 86_400_000, 1000),
+      "000d000000140000018bcfe568000000018bcabf0c00000003e8");
 
   @Test
   void workDistributionCommandsKeepTheirBytes() {
@@ -77,12 +79,14 @@ class CommandCodecTest {
   void workDistributionResultsKeepTheirBytes() {
     List<Result> results = List.of(
         new Result.Claimed(List.of(new Result.ClaimedJob(REF, "noop", "{}", 60_000, T + 3_000, 1, 3))),
-        new Result.Stale(List.of(REF)), new Result.Done(JobStatus.Retrying), new Result.Expired(2, 1));
-    String golden = "4d0100000004"
+        new Result.Stale(List.of(REF)), new Result.Done(JobStatus.Retrying), new Result.Expired(2, 1),
+        new Result.Purged(5));
+    String golden = "4d0100000005"
         + "00030000003600000001000000000000000700000002000000046e6f6f70000000027b7d000000000000ea60"
         + "0000018bcfe573b80000000100000003"
         + "0004000000100000000100000000000000070000000200050000000c000000085265747279696e67"
-        + "0006000000080000000200000001";
+        + "0006000000080000000200000001"
+        + "00080000000400000005";
     assertThat(HEX.formatHex(ResultCodec.encode(results))).isEqualTo(golden);
     assertThat(ResultCodec.decode(HEX.parseHex(golden))).isEqualTo(results);
   }

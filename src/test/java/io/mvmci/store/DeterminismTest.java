@@ -7,6 +7,7 @@ import io.mvmci.command.ClaimJobs;
 import io.mvmci.command.Command;
 import io.mvmci.command.CompleteJob;
 import io.mvmci.command.ExpireLeases;
+import io.mvmci.command.PurgeJobs;
 import io.mvmci.command.FailJob;
 import io.mvmci.command.Heartbeat;
 import io.mvmci.command.JobRef;
@@ -69,7 +70,8 @@ class DeterminismTest {
           case 7 -> batch.add(new FailJob(t, worker, some, "boom", r.nextBoolean(), t + r.nextInt(2_000), null));
           case 8 -> batch.add(r.nextBoolean() ? new CancelJob(t, r.nextInt(jobs + 1), "test")
               : new ReleaseJob(t, worker, some, "test"));
-          default -> batch.add(new ExpireLeases(t, t - 5_000));
+          default -> batch.add(r.nextInt(3) == 0 ? new PurgeJobs(t, t - r.nextInt(20_000), 1 + r.nextInt(5))
+              : new ExpireLeases(t, t - 5_000));
         }
       }
       out.add(batch);

@@ -9,6 +9,7 @@ import io.mvmci.command.ExpireLeases;
 import io.mvmci.command.FailJob;
 import io.mvmci.command.Heartbeat;
 import io.mvmci.command.JobRef;
+import io.mvmci.command.PurgeJobs;
 import io.mvmci.command.ReleaseJob;
 import io.mvmci.command.ReportProgress;
 import io.mvmci.command.Result;
@@ -66,6 +67,41 @@ class JobLifecycleTest {
     assertThat(running.status()).isEqualTo(JobStatus.InProgress);
     assertThat(running.workerId()).isEqualTo("w1");
     assertThat(running.reason()).isEqualTo("running on w1 (attempt 1)");
+  }
+
+  @Test
+  void retentionDeletesOnlyJobsThatFinishedBeforeTheCutoffWithTheirEventsAndKeys() throws Exception {
+    db.apply(submit(T, 0, 0, 3), submit(T, 0, 0, 3), submit(T, 0, 0, 3),
+        new SubmitJob(T, "noop", "{}", null, 0, 0, 3, 60_000, "key-1"));
+    List<Result.ClaimedJob> claimed = claim(T, "w", 2);
+    db.apply(new CompleteJob(T + 100, "w", claimed.get(0).ref(), "{}"));      // job 0 finishes at T+100
+    db.apply(new CancelJob(T + 200, 3, "alice"));                             // job 3 (keyed) at T+200
+    db.apply(new CompleteJob(T + 5_000, "w", claimed.get(1).ref(), "{}"));    // job 1 at T+5000
+
+    Result.Purged purged = (Result.Purged) db.one(new PurgeJobs(T + 6_000, T + 1_000, 10));
+    assertThat(purged.jobs()).as("finished before T+1000: jobs 0 and 3").isEqualTo(2);
+    assertThat(db.store.queries().get(0)).isEmpty();
+    assertThat(db.store.queries().get(3)).isEmpty();
+    assertThat(db.store.queries().events(0)).isEmpty();
+    assertThat(db.job(1).status()).as("finished after the cutoff").isEqualTo(JobStatus.Completed);
+    assertThat(db.job(2).status()).as("never finished").isEqualTo(JobStatus.Pending);
+    Map<JobStatus, Long> counts = db.store.queries().counts();
+    assertThat(counts.getOrDefault(JobStatus.Completed, 0L)).isEqualTo(1);
+    assertThat(counts.getOrDefault(JobStatus.Cancelled, 0L)).isEqualTo(0);
+    assertThat(counts.getOrDefault(JobStatus.Pending, 0L)).isEqualTo(1);
+
+    // the deleted job's idempotency key is free again: a new submission gets a new id
+    Result.Submitted again = (Result.Submitted) db.one(
+        new SubmitJob(T + 7_000, "noop", "{}", null, 0, 0, 3, 60_000, "key-1"));
+    assertThat(again.duplicate()).isFalse();
+    assertThat(again.seq()).as("ids are never reused").isEqualTo(4);
+
+    // at most max per command, oldest first
+    db.apply(new CancelJob(T + 8_000, 2, "alice"), new CancelJob(T + 8_001, 4, "alice"));
+    assertThat(((Result.Purged) db.one(new PurgeJobs(T + 9_000, T + 9_000, 2))).jobs()).isEqualTo(2);
+    assertThat(db.store.queries().get(1)).as("the oldest finished (T+5000) went first").isEmpty();
+    assertThat(db.store.queries().get(2)).isEmpty();
+    assertThat(db.job(4).status()).isEqualTo(JobStatus.Cancelled);
   }
 
   @Test

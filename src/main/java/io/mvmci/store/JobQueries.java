@@ -121,7 +121,7 @@ public final class JobQueries {
   public Long nextRunAt() throws SQLException {
     return pool.read(c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT MIN(run_at) FROM jobs WHERE status IN ('Pending', 'Retrying')");
+          "SELECT MIN(run_at) FROM jobs INDEXED BY jobs_runnable_at WHERE status IN ('Pending', 'Retrying')");
            ResultSet rs = ps.executeQuery()) {
         long v = rs.getLong(1);
         return rs.wasNull() ? null : v;
@@ -132,7 +132,7 @@ public final class JobQueries {
   /** Whether some job finished (Completed, Failed or Cancelled) before {@code finishedBefore}. */
   public boolean hasPurgeable(long finishedBefore) throws SQLException {
     return pool.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM jobs"
+      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM jobs INDEXED BY jobs_finished"
           + " WHERE status IN ('Completed', 'Failed', 'Cancelled') AND finished_at < ? LIMIT 1")) {
         ps.setLong(1, finishedBefore);
         try (ResultSet rs = ps.executeQuery()) {
@@ -146,7 +146,7 @@ public final class JobQueries {
   public boolean needsReaping(long now, long deadBefore) throws SQLException {
     return pool.read(c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'InProgress' AND lease_until < ?)"
+          "SELECT EXISTS (SELECT 1 FROM jobs INDEXED BY jobs_leased WHERE status = 'InProgress' AND lease_until < ?)"
               + " OR EXISTS (SELECT 1 FROM heartbeats WHERE status = 'alive' AND last_seen < ?)")) {
         ps.setLong(1, now);
         ps.setLong(2, deadBefore);

@@ -38,7 +38,7 @@ final class JobWriter implements AutoCloseable {
                         reason = ?
         WHERE seq = ?""");
     purgeable = w.prepareStatement("""
-        SELECT seq, status FROM jobs
+        SELECT seq, status FROM jobs INDEXED BY jobs_finished
         WHERE status IN ('Completed', 'Failed', 'Cancelled') AND finished_at < ?
         ORDER BY finished_at, seq LIMIT ?""");
     deleteJob = w.prepareStatement("DELETE FROM jobs WHERE seq = ?");

@@ -32,7 +32,8 @@ final class LeaseWriter implements AutoCloseable {
   LeaseWriter(Connection w, JobRows rows) throws SQLException {
     this.rows = rows;
     runnable = w.prepareStatement("""
-        SELECT seq, workflow, input, timeout_ms, attempt, status, failures, max_attempts FROM jobs
+        SELECT seq, workflow, input, timeout_ms, attempt, status, failures, max_attempts
+        FROM jobs INDEXED BY jobs_runnable
         WHERE status IN ('Pending', 'Retrying') AND run_at <= ?
         ORDER BY priority DESC, run_at, seq LIMIT ?""");
     claim = w.prepareStatement("""
@@ -55,7 +56,7 @@ final class LeaseWriter implements AutoCloseable {
         "UPDATE jobs SET progress = ?, progress_message = ?, updated_at = ? WHERE seq = ?");
     logs = new LogWriter(w);
     expired = w.prepareStatement("""
-        SELECT seq FROM jobs WHERE status = 'InProgress' AND lease_until < ? ORDER BY seq""");
+        SELECT seq FROM jobs INDEXED BY jobs_leased WHERE status = 'InProgress' AND lease_until < ? ORDER BY seq""");
     requeue = w.prepareStatement("""
         UPDATE jobs SET status = 'Pending', failures = ?, run_at = ?, lease_until = NULL,
                         updated_at = ?, reason = ?

@@ -62,6 +62,8 @@ SYSTEMS=${SYSTEMS:-mvmci,postgres}
 JAVA_OPTS=${JAVA_OPTS:-"-Xms256m -Xmx1g"}
 NODE_ARGS=${NODE_ARGS:-}
 JFR=${JFR:-0}
+JFR_OPTS=()
+[ "$JFR" = 1 ] && JFR_OPTS=("-XX:StartFlightRecording=name=bench,settings=profile,maxage=30m")
 KEEP=${KEEP:-0}
 WAIT_OTHERS=${WAIT_OTHERS:-3600}
 PG_BIN=${PG_BIN:-/usr/local/bin}
@@ -178,7 +180,7 @@ case ",$SYSTEMS," in *,mvmci,*)
     # SIGTERM to benchmark nodes mid-run. cleanup uses SIGHUP.
     trap '' TERM
     # shellcheck disable=SC2086
-    java $JAVA_OPTS $([ "$JFR" = 1 ] && echo "-XX:StartFlightRecording=name=bench,settings=profile,maxage=30m") \
+    java $JAVA_OPTS "${JFR_OPTS[@]}" \
       -jar "$WORK/node.jar" --config "$WORK/node$((i + 1)).toml" $NODE_ARGS >"$WORK/node$((i + 1)).log" 2>&1 &
     PID[$i]=$!
     trap 'exit 130' TERM

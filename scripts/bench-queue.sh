@@ -46,6 +46,8 @@ JAVA_OPTS=${JAVA_OPTS:-"-Xms256m -Xmx1g"}
 NODE_ARGS=${NODE_ARGS:-}
 START_TIMEOUT=${START_TIMEOUT:-300}
 JFR=${JFR:-0}
+JFR_OPTS=()
+[ "$JFR" = 1 ] && JFR_OPTS=("-XX:StartFlightRecording=name=bench,settings=profile,maxage=30m")
 THREADS=${THREADS:-0}
 KEEP=${KEEP:-0}
 SKIP_ETCD=${SKIP_ETCD:-0}
@@ -140,7 +142,7 @@ EOF
     # term 3"), a few lines per election: that is how this script finds the leader.
     trap '' TERM
     # shellcheck disable=SC2086
-    java $JAVA_OPTS $([ "$JFR" = 1 ] && echo "-XX:StartFlightRecording=name=bench,settings=profile,maxage=30m") \
+    java $JAVA_OPTS "${JFR_OPTS[@]}" \
       -jar "$dir/node.jar" --config "$dir/node$((i + 1)).toml" \
       --logging.level.org.apache.ratis.server.RaftServer=INFO $NODE_ARGS >"$dir/node$((i + 1)).log" 2>&1 &
     PID[$k,$i]=$!
@@ -363,7 +365,11 @@ fi
 declare -a IDLE_MS
 for k in $(seq 0 $((K - 1))); do
   # shellcheck disable=SC2046
-  i0=$(cpu_of $(cluster_pids "$k")); sleep 5; i1=$(cpu_of $(cluster_pids "$k"))
+  # shellcheck disable=SC2046 # one argument per pid
+  i0=$(cpu_of $(cluster_pids "$k"))
+  sleep 5
+  # shellcheck disable=SC2046
+  i1=$(cpu_of $(cluster_pids "$k"))
   IDLE_MS[$k]=$(( (i1 - i0) * 1000 / TICK / 5 ))
 done
 changes0=$(leader_changes)

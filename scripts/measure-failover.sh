@@ -114,7 +114,8 @@ measure_mvmci() {
   require_tools
   ensure_jar
   say "mvm-ci: starting 3 nodes (load $(loadavg)) ..."
-  local t=$(now_ms)
+  local t
+  t=$(now_ms)
   cluster_start
   await_leader 120 1 2 3 >/dev/null
   say "mvm-ci: up in $(($(now_ms) - t)) ms; warming up with $WARMUP writes ..."

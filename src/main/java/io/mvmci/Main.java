@@ -5,7 +5,7 @@ import io.mvmci.config.InvalidConfigException;
 import io.mvmci.config.NodeConfig;
 import io.mvmci.ops.LogSettings;
 import io.mvmci.ops.backup.BackupCli;
-import io.mvmci.replication.RaftNode;
+import io.mvmci.replication.AsyncPool;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +22,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 @SpringBootApplication
 public class Main {
   static {
-    RaftNode.ensureAsyncPool(); // before anything uses ForkJoinPool; see there
+    AsyncPool.ensure(); // before anything uses ForkJoinPool; see there
   }
 
   /** sysexits.h EX_CONFIG. */

@@ -33,56 +33,15 @@ final class MvmciLifecycle {
     double[] runs0 = perNode("mvmci_engine_runs_started_total");
     double[] gcCount0 = perNode("mvmci_raft_group_commit_batch_commands_count");
     double[] gcSum0 = perNode("mvmci_raft_group_commit_batch_commands_sum");
-    long completed0 = before.get("Completed").asLong();
     String load0 = Proc.loadavg();
     long cpu0 = Proc.cpuMillis(pids);
-    int batches = (n + batch - 1) / batch;
-    AtomicInteger next = new AtomicInteger();
     ConcurrentLinkedQueue<MvmciClient.Job> submitted = new ConcurrentLinkedQueue<>();
-    AtomicReference<Throwable> failed = new AtomicReference<>();
-    AtomicInteger submitters = new AtomicInteger(clients);
-    long[] submitEnd = new long[1];
-    long t0 = System.nanoTime();
-    List<Thread> threads = new ArrayList<>();
-    for (int c = 0; c < clients; c++) {
-      Thread t = new Thread(() -> {
-        try {
-          for (int b; (b = next.getAndIncrement()) < batches && failed.get() == null; ) {
-            submitted.addAll(api.submitBatch(b % api.size(), Math.min(batch, n - b * batch)));
-          }
-        } catch (Throwable e) {
-          failed.compareAndSet(null, e);
-        } finally {
-          if (submitters.decrementAndGet() == 0) {
-            submitEnd[0] = System.nanoTime();
-          }
-        }
-      }, "submit-" + c);
-      t.start();
-      threads.add(t);
-    }
-    long deadline = t0 + Math.max(120, n / 100) * 1_000_000_000L;
-    long done;
-    while (true) {
-      if (failed.get() != null) {
-        throw new IllegalStateException("submission failed: " + failed.get(), failed.get());
-      }
-      long completed = api.stats(0).get("Completed").asLong() - completed0;
-      if (completed >= n) {
-        done = System.nanoTime();
-        break;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("only " + completed + " of " + n + " jobs completed in time");
-      }
-      Thread.sleep(pollMs);
-    }
-    for (Thread t : threads) {
-      t.join();
-    }
+    Round.Times times = Round.run(n, clients, batch, pollMs, "mvmci",
+        () -> (index, size) -> submitted.addAll(api.submitBatch(index % api.size(), size)),
+        () -> api.stats(0).get("Completed").asLong());
     long cpu = Proc.cpuMillis(pids) - cpu0;
     String load1 = Proc.loadavg();
-    double seconds = (done - t0) / 1e9;
+    double seconds = times.seconds();
 
     List<String> problems = new ArrayList<>();
     JsonNode after = api.stats(0);
@@ -113,7 +72,7 @@ final class MvmciLifecycle {
     }
     String detail = String.format(java.util.Locale.ROOT,
         "submit_s=%.2f,runs_per_node=%s,commands_per_entry=%.1f,entries=%d%s",
-        (submitEnd[0] - t0) / 1e9, spread, entries == 0 ? 0 : commands / entries, Math.round(entries),
+        times.submitSeconds(), spread, entries == 0 ? 0 : commands / entries, Math.round(entries),
         problems.isEmpty() ? "" : ",PROBLEMS=" + String.join("+", problems));
     return new Measurement("mvmci", "throughput", round, n, seconds, n / seconds, 0, (double) cpu / n,
         load0, load1, problems.isEmpty(), detail);

@@ -27,57 +27,30 @@ final class PgLifecycle implements AutoCloseable {
   /** As {@link MvmciLifecycle#throughput}: n jobs in batches from {@code clients} connections. */
   Measurement throughput(int round, int n, int clients, int batch) throws Exception {
     long[] before = counts();
-    long completed0 = workers.completed();
     workers.resetTracking();
     String load0 = Proc.loadavg();
     long cpu0 = Proc.cpuMillis(pids);
-    int batches = (n + batch - 1) / batch;
-    AtomicInteger next = new AtomicInteger();
-    AtomicReference<Throwable> failed = new AtomicReference<>();
     ConcurrentLinkedQueue<Long> ids = new ConcurrentLinkedQueue<>();
-    AtomicInteger submitters = new AtomicInteger(clients);
-    long[] submitEnd = new long[1];
-    long t0 = System.nanoTime();
-    List<Thread> threads = new ArrayList<>();
-    for (int c = 0; c < clients; c++) {
-      Thread t = new Thread(() -> {
-        try (Connection conn = queue.connect()) {
-          for (int b; (b = next.getAndIncrement()) < batches && failed.get() == null; ) {
-            ids.addAll(PgQueue.insertBatch(conn, Math.min(batch, n - b * batch)));
-          }
-        } catch (Throwable e) {
-          failed.compareAndSet(null, e);
-        } finally {
-          if (submitters.decrementAndGet() == 0) {
-            submitEnd[0] = System.nanoTime();
-          }
+    Round.Times times = Round.run(n, clients, batch, 1, "pg", () -> {
+      Connection conn = queue.connect();
+      return new Round.Client() {
+        @Override
+        public void submit(int index, int size) throws Exception {
+          ids.addAll(PgQueue.insertBatch(conn, size));
         }
-      }, "pg-submit-" + c);
-      t.start();
-      threads.add(t);
-    }
-    long deadline = t0 + Math.max(120, n / 100) * 1_000_000_000L;
-    long done;
-    while (true) {
-      if (failed.get() != null) {
-        throw new IllegalStateException("insert failed: " + failed.get(), failed.get());
-      }
+
+        @Override
+        public void close() throws SQLException {
+          conn.close();
+        }
+      };
+    }, () -> {
       workers.check();
-      if (workers.completed() - completed0 >= n) {
-        done = System.nanoTime();
-        break;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("only " + (workers.completed() - completed0) + " of " + n + " done");
-      }
-      Thread.sleep(1);
-    }
-    for (Thread t : threads) {
-      t.join();
-    }
+      return workers.completed();
+    });
     long cpu = Proc.cpuMillis(pids) - cpu0;
     String load1 = Proc.loadavg();
-    double seconds = (done - t0) / 1e9;
+    double seconds = times.seconds();
     List<String> problems = new ArrayList<>();
     long[] after = counts();
     if (after[0] - before[0] != n) {
@@ -93,7 +66,7 @@ final class PgLifecycle implements AutoCloseable {
       problems.add("inserted=" + ids.size() + ",ran=" + workers.ranCount() + ",ran_twice=" + workers.duplicates());
     }
     String detail = String.format(java.util.Locale.ROOT, "submit_s=%.2f,claims=%d,empty_claims=%d,refused=%d%s",
-        (submitEnd[0] - t0) / 1e9, workers.claims(), workers.emptyClaims(), workers.refused(),
+        times.submitSeconds(), workers.claims(), workers.emptyClaims(), workers.refused(),
         problems.isEmpty() ? "" : ",PROBLEMS=" + String.join("+", problems));
     return new Measurement("postgres", "throughput", round, n, seconds, n / seconds, 0, (double) cpu / n,
         load0, load1, problems.isEmpty(), detail);

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,8 +41,6 @@ import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * This node's membership in the Raft group: the Ratis server, the state machine, and the client that
@@ -52,11 +49,9 @@ import org.slf4j.LoggerFactory;
  * {@link #readBarrier() barrier}.
  */
 public final class RaftNode implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
-  private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
 
   static {
-    ensureAsyncPool();
+    AsyncPool.ensure();
   }
 
   /** All mvm-ci clusters use one group id; a node belongs to exactly one group. */
@@ -106,26 +101,6 @@ public final class RaftNode implements AutoCloseable {
         .build();
     this.committer = new GroupCommitter(this::propose, ResultCodec::decode, settings.groupCommit());
     this.barrier = new ReadBarrier(this::readIndex);
-  }
-
-  /**
-   * CompletableFuture's default executor starts a new thread for every task when the common pool's
-   * parallelism is 1, the JVM's default on a machine with 2 CPUs or fewer. A Ratis follower goes
-   * through that executor once per appendEntries ({@code ServerImplUtils.NavigableIndices#append}),
-   * so such a follower started and ended one thread per batch of log entries (javaThreadId passed
-   * 33,000 in one benchmark run). The property only counts before anything has used ForkJoinPool,
-   * and in a node Spring does that before this class loads: {@code Main} calls this first thing.
-   * An explicit setting wins; a miss is logged.
-   */
-  public static void ensureAsyncPool() {
-    if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() <= 2) {
-      System.setProperty(COMMON_POOL_PARALLELISM, "2");
-    }
-    if (!(new CompletableFuture<Void>().defaultExecutor() instanceof ForkJoinPool)) {
-      LOG.warn("CompletableFuture's default executor starts a thread per task (common pool parallelism {}): "
-          + "every Raft append on a follower will start a thread; start the JVM with -D{}=2",
-          ForkJoinPool.getCommonPoolParallelism(), COMMON_POOL_PARALLELISM);
-    }
   }
 
   public static RaftNode start(RaftSettings settings, ApplyListener listener) throws IOException {

@@ -45,12 +45,10 @@ public final class Reaper implements AutoCloseable {
   private long leaderSince = -1;
   private long leaderTerm = -1;
 
-  /** @param deadAfterMs the lease: a worker silent this long is dead, and a new leader waits this long */
-  public Reaper(RaftNode node, Clock clock, long intervalMs, long deadAfterMs) {
-    this(node, clock, intervalMs, deadAfterMs, 0);
-  }
-
-  /** @param retentionMs finished jobs older than this are deleted; 0 keeps them forever */
+  /**
+   * @param deadAfterMs the lease: a worker silent this long is dead, and a new leader waits this long
+   * @param retentionMs finished jobs older than this are deleted; 0 keeps them forever
+   */
   public Reaper(RaftNode node, Clock clock, long intervalMs, long deadAfterMs, long retentionMs) {
     this.retentionMs = retentionMs;
     this.node = node;

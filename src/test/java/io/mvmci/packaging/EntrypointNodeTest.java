@@ -54,7 +54,7 @@ class EntrypointNodeTest {
     // An argument file keeps the class path whole whatever characters it holds.
     Path args = dir.resolve("java.args");
     Files.write(args, List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", quoted(classPath()), "io.mvmci.Main"), StandardCharsets.UTF_8);
+        "-cp", quoted(io.mvmci.testing.NodeProcess.mainClasspath()), "io.mvmci.Main"), StandardCharsets.UTF_8);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Map<String, String> env = Map.of(
         "NODE_ID", "1",
@@ -126,12 +126,6 @@ class EntrypointNodeTest {
       words.add(w);
     }
     return String.join(" ", words);
-  }
-
-  /** Surefire may hide the real class path behind a manifest-only jar; it then names it here. */
-  private static String classPath() {
-    String cp = System.getProperty("surefire.test.class.path");
-    return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
   }
 
   private static String quoted(String s) {

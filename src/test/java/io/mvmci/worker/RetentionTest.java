@@ -34,10 +34,10 @@ class RetentionTest {
       for (String id : ids.subList(0, 2)) {
         assertThat(post(node.url("/api/v1/jobs/" + id + "/cancel"), "application/json", "{}").status()).isEqualTo(200);
       }
-      Thread.sleep(20); // both finished more than the 10 ms retention ago
-
-      // the node's own reaper keeps jobs forever (retention_hours = 0); this one keeps them 10 ms
-      Reaper reaper = new Reaper(node.bean(RaftNode.class), Clock.systemUTC(), 100, 1, 10);
+      // the node's own reaper keeps jobs forever (retention_hours = 0); this one keeps them 10 ms, and
+      // its clock runs a minute ahead, so both cancelled jobs finished longer ago than that
+      Reaper reaper = new Reaper(node.bean(RaftNode.class), Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1)),
+          100, 1, 10);
       try {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
           reaper.tick();

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * node, the leader killed with SIGKILL, failover, the killed node's return. The script's own exit
  * status is the verdict; its output is printed.
  */
-class TestClusterScriptIT {
+class ClusterScriptIT {
   @Test
   void theClusterScriptPassesAgainstThePackagedJar() throws Exception {
     Path jar = Path.of("target", "mvm-ci.jar").toAbsolutePath();

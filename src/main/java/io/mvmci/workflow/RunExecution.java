@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,13 +20,18 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One execution of a run, on its own thread: resolves the module (pinned to the version in the
+ * One execution of a run, on a thread of the engine's run pool: resolves the module (pinned to the version in the
  * journal when resuming), instantiates it, calls {@code _initialize} and {@code run}, and
  * settles the outcome exactly once.
  *
  * <p>Invariant: the outcome is settled once, by the run thread, or by the watchdog when a
  * stopped run does not stop within the grace period. Settling records a final outcome in the
  * journal, publishes the run's last progress, then completes the future.
+ *
+ * <p>Run threads are pooled (starting a thread with a deep stack cost more than a no-op run). A stop
+ * request interrupts the thread only while it runs this execution: {@link #runner} is set and
+ * cleared under this object's lock, and the interrupt is sent under it, so an interrupt meant for
+ * this run never reaches the next run on the same thread.
  */
 final class RunExecution implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(RunExecution.class);
@@ -41,14 +47,13 @@ final class RunExecution implements Runnable {
   private volatile HostFunctions host;
   private final AtomicReference<RunOutcome.Failed> stop = new AtomicReference<>();
   private final AtomicBoolean settled = new AtomicBoolean();
-  private final Thread thread;
+  /** The thread running this execution, while it does; guarded by {@code this}. */
+  private Thread runner;
   private volatile ScheduledFuture<?> timeout;
 
   RunExecution(Context ctx, RunSpec spec) {
     this.ctx = ctx;
     this.spec = spec;
-    this.thread = new Thread(null, this, "wf-run " + spec.runId(), ctx.config().stackSizeBytes());
-    thread.setDaemon(true);
   }
 
   String runId() {
@@ -59,8 +64,9 @@ final class RunExecution implements Runnable {
     return outcome;
   }
 
-  void start() {
-    thread.start();
+  /** Hands the run to a thread of {@code threads}; throws if none can be had. */
+  void start(Executor threads) {
+    threads.execute(this);
     Duration limit = spec.timeout() != null ? spec.timeout() : ctx.config().defaultTimeout();
     timeout = ctx.timers().schedule(
         () -> requestStop(FailureKind.TIMEOUT, "timed out after " + seconds(limit)),
@@ -78,7 +84,11 @@ final class RunExecution implements Runnable {
     if (settled.get() || !stop.compareAndSet(null, new RunOutcome.Failed(kind, reason))) {
       return;
     }
-    thread.interrupt();
+    synchronized (this) {
+      if (runner != null) {
+        runner.interrupt();
+      }
+    }
     Duration grace = ctx.config().stopGrace();
     ctx.timers().schedule(() -> {
       if (!settled.get()) {
@@ -92,6 +102,25 @@ final class RunExecution implements Runnable {
 
   @Override
   public void run() {
+    Thread self = Thread.currentThread();
+    String idleName = self.getName();
+    self.setName("wf-run " + runId());
+    synchronized (this) {
+      runner = self;
+    }
+    try {
+      runHere();
+    } finally {
+      synchronized (this) {
+        runner = null;
+      }
+      Thread.interrupted();
+      self.setName(idleName);
+      MDC.remove("run_id");
+    }
+  }
+
+  private void runHere() {
     MDC.put("run_id", runId());
     RunOutcome result;
     boolean recorded = false;

@@ -11,8 +11,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs workflow modules as durable runs: each run on its own thread, every side effect
@@ -26,6 +29,8 @@ public final class WorkflowEngine implements AutoCloseable {
   private final ProgressCoalescer progress;
   private final ScheduledExecutorService timers;
   private final ScheduledExecutorService flusher;
+  /** Run threads, with the configured stack; idle ones are kept a while and reused. */
+  private final ThreadPoolExecutor runThreads;
   private final RunExecution.Context context;
   private final Map<String, RunExecution> active = new ConcurrentHashMap<>();
   private final EngineStats stats;
@@ -47,6 +52,8 @@ public final class WorkflowEngine implements AutoCloseable {
     timerPool.setRemoveOnCancelPolicy(true);
     this.timers = timerPool;
     this.flusher = Executors.newSingleThreadScheduledExecutor(daemon("wf-progress"));
+    this.runThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), runThread(config.stackSizeBytes()));
     long every = config.progressInterval().toNanos();
     flusher.scheduleWithFixedDelay(progress::flushAll, every, every, TimeUnit.NANOSECONDS);
     HostServices services = new HostServices(config.clock(), new SecureRandom(), new HttpBridge(http), progress);
@@ -80,7 +87,7 @@ public final class WorkflowEngine implements AutoCloseable {
       return failedToStart(spec, FailureKind.HOST_ERROR, e.getMessage());
     }
     try {
-      execution.start();
+      execution.start(runThreads);
       stats.started();
       execution.outcome().whenComplete((outcome, error) -> stats.ended(outcome));
     } catch (OutOfMemoryError | RuntimeException e) {
@@ -130,6 +137,11 @@ public final class WorkflowEngine implements AutoCloseable {
     return stats;
   }
 
+  /** The most run threads alive at once so far (they are reused): for tests. */
+  int mostRunThreadsAlive() {
+    return runThreads.getLargestPoolSize();
+  }
+
   /** Number of runs executing now. */
   public int activeRuns() {
     return active.size();
@@ -160,8 +172,18 @@ public final class WorkflowEngine implements AutoCloseable {
     }
     flusher.shutdownNow();
     timers.shutdownNow();
+    runThreads.shutdownNow();
     progress.flushAll();
     journal.close();
+  }
+
+  private static java.util.concurrent.ThreadFactory runThread(long stackSize) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(null, r, "wf-run-" + n.incrementAndGet(), stackSize);
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -136,4 +136,24 @@ class LifecycleTest extends EngineTestSupport {
       assertThat(output(outcomeOf(handles.get(i)))).isEqualTo("hello, " + i);
     }
   }
+
+  /**
+   * Run threads are pooled: a stop requested at any point of a run (before it starts, while it
+   * sleeps, as it ends) must never interrupt the next run on the same thread, whose durable sleep
+   * would then fail.
+   */
+  @Test
+  void aStopNeverReachesTheNextRunOnAReusedThread() throws Exception {
+    deploy("script");
+    WorkflowEngine engine = engine();
+    for (int i = 0; i < 40; i++) {
+      RunHandle stopped = engine.start(RunSpec.of("a" + i, ModuleRef.latest("script"), utf8("s" + (i % 4) + "\n")));
+      Thread.sleep(i % 3);
+      stopped.cancel();
+      outcomeOf(stopped);
+      RunOutcome next = outcomeOf(engine.start(RunSpec.of("b" + i, ModuleRef.latest("script"), utf8("s3\n"))));
+      assertThat(next).as("run b%d after a stopped run", i).isInstanceOf(RunOutcome.Succeeded.class);
+    }
+    assertThat(engine.mostRunThreadsAlive()).as("run threads alive at once for 80 runs one after another").isLessThan(5);
+  }
 }

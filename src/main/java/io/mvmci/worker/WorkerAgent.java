@@ -80,7 +80,11 @@ public final class WorkerAgent implements AutoCloseable {
     this.engine = engine;
     this.json = json;
     this.slots = new Semaphore(settings.capacity());
-    this.reporter = Executors.newFixedThreadPool(8, named("worker-report"));
+    // A thread per slot: a run keeps its slot until its outcome is accepted, so reports in flight
+    // never outnumber slots, and a report waits on a Raft commit (or an HTTP call) without using
+    // CPU. With 8 threads for 32 slots, finished runs queued for a reporter while holding their
+    // slots, and the lifecycle benchmark ran at 1,443 jobs/s instead of 2,191.
+    this.reporter = Executors.newFixedThreadPool(Math.max(8, settings.capacity()), named("worker-report"));
     this.outbox = new ProgressOutbox(transport, this::stopStale);
     this.ticker = Executors.newSingleThreadScheduledExecutor(named("worker-heartbeat"));
     this.claimer = named("worker-claim").newThread(this::claimLoop);
@@ -229,7 +233,7 @@ public final class WorkerAgent implements AutoCloseable {
       }
       outbox.flush(run.progress);
       if (outcome instanceof RunOutcome.Succeeded s) {
-        LOG.info("{} succeeded; reporting it complete", run.runId);
+        LOG.debug("{} succeeded; reporting it complete", run.runId);
         String output = Outcomes.outputJson(s.output(), json);
         report(run, () -> transport.complete(run.ref, output));
       } else {
@@ -276,7 +280,11 @@ public final class WorkerAgent implements AutoCloseable {
 
   private void done(Run run) {
     if (runs.remove(run.ref.seq(), run)) {
-      forget(run.runId);
+      try {
+        engine.forgetLater(run.runId); // batched: the outcome is acknowledged, nothing reads it again
+      } catch (RuntimeException e) {
+        LOG.debug("could not forget the journal of {}: {}", run.runId, e.getMessage());
+      }
       if (run.ownsSlot) {
         slots.release();
       }

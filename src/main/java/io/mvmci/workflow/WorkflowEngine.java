@@ -16,6 +16,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs workflow modules as durable runs: each run on its own thread, every side effect
@@ -24,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe. A run id is active at most once per engine; one engine owns its journal file.
  */
 public final class WorkflowEngine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkflowEngine.class);
   private final EngineConfig config;
   private final Journal journal;
   private final ProgressCoalescer progress;
@@ -56,6 +59,7 @@ public final class WorkflowEngine implements AutoCloseable {
         new SynchronousQueue<>(), runThread(config.stackSizeBytes()));
     long every = config.progressInterval().toNanos();
     flusher.scheduleWithFixedDelay(progress::flushAll, every, every, TimeUnit.NANOSECONDS);
+    flusher.scheduleWithFixedDelay(this::deleteForgotten, every, every, TimeUnit.NANOSECONDS);
     HostServices services = new HostServices(config.clock(), new SecureRandom(), new HttpBridge(http), progress);
     this.context = new RunExecution.Context(config, modules, journal, services, hook, timers,
         execution -> active.remove(execution.runId(), execution));
@@ -130,6 +134,28 @@ public final class WorkflowEngine implements AutoCloseable {
       throw new IllegalStateException("run " + runId + " is running; cancel it first");
     }
     return journal.delete(runId);
+  }
+
+  /**
+   * Deletes a run's journal soon, batched with others (within the progress interval, or sooner
+   * when many wait): for runs whose outcome was acknowledged. Starting the run again, or listing
+   * unfinished runs, first deletes it.
+   *
+   * @throws IllegalStateException if the run is running
+   */
+  public void forgetLater(String runId) {
+    if (active.containsKey(runId)) {
+      throw new IllegalStateException("run " + runId + " is running; cancel it first");
+    }
+    journal.deleteLater(runId);
+  }
+
+  private void deleteForgotten() {
+    try {
+      journal.deleteDoomed();
+    } catch (JournalException e) {
+      LOG.warn("could not delete the journals of finished runs: {}", e.getMessage());
+    }
   }
 
   /** Counters of runs and journal writes, for metrics. */

@@ -45,7 +45,8 @@ class NodeProcessTest {
   static final String SECRET_API = "proc-api-secret-Hk2MdX9sQ4jY";
   static final String TOKEN = "proc-public-token-Bv6NcF1gW5eU";
   static final String KEY = Base64.getEncoder().encodeToString("proc-backup-key-0123456789abcdef".getBytes());
-  static final Map<String, String> ENV = Map.of("MVMCI_LOG_FORMAT", "ecs");
+  /** JSON logs, and the worker's line per completed job (DEBUG since it costs at thousands of jobs a second). */
+  static final Map<String, String> ENV = Map.of("MVMCI_LOG_FORMAT", "ecs", "LOGGING_LEVEL_IO_MVMCI_WORKER", "DEBUG");
   static Path dir;
   static Path config;
   static int http;

@@ -71,6 +71,50 @@ class JournalTest {
   }
 
   @Test
+  void aRunDeletedLaterIsGoneForEveryReaderAndCloseDeletesWhatWaits() {
+    Path file = dir.resolve("j.sqlite");
+    ModuleRef m = ModuleRef.exact("m", "abc");
+    try (Journal journal = Journal.open(file)) {
+      long a = journal.begin("a", m, new byte[0], 1);
+      journal.append(a, new Step(0, request("x"), true, 0, new byte[0]));
+      journal.finish("a", RunOutcome.succeeded(new byte[0]), 2);
+      journal.begin("b", m, new byte[0], 1);
+      journal.begin("c", m, new byte[0], 1);
+      journal.deleteLater("a");
+      journal.deleteLater("b");
+      assertThat(journal.doomedCount()).isEqualTo(2);
+      assertThat(journal.unfinished()).extracting(UnfinishedRun::runId).containsExactly("c");
+      assertThat(journal.read("a")).isEmpty();
+
+      journal.deleteLater("c");
+      assertThat(journal.header("c")).isEmpty();
+      journal.begin("c", m, new byte[] {3}, 5);
+      assertThat(journal.read("c").orElseThrow().steps()).isEmpty();
+      journal.deleteLater("c");
+    }
+    try (Journal journal = Journal.open(file)) {
+      assertThat(journal.unfinished()).isEmpty();
+      assertThat(journal.read("c")).isEmpty();
+    }
+  }
+
+  @Test
+  void runsDeletedLaterGoInBatches() {
+    try (Journal journal = Journal.open(dir.resolve("j.sqlite"))) {
+      for (int i = 0; i < Journal.DELETE_BATCH + 1; i++) {
+        journal.begin("r" + i, ModuleRef.exact("m", "abc"), new byte[0], i);
+        journal.finish("r" + i, RunOutcome.succeeded(new byte[0]), i);
+        journal.deleteLater("r" + i);
+      }
+      assertThat(journal.doomedCount()).as("a full batch was deleted, the next one waits").isEqualTo(1);
+      assertThat(journal.read("r0")).isEmpty();
+      journal.deleteDoomed();
+      assertThat(journal.doomedCount()).isZero();
+      assertThat(journal.read("r" + Journal.DELETE_BATCH)).isEmpty();
+    }
+  }
+
+  @Test
   void aSecondOpenerOfTheSameFileIsRefused() {
     Path file = dir.resolve("j.sqlite");
     try (Journal journal = Journal.open(file)) {

@@ -16,6 +16,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -135,6 +137,12 @@ public final class LocalTransport implements WorkTransport {
     return accepted(propose(new CompleteJob(clock.millis(), workerId, job, output)));
   }
 
+  /** No thread waits for the commit: the answer comes on the thread that completes the entry. */
+  @Override
+  public CompletableFuture<Boolean> completeAsync(JobRef job, String output) {
+    return proposeAsync(new CompleteJob(clock.millis(), workerId, job, output)).thenApply(LocalTransport::accepted);
+  }
+
   @Override
   public boolean fail(JobRef job, String error, boolean retryable, long retryDelayMs, String output) {
     long now = clock.millis();
@@ -152,17 +160,36 @@ public final class LocalTransport implements WorkTransport {
 
   private Result propose(Command c) {
     try {
-      return node.submit(c).get(PROPOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      return proposeAsync(c).get();
     } catch (ExecutionException e) {
-      throw new WorkException("the queue did not take " + c.getClass().getSimpleName() + ": "
-          + e.getCause().getMessage(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new WorkException("the queue did not answer within " + PROPOSE_TIMEOUT_MS + " ms");
+      if (e.getCause() instanceof WorkException w) {
+        throw w;
+      }
+      throw new WorkException(String.valueOf(e.getCause()), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new WorkException("interrupted");
-    } catch (ReplicationException e) {
-      throw new WorkException(e.getMessage(), e);
     }
+  }
+
+  /** Proposes {@code c}; the future fails with a {@link WorkException} if the queue did not take it. */
+  private CompletableFuture<Result> proposeAsync(Command c) {
+    CompletableFuture<Result> committed;
+    try {
+      committed = node.submit(c);
+    } catch (ReplicationException e) {
+      return CompletableFuture.failedFuture(new WorkException(e.getMessage(), e));
+    }
+    return committed.orTimeout(PROPOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS).handle((result, error) -> {
+      if (error == null) {
+        return result;
+      }
+      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      if (cause instanceof TimeoutException) {
+        throw new WorkException("the queue did not answer within " + PROPOSE_TIMEOUT_MS + " ms");
+      }
+      throw new WorkException("the queue did not take " + c.getClass().getSimpleName() + ": "
+          + cause.getMessage(), cause);
+    });
   }
 }

@@ -5,6 +5,7 @@ import io.mvmci.command.ReportProgress;
 import io.mvmci.command.Result;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * How a worker talks to the queue. A node's embedded worker proposes commands through its own Raft
@@ -33,6 +34,19 @@ public interface WorkTransport {
 
   /** The run succeeded; true if accepted, false if the claim was stale (nothing changed). */
   boolean complete(JobRef job, String output);
+
+  /**
+   * {@link #complete} without holding the caller's thread while the queue commits: the future
+   * completes with the same answer, or exceptionally with a {@link WorkException}. By default it
+   * calls {@link #complete} on the calling thread.
+   */
+  default CompletableFuture<Boolean> completeAsync(JobRef job, String output) {
+    try {
+      return CompletableFuture.completedFuture(complete(job, output));
+    } catch (WorkException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 
   /**
    * The run failed; it is retried after {@code retryDelayMs} if retryable and failures remain.

@@ -200,6 +200,8 @@ public final class WorkerAgent implements AutoCloseable {
         continue;
       }
       slots.release(free - jobs.size());
+      List<Run> claimed = new ArrayList<>(jobs.size());
+      List<RunSpec> specs = new ArrayList<>(jobs.size());
       for (Result.ClaimedJob job : jobs) {
         Run run = new Run(job.ref(), job.failures(), true);
         runs.put(job.ref().seq(), run);
@@ -207,8 +209,15 @@ public final class WorkerAgent implements AutoCloseable {
           reporter.execute(() -> report(run, () -> transport.release(run.ref, "worker is stopping")));
           continue;
         }
-        launch(run, new RunSpec(run.runId, ModuleRef.latest(job.workflow()),
+        claimed.add(run);
+        specs.add(new RunSpec(run.runId, ModuleRef.latest(job.workflow()),
             job.input().getBytes(StandardCharsets.UTF_8), Duration.ofMillis(job.timeoutMs())));
+      }
+      if (specs.size() > 1) {
+        engine.beginAll(specs); // one journal transaction for the batch, not one per run
+      }
+      for (int i = 0; i < claimed.size(); i++) {
+        launch(claimed.get(i), specs.get(i));
       }
     }
   }

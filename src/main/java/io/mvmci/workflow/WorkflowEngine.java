@@ -2,6 +2,7 @@ package io.mvmci.workflow;
 
 import java.net.http.HttpClient;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +101,34 @@ public final class WorkflowEngine implements AutoCloseable {
     }
     return new RunHandle(spec.runId(), execution.outcome(),
         () -> execution.requestStop(FailureKind.CANCELLED, "cancelled"));
+  }
+
+  /**
+   * Journals the start of several new runs in one transaction, before each is started with
+   * {@link #start}: for a worker that claimed a batch of jobs. Runs that are running, already have
+   * a journal, or name a module not deployed here are left to {@link #start}, as is every run if
+   * the journal cannot be written now. Changes nothing a run does; only how its start is written.
+   */
+  public void beginAll(List<RunSpec> specs) {
+    if (closed) {
+      return;
+    }
+    List<Journal.NewRun> runs = new ArrayList<>(specs.size());
+    for (RunSpec spec : specs) {
+      if (!active.containsKey(spec.runId())) {
+        context.modules().resolve(spec.module())
+            .ifPresent(m -> runs.add(new Journal.NewRun(spec.runId(), m.ref(), spec.input())));
+      }
+    }
+    if (runs.isEmpty()) {
+      return;
+    }
+    try {
+      journal.beginAll(runs, config.clock().millis());
+    } catch (JournalException e) {
+      LOG.warn("could not journal the start of {} runs together; each starts on its own: {}", runs.size(),
+          e.getMessage());
+    }
   }
 
   private static RunHandle failedToStart(RunSpec spec, FailureKind kind, String reason) {

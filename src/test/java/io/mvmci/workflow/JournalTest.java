@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,6 +112,34 @@ class JournalTest {
       journal.deleteDoomed();
       assertThat(journal.doomedCount()).isZero();
       assertThat(journal.read("r" + Journal.DELETE_BATCH)).isEmpty();
+    }
+  }
+
+  @Test
+  void runsBegunTogetherReadAsNewRunsUntilTheyWriteAndSurviveReopening() {
+    Path file = dir.resolve("j.sqlite");
+    ModuleRef m = ModuleRef.exact("m", "abc");
+    try (Journal journal = Journal.open(file)) {
+      long old = journal.begin("old", m, new byte[] {9}, 1);
+      journal.beginAll(List.of(new Journal.NewRun("a", m, new byte[] {1}), new Journal.NewRun("b", m, new byte[] {2}),
+          new Journal.NewRun("old", ModuleRef.exact("other", "def"), new byte[0])), 50);
+
+      Journal.RunRecord a = journal.read("a").orElseThrow();
+      assertThat(a.steps()).isEmpty();
+      assertThat(a.outcome()).isNull();
+      assertThat(a.startedAtMillis()).isEqualTo(50);
+      assertThat(journal.header("b").orElseThrow().input()).containsExactly(2);
+      assertThat(journal.header("old").orElseThrow().module()).as("a run with a journal is left alone").isEqualTo(m);
+      assertThat(journal.read("old").orElseThrow().runNo()).isEqualTo(old);
+
+      journal.append(a.runNo(), new Step(0, request("x"), true, 0, new byte[] {7}));
+      assertThat(journal.read("a").orElseThrow().steps()).as("read after a step sees it").hasSize(1);
+      journal.finish("b", RunOutcome.succeeded(new byte[] {5}), 60);
+      assertThat(((RunOutcome.Succeeded) journal.read("b").orElseThrow().outcome()).output()).containsExactly(5);
+    }
+    try (Journal journal = Journal.open(file)) {
+      assertThat(journal.unfinished()).extracting(UnfinishedRun::runId).containsExactly("old", "a");
+      assertThat(journal.read("a").orElseThrow().steps()).hasSize(1);
     }
   }
 

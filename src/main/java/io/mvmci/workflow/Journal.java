@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +78,9 @@ final class Journal implements AutoCloseable {
    */
   private final Map<String, RunRecord> fresh = new HashMap<>();
   private final Map<Long, String> freshByNo = new HashMap<>();
+  private record Finish(RunOutcome outcome, long at) {}
+  /** Outcomes {@link #finishLater} holds until the next batch is written. */
+  private final Map<String, Finish> finishing = new LinkedHashMap<>();
 
   private Journal(Path file, Connection connection) throws SQLException {
     this.file = file;
@@ -177,9 +181,12 @@ final class Journal implements AutoCloseable {
           return Optional.empty();
         }
         long runNo = rs.getLong(1);
+        Finish pending = finishing.get(runId);
+        RunOutcome outcome = pending != null ? pending.outcome()
+            : outcome(rs.getString(6), rs.getString(7), rs.getBytes(8));
         return Optional.of(new RunRecord(runNo, runId,
             ModuleRef.exact(rs.getString(2), rs.getString(3)), rs.getBytes(4), rs.getLong(5),
-            outcome(rs.getString(6), rs.getString(7), rs.getBytes(8)), steps(runId, runNo)));
+            outcome, steps(runId, runNo)));
       }
     } catch (SQLException e) {
       throw failure("read run " + runId, e);
@@ -346,28 +353,77 @@ final class Journal implements AutoCloseable {
     }
   }
 
-  /** Records a final outcome; the run is no longer unfinished. */
+  /** Records a final outcome now; the run is no longer unfinished. */
   synchronized void finish(String runId, RunOutcome outcome, long nowMillis) {
     settleIfDoomed(runId);
     notFresh(runId);
+    finishing.remove(runId);
     try {
-      PreparedStatement ps = finishRun;
-      ps.setLong(1, nowMillis);
-      if (outcome instanceof RunOutcome.Succeeded s) {
-        ps.setString(2, "SUCCEEDED");
-        ps.setString(3, null);
-        ps.setBytes(4, s.output());
-      } else if (outcome instanceof RunOutcome.Failed f) {
-        ps.setString(2, f.kind().name());
-        ps.setString(3, f.reason());
-        ps.setBytes(4, f.output().length == 0 ? null : f.output());
-      }
-      ps.setString(5, runId);
-      ps.executeUpdate();
+      bindFinish(runId, outcome, nowMillis);
+      finishRun.executeUpdate();
       writes.increment();
     } catch (SQLException e) {
       throw failure("finish run " + runId, e);
     }
+  }
+
+  /**
+   * Records a final outcome with the next batch ({@link #writePending}, or at
+   * {@link #DELETE_BATCH} waiting): a transaction per run was half a no-op run's thread time. This
+   * journal answers as if it were written ({@link #read} sees the outcome; {@link #unfinished}
+   * writes the batch first). If the process dies first, the run is unfinished at the next start
+   * and is resumed: its journaled steps replay without repeating their effects, so it settles to
+   * the same outcome. A run deleted before the batch is written never writes it.
+   */
+  synchronized void finishLater(String runId, RunOutcome outcome, long nowMillis) {
+    settleIfDoomed(runId);
+    notFresh(runId);
+    finishing.put(runId, new Finish(outcome, nowMillis));
+    if (finishing.size() >= DELETE_BATCH) {
+      writePending();
+    }
+  }
+
+  private void bindFinish(String runId, RunOutcome outcome, long nowMillis) throws SQLException {
+    PreparedStatement ps = finishRun;
+    ps.setLong(1, nowMillis);
+    if (outcome instanceof RunOutcome.Succeeded s) {
+      ps.setString(2, "SUCCEEDED");
+      ps.setString(3, null);
+      ps.setBytes(4, s.output());
+    } else if (outcome instanceof RunOutcome.Failed f) {
+      ps.setString(2, f.kind().name());
+      ps.setString(3, f.reason());
+      ps.setBytes(4, f.output().length == 0 ? null : f.output());
+    }
+    ps.setString(5, runId);
+  }
+
+  /** Writes the outcomes {@link #finishLater} holds, in one transaction. */
+  private void writeFinishes() {
+    if (finishing.isEmpty()) {
+      return;
+    }
+    List<Map.Entry<String, Finish>> batch = List.copyOf(finishing.entrySet());
+    try {
+      connection.setAutoCommit(false);
+      try {
+        for (Map.Entry<String, Finish> f : batch) {
+          bindFinish(f.getKey(), f.getValue().outcome(), f.getValue().at());
+          finishRun.executeUpdate();
+        }
+        connection.commit();
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw failure("finish " + batch.size() + " runs", e);
+    }
+    finishing.clear();
+    writes.add(batch.size());
   }
 
   /** Rows written since the journal was opened (for metrics; not synchronized). */
@@ -376,7 +432,7 @@ final class Journal implements AutoCloseable {
   }
 
   synchronized List<UnfinishedRun> unfinished() {
-    deleteDoomed();
+    writePending();
     List<UnfinishedRun> runs = new ArrayList<>();
     try (PreparedStatement ps = connection.prepareStatement(
         "SELECT run_id, module_name, module_sha256, input, started_at FROM run"
@@ -395,6 +451,7 @@ final class Journal implements AutoCloseable {
   /** Deletes a run's journal now; returns whether there was one. */
   synchronized boolean delete(String runId) {
     settleIfDoomed(runId);
+    finishing.remove(runId);
     return deleteAll(List.of(runId)) == 1;
   }
 
@@ -406,6 +463,7 @@ final class Journal implements AutoCloseable {
    * ignores (finished runs) or finds stale and deletes (unfinished ones).
    */
   synchronized void deleteLater(String runId) {
+    finishing.remove(runId);
     doomed.add(runId);
     if (doomed.size() >= DELETE_BATCH) {
       deleteDoomed();
@@ -420,6 +478,12 @@ final class Journal implements AutoCloseable {
     List<String> batch = List.copyOf(doomed);
     doomed.clear();
     deleteAll(batch);
+  }
+
+  /** Writes what waits: outcomes ({@link #finishLater}), then deletions ({@link #deleteLater}). */
+  synchronized void writePending() {
+    writeFinishes();
+    deleteDoomed();
   }
 
   /** Runs waiting for {@link #deleteDoomed}: for tests. */
@@ -514,9 +578,9 @@ final class Journal implements AutoCloseable {
   @Override
   public synchronized void close() {
     try {
-      deleteDoomed();
+      writePending();
     } catch (JournalException e) {
-      // rows of acknowledged runs left behind: the next start ignores or deletes them
+      // outcomes or deletions left unwritten: the next start resumes or deletes those runs
     }
     try {
       for (PreparedStatement ps : List.of(insertStep, completeStep, selectResult, selectRun, selectHeader,

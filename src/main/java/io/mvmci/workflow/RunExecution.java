@@ -205,7 +205,7 @@ final class RunExecution implements Runnable {
     }
     if (result.isFinal() && !alreadyRecorded) {
       try {
-        ctx.journal().finish(runId(), result, ctx.services().clock().millis());
+        ctx.journal().finishLater(runId(), result, ctx.services().clock().millis());
       } catch (JournalException e) {
         LOG.error("run {} ended ({}) but its outcome could not be journaled; it will run again when"
             + " resumed", runId(), result, e);

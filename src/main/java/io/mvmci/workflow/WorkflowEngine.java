@@ -60,7 +60,7 @@ public final class WorkflowEngine implements AutoCloseable {
         new SynchronousQueue<>(), runThread(config.stackSizeBytes()));
     long every = config.progressInterval().toNanos();
     flusher.scheduleWithFixedDelay(progress::flushAll, every, every, TimeUnit.NANOSECONDS);
-    flusher.scheduleWithFixedDelay(this::deleteForgotten, every, every, TimeUnit.NANOSECONDS);
+    flusher.scheduleWithFixedDelay(this::writeJournalBatches, every, every, TimeUnit.NANOSECONDS);
     HostServices services = new HostServices(config.clock(), new SecureRandom(), new HttpBridge(http), progress);
     this.context = new RunExecution.Context(config, modules, journal, services, hook, timers,
         execution -> active.remove(execution.runId(), execution));
@@ -179,11 +179,11 @@ public final class WorkflowEngine implements AutoCloseable {
     journal.deleteLater(runId);
   }
 
-  private void deleteForgotten() {
+  private void writeJournalBatches() {
     try {
-      journal.deleteDoomed();
+      journal.writePending();
     } catch (JournalException e) {
-      LOG.warn("could not delete the journals of finished runs: {}", e.getMessage());
+      LOG.warn("could not write the journal's waiting outcomes and deletions: {}", e.getMessage());
     }
   }
 

@@ -144,6 +144,29 @@ class JournalTest {
   }
 
   @Test
+  void anOutcomeRecordedLaterReadsAtOnceAndIsWrittenWithTheBatchOrNeverIfTheRunGoes() {
+    Path file = dir.resolve("j.sqlite");
+    ModuleRef m = ModuleRef.exact("m", "abc");
+    try (Journal journal = Journal.open(file)) {
+      journal.begin("a", m, new byte[0], 1);
+      journal.begin("b", m, new byte[0], 1);
+      journal.begin("c", m, new byte[0], 1);
+      journal.finishLater("a", RunOutcome.failed(FailureKind.TRAP, "trap: x"), 5);
+      journal.finishLater("b", RunOutcome.succeeded(new byte[] {4}), 5);
+      assertThat(journal.read("a").orElseThrow().outcome()).isEqualTo(RunOutcome.failed(FailureKind.TRAP, "trap: x"));
+      journal.deleteLater("b");
+      assertThat(journal.unfinished()).extracting(UnfinishedRun::runId).containsExactly("c");
+      journal.finishLater("c", RunOutcome.succeeded(new byte[] {6}), 7);
+    }
+    try (Journal journal = Journal.open(file)) {
+      assertThat(journal.unfinished()).as("close wrote the waiting outcome").isEmpty();
+      assertThat(journal.read("a").orElseThrow().outcome()).isEqualTo(RunOutcome.failed(FailureKind.TRAP, "trap: x"));
+      assertThat(((RunOutcome.Succeeded) journal.read("c").orElseThrow().outcome()).output()).containsExactly(6);
+      assertThat(journal.read("b")).isEmpty();
+    }
+  }
+
+  @Test
   void aSecondOpenerOfTheSameFileIsRefused() {
     Path file = dir.resolve("j.sqlite");
     try (Journal journal = Journal.open(file)) {

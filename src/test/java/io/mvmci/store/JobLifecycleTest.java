@@ -16,6 +16,7 @@ import io.mvmci.command.Result;
 import io.mvmci.command.SubmitJob;
 import io.mvmci.job.Job;
 import io.mvmci.job.JobStatus;
+import io.mvmci.job.Reasons;
 import io.mvmci.job.JobEvent;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -131,6 +132,18 @@ class JobLifecycleTest {
     Job done = db.job(0);
     assertThat(done.output()).isEqualTo("{\"ok\":1}");
     assertThat(done.reason()).startsWith("completed in");
+  }
+
+  /** The completion's reason is worded in SQL (no row read first); it must read as Reasons words it. */
+  @Test
+  void aCompletionsReasonReadsAsReasonsWordsIt() throws Exception {
+    long[] tookMs = {0, 12, 999, 1_000, 1_234, 1_999, 61_000, 123_456_789, -5};
+    for (long took : tookMs) {
+      db.apply(submit(T, 0, 0, 3));
+      JobRef ref = claim(T, "w", 1).get(0).ref();
+      assertThat(db.one(new CompleteJob(T + took, "w", ref, "{}"))).isEqualTo(new Result.Done(JobStatus.Completed));
+      assertThat(db.job(ref.seq()).reason()).as("took %d ms", took).isEqualTo(Reasons.completed(took));
+    }
   }
 
   @Test

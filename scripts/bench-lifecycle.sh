@@ -14,7 +14,9 @@
 #    PostgreSQL queue does the same: the jobs inserted in batches by CLIENTS connections, PG_WORKERS
 #    worker threads claiming up to PG_CLAIM with one SKIP LOCKED statement, running a no-op and marking
 #    them done in one statement under their attempt numbers. ROUNDS rounds, alternating which system
-#    goes first; the table shows the median.
+#    goes first, each once the servers of both systems are quiet (under 150 ms of CPU a second, so
+#    PostgreSQL's autovacuum or the nodes' snapshots do not run inside the other's round); the table
+#    shows the median.
 # 2. Enqueue-to-start latency on the idle systems: LATENCY_JOBS single jobs, one at a time (each
 #    after the previous completed and LATENCY_GAP_MS of quiet), spread over the three nodes;
 #    started_at - created_at of each. PostgreSQL's workers wait by LISTEN/NOTIFY (PG_WAIT=poll for

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Job lifecycle benchmark: a three-node mvm-ci cluster against a PostgreSQL SKIP LOCKED queue, measured
@@ -85,6 +86,11 @@ public final class LifecycleBench {
       pg = new PgLifecycle(q, pgWorkers, pgClaim, pgWait.equals("notify"), num("pg-poll-ms", 50), pgPids);
     }
 
+    // Every server process of both systems (not this harness): a round starts once they are quiet.
+    List<Long> servers = new ArrayList<>(nodePids);
+    if (doPg) {
+      servers.addAll(pids(str("pg-pid", null)));
+    }
     List<Measurement> results = new ArrayList<>();
     if (doMvmci) {
       warmUpMvmci(mvm, nodePids, warmupJobs, clients, batch, pollMs);
@@ -102,12 +108,12 @@ public final class LifecycleBench {
       for (int turn = 0; turn < 2; turn++) {
         if (turn == 0 == mvmFirst && doMvmci) {
           log("round " + r + ": mvm-ci lifecycle, " + n + " jobs");
+          quiesce(servers);
           results.add(report(mvm.throughput(r, n, clients, batch, pollMs)));
-          Thread.sleep(2_000);
         } else if (turn == 0 != mvmFirst && doPg) {
           log("round " + r + ": PostgreSQL lifecycle, " + n + " jobs");
+          quiesce(servers);
           results.add(report(pg.throughput(r, n, clients, batch)));
-          Thread.sleep(2_000);
         }
       }
     }
@@ -130,6 +136,29 @@ public final class LifecycleBench {
       System.exit(1);
     }
   }
+
+  /**
+   * Waits until the servers of both systems are quiet (under {@link #QUIET_MS_PER_S} of CPU a second,
+   * at most 60 s): what one system does after its round (PostgreSQL's autovacuum and checkpoints,
+   * the nodes' snapshots and journal batches) must not run inside the other's round.
+   */
+  static void quiesce(List<Long> servers) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long used = Long.MAX_VALUE;
+    Thread.sleep(1_000);
+    while (System.nanoTime() < deadline) {
+      long before = Proc.cpuMillis(servers);
+      Thread.sleep(1_000);
+      used = Proc.cpuMillis(servers) - before;
+      if (used < QUIET_MS_PER_S) {
+        return;
+      }
+    }
+    log("  the servers did not quieten (" + used + " ms of CPU in the last second); measuring anyway");
+  }
+
+  /** CPU per second under which the servers count as quiet: idle nodes beat and reap, that is all. */
+  static final long QUIET_MS_PER_S = 150;
 
   /** Lifecycle rounds until at least warmup-s passed and the nodes' JIT compilers have settled. */
   private void warmUpMvmci(MvmciLifecycle mvm, List<Long> pids, int jobs, int clients, int batch, long pollMs)

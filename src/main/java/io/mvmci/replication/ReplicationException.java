@@ -25,7 +25,7 @@ public class ReplicationException extends RuntimeException {
     return retryable;
   }
 
-  static Throwable unwrap(Throwable t) {
+  public static Throwable unwrap(Throwable t) {
     while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
       t = t.getCause();
     }

@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -184,7 +183,7 @@ public final class LocalTransport implements WorkTransport {
       if (error == null) {
         return result;
       }
-      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      Throwable cause = ReplicationException.unwrap(error);
       if (cause instanceof TimeoutException) {
         throw new WorkException("the queue did not answer within " + PROPOSE_TIMEOUT_MS + " ms");
       }

@@ -3,6 +3,7 @@ package io.mvmci.worker;
 import io.mvmci.command.JobRef;
 import io.mvmci.command.Result;
 import io.mvmci.job.JobId;
+import io.mvmci.replication.ReplicationException;
 import io.mvmci.workflow.FailureKind;
 import io.mvmci.workflow.ModuleRef;
 import io.mvmci.workflow.ProgressUpdate;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -278,24 +278,14 @@ public final class WorkerAgent implements AutoCloseable {
 
   /** Sends a final report; retries while the queue is unreachable; then the run is done. */
   private void report(Run run, Report report) {
-    try {
-      if (!report.send()) {
-        LOG.info("{}: outcome refused, the claim is stale", run.runId);
-      }
-      done(run);
-    } catch (WorkException e) {
-      if (reporter.isShutdown()) {
-        return;
-      }
-      LOG.debug("{}: report failed, retrying: {}", run.runId, e.getMessage());
-      ticker.schedule(() -> reporter.execute(() -> report(run, report)), 500, TimeUnit.MILLISECONDS);
-    }
+    reportAsync(run, () -> CompletableFuture.completedFuture(report.send()));
   }
 
   /**
-   * {@link #report} for a transport that answers later: no reporting thread waits for the commit,
-   * and what follows the answer runs on a reporting thread again (never on the thread that
-   * completed the commit, a Raft thread for the embedded worker).
+   * Sends a final report whose answer may come later, retrying every 500 ms while the queue cannot
+   * be reached; then the run is done. No reporting thread waits for a commit, and what follows the
+   * answer runs on a reporting thread again (never on the thread that completed the commit, a Raft
+   * thread for the embedded worker).
    */
   private void reportAsync(Run run, Supplier<CompletableFuture<Boolean>> send) {
     CompletableFuture<Boolean> answer;
@@ -312,7 +302,7 @@ public final class WorkerAgent implements AutoCloseable {
         done(run);
         return;
       }
-      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      Throwable cause = ReplicationException.unwrap(error);
       if (reporter.isShutdown()) {
         return;
       }

@@ -236,20 +236,49 @@ final class Journal implements AutoCloseable {
   synchronized long begin(String runId, ModuleRef module, byte[] input, long nowMillis) {
     settleIfDoomed(runId);
     try {
-      PreparedStatement ps = insertRun;
-      ps.setString(1, runId);
-      ps.setString(2, module.name());
-      ps.setString(3, module.sha256());
-      ps.setBytes(4, input);
-      ps.setLong(5, nowMillis);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        writes.increment();
-        present.add(runId);
-        return rs.getLong(1);
-      }
+      long runNo = insertRun(runId, module, input, nowMillis);
+      writes.increment();
+      present.add(runId);
+      return runNo;
     } catch (SQLException e) {
       throw failure("begin run " + runId, e);
+    }
+  }
+
+  /** Inserts a run's header; returns its run number. */
+  private long insertRun(String runId, ModuleRef module, byte[] input, long nowMillis) throws SQLException {
+    insertRun.setString(1, runId);
+    insertRun.setString(2, module.name());
+    insertRun.setString(3, module.sha256());
+    insertRun.setBytes(4, input);
+    insertRun.setLong(5, nowMillis);
+    try (ResultSet rs = insertRun.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Work done in one transaction: {@link #inTransaction}. */
+  private interface SqlWork<T> {
+    T run() throws SQLException;
+  }
+
+  /** Runs {@code work} in one transaction, rolled back if it throws. */
+  private <T> T inTransaction(String what, SqlWork<T> work) {
+    try {
+      connection.setAutoCommit(false);
+      try {
+        T result = work.run();
+        connection.commit();
+        return result;
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw failure(what, e);
     }
   }
 
@@ -272,32 +301,14 @@ final class Journal implements AutoCloseable {
     if (todo.isEmpty()) {
       return;
     }
-    List<RunRecord> begun = new ArrayList<>(todo.size());
-    try {
-      connection.setAutoCommit(false);
-      try {
-        for (NewRun run : todo) {
-          insertRun.setString(1, run.runId());
-          insertRun.setString(2, run.module().name());
-          insertRun.setString(3, run.module().sha256());
-          insertRun.setBytes(4, run.input());
-          insertRun.setLong(5, nowMillis);
-          try (ResultSet rs = insertRun.executeQuery()) {
-            rs.next();
-            begun.add(new RunRecord(rs.getLong(1), run.runId(), run.module(), run.input(), nowMillis, null,
-                List.of()));
-          }
-        }
-        connection.commit();
-      } catch (SQLException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(true);
+    List<RunRecord> begun = inTransaction("begin " + todo.size() + " runs", () -> {
+      List<RunRecord> records = new ArrayList<>(todo.size());
+      for (NewRun run : todo) {
+        long runNo = insertRun(run.runId(), run.module(), run.input(), nowMillis);
+        records.add(new RunRecord(runNo, run.runId(), run.module(), run.input(), nowMillis, null, List.of()));
       }
-    } catch (SQLException e) {
-      throw failure("begin " + todo.size() + " runs", e);
-    }
+      return records;
+    });
     for (RunRecord r : begun) {
       writes.increment();
       present.add(r.runId());
@@ -405,23 +416,13 @@ final class Journal implements AutoCloseable {
       return;
     }
     List<Map.Entry<String, Finish>> batch = List.copyOf(finishing.entrySet());
-    try {
-      connection.setAutoCommit(false);
-      try {
-        for (Map.Entry<String, Finish> f : batch) {
-          bindFinish(f.getKey(), f.getValue().outcome(), f.getValue().at());
-          finishRun.executeUpdate();
-        }
-        connection.commit();
-      } catch (SQLException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(true);
+    inTransaction("finish " + batch.size() + " runs", () -> {
+      for (Map.Entry<String, Finish> f : batch) {
+        bindFinish(f.getKey(), f.getValue().outcome(), f.getValue().at());
+        finishRun.executeUpdate();
       }
-    } catch (SQLException e) {
-      throw failure("finish " + batch.size() + " runs", e);
-    }
+      return null;
+    });
     finishing.clear();
     writes.add(batch.size());
   }
@@ -499,38 +500,30 @@ final class Journal implements AutoCloseable {
 
   /** Deletes these runs' journals in one transaction; returns how many existed. */
   private int deleteAll(List<String> runIds) {
-    try {
-      connection.setAutoCommit(false);
-      try {
-        int existed = 0;
-        for (String runId : runIds) {
-          deleteRun.setString(1, runId);
-          long runNo;
-          try (ResultSet rs = deleteRun.executeQuery()) {
-            if (!rs.next()) {
-              continue;
-            }
-            runNo = rs.getLong(1);
+    String what = "delete run " + (runIds.size() == 1 ? runIds.get(0) : runIds.size() + " runs");
+    int existed = inTransaction(what, () -> {
+      int found = 0;
+      for (String runId : runIds) {
+        deleteRun.setString(1, runId);
+        long runNo;
+        try (ResultSet rs = deleteRun.executeQuery()) {
+          if (!rs.next()) {
+            continue;
           }
-          existed++;
-          deleteSteps.setLong(1, stepId(runNo, 0));
-          deleteSteps.setLong(2, stepId(runNo, -1));
-          deleteSteps.executeUpdate();
+          runNo = rs.getLong(1);
         }
-        connection.commit();
-        runIds.forEach(present::remove);
-        runIds.forEach(this::notFresh);
-        return existed;
-      } catch (SQLException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(true);
+        found++;
+        deleteSteps.setLong(1, stepId(runNo, 0));
+        deleteSteps.setLong(2, stepId(runNo, -1));
+        deleteSteps.executeUpdate();
       }
-    } catch (SQLException e) {
-      throw failure("delete run " + (runIds.size() == 1 ? runIds.get(0) : runIds.size() + " runs"), e);
-    }
+      return found;
+    });
+    runIds.forEach(present::remove);
+    runIds.forEach(this::notFresh);
+    return existed;
   }
+
 
   private List<Step> steps(String runId, long runNo) throws SQLException {
     List<Step> steps = new ArrayList<>();

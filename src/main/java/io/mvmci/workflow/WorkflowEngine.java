@@ -21,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs workflow modules as durable runs: each run on its own thread, every side effect
+ * Runs workflow modules as durable runs: each run on a pooled thread while it runs, every side effect
  * journaled in local SQLite, a crashed run resumed by replaying its journal. See DESIGN.md.
  *
  * <p>Thread-safe. A run id is active at most once per engine; one engine owns its journal file.

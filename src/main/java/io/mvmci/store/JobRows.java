@@ -29,6 +29,7 @@ final class JobRows implements AutoCloseable {
 
   private final PreparedStatement load;
   private final PreparedStatement event;
+  private final PreparedStatement eventOfRow;
 
   JobRows(Connection w) throws SQLException {
     load = w.prepareStatement("""
@@ -36,6 +37,9 @@ final class JobRows implements AutoCloseable {
         FROM jobs WHERE seq = ?""");
     event = w.prepareStatement(
         "INSERT INTO job_events (job_seq, at, status, attempt, reason) VALUES (?, ?, ?, ?, ?)");
+    eventOfRow = w.prepareStatement("""
+        INSERT INTO job_events (job_seq, at, status, attempt, reason)
+        SELECT seq, updated_at, status, attempt, reason FROM jobs WHERE seq = ?""");
   }
 
   /** The job's state, or null if there is no such job. */
@@ -63,9 +67,19 @@ final class JobRows implements AutoCloseable {
     event.executeUpdate();
   }
 
+  /**
+   * Records the job's current state as its latest event, as the row says it (its updated_at, status,
+   * attempt and reason): for a transition whose reason SQL worded.
+   */
+  void eventOfRow(long seq) throws SQLException {
+    eventOfRow.setLong(1, seq);
+    eventOfRow.executeUpdate();
+  }
+
   @Override
   public void close() throws SQLException {
     load.close();
     event.close();
+    eventOfRow.close();
   }
 }

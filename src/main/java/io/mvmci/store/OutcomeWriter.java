@@ -33,8 +33,7 @@ final class OutcomeWriter implements AutoCloseable {
                         reason = 'completed in ' || CASE
                           WHEN ?2 - coalesce(started_at, ?2) < 1000 THEN (?2 - coalesce(started_at, ?2)) || ' ms'
                           ELSE printf('%.3f s', (?2 - coalesce(started_at, ?2)) / 1000.0) END
-        WHERE seq = ?3 AND status = 'InProgress' AND attempt = ?4 AND worker_id = ?5
-        RETURNING reason""");
+        WHERE seq = ?3 AND status = 'InProgress' AND attempt = ?4 AND worker_id = ?5""");
     retry = w.prepareStatement("""
         UPDATE jobs SET status = 'Retrying', failures = ?, error = ?, output = ?, run_at = ?,
                         lease_until = NULL, updated_at = ?, reason = ?
@@ -54,20 +53,14 @@ final class OutcomeWriter implements AutoCloseable {
     complete.setLong(3, c.job().seq());
     complete.setInt(4, c.job().attempt());
     complete.setString(5, c.workerId());
-    String reason = null;
-    try (ResultSet rs = complete.executeQuery()) {
-      if (rs.next()) {
-        reason = rs.getString(1);
-      }
-    }
-    if (reason == null) {
+    if (complete.executeUpdate() == 0) {
       JobRows.State s = rows.load(c.job().seq());
       Result refused = refuse(s, c.workerId(), c.job());
       return refused != null ? refused : new Result.Rejected(Result.Reason.STALE_CLAIM,
           "claim " + c.job().attempt() + " of " + JobId.format(c.job().seq()) + " by " + c.workerId()
               + " is not current");
     }
-    rows.event(c.job().seq(), c.at(), JobStatus.Completed, c.job().attempt(), reason);
+    rows.eventOfRow(c.job().seq());
     ctx.moved(JobStatus.InProgress, JobStatus.Completed);
     return new Result.Done(JobStatus.Completed);
   }

@@ -146,6 +146,38 @@ class JobLifecycleTest {
     }
   }
 
+  /**
+   * A claimed batch is updated by one statement that words the reason in SQL, and its events are
+   * copied from the updated rows: each job must read as Reasons words it, with one InProgress event.
+   */
+  @Test
+  void aClaimedBatchReadsAsReasonsWordsItWithOneEventPerJob() throws Exception {
+    db.apply(submit(T, 0, 0, 3), submit(T, 0, 0, 3), submit(T, 0, 0, 3), submit(T, 0, 0, 3));
+    JobRef earlier = claim(T + 1, "w", 1).get(0).ref();
+    db.apply(new ReleaseJob(T + 2, "w", earlier, "stopping"));
+    String worker = "node-2 'quoted' wörker";
+    List<Result.ClaimedJob> batch = claim(T + 3, worker, 10);
+    assertThat(batch).as("by run_at: job-0 went back at T+2").extracting(j -> j.ref().seq())
+        .containsExactly(1L, 2L, 3L, 0L);
+    for (Result.ClaimedJob j : batch) {
+      long seq = j.ref().seq();
+      int attempt = seq == earlier.seq() ? 2 : 1;
+      assertThat(j.ref().attempt()).isEqualTo(attempt);
+      Job job = db.job(seq);
+      assertThat(job.status()).isEqualTo(JobStatus.InProgress);
+      assertThat(job.attempt()).isEqualTo(attempt);
+      assertThat(job.workerId()).isEqualTo(worker);
+      assertThat(job.leaseUntil()).isEqualTo(T + 3 + LEASE);
+      assertThat(job.startedAt()).isEqualTo(T + 3);
+      assertThat(job.reason()).isEqualTo(Reasons.claimed(worker, attempt));
+      List<JobEvent> events = db.store.queries().events(seq);
+      assertThat(events.get(events.size() - 1))
+          .isEqualTo(new JobEvent(T + 3, JobStatus.InProgress, attempt, Reasons.claimed(worker, attempt)));
+      assertThat(events).hasSize(seq == earlier.seq() ? 4 : 2); // Pending[, InProgress, Pending], InProgress
+    }
+    assertThat(claim(T + 4, worker, 10)).as("nothing left to claim").isEmpty();
+  }
+
   @Test
   void retryableFailuresBackOffUntilAttemptsRunOut() throws Exception {
     db.apply(submit(T, 0, 0, 2));

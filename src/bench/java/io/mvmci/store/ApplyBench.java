@@ -1,0 +1,98 @@
+package io.mvmci.store;
+
+import io.mvmci.command.ClaimJobs;
+import io.mvmci.command.Command;
+import io.mvmci.command.CompleteJob;
+import io.mvmci.command.Result;
+import io.mvmci.command.SubmitJob;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * The apply path alone, without Raft: one node's {@link CommandProcessor} applying the entries of
+ * no-op job lifecycles to a real SQLite file, as the lifecycle benchmark's nodes do (entries of
+ * {@code ENTRY} commands; submissions, claims of {@code CLAIM} jobs, one completion per job). Prints
+ * the apply thread's CPU time per job and per phase, so a change to the schema or to the writers can
+ * be judged in a minute instead of a cluster run.
+ *
+ * <p>usage: ApplyBench [jobs per round (50000)] [rounds (5)]
+ */
+public final class ApplyBench {
+  private static final int ENTRY = 60;
+  private static final int CLAIM = 32;
+
+  private ApplyBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    Path dir = Files.createTempDirectory("apply-bench");
+    var threads = ManagementFactory.getThreadMXBean();
+    try (QueueStore store = QueueStore.open(dir.resolve("queue.db"), 1)) {
+      CommandProcessor p = store.processor();
+      long[] index = {p.appliedIndex() + 1};
+      long at = 1_700_000_000_000L;
+      for (int round = 0; round < rounds; round++) {
+        long[] cpu = new long[3];
+        List<Command> submits = new ArrayList<>();
+        for (int i = 0; i < jobs; i++) {
+          submits.add(new SubmitJob(at, "noop", "{}", null, 0, 0, 3, 60_000, null));
+        }
+        long t0 = threads.getCurrentThreadCpuTime();
+        applyInEntries(p, index, submits);
+        long t1 = threads.getCurrentThreadCpuTime();
+        List<Result.ClaimedJob> claimed = new ArrayList<>();
+        List<Command> claims = new ArrayList<>();
+        for (int i = 0; i < jobs / CLAIM; i++) {
+          claims.add(new ClaimJobs(at, "w" + (i % 3), CLAIM, 30_000));
+        }
+        for (Result r : applyInEntries(p, index, claims)) {
+          claimed.addAll(((Result.Claimed) r).jobs());
+        }
+        long t2 = threads.getCurrentThreadCpuTime();
+        List<Command> completes = new ArrayList<>();
+        int w = 0;
+        for (Result.ClaimedJob j : claimed) {
+          completes.add(new CompleteJob(at + 5, "w" + (w++ / CLAIM % 3), j.ref(), "null"));
+        }
+        for (Result r : applyInEntries(p, index, completes)) {
+          if (!(r instanceof Result.Done)) {
+            throw new IllegalStateException("completion refused: " + r);
+          }
+        }
+        long t3 = threads.getCurrentThreadCpuTime();
+        cpu[0] = t1 - t0;
+        cpu[1] = t2 - t1;
+        cpu[2] = t3 - t2;
+        System.out.printf(Locale.ROOT,
+            "round %d: %d jobs (%d claimed), µs CPU per job: submit %.1f  claim %.1f  complete %.1f  total %.1f%n",
+            round + 1, jobs, claimed.size(), us(cpu[0], jobs), us(cpu[1], jobs), us(cpu[2], jobs),
+            us(cpu[0] + cpu[1] + cpu[2], jobs));
+        at += 10_000;
+      }
+    } finally {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
+  private static List<Result> applyInEntries(CommandProcessor p, long[] index, List<Command> commands)
+      throws Exception {
+    List<Result> out = new ArrayList<>(commands.size());
+    for (int from = 0; from < commands.size(); from += ENTRY) {
+      out.addAll(p.apply(1, index[0]++, commands.subList(from, Math.min(commands.size(), from + ENTRY))));
+    }
+    return out;
+  }
+
+  private static double us(long nanos, int jobs) {
+    return nanos / 1000.0 / jobs;
+  }
+}

@@ -143,6 +143,11 @@ public final class LocalTransport implements WorkTransport {
   }
 
   @Override
+  public boolean completesWithoutWaiting() {
+    return true;
+  }
+
+  @Override
   public boolean fail(JobRef job, String error, boolean retryable, long retryDelayMs, String output) {
     long now = clock.millis();
     return accepted(propose(new FailJob(now, workerId, job, error, retryable, now + retryDelayMs, output)));

@@ -49,6 +49,14 @@ public interface WorkTransport {
   }
 
   /**
+   * Whether {@link #completeAsync} returns without waiting on the queue, so that any thread may call
+   * it: then the worker reports a success from the thread that finished the run.
+   */
+  default boolean completesWithoutWaiting() {
+    return false;
+  }
+
+  /**
    * The run failed; it is retried after {@code retryDelayMs} if retryable and failures remain.
    * {@code output} is what it had output (JSON text, or null if it output nothing).
    */

@@ -21,8 +21,12 @@
  *
  * <h2>Threading</h2>
  * One claim thread (waits for free slots, then for work), one heartbeat thread, one progress sender
- * (in order), and a small pool that reports outcomes. Runs execute on the engine's threads. A slot
- * (a permit of {@code capacity}) is held from claim until the outcome is accepted or found stale.
+ * (in order), a pool of reporting threads (one per slot) for reports that block, and one settling
+ * thread that handles every report's answer (it never blocks). Runs execute on the engine's threads.
+ * A success reported through a transport that does not wait (the embedded worker's) is sent from
+ * the run's own thread, after the engine has settled the run; anything else goes to a reporting
+ * thread. A slot (a permit of {@code capacity}) is held from claim until the outcome is accepted or
+ * found stale.
  *
  * <h2>Failure model</h2>
  * <ul>

@@ -94,8 +94,14 @@ public final class CommandProcessor implements AutoCloseable {
     ApplyContext ctx = new ApplyContext(nextJobSeq);
     List<Result> results = new ArrayList<>(batch.size());
     try {
-      for (Command c : batch) {
-        results.add(dispatch(c, ctx));
+      for (int i = 0; i < batch.size(); ) {
+        int end = runOfLikeCommands(batch, i);
+        if (end - i > 1) {
+          results.addAll(applyRun(batch.subList(i, end), ctx));
+        } else {
+          results.add(dispatch(batch.get(i), ctx));
+        }
+        i = end;
       }
       for (Map.Entry<JobStatus, Long> d : ctx.countDeltas.entrySet()) {
         if (d.getValue() != 0) {
@@ -139,6 +145,37 @@ public final class CommandProcessor implements AutoCloseable {
     }
     appliedTerm = term;
     appliedIndex = index;
+  }
+
+  /**
+   * The end of the run of commands from {@code start} that apply as one batch: keyless submissions
+   * ({@link JobWriter#submitAll}) or completions ({@link OutcomeWriter#completeAll}). A run of one
+   * is applied as itself.
+   */
+  private static int runOfLikeCommands(List<Command> batch, int start) {
+    Command first = batch.get(start);
+    int end = start + 1;
+    if (isKeylessSubmit(first)) {
+      while (end < batch.size() && isKeylessSubmit(batch.get(end))) {
+        end++;
+      }
+    } else if (first instanceof CompleteJob) {
+      while (end < batch.size() && batch.get(end) instanceof CompleteJob) {
+        end++;
+      }
+    }
+    return end;
+  }
+
+  private static boolean isKeylessSubmit(Command c) {
+    return c instanceof SubmitJob s && s.idempotencyKey() == null;
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<Result> applyRun(List<Command> run, ApplyContext ctx) throws SQLException {
+    return run.get(0) instanceof SubmitJob
+        ? jobs.submitAll((List<SubmitJob>) (List<?>) run, ctx)
+        : outcomes.completeAll((List<CompleteJob>) (List<?>) run, ctx);
   }
 
   private Result dispatch(Command c, ApplyContext ctx) throws SQLException {

@@ -30,6 +30,8 @@ final class JobRows implements AutoCloseable {
   private final PreparedStatement load;
   private final PreparedStatement event;
   private final PreparedStatement eventOfRow;
+  private final PreparedStatement eventsOfRange;
+  private final RowBatches eventsOfRows;
 
   JobRows(Connection w) throws SQLException {
     load = w.prepareStatement("""
@@ -40,6 +42,13 @@ final class JobRows implements AutoCloseable {
     eventOfRow = w.prepareStatement("""
         INSERT INTO job_events (job_seq, at, status, attempt, reason)
         SELECT seq, updated_at, status, attempt, reason FROM jobs WHERE seq = ?""");
+    eventsOfRange = w.prepareStatement("""
+        INSERT INTO job_events (job_seq, at, status, attempt, reason)
+        SELECT seq, updated_at, status, attempt, reason FROM jobs WHERE seq BETWEEN ? AND ? ORDER BY seq""");
+    eventsOfRows = new RowBatches(w, n -> """
+        INSERT INTO job_events (job_seq, at, status, attempt, reason)
+        SELECT seq, updated_at, status, attempt, reason FROM jobs WHERE seq IN (%s) ORDER BY seq"""
+        .formatted(RowBatches.repeat(n, "?")));
   }
 
   /** The job's state, or null if there is no such job. */
@@ -76,10 +85,28 @@ final class JobRows implements AutoCloseable {
     eventOfRow.executeUpdate();
   }
 
+  /** {@link #eventOfRow} for every job from {@code first} to {@code last}, in seq order. */
+  void eventsOfRange(long first, long last) throws SQLException {
+    eventsOfRange.setLong(1, first);
+    eventsOfRange.setLong(2, last);
+    eventsOfRange.executeUpdate();
+  }
+
+  /** {@link #eventOfRow} for {@code seqs[from, from + n)}, n one of {@link RowBatches#SIZES}. */
+  void eventsOfRows(long[] seqs, int from, int n) throws SQLException {
+    PreparedStatement ps = eventsOfRows.forRows(n);
+    for (int k = 0; k < n; k++) {
+      ps.setLong(k + 1, seqs[from + k]);
+    }
+    ps.executeUpdate();
+  }
+
   @Override
   public void close() throws SQLException {
     load.close();
     event.close();
     eventOfRow.close();
+    eventsOfRange.close();
+    eventsOfRows.close();
   }
 }

@@ -20,6 +20,7 @@ final class JobWriter implements AutoCloseable {
   private final JobRows rows;
   private final PreparedStatement findByKey;
   private final PreparedStatement insert;
+  private final RowBatches insertRows;
   private final PreparedStatement cancel;
   private final PreparedStatement purgeable;
   private final PreparedStatement deleteJob;
@@ -33,6 +34,10 @@ final class JobWriter implements AutoCloseable {
         INSERT INTO jobs (seq, status, workflow, input, url, priority, run_at, attempt, max_attempts,
                           timeout_ms, reason, idempotency_key, created_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)""");
+    insertRows = new RowBatches(w, n -> """
+        INSERT INTO jobs (seq, status, workflow, input, url, priority, run_at, attempt, max_attempts,
+                          timeout_ms, reason, idempotency_key, created_at, updated_at)
+        VALUES %s""".formatted(RowBatches.repeat(n, "(?, 'Pending', ?, ?, ?, ?, ?, 0, ?, ?, ?, NULL, ?, ?)")));
     cancel = w.prepareStatement("""
         UPDATE jobs SET status = 'Cancelled', lease_until = NULL, finished_at = ?, updated_at = ?,
                         reason = ?
@@ -76,6 +81,41 @@ final class JobWriter implements AutoCloseable {
     rows.event(seq, c.at(), JobStatus.Pending, 0, reason);
     ctx.moved(null, JobStatus.Pending);
     return new Result.Submitted(seq, false);
+  }
+
+  /**
+   * Submissions without an idempotency key, in order, with the same effect as {@link #submit} on
+   * each: a multi-row INSERT a chunk, then one copy of the new rows into their events.
+   */
+  List<Result> submitAll(List<SubmitJob> run, ApplyContext ctx) throws SQLException {
+    long first = ctx.nextJobSeq;
+    List<Result> out = new ArrayList<>(run.size());
+    for (int from = 0; from < run.size(); ) {
+      int n = RowBatches.chunk(run.size() - from);
+      PreparedStatement ps = insertRows.forRows(n);
+      int i = 1;
+      for (SubmitJob c : run.subList(from, from + n)) {
+        long seq = ctx.nextJobSeq++;
+        long runAt = c.effectiveRunAt();
+        ps.setLong(i++, seq);
+        ps.setString(i++, c.workflow());
+        ps.setString(i++, c.input());
+        setNullable(ps, i++, c.url());
+        ps.setInt(i++, c.priority());
+        ps.setLong(i++, runAt);
+        ps.setInt(i++, c.maxAttempts());
+        ps.setLong(i++, c.timeoutMs());
+        ps.setString(i++, Reasons.submitted(c.at(), runAt));
+        ps.setLong(i++, c.at());
+        ps.setLong(i++, c.at());
+        ctx.moved(null, JobStatus.Pending);
+        out.add(new Result.Submitted(seq, false));
+      }
+      ps.executeUpdate();
+      from += n;
+    }
+    rows.eventsOfRange(first, ctx.nextJobSeq - 1);
+    return out;
   }
 
   Result cancel(CancelJob c, ApplyContext ctx) throws SQLException {
@@ -133,6 +173,7 @@ final class JobWriter implements AutoCloseable {
   public void close() throws SQLException {
     findByKey.close();
     insert.close();
+    insertRows.close();
     cancel.close();
     purgeable.close();
     deleteJob.close();

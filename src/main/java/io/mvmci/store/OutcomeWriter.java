@@ -12,12 +12,19 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** What a worker reports at the end of a run, accepted only under the current claim. */
 final class OutcomeWriter implements AutoCloseable {
   private final JobRows rows;
   private final PreparedStatement complete;
+  private final RowBatches completeRows;
+  private final PreparedStatement savepoint;
+  private final PreparedStatement rollbackToSavepoint;
+  private final PreparedStatement releaseSavepoint;
   private final PreparedStatement retry;
   private final PreparedStatement fail;
   private final PreparedStatement release;
@@ -34,6 +41,21 @@ final class OutcomeWriter implements AutoCloseable {
                           WHEN ?2 - coalesce(started_at, ?2) < 1000 THEN (?2 - coalesce(started_at, ?2)) || ' ms'
                           ELSE printf('%.3f s', (?2 - coalesce(started_at, ?2)) / 1000.0) END
         WHERE seq = ?3 AND status = 'InProgress' AND attempt = ?4 AND worker_id = ?5""");
+    // The same for a chunk of completions, each row naming its claim in d.
+    completeRows = new RowBatches(w, n -> """
+        WITH d (seq, attempt, worker, output, at) AS (VALUES %s)
+        UPDATE jobs SET status = 'Completed', output = d.output, error = NULL, lease_until = NULL,
+                        finished_at = d.at, updated_at = d.at,
+                        reason = 'completed in ' || CASE
+                          WHEN d.at - coalesce(jobs.started_at, d.at) < 1000
+                            THEN (d.at - coalesce(jobs.started_at, d.at)) || ' ms'
+                          ELSE printf('%%.3f s', (d.at - coalesce(jobs.started_at, d.at)) / 1000.0) END
+        FROM d
+        WHERE jobs.seq = d.seq AND jobs.status = 'InProgress' AND jobs.attempt = d.attempt
+          AND jobs.worker_id = d.worker""".formatted(RowBatches.repeat(n, "(?, ?, ?, ?, ?)")));
+    savepoint = w.prepareStatement("SAVEPOINT completions");
+    rollbackToSavepoint = w.prepareStatement("ROLLBACK TO completions");
+    releaseSavepoint = w.prepareStatement("RELEASE completions");
     retry = w.prepareStatement("""
         UPDATE jobs SET status = 'Retrying', failures = ?, error = ?, output = ?, run_at = ?,
                         lease_until = NULL, updated_at = ?, reason = ?
@@ -63,6 +85,63 @@ final class OutcomeWriter implements AutoCloseable {
     rows.eventOfRow(c.job().seq());
     ctx.moved(JobStatus.InProgress, JobStatus.Completed);
     return new Result.Done(JobStatus.Completed);
+  }
+
+  /**
+   * Completions in order, with the same effect and results as {@link #complete} on each. The happy
+   * path (every claim current, no job twice) is a multi-row UPDATE and an event copy a chunk, inside
+   * a savepoint; if any row was not updated, the savepoint is rolled back and each completion is
+   * applied alone, so a refusal reads exactly as it would have.
+   */
+  List<Result> completeAll(List<CompleteJob> run, ApplyContext ctx) throws SQLException {
+    long[] seqs = new long[run.size()];
+    Set<Long> distinct = new HashSet<>();
+    for (int k = 0; k < seqs.length; k++) {
+      seqs[k] = run.get(k).job().seq();
+      if (!distinct.add(seqs[k])) {
+        return oneByOne(run, ctx);
+      }
+    }
+    savepoint.execute();
+    boolean all = true;
+    for (int from = 0; all && from < seqs.length; ) {
+      int n = RowBatches.chunk(seqs.length - from);
+      PreparedStatement ps = completeRows.forRows(n);
+      int i = 1;
+      for (CompleteJob c : run.subList(from, from + n)) {
+        ps.setLong(i++, c.job().seq());
+        ps.setInt(i++, c.job().attempt());
+        ps.setString(i++, c.workerId());
+        ps.setString(i++, c.output());
+        ps.setLong(i++, c.at());
+      }
+      all = ps.executeUpdate() == n;
+      if (all) {
+        rows.eventsOfRows(seqs, from, n);
+      }
+      from += n;
+    }
+    if (!all) {
+      rollbackToSavepoint.execute();
+      releaseSavepoint.execute();
+      return oneByOne(run, ctx);
+    }
+    releaseSavepoint.execute();
+    List<Result> out = new ArrayList<>(run.size());
+    Result done = new Result.Done(JobStatus.Completed);
+    for (int k = 0; k < seqs.length; k++) {
+      ctx.moved(JobStatus.InProgress, JobStatus.Completed);
+      out.add(done);
+    }
+    return out;
+  }
+
+  private List<Result> oneByOne(List<CompleteJob> run, ApplyContext ctx) throws SQLException {
+    List<Result> out = new ArrayList<>(run.size());
+    for (CompleteJob c : run) {
+      out.add(complete(c, ctx));
+    }
+    return out;
   }
 
   Result fail(FailJob c, ApplyContext ctx) throws SQLException {
@@ -130,8 +209,10 @@ final class OutcomeWriter implements AutoCloseable {
 
   @Override
   public void close() throws SQLException {
-    for (PreparedStatement ps : List.of(complete, retry, fail, release)) {
+    for (PreparedStatement ps : List.of(complete, savepoint, rollbackToSavepoint, releaseSavepoint, retry,
+        fail, release)) {
       ps.close();
     }
+    completeRows.close();
   }
 }

@@ -67,11 +67,17 @@ final class Journal implements AutoCloseable {
    */
   private final Set<String> doomed = new LinkedHashSet<>();
   /**
-   * The run ids the journal holds. The file is opened in exclusive locking mode, so only this
-   * object changes it: a run that is not here has no journal, and reading it takes no query (every
-   * run starts with such a lookup, and almost every one is new).
+   * The run ids the journal holds, with their run numbers. The file is opened in exclusive locking
+   * mode, so only this object changes it: a run that is not here has no journal, and reading it
+   * takes no query (every run starts with such a lookup, and almost every one is new).
    */
-  private final Set<String> present = new HashSet<>();
+  private final Map<String, Long> present = new HashMap<>();
+  /**
+   * The next run number: above every one the file holds, and never handed out twice by this
+   * object (a deleted run's number is not reused). Numbering here saves the insert a
+   * {@code RETURNING} clause, a third of a claimed batch's journal cost.
+   */
+  private long nextRunNo;
   /**
    * Runs begun by {@link #beginAll} that have no step and no outcome yet, as {@link #read} would
    * find them: their first read takes no query. Dropped at the run's first step, outcome or delete.
@@ -85,9 +91,11 @@ final class Journal implements AutoCloseable {
   private Journal(Path file, Connection connection) throws SQLException {
     this.file = file;
     this.connection = connection;
-    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT run_id FROM run")) {
+    try (Statement s = connection.createStatement();
+         ResultSet rs = s.executeQuery("SELECT run_id, run_no FROM run")) {
       while (rs.next()) {
-        present.add(rs.getString(1));
+        present.put(rs.getString(1), rs.getLong(2));
+        nextRunNo = Math.max(nextRunNo, rs.getLong(2) + 1);
       }
     }
     this.insertStep = connection.prepareStatement(
@@ -101,11 +109,11 @@ final class Journal implements AutoCloseable {
     this.selectHeader = connection.prepareStatement(
         "SELECT module_name, module_sha256, input FROM run WHERE run_id = ?");
     this.insertRun = connection.prepareStatement(
-        "INSERT INTO run (run_id, module_name, module_sha256, input, started_at) VALUES (?, ?, ?, ?, ?)"
-            + " RETURNING run_no");
+        "INSERT INTO run (run_no, run_id, module_name, module_sha256, input, started_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?)");
     this.finishRun = connection.prepareStatement(
         "UPDATE run SET finished_at = ?, outcome = ?, reason = ?, output = ? WHERE run_id = ?");
-    this.deleteRun = connection.prepareStatement("DELETE FROM run WHERE run_id = ? RETURNING run_no");
+    this.deleteRun = connection.prepareStatement("DELETE FROM run WHERE run_no = ?");
     this.deleteSteps = connection.prepareStatement("DELETE FROM step WHERE id BETWEEN ? AND ?");
     this.selectSteps = connection.prepareStatement(
         "SELECT id, kind, digest, summary, done, code FROM step WHERE id BETWEEN ? AND ? ORDER BY id");
@@ -166,7 +174,7 @@ final class Journal implements AutoCloseable {
   /** The run's record, if its journal exists. */
   synchronized Optional<RunRecord> read(String runId) {
     settleIfDoomed(runId);
-    if (!present.contains(runId)) {
+    if (!present.containsKey(runId)) {
       return Optional.empty();
     }
     RunRecord begun = fresh.get(runId);
@@ -196,7 +204,7 @@ final class Journal implements AutoCloseable {
   /** The module and input a run started with, if its journal exists. */
   synchronized Optional<RunHeader> header(String runId) {
     settleIfDoomed(runId);
-    if (!present.contains(runId)) {
+    if (!present.containsKey(runId)) {
       return Optional.empty();
     }
     RunRecord begun = fresh.get(runId);
@@ -238,7 +246,7 @@ final class Journal implements AutoCloseable {
     try {
       long runNo = insertRun(runId, module, input, nowMillis);
       writes.increment();
-      present.add(runId);
+      present.put(runId, runNo);
       return runNo;
     } catch (SQLException e) {
       throw failure("begin run " + runId, e);
@@ -247,15 +255,16 @@ final class Journal implements AutoCloseable {
 
   /** Inserts a run's header; returns its run number. */
   private long insertRun(String runId, ModuleRef module, byte[] input, long nowMillis) throws SQLException {
-    insertRun.setString(1, runId);
-    insertRun.setString(2, module.name());
-    insertRun.setString(3, module.sha256());
-    insertRun.setBytes(4, input);
-    insertRun.setLong(5, nowMillis);
-    try (ResultSet rs = insertRun.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    long runNo = nextRunNo;
+    insertRun.setLong(1, runNo);
+    insertRun.setString(2, runId);
+    insertRun.setString(3, module.name());
+    insertRun.setString(4, module.sha256());
+    insertRun.setBytes(5, input);
+    insertRun.setLong(6, nowMillis);
+    insertRun.executeUpdate();
+    nextRunNo = runNo + 1;
+    return runNo;
   }
 
   /** Work done in one transaction: {@link #inTransaction}. */
@@ -294,7 +303,7 @@ final class Journal implements AutoCloseable {
     List<NewRun> todo = new ArrayList<>(runs.size());
     for (NewRun run : runs) {
       settleIfDoomed(run.runId());
-      if (!present.contains(run.runId())) {
+      if (!present.containsKey(run.runId())) {
         todo.add(run);
       }
     }
@@ -311,7 +320,7 @@ final class Journal implements AutoCloseable {
     });
     for (RunRecord r : begun) {
       writes.increment();
-      present.add(r.runId());
+      present.put(r.runId(), r.runNo());
       fresh.put(r.runId(), r);
       freshByNo.put(r.runNo(), r.runId());
     }
@@ -504,14 +513,12 @@ final class Journal implements AutoCloseable {
     int existed = inTransaction(what, () -> {
       int found = 0;
       for (String runId : runIds) {
-        deleteRun.setString(1, runId);
-        long runNo;
-        try (ResultSet rs = deleteRun.executeQuery()) {
-          if (!rs.next()) {
-            continue;
-          }
-          runNo = rs.getLong(1);
+        Long runNo = present.get(runId);
+        if (runNo == null) {
+          continue;
         }
+        deleteRun.setLong(1, runNo);
+        deleteRun.executeUpdate();
         found++;
         deleteSteps.setLong(1, stepId(runNo, 0));
         deleteSteps.setLong(2, stepId(runNo, -1));

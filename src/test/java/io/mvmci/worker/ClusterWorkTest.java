@@ -78,13 +78,17 @@ class ClusterWorkTest {
       assertThat(deployed.status()).isEqualTo(201);
       await().atMost(Duration.ofSeconds(30)).until(() -> nodes.stream().allMatch(n ->
           get(n.url("/api/v1/modules")).body().contains(deployed.json().get("sha256").asString())));
-      List<String> greetings = new ArrayList<>();
-      for (int i = 0; i < 12; i++) {
-        Reply r = post(nodes.get(i % 3).url("/api/v1/jobs"), "application/json",
-            "{\"workflow\":\"hello\",\"input\":{\"n\":" + i + "}}");
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
-        greetings.add(r.json().get("job_id").asString());
+      // One batch, so that many wait at once: jobs submitted one at a time while the cluster is idle
+      // all go to the leader, which applies each submission first and claims without a hop.
+      StringBuilder batch = new StringBuilder("{\"jobs\":[");
+      for (int i = 0; i < 30; i++) {
+        batch.append(i == 0 ? "" : ",").append("{\"workflow\":\"hello\",\"input\":{\"n\":").append(i).append("}}");
       }
+      Reply submitted = post(nodes.get(1).url("/api/v1/jobs/batch"), "application/json", batch + "]}");
+      assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+      List<String> greetings = new ArrayList<>();
+      submitted.json().get("jobs").forEach(item -> greetings.add(item.get("job").get("job_id").asString()));
+      assertThat(greetings).hasSize(30);
       await().atMost(Duration.ofSeconds(60)).until(() -> greetings.stream().allMatch(id ->
           get(reader.url("/api/v1/jobs/" + id)).json().get("status").asString().equals("Completed")));
       Set<String> helloWorkers = new HashSet<>();

@@ -288,8 +288,10 @@ public final class QueueStateMachine extends BaseStateMachine {
     }
     File target = storage.getSnapshotFile(last.getTerm(), last.getIndex());
     Path tmp = target.toPath().resolveSibling(target.getName() + ".tmp");
+    long started = System.nanoTime();
+    boolean fileCopy;
     try {
-      store.copyTo(tmp);
+      fileCopy = store.snapshotTo(tmp);
     } catch (SQLException e) {
       throw new IOException("snapshot copy failed: " + e.getMessage(), e);
     }
@@ -298,7 +300,9 @@ public final class QueueStateMachine extends BaseStateMachine {
     MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(target);
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target.toPath(), md5), last));
     snapshotsTaken.incrementAndGet();
-    LOG.info("Took snapshot {} ({} bytes)", target.getName(), Files.size(target.toPath()));
+    LOG.info("Took snapshot {} ({} bytes, {} in {} ms)", target.getName(), Files.size(target.toPath()),
+        fileCopy ? "checkpoint and file copy" : "VACUUM INTO, readers held the checkpoint",
+        java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     return last.getIndex();
   }
 

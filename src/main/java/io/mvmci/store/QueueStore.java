@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -70,6 +71,37 @@ public final class QueueStore implements AutoCloseable {
     try (Connection c = Sqlite.reader(file); Statement s = c.createStatement()) {
       s.execute("VACUUM INTO '" + target.toString().replace("'", "''") + "'");
     }
+  }
+
+  /**
+   * Writes a consistent copy of the database to {@code target} for a Raft snapshot, fast: a full
+   * checkpoint moves every committed page into the database file, and the file is copied as it
+   * is. Only the apply thread may call this, between entries: it is the only writer, so the file
+   * cannot change during the copy. If readers keep the checkpoint from finishing (for the busy
+   * timeout), it falls back to {@link #copyTo}.
+   *
+   * <p>{@code VACUUM INTO} rebuilds every B-tree: for a 218 MB database it held each node's apply
+   * thread for about 4 s (every node snapshots at the same index, so the whole cluster stalled);
+   * a checkpoint and a file copy take a fraction of that. The copy keeps free pages that
+   * {@code VACUUM} would drop.
+   *
+   * @return true if the checkpointed file was copied, false if it fell back to {@code VACUUM INTO}
+   */
+  public boolean snapshotTo(Path target) throws SQLException, IOException {
+    Files.deleteIfExists(target);
+    boolean complete;
+    try (Connection c = Sqlite.checkpointer(file);
+         Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(FULL)")) {
+      // busy, frames in the WAL, frames checkpointed
+      complete = rs.next() && rs.getInt(1) == 0 && rs.getInt(2) == rs.getInt(3);
+    }
+    if (!complete) {
+      copyTo(target);
+      return false;
+    }
+    Files.copy(file, target);
+    return true;
   }
 
   /**

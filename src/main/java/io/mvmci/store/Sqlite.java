@@ -25,6 +25,11 @@ final class Sqlite {
     return conn;
   }
 
+  /** A short-lived read-write connection that only checkpoints (it writes no data). */
+  static Connection checkpointer(Path file) throws SQLException {
+    return base().createConnection("jdbc:sqlite:" + file);
+  }
+
   static Connection reader(Path file) throws SQLException {
     SQLiteConfig c = base();
     c.setReadOnly(true);

@@ -10,7 +10,6 @@ import io.mvmci.job.JobStatus;
 import io.mvmci.job.Reasons;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -39,7 +39,6 @@ public final class ApplyBench {
       long[] index = {p.appliedIndex() + 1};
       long at = 1_700_000_000_000L;
       for (int round = 0; round < rounds; round++) {
-        long[] cpu = new long[3];
         List<Command> submits = new ArrayList<>();
         for (int i = 0; i < jobs; i++) {
           submits.add(new SubmitJob(at, "noop", "{}", null, 0, 0, 3, 60_000, null));
@@ -67,13 +66,10 @@ public final class ApplyBench {
           }
         }
         long t3 = threads.getCurrentThreadCpuTime();
-        cpu[0] = t1 - t0;
-        cpu[1] = t2 - t1;
-        cpu[2] = t3 - t2;
         System.out.printf(Locale.ROOT,
             "round %d: %d jobs (%d claimed), µs CPU per job: submit %.1f  claim %.1f  complete %.1f  total %.1f%n",
-            round + 1, jobs, claimed.size(), us(cpu[0], jobs), us(cpu[1], jobs), us(cpu[2], jobs),
-            us(cpu[0] + cpu[1] + cpu[2], jobs));
+            round + 1, jobs, claimed.size(), us(t1 - t0, jobs), us(t2 - t1, jobs), us(t3 - t2, jobs),
+            us(t3 - t0, jobs));
         at += 10_000;
       }
     } finally {

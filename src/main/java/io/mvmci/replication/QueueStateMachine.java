@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
@@ -302,7 +303,7 @@ public final class QueueStateMachine extends BaseStateMachine {
     snapshotsTaken.incrementAndGet();
     LOG.info("Took snapshot {} ({} bytes, {} in {} ms)", target.getName(), Files.size(target.toPath()),
         fileCopy ? "checkpoint and file copy" : "VACUUM INTO, readers held the checkpoint",
-        java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     return last.getIndex();
   }
 

@@ -29,9 +29,8 @@ final class JobRows implements AutoCloseable {
 
   private final PreparedStatement load;
   private final PreparedStatement event;
-  private final PreparedStatement eventOfRow;
   private final PreparedStatement eventsOfRange;
-  private final RowBatches eventsOfRows;
+  private final PreparedStatement eventsOf;
 
   JobRows(Connection w) throws SQLException {
     load = w.prepareStatement("""
@@ -39,16 +38,13 @@ final class JobRows implements AutoCloseable {
         FROM jobs WHERE seq = ?""");
     event = w.prepareStatement(
         "INSERT INTO job_events (job_seq, at, status, attempt, reason) VALUES (?, ?, ?, ?, ?)");
-    eventOfRow = w.prepareStatement("""
-        INSERT INTO job_events (job_seq, at, status, attempt, reason)
-        SELECT seq, updated_at, status, attempt, reason FROM jobs WHERE seq = ?""");
     eventsOfRange = w.prepareStatement("""
         INSERT INTO job_events (job_seq, at, status, attempt, reason)
         SELECT seq, updated_at, status, attempt, reason FROM jobs WHERE seq BETWEEN ? AND ? ORDER BY seq""");
-    eventsOfRows = new RowBatches(w, n -> """
+    eventsOf = w.prepareStatement("""
         INSERT INTO job_events (job_seq, at, status, attempt, reason)
-        SELECT seq, updated_at, status, attempt, reason FROM jobs WHERE seq IN (%s) ORDER BY seq"""
-        .formatted(RowBatches.repeat(n, "?")));
+        SELECT seq, updated_at, status, attempt, reason FROM jobs
+        WHERE seq IN (SELECT value FROM json_each(?)) ORDER BY seq""");
   }
 
   /** The job's state, or null if there is no such job. */
@@ -77,36 +73,36 @@ final class JobRows implements AutoCloseable {
   }
 
   /**
-   * Records the job's current state as its latest event, as the row says it (its updated_at, status,
-   * attempt and reason): for a transition whose reason SQL worded.
+   * Records the current state of every job from {@code first} to {@code last} as its latest event,
+   * in seq order, as the rows say it (updated_at, status, attempt, reason): for transitions whose
+   * rows a statement just wrote, with the reason worded in SQL.
    */
-  void eventOfRow(long seq) throws SQLException {
-    eventOfRow.setLong(1, seq);
-    eventOfRow.executeUpdate();
-  }
-
-  /** {@link #eventOfRow} for every job from {@code first} to {@code last}, in seq order. */
   void eventsOfRange(long first, long last) throws SQLException {
     eventsOfRange.setLong(1, first);
     eventsOfRange.setLong(2, last);
     eventsOfRange.executeUpdate();
   }
 
-  /** {@link #eventOfRow} for {@code seqs[from, from + n)}, n one of {@link RowBatches#SIZES}. */
-  void eventsOfRows(long[] seqs, int from, int n) throws SQLException {
-    PreparedStatement ps = eventsOfRows.forRows(n);
-    for (int k = 0; k < n; k++) {
-      ps.setLong(k + 1, seqs[from + k]);
+  /** {@link #eventsOfRange} for the jobs {@code seqs}, in one statement whatever their number. */
+  void eventsOf(long[] seqs) throws SQLException {
+    eventsOf.setString(1, jsonArray(seqs));
+    eventsOf.executeUpdate();
+  }
+
+  /** {@code [1,2,3]}: a set of jobs as one parameter, for {@code json_each(?)}. */
+  static String jsonArray(long[] seqs) {
+    StringBuilder b = new StringBuilder(seqs.length * 8).append('[');
+    for (int k = 0; k < seqs.length; k++) {
+      b.append(k == 0 ? "" : ",").append(seqs[k]);
     }
-    ps.executeUpdate();
+    return b.append(']').toString();
   }
 
   @Override
   public void close() throws SQLException {
     load.close();
     event.close();
-    eventOfRow.close();
     eventsOfRange.close();
-    eventsOfRows.close();
+    eventsOf.close();
   }
 }

@@ -19,7 +19,6 @@ import java.util.List;
 final class JobWriter implements AutoCloseable {
   private final JobRows rows;
   private final PreparedStatement findByKey;
-  private final PreparedStatement insert;
   private final RowBatches insertRows;
   private final PreparedStatement cancel;
   private final PreparedStatement purgeable;
@@ -30,14 +29,10 @@ final class JobWriter implements AutoCloseable {
   JobWriter(Connection w, JobRows rows) throws SQLException {
     this.rows = rows;
     findByKey = w.prepareStatement("SELECT seq FROM jobs WHERE idempotency_key = ?");
-    insert = w.prepareStatement("""
-        INSERT INTO jobs (seq, status, workflow, input, url, priority, run_at, attempt, max_attempts,
-                          timeout_ms, reason, idempotency_key, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)""");
     insertRows = new RowBatches(w, n -> """
         INSERT INTO jobs (seq, status, workflow, input, url, priority, run_at, attempt, max_attempts,
                           timeout_ms, reason, idempotency_key, created_at, updated_at)
-        VALUES %s""".formatted(RowBatches.repeat(n, "(?, 'Pending', ?, ?, ?, ?, ?, 0, ?, ?, ?, NULL, ?, ?)")));
+        VALUES %s""".formatted(RowBatches.repeat(n, "(?, 'Pending', ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)")));
     cancel = w.prepareStatement("""
         UPDATE jobs SET status = 'Cancelled', lease_until = NULL, finished_at = ?, updated_at = ?,
                         reason = ?
@@ -61,31 +56,18 @@ final class JobWriter implements AutoCloseable {
       }
     }
     long seq = ctx.nextJobSeq++;
-    long runAt = c.effectiveRunAt();
-    String reason = Reasons.submitted(c.at(), runAt);
-    int i = 1;
-    insert.setLong(i++, seq);
-    insert.setString(i++, JobStatus.Pending.name());
-    insert.setString(i++, c.workflow());
-    insert.setString(i++, c.input());
-    setNullable(insert, i++, c.url());
-    insert.setInt(i++, c.priority());
-    insert.setLong(i++, runAt);
-    insert.setInt(i++, c.maxAttempts());
-    insert.setLong(i++, c.timeoutMs());
-    insert.setString(i++, reason);
-    setNullable(insert, i++, c.idempotencyKey());
-    insert.setLong(i++, c.at());
-    insert.setLong(i, c.at());
-    insert.executeUpdate();
-    rows.event(seq, c.at(), JobStatus.Pending, 0, reason);
+    PreparedStatement one = insertRows.forRows(1);
+    bindNewJob(one, 1, seq, c);
+    one.executeUpdate();
+    rows.eventsOfRange(seq, seq);
     ctx.moved(null, JobStatus.Pending);
     return new Result.Submitted(seq, false);
   }
 
   /**
    * Submissions without an idempotency key, in order, with the same effect as {@link #submit} on
-   * each: a multi-row INSERT a chunk, then one copy of the new rows into their events.
+   * each: a multi-row INSERT a chunk (a lone submission is a chunk of one), then one copy of the new
+   * rows into their events.
    */
   List<Result> submitAll(List<SubmitJob> run, ApplyContext ctx) throws SQLException {
     long first = ctx.nextJobSeq;
@@ -96,18 +78,7 @@ final class JobWriter implements AutoCloseable {
       int i = 1;
       for (SubmitJob c : run.subList(from, from + n)) {
         long seq = ctx.nextJobSeq++;
-        long runAt = c.effectiveRunAt();
-        ps.setLong(i++, seq);
-        ps.setString(i++, c.workflow());
-        ps.setString(i++, c.input());
-        setNullable(ps, i++, c.url());
-        ps.setInt(i++, c.priority());
-        ps.setLong(i++, runAt);
-        ps.setInt(i++, c.maxAttempts());
-        ps.setLong(i++, c.timeoutMs());
-        ps.setString(i++, Reasons.submitted(c.at(), runAt));
-        ps.setLong(i++, c.at());
-        ps.setLong(i++, c.at());
+        i = bindNewJob(ps, i, seq, c);
         ctx.moved(null, JobStatus.Pending);
         out.add(new Result.Submitted(seq, false));
       }
@@ -116,6 +87,24 @@ final class JobWriter implements AutoCloseable {
     }
     rows.eventsOfRange(first, ctx.nextJobSeq - 1);
     return out;
+  }
+
+  /** Binds job {@code seq} as the row that starts at parameter {@code i}; returns the next one. */
+  private static int bindNewJob(PreparedStatement ps, int i, long seq, SubmitJob c) throws SQLException {
+    long runAt = c.effectiveRunAt();
+    ps.setLong(i++, seq);
+    ps.setString(i++, c.workflow());
+    ps.setString(i++, c.input());
+    setNullable(ps, i++, c.url());
+    ps.setInt(i++, c.priority());
+    ps.setLong(i++, runAt);
+    ps.setInt(i++, c.maxAttempts());
+    ps.setLong(i++, c.timeoutMs());
+    ps.setString(i++, Reasons.submitted(c.at(), runAt));
+    setNullable(ps, i++, c.idempotencyKey());
+    ps.setLong(i++, c.at());
+    ps.setLong(i++, c.at());
+    return i;
   }
 
   Result cancel(CancelJob c, ApplyContext ctx) throws SQLException {
@@ -172,7 +161,6 @@ final class JobWriter implements AutoCloseable {
   @Override
   public void close() throws SQLException {
     findByKey.close();
-    insert.close();
     insertRows.close();
     cancel.close();
     purgeable.close();

@@ -14,14 +14,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.StringJoiner;
 
 /** Claims and their leases: claiming, heartbeats, progress, and the reaper's expiry. */
 final class LeaseWriter implements AutoCloseable {
   private final JobRows rows;
   private final PreparedStatement runnable;
   private final PreparedStatement claim;
-  private final PreparedStatement claimEvents;
   private final PreparedStatement beat;
   private final PreparedStatement renew;
   private final PreparedStatement progress;
@@ -48,10 +46,6 @@ final class LeaseWriter implements AutoCloseable {
                         reason = 'running on ' || ?1 || ' (attempt ' || (attempt + 1) || ')',
                         progress = NULL, progress_message = NULL
         WHERE seq IN (SELECT value FROM json_each(?4))""");
-    claimEvents = w.prepareStatement("""
-        INSERT INTO job_events (job_seq, at, status, attempt, reason)
-        SELECT seq, updated_at, status, attempt, reason FROM jobs
-        WHERE seq IN (SELECT value FROM json_each(?1)) ORDER BY seq""");
     beat = w.prepareStatement("""
         INSERT INTO heartbeats (worker_id, node_id, kind, started_at, last_seen, status, capacity, running)
         VALUES (?, ?, ?, ?, ?, 'alive', ?, ?)
@@ -97,9 +91,10 @@ final class LeaseWriter implements AutoCloseable {
     }
     long leaseUntil = c.at() + c.leaseMs();
     List<Result.ClaimedJob> out = new ArrayList<>(picked.size());
-    StringJoiner seqs = new StringJoiner(",", "[", "]");
-    for (Candidate j : picked) {
-      seqs.add(Long.toString(j.seq()));
+    long[] seqs = new long[picked.size()];
+    for (int k = 0; k < seqs.length; k++) {
+      Candidate j = picked.get(k);
+      seqs[k] = j.seq();
       ctx.moved(j.from(), JobStatus.InProgress);
       out.add(new Result.ClaimedJob(new JobRef(j.seq(), j.attempt()), j.workflow(), j.input(),
           j.timeoutMs(), leaseUntil, j.failures(), j.maxAttempts()));
@@ -107,13 +102,12 @@ final class LeaseWriter implements AutoCloseable {
     claim.setString(1, c.workerId());
     claim.setLong(2, leaseUntil);
     claim.setLong(3, c.at());
-    claim.setString(4, seqs.toString());
+    claim.setString(4, JobRows.jsonArray(seqs));
     int claimed = claim.executeUpdate();
     if (claimed != picked.size()) {
       throw new IllegalStateException("claimed " + claimed + " of the " + picked.size() + " jobs picked");
     }
-    claimEvents.setString(1, seqs.toString());
-    claimEvents.executeUpdate();
+    rows.eventsOf(seqs);
     return new Result.Claimed(out);
   }
 
@@ -202,7 +196,7 @@ final class LeaseWriter implements AutoCloseable {
 
   @Override
   public void close() throws SQLException {
-    for (PreparedStatement ps : List.of(runnable, claim, claimEvents, beat, renew, progress, expired, requeue,
+    for (PreparedStatement ps : List.of(runnable, claim, beat, renew, progress, expired, requeue,
         failExpired, dead)) {
       ps.close();
     }

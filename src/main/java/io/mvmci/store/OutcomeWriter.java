@@ -19,7 +19,6 @@ import java.util.Set;
 /** What a worker reports at the end of a run, accepted only under the current claim. */
 final class OutcomeWriter implements AutoCloseable {
   private final JobRows rows;
-  private final PreparedStatement complete;
   private final RowBatches completeRows;
   private final PreparedStatement savepoint;
   private final PreparedStatement rollbackToSavepoint;
@@ -30,17 +29,10 @@ final class OutcomeWriter implements AutoCloseable {
 
   OutcomeWriter(Connection w, JobRows rows) throws SQLException {
     this.rows = rows;
-    // One statement checks the claim, completes the job and words its reason as Reasons.completed
-    // does (JobLifecycleTest holds them equal): the happy path reads no row first. A row read per
-    // completion was a quarter of a completion's apply cost.
-    complete = w.prepareStatement("""
-        UPDATE jobs SET status = 'Completed', output = ?1, error = NULL, lease_until = NULL,
-                        finished_at = ?2, updated_at = ?2,
-                        reason = 'completed in ' || CASE
-                          WHEN ?2 - coalesce(started_at, ?2) < 1000 THEN (?2 - coalesce(started_at, ?2)) || ' ms'
-                          ELSE printf('%.3f s', (?2 - coalesce(started_at, ?2)) / 1000.0) END
-        WHERE seq = ?3 AND status = 'InProgress' AND attempt = ?4 AND worker_id = ?5""");
-    // The same for a chunk of completions, each row naming its claim in d.
+    // One statement checks the claims, completes the jobs and words each reason as Reasons.completed
+    // does (JobLifecycleTest holds them equal), each row of d naming a claim; the happy path reads no
+    // row. A row read per completion was a quarter of a completion's apply cost, RETURNING the reason
+    // a fifth; the events are copied from the updated rows.
     completeRows = new RowBatches(w, n -> """
         WITH d (seq, attempt, worker, output, at) AS (VALUES %s)
         UPDATE jobs SET status = 'Completed', output = d.output, error = NULL, lease_until = NULL,
@@ -69,26 +61,33 @@ final class OutcomeWriter implements AutoCloseable {
   }
 
   Result complete(CompleteJob c, ApplyContext ctx) throws SQLException {
-    complete.setString(1, c.output());
-    complete.setLong(2, c.at());
-    complete.setLong(3, c.job().seq());
-    complete.setInt(4, c.job().attempt());
-    complete.setString(5, c.workerId());
-    if (complete.executeUpdate() == 0) {
+    PreparedStatement one = completeRows.forRows(1);
+    bindCompletion(one, 1, c);
+    if (one.executeUpdate() == 0) {
       JobRows.State s = rows.load(c.job().seq());
       Result refused = refuse(s, c.workerId(), c.job());
       return refused != null ? refused : new Result.Rejected(Result.Reason.STALE_CLAIM,
           "claim " + c.job().attempt() + " of " + JobId.format(c.job().seq()) + " by " + c.workerId()
               + " is not current");
     }
-    rows.eventOfRow(c.job().seq());
+    rows.eventsOfRange(c.job().seq(), c.job().seq());
     ctx.moved(JobStatus.InProgress, JobStatus.Completed);
     return new Result.Done(JobStatus.Completed);
   }
 
+  /** Binds {@code c} as the row of d that starts at parameter {@code i}; returns the next one. */
+  private static int bindCompletion(PreparedStatement ps, int i, CompleteJob c) throws SQLException {
+    ps.setLong(i++, c.job().seq());
+    ps.setInt(i++, c.job().attempt());
+    ps.setString(i++, c.workerId());
+    ps.setString(i++, c.output());
+    ps.setLong(i++, c.at());
+    return i;
+  }
+
   /**
    * Completions in order, with the same effect and results as {@link #complete} on each. The happy
-   * path (every claim current, no job twice) is a multi-row UPDATE and an event copy a chunk, inside
+   * path (every claim current, no job twice) is a multi-row UPDATE a chunk and one event copy, inside
    * a savepoint; if any row was not updated, the savepoint is rolled back and each completion is
    * applied alone, so a refusal reads exactly as it would have.
    */
@@ -108,16 +107,9 @@ final class OutcomeWriter implements AutoCloseable {
       PreparedStatement ps = completeRows.forRows(n);
       int i = 1;
       for (CompleteJob c : run.subList(from, from + n)) {
-        ps.setLong(i++, c.job().seq());
-        ps.setInt(i++, c.job().attempt());
-        ps.setString(i++, c.workerId());
-        ps.setString(i++, c.output());
-        ps.setLong(i++, c.at());
+        i = bindCompletion(ps, i, c);
       }
       all = ps.executeUpdate() == n;
-      if (all) {
-        rows.eventsOfRows(seqs, from, n);
-      }
       from += n;
     }
     if (!all) {
@@ -125,6 +117,7 @@ final class OutcomeWriter implements AutoCloseable {
       releaseSavepoint.execute();
       return oneByOne(run, ctx);
     }
+    rows.eventsOf(seqs);
     releaseSavepoint.execute();
     List<Result> out = new ArrayList<>(run.size());
     Result done = new Result.Done(JobStatus.Completed);
@@ -208,7 +201,7 @@ final class OutcomeWriter implements AutoCloseable {
 
   @Override
   public void close() throws SQLException {
-    for (PreparedStatement ps : List.of(complete, savepoint, rollbackToSavepoint, releaseSavepoint, retry,
+    for (PreparedStatement ps : List.of(savepoint, rollbackToSavepoint, releaseSavepoint, retry,
         fail, release)) {
       ps.close();
     }

@@ -88,7 +88,6 @@ public final class QueueStore implements AutoCloseable {
    * @return true if the checkpointed file was copied, false if it fell back to {@code VACUUM INTO}
    */
   public boolean snapshotTo(Path target) throws SQLException, IOException {
-    Files.deleteIfExists(target);
     boolean complete;
     try (Connection c = Sqlite.checkpointer(file);
          Statement s = c.createStatement();
@@ -100,7 +99,7 @@ public final class QueueStore implements AutoCloseable {
       copyTo(target);
       return false;
     }
-    Files.copy(file, target);
+    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
     return true;
   }
 

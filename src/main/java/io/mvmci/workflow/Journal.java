@@ -530,7 +530,6 @@ final class Journal implements AutoCloseable {
     return existed;
   }
 
-
   private List<Step> steps(String runId, long runNo) throws SQLException {
     List<Step> steps = new ArrayList<>();
     {

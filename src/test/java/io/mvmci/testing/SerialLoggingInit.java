@@ -16,28 +16,39 @@ import org.springframework.core.ResolvableType;
  * src/test/resources): {@link Before} takes the lock before {@link LoggingApplicationListener} runs,
  * {@link After} releases it after, or when the start fails.
  */
-public final class SerialLoggingInit {
+public abstract class SerialLoggingInit implements GenericApplicationListener {
   private static final ReentrantLock LOCK = new ReentrantLock();
 
-  private SerialLoggingInit() {}
+  private final int order;
 
-  private static boolean handles(ResolvableType type) {
-    Class<?> c = type.getRawClass();
+  SerialLoggingInit(int order) {
+    this.order = order;
+  }
+
+  @Override
+  public boolean supportsEventType(ResolvableType eventType) {
+    Class<?> c = eventType.getRawClass();
     return c != null && (ApplicationEnvironmentPreparedEvent.class.isAssignableFrom(c)
         || ApplicationFailedEvent.class.isAssignableFrom(c));
   }
 
-  private static void release() {
+  @Override
+  public int getOrder() {
+    return order;
+  }
+
+  /** Releases the lock if this thread holds it (logging is initialised, or the start failed). */
+  @Override
+  public void onApplicationEvent(ApplicationEvent event) {
     if (LOCK.isHeldByCurrentThread()) {
       LOCK.unlock();
     }
   }
 
   /** Takes the lock as the environment is prepared, before logging is initialised. */
-  public static final class Before implements GenericApplicationListener {
-    @Override
-    public boolean supportsEventType(ResolvableType eventType) {
-      return handles(eventType);
+  public static final class Before extends SerialLoggingInit {
+    public Before() {
+      super(LoggingApplicationListener.DEFAULT_ORDER - 1);
     }
 
     @Override
@@ -45,31 +56,15 @@ public final class SerialLoggingInit {
       if (event instanceof ApplicationEnvironmentPreparedEvent) {
         LOCK.lock();
       } else {
-        release();
+        super.onApplicationEvent(event);
       }
-    }
-
-    @Override
-    public int getOrder() {
-      return LoggingApplicationListener.DEFAULT_ORDER - 1;
     }
   }
 
-  /** Releases it once logging is initialised (or the start failed). */
-  public static final class After implements GenericApplicationListener {
-    @Override
-    public boolean supportsEventType(ResolvableType eventType) {
-      return handles(eventType);
-    }
-
-    @Override
-    public void onApplicationEvent(ApplicationEvent event) {
-      release();
-    }
-
-    @Override
-    public int getOrder() {
-      return LoggingApplicationListener.DEFAULT_ORDER + 1;
+  /** Releases it once logging is initialised, or when the start failed. */
+  public static final class After extends SerialLoggingInit {
+    public After() {
+      super(LoggingApplicationListener.DEFAULT_ORDER + 1);
     }
   }
 }

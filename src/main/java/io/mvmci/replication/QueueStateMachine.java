@@ -18,6 +18,10 @@ import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
@@ -72,6 +76,17 @@ public final class QueueStateMachine extends BaseStateMachine {
   private final AtomicLong snapshotsTaken = new AtomicLong();
   private final AtomicLong leaderChanges = new AtomicLong();
   private volatile QueueStore store;
+  /** Where a snapshot is copied before it is published; Ratis's snapshot pattern does not match it. */
+  static final String SNAPSHOT_TMP = "queue-snapshot.tmp";
+  private final ExecutorService snapshotter = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "snapshot");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Object snapshotLock = new Object();
+  private volatile Path snapshotTmp;
+  /** The snapshot copy started and not yet published or dropped; guarded by snapshotLock. */
+  private Future<PreparedSnapshot> snapshotRun;
 
   public QueueStateMachine(Path dbFile, int readers, ApplyListener listener) {
     this.dbFile = dbFile;
@@ -85,6 +100,8 @@ public final class QueueStateMachine extends BaseStateMachine {
     super.initialize(server, groupId, raftStorage);
     getLifeCycle().startAndTransition(() -> {
       storage.init(raftStorage);
+      snapshotTmp = raftStorage.getStorageDir().getStateMachineDir().toPath().resolve(SNAPSHOT_TMP);
+      Files.deleteIfExists(snapshotTmp); // a crash's leftover
       openStore(storage.getLatestSnapshot());
     }, IOException.class);
   }
@@ -278,33 +295,124 @@ public final class QueueStateMachine extends BaseStateMachine {
   }
 
   /**
-   * Copies the database into {@code sm/snapshot.<term>_<index>} with its MD5 file. Ratis calls this on
-   * the apply thread between entries, so the copy holds exactly the entries up to the last applied.
+   * Snapshots run off the apply thread, so applying never waits for one (every node snapshots at the
+   * same index: a snapshot on the apply thread paused the whole cluster). Ratis asks for a snapshot
+   * on the apply thread, between entries, until one is returned:
+   * <ol>
+   *   <li>the first call starts a {@link #snapshot copy} on the snapshot thread and returns -1
+   *       (nothing new yet), and so do the calls while it runs;</li>
+   *   <li>the first call after it finished publishes it: renames it into {@code sm/}, writes its MD5
+   *       file, makes it the latest, and returns its index; Ratis then purges the log up to it.</li>
+   * </ol>
+   * Publishing on the apply thread keeps every change of {@code sm/} and of the latest snapshot on
+   * the thread Ratis expects (it cleans up old snapshots there, right after this returns).
    */
   @Override
   public long takeSnapshot() throws IOException {
-    TermIndex last = getLastAppliedTermIndex();
-    if (last == null || last.getIndex() < 0) {
-      return -1;
+    synchronized (snapshotLock) {
+      if (snapshotRun == null) {
+        QueueStore s = store;
+        if (s != null && getLifeCycleState() == LifeCycle.State.RUNNING
+            && s.processor().appliedIndex() > latestSnapshotIndex()) {
+          snapshotRun = snapshotter.submit(() -> snapshot(s));
+        }
+        return -1;
+      }
+      if (!snapshotRun.isDone()) {
+        return -1;
+      }
+      PreparedSnapshot p = result(snapshotRun);
+      TermIndex applied = getLastAppliedTermIndex();
+      if (p != null && (applied == null || p.at().getIndex() > applied.getIndex())) {
+        return -1; // replaying after a restart: Ratis has not caught up with the database's index yet
+      }
+      snapshotRun = null;
+      return publish(p);
     }
-    File target = storage.getSnapshotFile(last.getTerm(), last.getIndex());
-    Path tmp = target.toPath().resolveSibling(target.getName() + ".tmp");
-    long started = System.nanoTime();
-    boolean fileCopy;
+  }
+
+  /** The copy a finished run made, or null if it failed (logged) or had nothing new. */
+  private static PreparedSnapshot result(Future<PreparedSnapshot> run) {
     try {
-      fileCopy = store.snapshotTo(tmp);
+      return run.get();
+    } catch (ExecutionException e) {
+      LOG.warn("Snapshot failed; the next one is tried after more entries: {}", e.getCause().toString());
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  private long latestSnapshotIndex() {
+    SingleFileSnapshotInfo latest = storage.getLatestSnapshot();
+    return latest == null ? -1 : latest.getIndex();
+  }
+
+  /** A copy of the database, checksummed and fsynced, waiting to be renamed into {@code sm/}. */
+  private record PreparedSnapshot(Path tmp, TermIndex at, MD5Hash md5, long bytes, long millis) {}
+
+  /** On the snapshot thread: copies the database to a temporary file in {@code sm/}. */
+  private PreparedSnapshot snapshot(QueueStore s) throws IOException {
+    long started = System.nanoTime();
+    Path tmp = snapshotTmp;
+    QueueStore.Position at;
+    try {
+      at = s.backupTo(tmp);
     } catch (SQLException e) {
+      Files.deleteIfExists(tmp);
       throw new IOException("snapshot copy failed: " + e.getMessage(), e);
     }
+    if (at.index() <= latestSnapshotIndex()) {
+      Files.deleteIfExists(tmp);
+      return null;
+    }
     fsync(tmp);
-    Files.move(tmp, target.toPath(), StandardCopyOption.ATOMIC_MOVE);
-    MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(target);
-    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target.toPath(), md5), last));
-    snapshotsTaken.incrementAndGet();
-    LOG.info("Took snapshot {} ({} bytes, {} in {} ms)", target.getName(), Files.size(target.toPath()),
-        fileCopy ? "checkpoint and file copy" : "VACUUM INTO, readers held the checkpoint",
+    MD5Hash md5 = MD5FileUtil.computeMd5ForFile(tmp.toFile());
+    return new PreparedSnapshot(tmp, TermIndex.valueOf(at.term(), at.index()), md5, Files.size(tmp),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-    return last.getIndex();
+  }
+
+  /** On the apply thread (or at close): makes a finished copy the latest snapshot. */
+  private long publish(PreparedSnapshot p) throws IOException {
+    if (p == null) {
+      return -1;
+    }
+    if (p.at().getIndex() <= latestSnapshotIndex()) { // an installed snapshot overtook it
+      Files.deleteIfExists(p.tmp());
+      return -1;
+    }
+    File target = storage.getSnapshotFile(p.at().getTerm(), p.at().getIndex());
+    Files.move(p.tmp(), target.toPath(), StandardCopyOption.ATOMIC_MOVE);
+    MD5FileUtil.saveMD5File(target, p.md5());
+    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target.toPath(), p.md5()), p.at()));
+    snapshotsTaken.incrementAndGet();
+    LOG.info("Took snapshot {} ({} bytes, copied in the background in {} ms)", target.getName(), p.bytes(),
+        p.millis());
+    return p.at().getIndex();
+  }
+
+  /**
+   * Waits for a snapshot copy in progress; publishes it if {@code keep}, else drops it. Before a
+   * snapshot is installed (which replaces {@code sm/} wholesale) and before the store closes.
+   */
+  private void settleSnapshotRun(boolean keep) {
+    synchronized (snapshotLock) {
+      if (snapshotRun == null) {
+        return;
+      }
+      PreparedSnapshot p = result(snapshotRun);
+      snapshotRun = null;
+      try {
+        if (keep) {
+          publish(p);
+        } else if (p != null) {
+          Files.deleteIfExists(p.tmp());
+        }
+      } catch (IOException e) {
+        LOG.warn("Could not keep the snapshot taken in the background: {}", e.toString());
+      }
+    }
   }
 
   private static void fsync(Path file) throws IOException {
@@ -316,6 +424,7 @@ public final class QueueStateMachine extends BaseStateMachine {
   /** Before a snapshot is installed from the leader (without PAUSED, Ratis fails the install). */
   @Override
   public void pause() {
+    settleSnapshotRun(false);
     getLifeCycle().transition(LifeCycle.State.PAUSING);
     getLifeCycle().transition(LifeCycle.State.PAUSED);
   }
@@ -352,6 +461,8 @@ public final class QueueStateMachine extends BaseStateMachine {
 
   @Override
   public void close() throws IOException {
+    settleSnapshotRun(true);
+    snapshotter.shutdown();
     closeStore();
     super.close();
   }

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.sqlite.SQLiteConnection;
 
 /**
  * One node's copy of the replicated queue: a SQLite file with one writer (the
@@ -73,34 +74,42 @@ public final class QueueStore implements AutoCloseable {
     }
   }
 
+  /** The last entry a database copy holds: the {@code applied_term} and {@code applied_index} of its meta. */
+  public record Position(long term, long index) {}
+
   /**
-   * Writes a consistent copy of the database to {@code target} for a Raft snapshot, fast: a full
-   * checkpoint moves every committed page into the database file, and the file is copied as it
-   * is. Only the apply thread may call this, between entries: it is the only writer, so the file
-   * cannot change during the copy. If readers keep the checkpoint from finishing (for the busy
-   * timeout), it falls back to {@link #copyTo}.
+   * Writes a consistent copy of the database to {@code target} for a Raft snapshot, with SQLite's
+   * online backup API on a read connection of its own, every page in one step: the step holds one
+   * read transaction, so the copy is the database as of one commit, and under WAL the apply thread
+   * goes on writing meanwhile. Returns the position the copy holds, read from the copy itself.
    *
-   * <p>{@code VACUUM INTO} rebuilds every B-tree: for a 218 MB database it held each node's apply
-   * thread for about 4 s (every node snapshots at the same index, so the whole cluster stalled);
-   * a checkpoint and a file copy take a fraction of that. The copy keeps free pages that
-   * {@code VACUUM} would drop.
-   *
-   * @return true if the checkpointed file was copied, false if it fell back to {@code VACUUM INTO}
+   * <p>Any thread may call this. For a 234 MB database it took 0.9 s (0.4 s of CPU); taken on the
+   * apply thread, a snapshot stalled every node at the same index ({@code VACUUM INTO}, which rebuilds
+   * every B-tree, for about 4 s; a checkpoint and a file copy for 1–3 s).
    */
-  public boolean snapshotTo(Path target) throws SQLException, IOException {
-    boolean complete;
-    try (Connection c = Sqlite.checkpointer(file);
-         Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(FULL)")) {
-      // busy, frames in the WAL, frames checkpointed
-      complete = rs.next() && rs.getInt(1) == 0 && rs.getInt(2) == rs.getInt(3);
+  public Position backupTo(Path target) throws SQLException, IOException {
+    Files.deleteIfExists(target);
+    try (Connection c = Sqlite.reader(file)) {
+      // all pages in one step (-1); a busy source is retried 50 times, 100 ms apart
+      int rc = ((SQLiteConnection) c).getDatabase().backup("main", target.toString(), null, 100, 50, -1);
+      if (rc != 0) {
+        throw new SQLException("backup of " + file + " to " + target + " failed with SQLite code " + rc);
+      }
     }
-    if (!complete) {
-      copyTo(target);
-      return false;
+    try (Connection copy = Sqlite.immutable(target); Statement s = copy.createStatement();
+         ResultSet rs = s.executeQuery(
+             "SELECT key, value FROM meta WHERE key IN ('applied_term', 'applied_index')")) {
+      long term = -1;
+      long index = -1;
+      while (rs.next()) {
+        if (rs.getString(1).equals("applied_term")) {
+          term = rs.getLong(2);
+        } else {
+          index = rs.getLong(2);
+        }
+      }
+      return new Position(term, index);
     }
-    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
-    return true;
   }
 
   /**

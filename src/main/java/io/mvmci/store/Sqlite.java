@@ -2,6 +2,7 @@ package io.mvmci.store;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import org.sqlite.SQLiteConfig;
 
@@ -25,9 +26,12 @@ final class Sqlite {
     return conn;
   }
 
-  /** A short-lived read-write connection that only checkpoints (it writes no data). */
-  static Connection checkpointer(Path file) throws SQLException {
-    return base().createConnection("jdbc:sqlite:" + file);
+  /**
+   * A read-only connection to a file nothing writes, such as a finished copy: no locks, and no
+   * {@code -wal} or {@code -shm} file is created beside it.
+   */
+  static Connection immutable(Path file) throws SQLException {
+    return DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath().toUri() + "?immutable=1&mode=ro");
   }
 
   static Connection reader(Path file) throws SQLException {

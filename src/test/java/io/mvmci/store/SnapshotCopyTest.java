@@ -1,21 +1,23 @@
 package io.mvmci.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.mvmci.command.Command;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A Raft snapshot is the checkpointed database file, copied as it is: the copy must hold exactly
- * what the live database holds, open on its own, and a reader that keeps the checkpoint from
- * finishing must send the copy down the VACUUM INTO path instead of yielding a partial file.
+ * A Raft snapshot is the online backup API's copy of the database, taken off the apply thread: the
+ * copy must hold exactly the entries up to the position it names (a commit boundary), even while
+ * entries keep applying, and open on its own with no {@code -wal} or {@code -shm} files left beside it.
  */
 class SnapshotCopyTest {
   @TempDir Path dir;
@@ -27,48 +29,69 @@ class SnapshotCopyTest {
     }
   }
 
+  /** A database that applied the first {@code count} of {@code entries}, as a dump. */
+  private byte[] expected(String name, List<List<Command>> entries, int count) throws Exception {
+    Path file = dir.resolve(name);
+    try (QueueStore store = QueueStore.open(file, 1)) {
+      applyAll(store, entries.subList(0, count));
+    }
+    return DatabaseDump.of(file);
+  }
+
   @Test
-  void theCheckpointedFileCopyHoldsExactlyTheLiveDatabase() throws Exception {
+  void theCopyHoldsExactlyTheLiveDatabaseAndNamesItsPosition() throws Exception {
     Path live = dir.resolve("live.sqlite");
     Path copy = dir.resolve("snapshot.sqlite");
+    List<List<Command>> entries = DeterminismTest.entries(3);
     try (QueueStore store = QueueStore.open(live, 2)) {
-      applyAll(store, DeterminismTest.entries(3));
+      applyAll(store, entries);
       assertThat(Files.size(live.resolveSibling("live.sqlite-wal"))).as("committed pages wait in the WAL")
           .isPositive();
-      assertThat(store.snapshotTo(copy)).as("copied as a file, not by VACUUM INTO").isTrue();
+      assertThat(store.backupTo(copy)).isEqualTo(new QueueStore.Position(1, 299));
+      assertThat(dir.resolve("snapshot.sqlite-wal")).as("reading the copy's position left no WAL").doesNotExist();
+      assertThat(dir.resolve("snapshot.sqlite-shm")).doesNotExist();
       applyAll(store, DeterminismTest.entries(4)); // the live database moves on; the copy must not
       Path again = dir.resolve("snapshot-2.sqlite");
-      assertThat(store.snapshotTo(again)).isTrue();
+      assertThat(store.backupTo(again).index()).isEqualTo(599);
       assertThat(DatabaseDump.of(again)).isEqualTo(DatabaseDump.of(live));
     }
-    Path expected = dir.resolve("expected.sqlite");
-    try (QueueStore store = QueueStore.open(expected, 1)) {
-      applyAll(store, DeterminismTest.entries(3));
-    }
-    assertThat(DatabaseDump.of(copy)).isEqualTo(DatabaseDump.of(expected));
+    assertThat(DatabaseDump.of(copy)).isEqualTo(expected("expected.sqlite", entries, 300));
     try (QueueStore reopened = QueueStore.open(copy, 1)) {
-      assertThat(reopened.processor().appliedIndex()).as("entries 0 to 299").isEqualTo(299);
+      assertThat(reopened.processor().appliedIndex()).isEqualTo(299);
       assertThat(reopened.queries().counts()).isNotEmpty();
     }
   }
 
   @Test
-  void aReaderOnAnOlderSnapshotSendsTheCopyToVacuumInto() throws Exception {
+  void aCopyTakenWhileEntriesApplyHoldsExactlyTheEntriesUpToItsPosition() throws Exception {
     Path live = dir.resolve("live.sqlite");
-    Path copy = dir.resolve("snapshot.sqlite");
+    List<List<Command>> entries = new ArrayList<>();
+    for (long seed = 10; seed < 16; seed++) {
+      entries.addAll(DeterminismTest.entries(seed));
+    }
     try (QueueStore store = QueueStore.open(live, 1)) {
-      List<List<Command>> entries = DeterminismTest.entries(5);
-      applyAll(store, entries.subList(0, 100));
-      try (Connection reader = Sqlite.reader(live); Statement s = reader.createStatement()) {
-        reader.setAutoCommit(false);
-        try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM jobs")) {
-          rs.next(); // holds a read transaction on the database as it is now
+      applyAll(store, entries.subList(0, 300)); // something to copy
+      AtomicLong applied = new AtomicLong(299);
+      CompletableFuture<Void> applying = CompletableFuture.runAsync(() -> {
+        try {
+          for (int i = 300; i < entries.size(); i++) {
+            store.processor().apply(1, i, entries.get(i));
+            applied.set(i);
+          }
+        } catch (Exception e) {
+          throw new RuntimeException(e);
         }
-        applyAll(store, entries.subList(100, 200));
-        assertThat(store.snapshotTo(copy)).as("the checkpoint could not pass the reader").isFalse();
-        reader.rollback();
-      }
-      assertThat(DatabaseDump.of(copy)).isEqualTo(DatabaseDump.of(live));
+      });
+      await().atMost(Duration.ofSeconds(10)).until(() -> applied.get() >= 400);
+      long before = applied.get();
+      QueueStore.Position at = store.backupTo(dir.resolve("copy.sqlite"));
+      long after = applied.get();
+      applying.join();
+      assertThat(after).as("entries applied during the copy").isGreaterThan(before);
+      assertThat(at.index()).as("a position the live database passed during the copy")
+          .isBetween(before, after);
+      assertThat(DatabaseDump.of(dir.resolve("copy.sqlite")))
+          .isEqualTo(expected("expected.sqlite", entries, (int) at.index() + 1));
     }
   }
 }

@@ -5,7 +5,10 @@
 # writers is judged here in a minute; scripts/bench-lifecycle.sh then confirms it on a cluster.
 # Not part of the test command.
 #
-#   scripts/bench-apply.sh [jobs per round (50000)] [rounds (5)]
+#   scripts/bench-apply.sh [jobs per round (50000)] [rounds (5)] [round k with a snapshot copy]
+#
+# With k, round k also copies the database for a Raft snapshot on another thread while it applies
+# (QueueStore.backupTo) and prints the copy's time and CPU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -Pbench -DskipTests test-compile

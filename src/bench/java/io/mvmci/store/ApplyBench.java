@@ -21,7 +21,11 @@ import java.util.stream.Stream;
  * the apply thread's CPU time per job and per phase, so a change to the schema or to the writers can
  * be judged in a minute instead of a cluster run.
  *
- * <p>usage: ApplyBench [jobs per round (50000)] [rounds (5)]
+ * <p>With a third argument k, round k also takes a Raft snapshot's copy ({@link QueueStore#backupTo})
+ * on another thread while it applies, and prints that copy's CPU time: a snapshot's cost to the
+ * apply thread shows as that round's figures against the others.
+ *
+ * <p>usage: ApplyBench [jobs per round (50000)] [rounds (5)] [round with a snapshot copy (none)]
  */
 public final class ApplyBench {
   private static final int ENTRY = 60;
@@ -32,6 +36,7 @@ public final class ApplyBench {
   public static void main(String[] args) throws Exception {
     int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    int snapshotRound = args.length > 2 ? Integer.parseInt(args[2]) : -1;
     Path dir = Files.createTempDirectory("apply-bench");
     var threads = ManagementFactory.getThreadMXBean();
     try (QueueStore store = QueueStore.open(dir.resolve("queue.db"), 1)) {
@@ -43,7 +48,25 @@ public final class ApplyBench {
         for (int i = 0; i < jobs; i++) {
           submits.add(new SubmitJob(at, "noop", "{}", null, 0, 0, 3, 60_000, null));
         }
+        Thread copier = null;
+        if (round + 1 == snapshotRound) {
+          copier = new Thread(() -> {
+            long c0 = threads.getCurrentThreadCpuTime();
+            long w0 = System.nanoTime();
+            try {
+              QueueStore.Position at0 = store.backupTo(dir.resolve("snapshot.db"));
+              System.out.printf(Locale.ROOT, "  snapshot copy at index %d: %.0f ms, %.0f ms CPU, %d MB%n",
+                  at0.index(), (System.nanoTime() - w0) / 1e6, (threads.getCurrentThreadCpuTime() - c0) / 1e6,
+                  Files.size(dir.resolve("snapshot.db")) >> 20);
+            } catch (Exception e) {
+              e.printStackTrace();
+            }
+          }, "snapshot");
+        }
         long t0 = threads.getCurrentThreadCpuTime();
+        if (copier != null) {
+          copier.start();
+        }
         applyInEntries(p, index, submits);
         long t1 = threads.getCurrentThreadCpuTime();
         List<Result.ClaimedJob> claimed = new ArrayList<>();
@@ -66,6 +89,9 @@ public final class ApplyBench {
           }
         }
         long t3 = threads.getCurrentThreadCpuTime();
+        if (copier != null) {
+          copier.join();
+        }
         System.out.printf(Locale.ROOT,
             "round %d: %d jobs (%d claimed), µs CPU per job: submit %.1f  claim %.1f  complete %.1f  total %.1f%n",
             round + 1, jobs, claimed.size(), us(t1 - t0, jobs), us(t2 - t1, jobs), us(t3 - t2, jobs),

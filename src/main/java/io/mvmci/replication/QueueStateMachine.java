@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
@@ -85,6 +86,10 @@ public final class QueueStateMachine extends BaseStateMachine {
   });
   private final Object snapshotLock = new Object();
   private volatile Path snapshotTmp;
+  /** A failed snapshot (a full disk, say) is tried again this long after, not after every entry. */
+  static final long SNAPSHOT_RETRY_NANOS = TimeUnit.SECONDS.toNanos(10);
+  /** When the last snapshot copy failed; guarded by snapshotLock. */
+  private long snapshotFailedAt = System.nanoTime() - SNAPSHOT_RETRY_NANOS;
   /** The snapshot copy started and not yet published or dropped; guarded by snapshotLock. */
   private Future<PreparedSnapshot> snapshotRun;
 
@@ -313,8 +318,13 @@ public final class QueueStateMachine extends BaseStateMachine {
       if (snapshotRun == null) {
         QueueStore s = store;
         if (s != null && getLifeCycleState() == LifeCycle.State.RUNNING
-            && s.processor().appliedIndex() > latestSnapshotIndex()) {
-          snapshotRun = snapshotter.submit(() -> snapshot(s));
+            && s.processor().appliedIndex() > latestSnapshotIndex()
+            && System.nanoTime() - snapshotFailedAt >= SNAPSHOT_RETRY_NANOS) {
+          try {
+            snapshotRun = snapshotter.submit(() -> snapshot(s));
+          } catch (RejectedExecutionException e) {
+            return -1; // closing
+          }
         }
         return -1;
       }
@@ -332,11 +342,13 @@ public final class QueueStateMachine extends BaseStateMachine {
   }
 
   /** The copy a finished run made, or null if it failed (logged) or had nothing new. */
-  private static PreparedSnapshot result(Future<PreparedSnapshot> run) {
+  private PreparedSnapshot result(Future<PreparedSnapshot> run) {
     try {
       return run.get();
     } catch (ExecutionException e) {
-      LOG.warn("Snapshot failed; the next one is tried after more entries: {}", e.getCause().toString());
+      snapshotFailedAt = System.nanoTime();
+      LOG.warn("Snapshot failed; trying again in {} s: {}", SNAPSHOT_RETRY_NANOS / 1_000_000_000L,
+          e.getCause().toString());
       return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

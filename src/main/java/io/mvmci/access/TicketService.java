@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -68,12 +69,12 @@ public final class TicketService {
     }
   }
 
-  /** Whether {@code token} belongs to a live ticket, on this node's copy. */
-  public boolean accepts(String token) {
+  /** The id of the live ticket {@code token} belongs to, on this node's copy; empty if none. */
+  public Optional<String> ticketOf(String token) {
     try {
-      return node.stateMachine().queries().liveTicket(sha256(token));
+      return node.stateMachine().queries().liveTicketId(sha256(token));
     } catch (SQLException e) {
-      return false;
+      return Optional.empty();
     }
   }
 

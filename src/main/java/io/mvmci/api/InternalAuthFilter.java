@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -24,6 +25,12 @@ import tools.jackson.databind.ObjectMapper;
  */
 final class InternalAuthFilter extends OncePerRequestFilter {
   enum Need { NONE, WORKER, ADMIN }
+
+  /**
+   * Request attribute naming the worker ticket a worker request came with (absent for
+   * {@code secret_api}): the worker endpoints keep each ticket's workers apart by it.
+   */
+  static final String TICKET_ATTRIBUTE = "mvmci.ticket";
 
   private final byte[] secretApi;
   private final TicketService tickets;
@@ -79,11 +86,17 @@ final class InternalAuthFilter extends OncePerRequestFilter {
       return;
     }
     boolean admin = MessageDigest.isEqual(secretApi, token.getBytes(StandardCharsets.UTF_8));
-    if (admin || (need == Need.WORKER && tickets.accepts(token))) {
+    if (admin) {
       chain.doFilter(request, response);
       return;
     }
-    if (need == Need.ADMIN && tickets.accepts(token)) {
+    Optional<String> ticket = tickets.ticketOf(token);
+    if (need == Need.WORKER && ticket.isPresent()) {
+      request.setAttribute(TICKET_ATTRIBUTE, ticket.get());
+      chain.doFilter(request, response);
+      return;
+    }
+    if (need == Need.ADMIN && ticket.isPresent()) {
       refuse(response, HttpStatus.FORBIDDEN, "a worker ticket cannot do this; it needs secret_api");
       return;
     }

@@ -111,7 +111,7 @@ class WorkerController {
     JsonNode body = body(request);
     int max = intField(body, "max", 1, 1024);
     long waitMs = body.has("wait_ms") ? longField(body, "wait_ms", 0, MAX_WAIT_MS) : 0;
-    List<Result.ClaimedJob> jobs = transport(body).claimThenWait(max, Duration.ofMillis(waitMs));
+    List<Result.ClaimedJob> jobs = transport(request, body).claimThenWait(max, Duration.ofMillis(waitMs));
     return new Claimed(jobs.stream().map(j -> new ClaimedView(JobId.format(j.ref().seq()), j.ref().seq(),
         j.ref().attempt(), j.workflow(), modules.latest(j.workflow()).map(WorkflowModule::sha256).orElse(null),
         j.input(), j.timeoutMs(), j.leaseUntil(), j.failures(), j.maxAttempts())).toList());
@@ -121,7 +121,7 @@ class WorkerController {
   Stale heartbeat(HttpServletRequest request) throws IOException {
     JsonNode body = body(request);
     int capacity = intField(body, "capacity", 1, 4096);
-    return new Stale(transport(body).heartbeat(refs(body.path("running")), capacity).stream()
+    return new Stale(transport(request, body).heartbeat(refs(body.path("running")), capacity).stream()
         .map(Ref::of).toList());
   }
 
@@ -138,7 +138,7 @@ class WorkerController {
       items.add(new ReportProgress.Item(ref(item), item.path("percent").asInt(-1),
           clip(item.path("message").asString(""), 1024), lines));
     }
-    return new Stale(transport(body).progress(items).stream().map(Ref::of).toList());
+    return new Stale(transport(request, body).progress(items).stream().map(Ref::of).toList());
   }
 
   @PostMapping("/complete")
@@ -146,7 +146,7 @@ class WorkerController {
     JsonNode body = body(request);
     JsonNode output = body.get("output");
     String text = output == null ? "null" : json.writeValueAsString(output);
-    return new Accepted(transport(body).complete(ref(body), text));
+    return new Accepted(transport(request, body).complete(ref(body), text));
   }
 
   @PostMapping("/fail")
@@ -155,22 +155,30 @@ class WorkerController {
     String error = clip(body.path("error").asString("failed"), 8 * 1024);
     long delay = body.has("retry_delay_ms") ? longField(body, "retry_delay_ms", 0, 86_400_000) : 0;
     JsonNode output = body.get("output");
-    return new Accepted(transport(body).fail(ref(body), error, body.path("retryable").asBoolean(false), delay,
+    return new Accepted(transport(request, body).fail(ref(body), error, body.path("retryable").asBoolean(false), delay,
         output == null || output.isNull() ? null : json.writeValueAsString(output)));
   }
 
   @PostMapping("/release")
   Accepted release(HttpServletRequest request) throws IOException {
     JsonNode body = body(request);
-    return new Accepted(transport(body).release(ref(body), clip(body.path("reason").asString("released"), 1024)));
+    return new Accepted(transport(request, body).release(ref(body), clip(body.path("reason").asString("released"), 1024)));
   }
 
-  private LocalTransport transport(JsonNode body) {
+  /**
+   * The worker a request speaks for. A worker that came with a ticket is {@code <ticket id>:<its
+   * worker_id>}: its claims, heartbeats and outcomes are only ever its ticket's, so one ticket's holder
+   * cannot report on, renew or fail another's jobs by naming its worker_id (no worker_id may contain
+   * ':', so none can pose as a ticket's). With {@code secret_api}, worker_id is taken as it is.
+   */
+  private LocalTransport transport(HttpServletRequest request, JsonNode body) {
     String id = body.path("worker_id").asString("");
     if (!WORKER_ID.matcher(id).matches()) {
       throw new BadRequestException("worker_id", "worker_id must be 1-64 letters, digits, '.', '_' or '-'");
     }
-    return new LocalTransport(id, "remote", 0, node, signal, clock, leaseMs);
+    Object ticket = request.getAttribute(InternalAuthFilter.TICKET_ATTRIBUTE);
+    String worker = ticket == null ? id : ticket + ":" + id;
+    return new LocalTransport(worker, "remote", 0, node, signal, clock, leaseMs);
   }
 
   private JsonNode body(HttpServletRequest request) throws IOException {

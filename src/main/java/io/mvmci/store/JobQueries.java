@@ -177,14 +177,14 @@ public final class JobQueries {
     });
   }
 
-  /** Whether a live (unrevoked) ticket has a token with this SHA-256. */
-  public boolean liveTicket(String tokenSha256) throws SQLException {
+  /** The id of the live (unrevoked) ticket whose token has this SHA-256, if there is one. */
+  public Optional<String> liveTicketId(String tokenSha256) throws SQLException {
     return pool.read(c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT 1 FROM tickets WHERE token_sha256 = ? AND revoked_at IS NULL")) {
+          "SELECT id FROM tickets WHERE token_sha256 = ? AND revoked_at IS NULL")) {
         ps.setString(1, tokenSha256);
         try (ResultSet rs = ps.executeQuery()) {
-          return rs.next();
+          return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
         }
       }
     });

@@ -65,7 +65,8 @@ class RemoteWorkerTest {
         ticket.get("ticket").asString(), "--heartbeat-ms", "300")) {
       String id = submit("/page/ticket-1");
       await().atMost(Duration.ofSeconds(60)).until(() -> job(id).get("status").asString().equals("Completed"));
-      assertThat(job(id).get("worker_id").asString()).startsWith("worker-");
+      assertThat(job(id).get("worker_id").asString()).as("a ticket's worker, named by its ticket")
+          .startsWith(ticket.get("id").asString() + ":worker-");
       assertThat(web.hits("/page/ticket-1")).isEqualTo(1);
 
       Reply revoked = io.mvmci.testing.Http.delete(node.url("/api/v1/tickets/" + ticket.get("id").asString()), SECRET);

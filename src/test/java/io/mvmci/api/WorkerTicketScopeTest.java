@@ -1,0 +1,94 @@
+package io.mvmci.api;
+
+import static io.mvmci.testing.Http.get;
+import static io.mvmci.testing.Http.post;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mvmci.testing.Http.Reply;
+import io.mvmci.testing.TestNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A worker that comes with a ticket speaks only for its ticket: another ticket's holder that names
+ * the same worker_id (and knows the job and attempt) can neither complete, fail nor renew its jobs.
+ * One real node, no embedded workers, the worker protocol over real HTTP.
+ */
+class WorkerTicketScopeTest {
+  static final String SECRET = "test-api-secret-0123456789";
+  static Path dir;
+  static TestNode node;
+
+  @BeforeAll
+  static void start() throws Exception {
+    dir = Files.createTempDirectory("mvmci-ticket-scope");
+    node = TestNode.cluster(dir, 1, "\n[workers]\nembedded = 0\n").get(0).start();
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  static JsonNode ticket(String label) {
+    Reply r = post(node.url("/api/v1/tickets"), "application/json", ("{\"label\":\"" + label + "\"}").getBytes(),
+        "Authorization", "Bearer " + SECRET);
+    assertThat(r.status()).isEqualTo(201);
+    return r.json();
+  }
+
+  /** The token inside a ticket string, as a worker would send it. */
+  static String token(JsonNode ticket) {
+    return io.mvmci.worker.WorkerTicket.decode(ticket.get("ticket").asString()).token();
+  }
+
+  static Reply worker(String endpoint, String token, String body) {
+    return post(node.url("/api/v1/workers/" + endpoint), "application/json", body.getBytes(),
+        "Authorization", "Bearer " + token);
+  }
+
+  @Test
+  void anotherTicketNamingTheSameWorkerIdCannotTouchTheJob() {
+    JsonNode a = ticket("a");
+    JsonNode b = ticket("b");
+    Reply submitted = post(node.url("/api/v1/jobs"), "application/json", "{\"workflow\":\"noop\"}");
+    assertThat(submitted.status()).isEqualTo(201);
+    String jobId = submitted.json().get("job_id").asString();
+
+    Reply claimed = worker("claim", token(a), "{\"worker_id\":\"runner-1\",\"max\":1,\"wait_ms\":2000}");
+    assertThat(claimed.status()).isEqualTo(200);
+    JsonNode job = claimed.json().get("jobs").get(0);
+    assertThat(job.get("job_id").asString()).isEqualTo(jobId);
+    String ref = "\"seq\":" + job.get("seq").asLong() + ",\"attempt\":" + job.get("attempt").asInt();
+
+    JsonNode view = get(node.url("/api/v1/jobs/" + jobId)).json();
+    assertThat(view.get("worker_id").asString()).isEqualTo(a.get("id").asString() + ":runner-1");
+
+    String posing = "{\"worker_id\":\"runner-1\"," + ref;
+    assertThat(worker("fail", token(b), posing + ",\"error\":\"sabotage\"}").json().get("accepted").asBoolean())
+        .as("another ticket failing the job").isFalse();
+    assertThat(worker("complete", token(b), posing + ",\"output\":\"forged\"}").json().get("accepted").asBoolean())
+        .as("another ticket completing the job").isFalse();
+    JsonNode beat = worker("heartbeat", token(b), "{\"worker_id\":\"runner-1\",\"capacity\":1,\"running\":[{"
+        + ref + "}]}").json();
+    assertThat(beat.get("stale")).as("another ticket's heartbeat finds the claim not its own").hasSize(1);
+    assertThat(get(node.url("/api/v1/jobs/" + jobId)).json().get("status").asString()).isEqualTo("InProgress");
+
+    assertThat(worker("complete", token(a), "{\"worker_id\":\"runner-1\"," + ref + ",\"output\":\"ok\"}")
+        .json().get("accepted").asBoolean()).as("the claim's own ticket").isTrue();
+    JsonNode done = get(node.url("/api/v1/jobs/" + jobId)).json();
+    assertThat(done.get("status").asString()).isEqualTo("Completed");
+    assertThat(done.get("output").asString()).isEqualTo("ok");
+  }
+
+  @Test
+  void aWorkerIdCannotPoseAsATicketsWorker() {
+    Reply r = worker("heartbeat", SECRET, "{\"worker_id\":\"tk-000000000000:runner-1\",\"capacity\":1,\"running\":[]}");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.body()).contains("worker_id");
+  }
+}

@@ -33,13 +33,15 @@ final class RemoteWorkerMain {
   static final String USAGE = """
       usage: mvm-ci worker [--ticket TICKET | --control-plane URL[,URL...] --token SECRET_API]
                            [--data-dir DIR] [--capacity N] [--worker-id ID] [--heartbeat-ms MS]
+                           [--journal-fsync true|false]
         A ticket (or CONTROL_PLANE_TICKET) carries the control plane's URLs and a credential; issue one
         with POST /api/v1/tickets. Without one, give the URLs and secret_api (or MVMCI_WORKER_TOKEN).
+        --journal-fsync true fsyncs every journal commit, so a power cut repeats no step.
         Environment: CONTROL_PLANE_TICKET, MVMCI_WORKER_TOKEN (or SECRET_API), MVMCI_WORKER_DATA_DIR.""";
 
   /** Parsed arguments; what is wrong with them is an {@link IllegalArgumentException}. */
   record Options(List<URI> controlPlanes, String token, Path dataDir, int capacity, String workerId,
-      long heartbeatMs) {
+      long heartbeatMs, boolean journalFsync) {
 
     static Options parse(List<String> args, Map<String, String> env) {
       String ticket = env.get("CONTROL_PLANE_TICKET");
@@ -49,6 +51,7 @@ final class RemoteWorkerMain {
       int capacity = Runtime.getRuntime().availableProcessors();
       String workerId = null;
       long heartbeatMs = 1_000;
+      boolean journalFsync = false;
       for (int i = 0; i < args.size(); i++) {
         String a = args.get(i);
         String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
@@ -65,6 +68,11 @@ final class RemoteWorkerMain {
           case "--capacity" -> capacity = number(name, value, 1, 4096);
           case "--worker-id" -> workerId = value;
           case "--heartbeat-ms" -> heartbeatMs = number(name, value, 100, 60_000);
+          case "--journal-fsync" -> journalFsync = switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("--journal-fsync must be true or false");
+          };
           default -> throw new IllegalArgumentException("unknown option " + name);
         }
       }
@@ -89,7 +97,7 @@ final class RemoteWorkerMain {
       if (workerId != null && !workerId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
         throw new IllegalArgumentException("--worker-id must be 1-64 letters, digits, '.', '_' or '-'");
       }
-      return new Options(planes, token, Path.of(dataDir), capacity, workerId, heartbeatMs);
+      return new Options(planes, token, Path.of(dataDir), capacity, workerId, heartbeatMs, journalFsync);
     }
 
     private static URI base(String url) {
@@ -141,7 +149,8 @@ final class RemoteWorkerMain {
       var transport = new RemoteTransport(o.controlPlanes(), o.token(), workerId, json, modules);
       CountDownLatch stopped = new CountDownLatch(1);
       var relay = new WorkerWiring.ProgressRelay();
-      WorkflowEngine engine = new WorkflowEngine(EngineConfig.defaults(o.dataDir()), modules, relay);
+      WorkflowEngine engine = new WorkflowEngine(
+          EngineConfig.defaults(o.dataDir()).withJournalFsync(o.journalFsync()), modules, relay);
       WorkerSettings settings = new WorkerSettings(o.capacity(), o.heartbeatMs() * 3, o.heartbeatMs(),
           1_000, 60_000, Duration.ofSeconds(10));
       WorkerAgent agent = new WorkerAgent(settings, transport, engine, json);

@@ -61,7 +61,8 @@ class WorkerWiring {
   WorkflowEngine workflowEngine(NodeConfig config, ModuleRegistry registry, ProgressRelay relay) {
     EngineConfig engine = EngineConfig.defaults(config.dataDir())
         .withMemoryCapPages(config.workers().memoryLimitMb() * 16)
-        .withStackSizeBytes(config.workers().stackSizeKb() * 1024L);
+        .withStackSizeBytes(config.workers().stackSizeKb() * 1024L)
+        .withJournalFsync(config.workers().journalFsync());
     return new WorkflowEngine(engine, registry, relay);
   }
 

@@ -21,6 +21,8 @@ import java.util.Objects;
  *     counted and reported as dropped
  * @param logBytesPerInterval most bytes of log messages published per run per interval
  * @param clock the wall clock behind {@code now_ms}, durable sleeps and log timestamps
+ * @param journalFsync whether every journal commit is fsynced ({@code synchronous=FULL}): a step
+ *     then survives a power cut too, not only a process crash; default false (see workflow/DESIGN.md)
  */
 public record EngineConfig(
     Path journalFile,
@@ -31,7 +33,8 @@ public record EngineConfig(
     Duration progressInterval,
     int logLinesPerInterval,
     int logBytesPerInterval,
-    Clock clock) {
+    Clock clock,
+    boolean journalFsync) {
 
   /** Chicory's largest memory, in pages. */
   public static final int MAX_MEMORY_PAGES = 32767;
@@ -59,42 +62,47 @@ public record EngineConfig(
   public static EngineConfig defaults(Path dataDir) {
     return new EngineConfig(
         dataDir.resolve("journal.sqlite"), 1024, 8L * 1024 * 1024, Duration.ofMinutes(5),
-        Duration.ofSeconds(5), Duration.ofMillis(200), 100, 64 * 1024, Clock.systemUTC());
+        Duration.ofSeconds(5), Duration.ofMillis(200), 100, 64 * 1024, Clock.systemUTC(), false);
   }
 
   public EngineConfig withMemoryCapPages(int pages) {
     return new EngineConfig(journalFile, pages, stackSizeBytes, defaultTimeout, stopGrace,
-        progressInterval, logLinesPerInterval, logBytesPerInterval, clock);
+        progressInterval, logLinesPerInterval, logBytesPerInterval, clock, journalFsync);
   }
 
   public EngineConfig withStackSizeBytes(long bytes) {
     return new EngineConfig(journalFile, memoryCapPages, bytes, defaultTimeout, stopGrace,
-        progressInterval, logLinesPerInterval, logBytesPerInterval, clock);
+        progressInterval, logLinesPerInterval, logBytesPerInterval, clock, journalFsync);
   }
 
   public EngineConfig withDefaultTimeout(Duration timeout) {
     return new EngineConfig(journalFile, memoryCapPages, stackSizeBytes, timeout, stopGrace,
-        progressInterval, logLinesPerInterval, logBytesPerInterval, clock);
+        progressInterval, logLinesPerInterval, logBytesPerInterval, clock, journalFsync);
   }
 
   public EngineConfig withStopGrace(Duration grace) {
     return new EngineConfig(journalFile, memoryCapPages, stackSizeBytes, defaultTimeout, grace,
-        progressInterval, logLinesPerInterval, logBytesPerInterval, clock);
+        progressInterval, logLinesPerInterval, logBytesPerInterval, clock, journalFsync);
   }
 
   public EngineConfig withProgressInterval(Duration interval) {
     return new EngineConfig(journalFile, memoryCapPages, stackSizeBytes, defaultTimeout, stopGrace,
-        interval, logLinesPerInterval, logBytesPerInterval, clock);
+        interval, logLinesPerInterval, logBytesPerInterval, clock, journalFsync);
   }
 
   public EngineConfig withLogLimits(int linesPerInterval, int bytesPerInterval) {
     return new EngineConfig(journalFile, memoryCapPages, stackSizeBytes, defaultTimeout, stopGrace,
-        progressInterval, linesPerInterval, bytesPerInterval, clock);
+        progressInterval, linesPerInterval, bytesPerInterval, clock, journalFsync);
   }
 
   public EngineConfig withClock(Clock clock) {
     return new EngineConfig(journalFile, memoryCapPages, stackSizeBytes, defaultTimeout, stopGrace,
-        progressInterval, logLinesPerInterval, logBytesPerInterval, clock);
+        progressInterval, logLinesPerInterval, logBytesPerInterval, clock, journalFsync);
+  }
+
+  public EngineConfig withJournalFsync(boolean fsync) {
+    return new EngineConfig(journalFile, memoryCapPages, stackSizeBytes, defaultTimeout, stopGrace,
+        progressInterval, logLinesPerInterval, logBytesPerInterval, clock, fsync);
   }
 
   private static void requirePositive(String name, Duration d) {

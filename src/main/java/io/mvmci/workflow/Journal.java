@@ -24,10 +24,12 @@ import org.sqlite.SQLiteConfig;
  * The local journal of workflow runs: one SQLite file, one connection, used by every run thread
  * in turn (each method holds the connection for one statement or one transaction).
  *
- * <p>Durability: WAL with {@code synchronous=NORMAL}. A commit reaches the operating system
- * before the call returns, so it survives the death of the process (kill -9) but not
+ * <p>Durability: WAL with {@code synchronous=NORMAL} by default. A commit reaches the operating
+ * system before the call returns, so it survives the death of the process (kill -9) but not
  * necessarily a power cut, which can lose the last commits: their steps then run again on
- * resume. The file is opened in exclusive locking mode, so a second process cannot open it.
+ * resume. Opened with {@code fsync}, it is {@code synchronous=FULL}: every commit is fsynced
+ * before the call returns, and a power cut loses no step. The file is opened in exclusive locking
+ * mode, so a second process cannot open it.
  */
 final class Journal implements AutoCloseable {
   private static final int SCHEMA_VERSION = 1;
@@ -119,6 +121,11 @@ final class Journal implements AutoCloseable {
   }
 
   static Journal open(Path file) {
+    return open(file, false);
+  }
+
+  /** Opens (creating if needed) the journal at {@code file}; {@code fsync}: every commit is fsynced. */
+  static Journal open(Path file, boolean fsync) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       SQLiteConfig config = new SQLiteConfig();
@@ -130,7 +137,7 @@ final class Journal implements AutoCloseable {
         s.execute("PRAGMA busy_timeout = 2000");
         s.execute("PRAGMA locking_mode = EXCLUSIVE");
         s.execute("PRAGMA journal_mode = WAL");
-        s.execute("PRAGMA synchronous = NORMAL");
+        s.execute(fsync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
         // After a checkpoint, cut the WAL back (a large HTTP response can grow it to tens of MB).
         s.execute("PRAGMA journal_size_limit = 16777216");
         migrate(s);
@@ -144,6 +151,15 @@ final class Journal implements AutoCloseable {
           + e.getMessage(), e);
     } catch (IOException e) {
       throw new JournalException("cannot create the folder of journal " + file, e);
+    }
+  }
+
+  /** SQLite's {@code synchronous} setting of the journal's connection: 1 NORMAL, 2 FULL. */
+  synchronized int synchronous() {
+    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
+      return rs.getInt(1);
+    } catch (SQLException e) {
+      throw new JournalException("cannot read the journal's synchronous setting: " + e.getMessage(), e);
     }
   }
 

@@ -48,7 +48,7 @@ public final class WorkflowEngine implements AutoCloseable {
   WorkflowEngine(EngineConfig config, ModuleRegistry modules, ProgressSink sink, HttpClient http,
       StepHook hook) {
     this.config = config;
-    this.journal = Journal.open(config.journalFile());
+    this.journal = Journal.open(config.journalFile(), config.journalFsync());
     this.stats = new EngineStats(journal::writes);
     this.progress = new ProgressCoalescer(sink, config.clock(), config.logLinesPerInterval(),
         config.logBytesPerInterval());

@@ -60,6 +60,8 @@ class SectionsValidationTest {
             "workers.memory_limit_mb = 5000: must be between 1 and 2047 MiB"),
         Arguments.of("a boolean as a string", "[workers]\nallow_interpreted_modules = \"yes\"",
             "workers.allow_interpreted_modules = \"yes\": must be true or false"),
+        Arguments.of("journal_fsync as a word", "[workers]\njournal_fsync = \"full\"",
+            "workers.journal_fsync = \"full\": must be true or false"),
         // [jobs]
         Arguments.of("lease too small", "[jobs]\nlease_ms = 50",
             "jobs.lease_ms = 50: must be between 100 and 3600000 milliseconds"),
@@ -134,6 +136,7 @@ class SectionsValidationTest {
         embedded = 0
         stack_size_kb = 1024
         memory_limit_mb = 128
+        journal_fsync = true
         [jobs]
         lease_ms = 10000
         heartbeat_ms = 2000
@@ -148,7 +151,7 @@ class SectionsValidationTest {
     assertEquals(Optional.of("a-bearer-token-of-some-length"), c.apiToken());
     assertEquals(4096, c.api().maxBodyBytes());
     assertEquals(1 << 20, c.api().maxModuleBytes());
-    assertEquals(new WorkersSection(0, 1024, 128, false), c.workers());
+    assertEquals(new WorkersSection(0, 1024, 128, false, true), c.workers());
     assertEquals(new JobsSection(10000, 2000, 1000, 5, 500, 30000, 60000, 0), c.jobs());
   }
 

@@ -16,6 +16,19 @@ class JournalTest {
   }
 
   @Test
+  void withFsyncEveryCommitIsSyncedAndTheSameFileReopensEitherWay() {
+    Path file = dir.resolve("journal.sqlite");
+    try (Journal journal = Journal.open(file, true)) {
+      assertThat(journal.synchronous()).as("synchronous=FULL").isEqualTo(2);
+      journal.begin("r", ModuleRef.exact("m", "abc"), new byte[] {1}, 1000);
+    }
+    try (Journal journal = Journal.open(file)) {
+      assertThat(journal.synchronous()).as("synchronous=NORMAL").isEqualTo(1);
+      assertThat(journal.read("r")).isPresent();
+    }
+  }
+
+  @Test
   void stepsSurviveReopeningInOrderWithStartsAndResults() {
     Path file = dir.resolve("journal.sqlite");
     try (Journal journal = Journal.open(file)) {

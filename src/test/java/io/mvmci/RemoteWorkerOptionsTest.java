@@ -1,0 +1,34 @@
+package io.mvmci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The worker command's options: the journal's fsync switch, and a clear refusal of a bad value. */
+class RemoteWorkerOptionsTest {
+  static final List<String> PLANE = List.of("--control-plane", "127.0.0.1:3020", "--token", "a-secret-api-value");
+
+  static RemoteWorkerMain.Options parse(String... more) {
+    List<String> args = new ArrayList<>(PLANE);
+    args.addAll(List.of(more));
+    return RemoteWorkerMain.Options.parse(args, Map.of());
+  }
+
+  @Test
+  void theJournalIsFsyncedOnlyWhenAsked() {
+    assertThat(parse().journalFsync()).isFalse();
+    assertThat(parse("--journal-fsync", "true").journalFsync()).isTrue();
+    assertThat(parse("--journal-fsync=false").journalFsync()).isFalse();
+  }
+
+  @Test
+  void anythingButTrueOrFalseIsRefusedByName() {
+    assertThatThrownBy(() -> parse("--journal-fsync", "full"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--journal-fsync must be true or false");
+  }
+}

@@ -341,7 +341,7 @@ public final class QueueStateMachine extends BaseStateMachine {
     }
   }
 
-  /** The copy a finished run made, or null if it failed (logged) or had nothing new. */
+  /** The copy a finished run made, or null if it failed (logged). */
   private PreparedSnapshot result(Future<PreparedSnapshot> run) {
     try {
       return run.get();
@@ -374,10 +374,6 @@ public final class QueueStateMachine extends BaseStateMachine {
     } catch (SQLException e) {
       Files.deleteIfExists(tmp);
       throw new IOException("snapshot copy failed: " + e.getMessage(), e);
-    }
-    if (at.index() <= latestSnapshotIndex()) {
-      Files.deleteIfExists(tmp);
-      return null;
     }
     fsync(tmp);
     MD5Hash md5 = MD5FileUtil.computeMd5ForFile(tmp.toFile());

@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -63,17 +64,22 @@ public final class CommandProcessor implements AutoCloseable {
     this.modules = new ModuleWriter(w);
     this.setMeta = w.prepareStatement("UPDATE meta SET value = ? WHERE key = ?");
     this.addCount = w.prepareStatement("UPDATE job_counts SET count = count + ? WHERE status = ?");
-    try (Statement s = w.createStatement(); ResultSet rs = s.executeQuery("SELECT key, value FROM meta")) {
+    Map<String, Long> meta = readMeta(w);
+    appliedTerm = meta.getOrDefault("applied_term", 0L);
+    appliedIndex = meta.getOrDefault("applied_index", 0L);
+    nextJobSeq = meta.getOrDefault("next_job_seq", 0L);
+    w.commit();
+  }
+
+  /** The {@code meta} table of the database {@code c} is connected to: applied term and index, next seq. */
+  static Map<String, Long> readMeta(Connection c) throws SQLException {
+    Map<String, Long> meta = new HashMap<>();
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT key, value FROM meta")) {
       while (rs.next()) {
-        switch (rs.getString(1)) {
-          case "applied_term" -> appliedTerm = rs.getLong(2);
-          case "applied_index" -> appliedIndex = rs.getLong(2);
-          case "next_job_seq" -> nextJobSeq = rs.getLong(2);
-          default -> { }
-        }
+        meta.put(rs.getString(1), rs.getLong(2));
       }
     }
-    w.commit();
+    return meta;
   }
 
   public long appliedIndex() {

@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -96,19 +96,9 @@ public final class QueueStore implements AutoCloseable {
         throw new SQLException("backup of " + file + " to " + target + " failed with SQLite code " + rc);
       }
     }
-    try (Connection copy = Sqlite.immutable(target); Statement s = copy.createStatement();
-         ResultSet rs = s.executeQuery(
-             "SELECT key, value FROM meta WHERE key IN ('applied_term', 'applied_index')")) {
-      long term = -1;
-      long index = -1;
-      while (rs.next()) {
-        if (rs.getString(1).equals("applied_term")) {
-          term = rs.getLong(2);
-        } else {
-          index = rs.getLong(2);
-        }
-      }
-      return new Position(term, index);
+    try (Connection copy = Sqlite.immutable(target)) {
+      Map<String, Long> meta = CommandProcessor.readMeta(copy);
+      return new Position(meta.get("applied_term"), meta.get("applied_index"));
     }
   }
 

@@ -51,6 +51,7 @@ class NodeWiring {
         config.workers().allowInterpretedModules());
     listeners.add(deployer);
     deployer.loadAll();
+    deployer.seedBundled();
     return deployer;
   }
 

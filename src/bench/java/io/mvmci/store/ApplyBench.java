@@ -1,6 +1,8 @@
 package io.mvmci.store;
 
 import io.mvmci.command.ClaimJobs;
+import io.mvmci.command.CommandProcessor;
+import io.mvmci.command.SeedModule;
 import io.mvmci.command.Command;
 import io.mvmci.command.CompleteJob;
 import io.mvmci.command.Result;
@@ -39,10 +41,14 @@ public final class ApplyBench {
     int snapshotRound = args.length > 2 ? Integer.parseInt(args[2]) : -1;
     Path dir = Files.createTempDirectory("apply-bench");
     var threads = ManagementFactory.getThreadMXBean();
-    try (QueueStore store = QueueStore.open(dir.resolve("queue.db"), 1)) {
-      CommandProcessor p = store.processor();
+    try (QueueStore store = QueueStore.open(dir.resolve("queue.db"), 1);
+        CommandProcessor p = new CommandProcessor(store)) {
       long[] index = {p.appliedIndex() + 1};
       long at = 1_700_000_000_000L;
+      byte[] noop = "noop".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      String sha = java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(noop));
+      applyInEntries(p, index, List.of(new SeedModule(at, "noop", sha, noop))); // claims need a version
       for (int round = 0; round < rounds; round++) {
         List<Command> submits = new ArrayList<>();
         for (int i = 0; i < jobs; i++) {

@@ -34,13 +34,14 @@ record JobView(
     String createdAt,
     String updatedAt,
     String startedAt,
-    String finishedAt) {
+    String finishedAt,
+    String moduleSha256) {
 
   static JobView of(Job j) {
     return new JobView(j.id(), j.status(), j.url(), j.workflow(), j.input(), j.priority(), j.attempt(),
         j.failures(), j.maxAttempts(), time(j.runAt()), j.timeoutMs(), j.workerId(), time(j.leaseUntil()),
         j.progress(), j.progressMessage(), j.output(), j.error(), j.reason(), time(j.createdAt()),
-        time(j.updatedAt()), time(j.startedAt()), time(j.finishedAt()));
+        time(j.updatedAt()), time(j.startedAt()), time(j.finishedAt()), j.moduleSha256());
   }
 
   static String time(Long epochMillis) {

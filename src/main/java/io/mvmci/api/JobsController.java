@@ -1,5 +1,6 @@
 package io.mvmci.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.mvmci.config.NodeConfig;
 import io.mvmci.job.Job;
 import io.mvmci.job.JobEvent;
@@ -53,9 +54,10 @@ class JobsController {
 
   record Events(String jobId, List<EventView> events) {}
 
-  record EventView(String at, JobStatus status, int attempt, String reason) {
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record EventView(String at, JobStatus status, int attempt, String reason, String moduleSha256) {
     static EventView of(JobEvent e) {
-      return new EventView(JobView.time(e.at()), e.status(), e.attempt(), e.reason());
+      return new EventView(JobView.time(e.at()), e.status(), e.attempt(), e.reason(), e.moduleSha256());
     }
   }
 

@@ -113,7 +113,7 @@ class WorkerController {
     long waitMs = body.has("wait_ms") ? longField(body, "wait_ms", 0, MAX_WAIT_MS) : 0;
     List<Result.ClaimedJob> jobs = transport(request, body).claimThenWait(max, Duration.ofMillis(waitMs));
     return new Claimed(jobs.stream().map(j -> new ClaimedView(JobId.format(j.ref().seq()), j.ref().seq(),
-        j.ref().attempt(), j.workflow(), modules.latest(j.workflow()).map(WorkflowModule::sha256).orElse(null),
+        j.ref().attempt(), j.workflow(), j.moduleSha256(),
         j.input(), j.timeoutMs(), j.leaseUntil(), j.failures(), j.maxAttempts())).toList());
   }
 

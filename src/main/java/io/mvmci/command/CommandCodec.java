@@ -44,7 +44,7 @@ public final class CommandCodec {
     WireWriter payload = new WireWriter(128);
     c.writeTo(payload);
     byte[] body = payload.toByteArray();
-    return new WireWriter(body.length + 6).u16(c.type()).bytes(body).toByteArray();
+    return new WireWriter(body.length + 6).u16(c.type().code).bytes(body).toByteArray();
   }
 
   /** An envelope around frames made by {@link #frame}. */
@@ -86,22 +86,7 @@ public final class CommandCodec {
     for (int i = 0; i < count; i++) {
       int type = r.u16();
       WireReader payload = r.slice(r.i32());
-      Command c = switch (type) {
-        case SubmitJob.TYPE -> SubmitJob.read(payload);
-        case ClaimJobs.TYPE -> ClaimJobs.read(payload);
-        case Heartbeat.TYPE -> Heartbeat.read(payload);
-        case ReportProgress.TYPE -> ReportProgress.read(payload);
-        case CompleteJob.TYPE -> CompleteJob.read(payload);
-        case FailJob.TYPE -> FailJob.read(payload);
-        case ReleaseJob.TYPE -> ReleaseJob.read(payload);
-        case CancelJob.TYPE -> CancelJob.read(payload);
-        case ExpireLeases.TYPE -> ExpireLeases.read(payload);
-        case IssueTicket.TYPE -> IssueTicket.read(payload);
-        case RevokeTicket.TYPE -> RevokeTicket.read(payload);
-        case DeployModule.TYPE -> DeployModule.read(payload);
-        case PurgeJobs.TYPE -> PurgeJobs.read(payload);
-        default -> throw new MalformedCommandException("unknown command type " + type);
-      };
+      Command c = CommandType.of(type).read(payload);
       payload.expectEnd("command type " + type);
       out.add(c);
     }

@@ -1,5 +1,6 @@
 package io.mvmci.command;
 
+import java.sql.SQLException;
 import java.util.Objects;
 
 /**
@@ -8,15 +9,13 @@ import java.util.Objects;
  * bytes against {@code sha256} so a corrupted entry is refused, not stored.
  */
 public record DeployModule(long at, String name, String sha256, byte[] wasm) implements Command {
-  static final int TYPE = 12;
-
   public DeployModule {
     Objects.requireNonNull(wasm, "wasm");
   }
 
   @Override
-  public int type() {
-    return TYPE;
+  public CommandType type() {
+    return CommandType.DEPLOY_MODULE;
   }
 
   @Override
@@ -26,6 +25,25 @@ public record DeployModule(long at, String name, String sha256, byte[] wasm) imp
 
   static DeployModule read(WireReader r) {
     return new DeployModule(r.i64(), r.str(), r.str(), r.bytes());
+  }
+
+  /** Stores the module as its name's latest version; a known version moves to the top. */
+  @Override
+  public Result apply(Tx tx) throws SQLException {
+    Result.Rejected corrupt = ModuleRows.check(name, sha256, wasm);
+    if (corrupt != null) {
+      return corrupt;
+    }
+    ModuleRows.storeAsLatest(tx, name, sha256, wasm, at);
+    return new Result.Ack();
+  }
+
+  @Override
+  public void announce(Result result, Effects effects) {
+    if (result instanceof Result.Ack) {
+      effects.moduleStored(name, sha256, wasm);
+      effects.workReady();
+    }
   }
 
   @Override

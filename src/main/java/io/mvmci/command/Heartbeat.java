@@ -1,5 +1,8 @@
 package io.mvmci.command;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,15 +17,26 @@ import java.util.List;
  */
 public record Heartbeat(long at, String workerId, String kind, int nodeId, int capacity, long leaseMs,
     List<JobRef> running) implements Command {
-  static final int TYPE = 3;
+
+  private static final String BEAT = """
+      INSERT INTO heartbeats (worker_id, node_id, kind, started_at, last_seen, status, capacity, running)
+      VALUES (?, ?, ?, ?, ?, 'alive', ?, ?)
+      ON CONFLICT (worker_id) DO UPDATE SET
+        node_id = excluded.node_id, kind = excluded.kind, last_seen = excluded.last_seen,
+        started_at = CASE WHEN heartbeats.status = 'alive' THEN heartbeats.started_at
+                          ELSE excluded.started_at END,
+        status = 'alive', capacity = excluded.capacity, running = excluded.running""";
+  private static final String RENEW = """
+      UPDATE jobs SET lease_until = ?
+      WHERE seq = ? AND attempt = ? AND worker_id = ? AND status = 'InProgress'""";
 
   public Heartbeat {
     running = List.copyOf(running);
   }
 
   @Override
-  public int type() {
-    return TYPE;
+  public CommandType type() {
+    return CommandType.HEARTBEAT;
   }
 
   @Override
@@ -33,5 +47,36 @@ public record Heartbeat(long at, String workerId, String kind, int nodeId, int c
 
   static Heartbeat read(WireReader r) {
     return new Heartbeat(r.i64(), r.str(), r.str(), r.i32(), r.i32(), r.i64(), Lists.read(r, JobRef::read));
+  }
+
+  @Override
+  public Result apply(Tx tx) throws SQLException {
+    PreparedStatement beat = tx.sql(BEAT);
+    int i = 1;
+    beat.setString(i++, workerId);
+    beat.setInt(i++, nodeId);
+    beat.setString(i++, kind);
+    beat.setLong(i++, at);
+    beat.setLong(i++, at);
+    beat.setInt(i++, capacity);
+    beat.setInt(i, running.size());
+    beat.executeUpdate();
+    PreparedStatement renew = tx.sql(RENEW);
+    List<JobRef> stale = new ArrayList<>();
+    for (JobRef ref : running) {
+      renew.setLong(1, at + leaseMs);
+      renew.setLong(2, ref.seq());
+      renew.setInt(3, ref.attempt());
+      renew.setString(4, workerId);
+      if (renew.executeUpdate() == 0) {
+        stale.add(ref);
+      }
+    }
+    return new Result.Stale(stale);
+  }
+
+  @Override
+  public void announce(Result result, Effects effects) {
+    // a renewed lease changes nothing a node's parts wait for
   }
 }

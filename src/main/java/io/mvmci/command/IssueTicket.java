@@ -1,5 +1,8 @@
 package io.mvmci.command;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
 /**
  * Registers a worker ticket: a credential a remote worker presents instead of {@code secret_api}.
  * Only the token's SHA-256 is replicated; the token itself is shown once, to whoever asked for it.
@@ -9,11 +12,12 @@ package io.mvmci.command;
  * @param label what the operator called it
  */
 public record IssueTicket(long at, String id, String tokenSha256, String label) implements Command {
-  static final int TYPE = 10;
+  private static final String ISSUE =
+      "INSERT OR IGNORE INTO tickets (id, token_sha256, label, created_at) VALUES (?, ?, ?, ?)";
 
   @Override
-  public int type() {
-    return TYPE;
+  public CommandType type() {
+    return CommandType.ISSUE_TICKET;
   }
 
   @Override
@@ -23,5 +27,23 @@ public record IssueTicket(long at, String id, String tokenSha256, String label) 
 
   static IssueTicket read(WireReader r) {
     return new IssueTicket(r.i64(), r.str(), r.str(), r.str());
+  }
+
+  @Override
+  public Result apply(Tx tx) throws SQLException {
+    PreparedStatement ps = tx.sql(ISSUE);
+    ps.setString(1, id);
+    ps.setString(2, tokenSha256);
+    ps.setString(3, label);
+    ps.setLong(4, at);
+    if (ps.executeUpdate() == 0) {
+      return new Result.Rejected(Result.Reason.INVALID, "ticket " + id + " exists already");
+    }
+    return new Result.Ack();
+  }
+
+  @Override
+  public void announce(Result result, Effects effects) {
+    // tickets are read from the database when a worker presents one
   }
 }

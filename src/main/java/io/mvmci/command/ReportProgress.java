@@ -1,5 +1,8 @@
 package io.mvmci.command;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -8,7 +11,16 @@ import java.util.List;
  * the answer.
  */
 public record ReportProgress(long at, String workerId, List<Item> items) implements Command {
-  static final int TYPE = 4;
+  /** Log lines kept per job; the oldest go first. */
+  static final int LINES_PER_JOB = 1_000;
+
+  private static final String PROGRESS =
+      "UPDATE jobs SET progress = ?, progress_message = ?, updated_at = ? WHERE seq = ?";
+  private static final String LOG_LINE =
+      "INSERT INTO job_logs (job_seq, attempt, at, level, message) VALUES (?, ?, ?, ?, ?)";
+  private static final String TRIM_LOG = """
+      DELETE FROM job_logs WHERE job_seq = ? AND id <= (
+        SELECT id FROM job_logs WHERE job_seq = ? ORDER BY id DESC LIMIT 1 OFFSET ?)""";
 
   /**
    * @param percent 0 to 100, or -1 when only log lines are reported
@@ -47,8 +59,8 @@ public record ReportProgress(long at, String workerId, List<Item> items) impleme
   }
 
   @Override
-  public int type() {
-    return TYPE;
+  public CommandType type() {
+    return CommandType.REPORT_PROGRESS;
   }
 
   @Override
@@ -59,5 +71,53 @@ public record ReportProgress(long at, String workerId, List<Item> items) impleme
 
   static ReportProgress read(WireReader r) {
     return new ReportProgress(r.i64(), r.str(), Lists.read(r, Item::read));
+  }
+
+  @Override
+  public Result apply(Tx tx) throws SQLException {
+    List<JobRef> stale = new ArrayList<>();
+    for (Item item : items) {
+      JobRef ref = item.job();
+      JobRows.State s = tx.rows.load(ref.seq());
+      if (s == null || s.staleness(workerId, ref) != null) {
+        stale.add(ref);
+        continue;
+      }
+      if (item.percent() >= 0) {
+        PreparedStatement progress = tx.sql(PROGRESS);
+        progress.setInt(1, Math.min(100, item.percent()));
+        progress.setString(2, item.message());
+        progress.setLong(3, at);
+        progress.setLong(4, ref.seq());
+        progress.executeUpdate();
+      }
+      appendLines(tx, ref, item.lines());
+    }
+    return new Result.Stale(stale);
+  }
+
+  private static void appendLines(Tx tx, JobRef job, List<Line> lines) throws SQLException {
+    if (lines.isEmpty()) {
+      return;
+    }
+    PreparedStatement insert = tx.sql(LOG_LINE);
+    for (Line l : lines) {
+      insert.setLong(1, job.seq());
+      insert.setInt(2, job.attempt());
+      insert.setLong(3, l.at());
+      insert.setInt(4, Math.max(0, Math.min(3, l.level())));
+      insert.setString(5, l.text());
+      insert.executeUpdate();
+    }
+    PreparedStatement trim = tx.sql(TRIM_LOG);
+    trim.setLong(1, job.seq());
+    trim.setLong(2, job.seq());
+    trim.setInt(3, LINES_PER_JOB);
+    trim.executeUpdate();
+  }
+
+  @Override
+  public void announce(Result result, Effects effects) {
+    // progress and log lines are read from the database; nothing waits for them
   }
 }

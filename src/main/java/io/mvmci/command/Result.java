@@ -9,7 +9,7 @@ import java.util.List;
  * Result type codes are append-only, like command type codes.
  */
 public sealed interface Result permits Result.Submitted, Result.Rejected, Result.Claimed, Result.Stale,
-    Result.Done, Result.Expired, Result.Ack, Result.Purged {
+    Result.Done, Result.Expired, Result.Ack, Result.Purged, Result.Seeded {
 
   int type();
 
@@ -53,9 +53,13 @@ public sealed interface Result permits Result.Submitted, Result.Rejected, Result
     }
   }
 
-  /** The jobs a claim took, each with what the worker needs to run it. */
+  /**
+   * The jobs a claim took, each with what the worker needs to run it. Type 3 was the layout before
+   * claims named the module version; it is still read (with no version), never written.
+   */
   record Claimed(List<ClaimedJob> jobs) implements Result {
-    static final int TYPE = 3;
+    static final int TYPE = 9;
+    static final int TYPE_WITHOUT_MODULE = 3;
 
     public Claimed {
       jobs = List.copyOf(jobs);
@@ -74,21 +78,32 @@ public sealed interface Result permits Result.Submitted, Result.Rejected, Result
     static Claimed read(WireReader r) {
       return new Claimed(Lists.read(r, ClaimedJob::read));
     }
+
+    static Claimed readWithoutModule(WireReader r) {
+      return new Claimed(Lists.read(r, ClaimedJob::readWithoutModule));
+    }
   }
 
   /**
-   * A claimed job: its token, its workflow and input, its time limit and lease, and how many
-   * failures it has had and may have (for the worker's backoff).
+   * A claimed job: its token, its workflow and input, its time limit and lease, how many failures it
+   * has had and may have (for the worker's backoff), and the exact module version this attempt runs
+   * (lower-case hex sha-256, decided by the claim's entry; null only in a type-3 result).
    */
   record ClaimedJob(JobRef ref, String workflow, String input, long timeoutMs, long leaseUntil,
-      int failures, int maxAttempts) {
+      int failures, int maxAttempts, String moduleSha256) {
     void writeTo(WireWriter w) {
       ref.writeTo(w);
-      w.str(workflow).str(input).i64(timeoutMs).i64(leaseUntil).i32(failures).i32(maxAttempts);
+      w.str(workflow).str(input).i64(timeoutMs).i64(leaseUntil).i32(failures).i32(maxAttempts)
+          .optStr(moduleSha256);
     }
 
     static ClaimedJob read(WireReader r) {
-      return new ClaimedJob(JobRef.read(r), r.str(), r.str(), r.i64(), r.i64(), r.i32(), r.i32());
+      return new ClaimedJob(JobRef.read(r), r.str(), r.str(), r.i64(), r.i64(), r.i32(), r.i32(),
+          r.optStr());
+    }
+
+    static ClaimedJob readWithoutModule(WireReader r) {
+      return new ClaimedJob(JobRef.read(r), r.str(), r.str(), r.i64(), r.i64(), r.i32(), r.i32(), null);
     }
   }
 
@@ -174,6 +189,25 @@ public sealed interface Result permits Result.Submitted, Result.Rejected, Result
 
     static Purged read(WireReader r) {
       return new Purged(r.i32());
+    }
+  }
+
+  /** A seeded module version: {@code stored} if it was new to its name, false if already known. */
+  record Seeded(boolean stored) implements Result {
+    static final int TYPE = 10;
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+
+    @Override
+    public void writeTo(WireWriter w) {
+      w.bool(stored);
+    }
+
+    static Seeded read(WireReader r) {
+      return new Seeded(r.bool());
     }
   }
 

@@ -38,11 +38,13 @@ public final class ResultCodec {
         case Result.Submitted.TYPE -> Result.Submitted.read(p);
         case Result.Rejected.TYPE -> Result.Rejected.read(p);
         case Result.Claimed.TYPE -> Result.Claimed.read(p);
+        case Result.Claimed.TYPE_WITHOUT_MODULE -> Result.Claimed.readWithoutModule(p);
         case Result.Stale.TYPE -> Result.Stale.read(p);
         case Result.Done.TYPE -> Result.Done.read(p);
         case Result.Expired.TYPE -> Result.Expired.read(p);
         case Result.Ack.TYPE -> Result.Ack.read(p);
         case Result.Purged.TYPE -> Result.Purged.read(p);
+        case Result.Seeded.TYPE -> Result.Seeded.read(p);
         default -> throw new MalformedCommandException("unknown result type " + type);
       };
       p.expectEnd("result type " + type);

@@ -3,6 +3,11 @@ package io.mvmci.command;
 import io.mvmci.job.Job;
 import io.mvmci.job.JobStatus;
 import io.mvmci.job.Reasons;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -30,7 +35,20 @@ public record SubmitJob(
     long timeoutMs,
     String idempotencyKey) implements Command {
 
-  static final int TYPE = 1;
+  private static final String FIND_BY_KEY = "SELECT seq FROM jobs WHERE idempotency_key = ?";
+  private static final String INSERT = "jobs.insert";
+
+  private static String insert(int rows) {
+    return """
+        INSERT INTO jobs (seq, status, workflow, input, url, priority, run_at, attempt, max_attempts,
+                          timeout_ms, reason, idempotency_key, created_at, updated_at)
+        VALUES %s""".formatted(RowBatches.repeat(rows, "(?, 'Pending', ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)"));
+  }
+
+  public SubmitJob {
+    Objects.requireNonNull(workflow, "workflow");
+    Objects.requireNonNull(input, "input");
+  }
 
   /** The earliest start: never before the submission itself. */
   public long effectiveRunAt() {
@@ -42,17 +60,12 @@ public record SubmitJob(
     long start = effectiveRunAt();
     return new Job(seq, JobStatus.Pending, workflow, input, url, priority, start, 0, 0, maxAttempts,
         timeoutMs, null, null, null, null, null, null, Reasons.submitted(at, start), idempotencyKey, at,
-        at, null, null);
-  }
-
-  public SubmitJob {
-    Objects.requireNonNull(workflow, "workflow");
-    Objects.requireNonNull(input, "input");
+        at, null, null, null);
   }
 
   @Override
-  public int type() {
-    return TYPE;
+  public CommandType type() {
+    return CommandType.SUBMIT_JOB;
   }
 
   @Override
@@ -64,5 +77,75 @@ public record SubmitJob(
   static SubmitJob read(WireReader r) {
     return new SubmitJob(r.i64(), r.str(), r.str(), r.optStr(), r.i32(), r.i64(), r.i32(), r.i64(),
         r.optStr());
+  }
+
+  @Override
+  public Result apply(Tx tx) throws SQLException {
+    if (idempotencyKey != null) {
+      PreparedStatement find = tx.sql(FIND_BY_KEY);
+      find.setString(1, idempotencyKey);
+      try (ResultSet rs = find.executeQuery()) {
+        if (rs.next()) {
+          return new Result.Submitted(rs.getLong(1), true);
+        }
+      }
+    }
+    return applyAll(List.of(this), tx).get(0);
+  }
+
+  /** Whether this submission may apply in one statement with the keyless ones around it. */
+  boolean batches() {
+    return idempotencyKey == null;
+  }
+
+  /**
+   * Keyless submissions, in order, with the same effect as {@link #apply} on each: a multi-row INSERT
+   * a chunk (a lone submission is a chunk of one), then one copy of the new rows into their events.
+   */
+  static List<Result> applyAll(List<SubmitJob> run, Tx tx) throws SQLException {
+    RowBatches insert = tx.batch(INSERT, SubmitJob::insert);
+    long first = tx.nextJobSeq;
+    List<Result> out = new ArrayList<>(run.size());
+    for (int from = 0; from < run.size(); ) {
+      int n = RowBatches.chunk(run.size() - from);
+      PreparedStatement ps = insert.forRows(n);
+      int i = 1;
+      for (SubmitJob c : run.subList(from, from + n)) {
+        long seq = tx.nextJobSeq++;
+        i = c.bind(ps, i, seq);
+        tx.moved(null, JobStatus.Pending);
+        out.add(new Result.Submitted(seq, false));
+      }
+      ps.executeUpdate();
+      from += n;
+    }
+    tx.rows.eventsOfRange(first, tx.nextJobSeq - 1);
+    return out;
+  }
+
+  /** Binds this job as {@code seq}, as the row that starts at parameter {@code i}; returns the next. */
+  private int bind(PreparedStatement ps, int i, long seq) throws SQLException {
+    long start = effectiveRunAt();
+    ps.setLong(i++, seq);
+    ps.setString(i++, workflow);
+    ps.setString(i++, input);
+    Tx.setNullable(ps, i++, url);
+    ps.setInt(i++, priority);
+    ps.setLong(i++, start);
+    ps.setInt(i++, maxAttempts);
+    ps.setLong(i++, timeoutMs);
+    ps.setString(i++, Reasons.submitted(at, start));
+    Tx.setNullable(ps, i++, idempotencyKey);
+    ps.setLong(i++, at);
+    ps.setLong(i++, at);
+    return i;
+  }
+
+  @Override
+  public void announce(Result result, Effects effects) {
+    if (result instanceof Result.Submitted s && !s.duplicate()) {
+      effects.jobSubmitted(s.seq(), at);
+      effects.workReady();
+    }
   }
 }

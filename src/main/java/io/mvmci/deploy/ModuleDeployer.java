@@ -1,17 +1,20 @@
 package io.mvmci.deploy;
 
-import io.mvmci.command.Command;
 import io.mvmci.command.DeployModule;
+import io.mvmci.command.Effects;
 import io.mvmci.command.Result;
-import io.mvmci.replication.ApplyListener;
+import io.mvmci.command.SeedModule;
 import io.mvmci.replication.RaftNode;
 import io.mvmci.replication.ReplicationException;
+import io.mvmci.store.JobQueries;
 import io.mvmci.workflow.InvalidModuleException;
 import io.mvmci.workflow.ModuleRegistry;
 import io.mvmci.workflow.WorkflowModule;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,15 +25,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deploys workflow modules cluster-wide and keeps this node's {@link ModuleRegistry} in step with the
- * replicated {@code modules} table.
+ * replicated {@code modules} table, which is what every claim reads to decide the version a job runs.
  *
  * <p>A deployment is validated and compiled here first (a bad module is refused before it reaches
  * the log), then replicated; every node compiles it when the entry applies, on one background thread
- * in log order, so the apply thread is never held up by a compiler and "latest" means the same on
- * every node. Until a node has compiled a new module, its runs of it fail as UNKNOWN_MODULE, which is
- * retryable.
+ * in log order, so the apply thread is never held up by a compiler. A run claimed for a version this
+ * node has not compiled yet waits for it (see {@code ModuleRegistry.await}); it never runs another.
+ *
+ * <p>At start the node seeds the table with the modules its jar bundles ({@link SeedModule}): until a
+ * name has a version in the table, no job of it is claimed.
  */
-public final class ModuleDeployer implements ApplyListener, AutoCloseable {
+public final class ModuleDeployer implements Effects, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModuleDeployer.class);
 
   private final RaftNode node;
@@ -42,6 +47,7 @@ public final class ModuleDeployer implements ApplyListener, AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  private volatile boolean closed;
 
   /**
    * @param allowInterpreted accept modules with a function too large to compile; it would run in
@@ -66,6 +72,53 @@ public final class ModuleDeployer implements ApplyListener, AutoCloseable {
       });
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read deployed modules: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Proposes, on a background thread, the bundled versions the replicated table lacks, retrying
+   * while the cluster has no leader, until each is there or this deployer closes.
+   */
+  public void seedBundled() {
+    List<WorkflowModule> bundled = registry.bundled();
+    if (bundled.isEmpty()) {
+      return;
+    }
+    Thread t = new Thread(() -> seed(bundled), "module-seeder");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void seed(List<WorkflowModule> bundled) {
+    long pauseMs = 100;
+    while (!closed) {
+      try {
+        Set<String> stored = new HashSet<>();
+        for (JobQueries.ModuleVersion v : node.stateMachine().queries().moduleVersions()) {
+          stored.add(v.name() + "@" + v.sha256());
+        }
+        for (WorkflowModule m : bundled) {
+          if (!stored.contains(m.name() + "@" + m.sha256())) {
+            Result r = node.submit(new SeedModule(clock.millis(), m.name(), m.sha256(), m.wasm()))
+                .get(30, TimeUnit.SECONDS);
+            if (r instanceof Result.Rejected rejected) {
+              LOG.error("bundled module {} was refused: {}", m.name(), rejected.message());
+            }
+          }
+        }
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (SQLException | RuntimeException | ExecutionException | TimeoutException e) {
+        LOG.debug("seeding bundled modules: {}; retrying", e.toString());
+        try {
+          Thread.sleep(pauseMs);
+        } catch (InterruptedException ie) {
+          return;
+        }
+        pauseMs = Math.min(pauseMs * 2, 2_000);
+      }
     }
   }
 
@@ -98,18 +151,14 @@ public final class ModuleDeployer implements ApplyListener, AutoCloseable {
   }
 
   @Override
-  public void applied(long index, List<Command> batch, List<Result> results) {
-    for (int i = 0; i < batch.size(); i++) {
-      if (batch.get(i) instanceof DeployModule d && results.get(i) instanceof Result.Ack) {
-        compiler.execute(() -> {
-          try {
-            registry.deploy(d.name(), d.wasm());
-          } catch (InvalidModuleException e) {
-            LOG.error("deployed module {} {} does not load here: {}", d.name(), d.sha256(), e.getMessage());
-          }
-        });
+  public void moduleStored(String name, String sha256, byte[] wasm) {
+    compiler.execute(() -> {
+      try {
+        registry.deploy(name, wasm);
+      } catch (InvalidModuleException e) {
+        LOG.error("deployed module {} {} does not load here: {}", name, sha256, e.getMessage());
       }
-    }
+    });
   }
 
   @Override
@@ -119,6 +168,7 @@ public final class ModuleDeployer implements ApplyListener, AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     compiler.shutdownNow();
   }
 }

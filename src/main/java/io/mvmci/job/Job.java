@@ -8,6 +8,8 @@ package io.mvmci.job;
  * @param failures attempts that failed or lost their lease; the job is Failed when this reaches
  *     {@code maxAttempts}
  * @param reason a sentence a person can read saying why the job is in its current state
+ * @param moduleSha256 the module version the current (or last) attempt runs, as its claim decided;
+ *     null until the first claim
  */
 public record Job(
     long seq,
@@ -32,7 +34,8 @@ public record Job(
     long createdAt,
     long updatedAt,
     Long startedAt,
-    Long finishedAt) {
+    Long finishedAt,
+    String moduleSha256) {
 
   public String id() {
     return JobId.format(seq);

@@ -1,5 +1,6 @@
 package io.mvmci.job;
 
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -8,6 +9,11 @@ import java.util.Set;
  * The states of a job. The four of SPEC §1 ({@code Pending}, {@code InProgress}, {@code Completed},
  * {@code Failed}) keep their meaning; {@code Retrying} (waiting out a backoff after a failed attempt)
  * and {@code Cancelled} are additions. The JSON and SQLite spelling is {@link #name()}.
+ *
+ * <p>{@link #ALLOWED} is the one table of allowed transitions, in the manner of JobRunr's
+ * {@code AllowedJobStateStateChanges}, and it is the code that checks them: every transition the apply
+ * path makes goes through {@link #canBecome} (or, for a statement that moves many rows, the set
+ * {@link #from} gives its {@code WHERE status IN (...)} clause).
  */
 public enum JobStatus {
   Pending,
@@ -17,20 +23,45 @@ public enum JobStatus {
   Failed,
   Cancelled;
 
-  private static final Map<JobStatus, Set<JobStatus>> ALLOWED = Map.of(
+  /**
+   * {@code InProgress -> Pending} is a lease that ran out (the worker died) or a worker handing a job
+   * back; it does not count as a failed attempt. The three final states allow nothing.
+   */
+  private static final Map<JobStatus, Set<JobStatus>> ALLOWED = new EnumMap<>(Map.of(
       Pending, EnumSet.of(InProgress, Cancelled),
       InProgress, EnumSet.of(Completed, Failed, Retrying, Pending, Cancelled),
       Retrying, EnumSet.of(InProgress, Cancelled),
       Completed, EnumSet.noneOf(JobStatus.class),
       Failed, EnumSet.noneOf(JobStatus.class),
-      Cancelled, EnumSet.noneOf(JobStatus.class));
+      Cancelled, EnumSet.noneOf(JobStatus.class)));
 
-  /**
-   * The one table of allowed transitions. {@code InProgress -> Pending} is a lease that ran out
-   * (the worker died) or a worker handing a job back; it does not count as a failed attempt.
-   */
   public boolean canBecome(JobStatus next) {
     return ALLOWED.get(this).contains(next);
+  }
+
+  /** The states that may become {@code to}, in declaration order. */
+  public static Set<JobStatus> from(JobStatus to) {
+    Set<JobStatus> out = EnumSet.noneOf(JobStatus.class);
+    for (JobStatus s : values()) {
+      if (s.canBecome(to)) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Null if a job in this state may become {@code next}; otherwise the end of a sentence about the
+   * job saying it may not, and what it may become instead ("is already Failed, a final state").
+   */
+  public String refusal(JobStatus next) {
+    if (canBecome(next)) {
+      return null;
+    }
+    Set<JobStatus> allowed = ALLOWED.get(this);
+    return allowed.isEmpty()
+        ? "is already " + this + ", a final state"
+        : "is " + this + ", which can become " + allowed + " but not " + next;
   }
 
   public boolean isTerminal() {
@@ -39,7 +70,7 @@ public enum JobStatus {
 
   /** A job a worker may claim (once its run-at time has come). */
   public boolean isRunnable() {
-    return this == Pending || this == Retrying;
+    return canBecome(InProgress);
   }
 
   /** Parses a status name as the API spells it, ignoring case; null if there is none. */

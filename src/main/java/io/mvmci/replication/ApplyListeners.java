@@ -1,40 +1,93 @@
 package io.mvmci.replication;
 
 import io.mvmci.command.Command;
+import io.mvmci.command.CommandProcessor;
+import io.mvmci.command.Effects;
 import io.mvmci.command.Result;
+import io.mvmci.command.JobRef;
+import io.mvmci.job.JobStatus;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Fans applied entries out to listeners registered after the node was built. */
+/**
+ * Fans applied entries out to this node's parts, registered after the node was built: each command
+ * announces its {@link Effects} ({@link Command#announce}) to every part in turn. A part that throws
+ * is logged and skipped; the others still hear.
+ */
 public final class ApplyListeners implements ApplyListener {
   private static final Logger LOG = LoggerFactory.getLogger(ApplyListeners.class);
-  private final List<ApplyListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<Effects> parts = new CopyOnWriteArrayList<>();
+  private final Effects fanOut = new FanOut();
 
-  public void add(ApplyListener l) {
-    listeners.add(l);
+  public void add(Effects part) {
+    parts.add(part);
   }
 
+  /** Apply thread only: whether the entry being announced raised {@link Effects#workReady}. */
+  private boolean workReady;
+
+  /** Announces an entry's commands; {@link Effects#workReady} goes out once per entry, at its end. */
   @Override
   public void applied(long index, List<Command> batch, List<Result> results) {
-    for (ApplyListener l : listeners) {
-      try {
-        l.applied(index, batch, results);
-      } catch (RuntimeException e) {
-        LOG.warn("apply listener {} failed at index {}", l, index, e);
-      }
+    workReady = false;
+    CommandProcessor.announce(batch, results, fanOut);
+    if (workReady) {
+      each(Effects::workReady);
     }
   }
 
   @Override
   public void reloaded() {
-    for (ApplyListener l : listeners) {
+    each(Effects::reloaded);
+  }
+
+  private void each(Consumer<Effects> call) {
+    for (Effects part : parts) {
       try {
-        l.reloaded();
+        call.accept(part);
       } catch (RuntimeException e) {
-        LOG.warn("apply listener {} failed to reload", l, e);
+        LOG.warn("{} failed on an applied entry", part, e);
       }
+    }
+  }
+
+  private final class FanOut implements Effects {
+    @Override
+    public void workReady() {
+      workReady = true;
+    }
+
+    @Override
+    public void jobSubmitted(long seq, long at) {
+      each(p -> p.jobSubmitted(seq, at));
+    }
+
+    @Override
+    public void jobsClaimed(long at, List<Result.ClaimedJob> jobs) {
+      each(p -> p.jobsClaimed(at, jobs));
+    }
+
+    @Override
+    public void runEnded(JobRef job, long at, JobStatus to) {
+      each(p -> p.runEnded(job, at, to));
+    }
+
+    @Override
+    public void jobCancelled(long seq, long at) {
+      each(p -> p.jobCancelled(seq, at));
+    }
+
+    @Override
+    public void leasesExpired(int jobs) {
+      each(p -> p.leasesExpired(jobs));
+    }
+
+    @Override
+    public void moduleStored(String name, String sha256, byte[] wasm) {
+      each(p -> p.moduleStored(name, sha256, wasm));
     }
   }
 }

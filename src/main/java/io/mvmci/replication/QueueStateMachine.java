@@ -1,6 +1,7 @@
 package io.mvmci.replication;
 
 import io.mvmci.command.Command;
+import io.mvmci.command.CommandProcessor;
 import io.mvmci.command.CommandCodec;
 import io.mvmci.command.MalformedCommandException;
 import io.mvmci.command.Result;
@@ -77,6 +78,8 @@ public final class QueueStateMachine extends BaseStateMachine {
   private final AtomicLong snapshotsTaken = new AtomicLong();
   private final AtomicLong leaderChanges = new AtomicLong();
   private volatile QueueStore store;
+  /** Writes {@link #store}; set with it, on the apply thread (or at start and install). */
+  private volatile CommandProcessor processor;
   /** Where a snapshot is copied before it is published; Ratis's snapshot pattern does not match it. */
   static final String SNAPSHOT_TMP = "queue-snapshot.tmp";
   private final ExecutorService snapshotter = Executors.newSingleThreadExecutor(r -> {
@@ -119,13 +122,17 @@ public final class QueueStateMachine extends BaseStateMachine {
     TermIndex snapTi = snapshot == null ? null : snapshot.getTermIndex();
     try {
       QueueStore s = QueueStore.open(dbFile, readers);
-      if (snapTi != null && s.processor().appliedIndex() < snapTi.getIndex()) {
+      CommandProcessor p = new CommandProcessor(s);
+      if (snapTi != null && p.appliedIndex() < snapTi.getIndex()) {
         LOG.info("Database at index {} is behind snapshot {}; restoring it from the snapshot",
-            s.processor().appliedIndex(), snapTi);
+            p.appliedIndex(), snapTi);
+        p.close();
         s.close();
         restore(snapshot);
         s = QueueStore.open(dbFile, readers);
+        p = new CommandProcessor(s);
       }
+      processor = p;
       store = s;
     } catch (SQLException e) {
       throw new IOException("cannot open the queue database " + dbFile + ": " + e.getMessage(), e);
@@ -165,8 +172,8 @@ public final class QueueStateMachine extends BaseStateMachine {
 
   /** The index of the last entry whose changes are in this node's database. */
   public long databaseAppliedIndex() {
-    QueueStore s = store;
-    return s == null ? -1 : s.processor().appliedIndex();
+    CommandProcessor p = processor;
+    return p == null ? -1 : p.appliedIndex();
   }
 
   /** Snapshots received from a leader and loaded since this node started. */
@@ -234,7 +241,7 @@ public final class QueueStateMachine extends BaseStateMachine {
     long pauseMs = 10;
     for (int attempt = 1; ; attempt++) {
       try {
-        return store.processor().apply(term, index, batch);
+        return processor.apply(term, index, batch);
       } catch (SQLException e) {
         if (!QueueStore.isTransient(e) || System.nanoTime() > deadline) {
           throw new IllegalStateException("cannot apply entry " + term + ":" + index
@@ -286,7 +293,7 @@ public final class QueueStateMachine extends BaseStateMachine {
   @Override
   public void notifyTermIndexUpdated(long term, long index) {
     try {
-      store.processor().advance(term, index);
+      processor.advance(term, index);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot record entry " + term + ":" + index
           + " in the queue database; stopping this node: " + e.getMessage(), e);
@@ -318,7 +325,7 @@ public final class QueueStateMachine extends BaseStateMachine {
       if (snapshotRun == null) {
         QueueStore s = store;
         if (s != null && getLifeCycleState() == LifeCycle.State.RUNNING
-            && s.processor().appliedIndex() > latestSnapshotIndex()
+            && processor.appliedIndex() > latestSnapshotIndex()
             && System.nanoTime() - snapshotFailedAt >= SNAPSHOT_RETRY_NANOS) {
           try {
             snapshotRun = snapshotter.submit(() -> snapshot(s));
@@ -457,10 +464,12 @@ public final class QueueStateMachine extends BaseStateMachine {
 
   private void closeStore() {
     QueueStore s = store;
+    CommandProcessor p = processor;
     store = null;
+    processor = null;
     if (s != null) {
-      try {
-        s.close();
+      try (s) {
+        p.close();
       } catch (SQLException e) {
         LOG.warn("closing the queue database", e);
       }

@@ -20,7 +20,7 @@ public final class JobQueries {
   static final String COLUMNS = """
       seq, status, workflow, input, url, priority, run_at, attempt, failures, max_attempts, timeout_ms,
       worker_id, lease_until, progress, progress_message, output, error, reason, idempotency_key,
-      created_at, updated_at, started_at, finished_at""";
+      created_at, updated_at, started_at, finished_at, module_sha256""";
 
   private final ReadPool pool;
 
@@ -251,17 +251,35 @@ public final class JobQueries {
     });
   }
 
+  /** A stored module version without its bytes. */
+  public record ModuleVersion(String name, String sha256, long deployedAt) {}
+
+  /** Every stored module version, oldest deploy first (the last of a name is its latest). */
+  public List<ModuleVersion> moduleVersions() throws SQLException {
+    return pool.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT name, sha256, deployed_at FROM modules ORDER BY id");
+           ResultSet rs = ps.executeQuery()) {
+        List<ModuleVersion> out = new ArrayList<>();
+        while (rs.next()) {
+          out.add(new ModuleVersion(rs.getString(1), rs.getString(2), rs.getLong(3)));
+        }
+        return out;
+      }
+    });
+  }
+
   /** The state changes of one job, oldest first. */
   public List<JobEvent> events(long seq) throws SQLException {
     return pool.read(c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT at, status, attempt, reason FROM job_events WHERE job_seq = ? ORDER BY id")) {
+          "SELECT at, status, attempt, reason, module_sha256 FROM job_events WHERE job_seq = ? ORDER BY id")) {
         ps.setLong(1, seq);
         List<JobEvent> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             out.add(new JobEvent(rs.getLong(1), JobStatus.valueOf(rs.getString(2)), rs.getInt(3),
-                rs.getString(4)));
+                rs.getString(4), rs.getString(5)));
           }
         }
         return out;
@@ -294,7 +312,8 @@ public final class JobQueries {
         rs.getLong(i++),
         rs.getLong(i++),
         nullableLong(rs, i++),
-        nullableLong(rs, i));
+        nullableLong(rs, i++),
+        rs.getString(i));
   }
 
   private static Long nullableLong(ResultSet rs, int i) throws SQLException {

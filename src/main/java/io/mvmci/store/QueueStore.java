@@ -11,14 +11,13 @@ import java.util.Map;
 import org.sqlite.SQLiteConnection;
 
 /**
- * One node's copy of the replicated queue: a SQLite file with one writer (the
- * {@link CommandProcessor}, fed only by the Raft apply thread) and a pool of read-only connections.
- * See store/DESIGN.md.
+ * One node's copy of the replicated queue: a SQLite file with one writer connection (used only by
+ * the command processor, on the Raft apply thread) and a pool of read-only connections. See
+ * store/DESIGN.md.
  */
 public final class QueueStore implements AutoCloseable {
   private final Path file;
   private final Connection writer;
-  private final CommandProcessor processor;
   private final ReadPool readers;
   private final JobQueries queries;
 
@@ -27,7 +26,6 @@ public final class QueueStore implements AutoCloseable {
     this.writer = Sqlite.writer(file);
     try {
       Migrations.migrate(writer);
-      this.processor = new CommandProcessor(writer);
       this.readers = new ReadPool(file, readers);
     } catch (SQLException | RuntimeException e) {
       writer.close();
@@ -50,8 +48,12 @@ public final class QueueStore implements AutoCloseable {
     return Sqlite.isBusy(e);
   }
 
-  public CommandProcessor processor() {
-    return processor;
+  /**
+   * The single writer connection (auto-commit off). Only the command processor uses it, and only on
+   * the apply thread.
+   */
+  public Connection writer() {
+    return writer;
   }
 
   public JobQueries queries() {
@@ -97,8 +99,8 @@ public final class QueueStore implements AutoCloseable {
       }
     }
     try (Connection copy = Sqlite.immutable(target)) {
-      Map<String, Long> meta = CommandProcessor.readMeta(copy);
-      return new Position(meta.get("applied_term"), meta.get("applied_index"));
+      Map<String, Long> meta = Meta.read(copy);
+      return new Position(meta.get(Meta.APPLIED_TERM), meta.get(Meta.APPLIED_INDEX));
     }
   }
 
@@ -117,9 +119,8 @@ public final class QueueStore implements AutoCloseable {
 
   @Override
   public void close() throws SQLException {
-    readers.close();
     try {
-      processor.close();
+      readers.close();
     } finally {
       writer.close();
     }

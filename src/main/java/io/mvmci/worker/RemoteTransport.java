@@ -64,10 +64,12 @@ public final class RemoteTransport implements WorkTransport {
     List<Result.ClaimedJob> out = new ArrayList<>();
     for (JsonNode j : reply.path("jobs")) {
       String workflow = j.path("workflow").asString();
-      ensureModule(workflow, j.path("module_sha256").asString(null));
+      String sha256 = j.path("module_sha256").asString(null);
+      ensureModule(workflow, sha256);
       out.add(new Result.ClaimedJob(new JobRef(j.path("seq").asLong(), j.path("attempt").asInt()), workflow,
           json.writeValueAsString(j.path("input")), j.path("timeout_ms").asLong(),
-          j.path("lease_until").asLong(), j.path("failures").asInt(), j.path("max_attempts").asInt()));
+          j.path("lease_until").asLong(), j.path("failures").asInt(), j.path("max_attempts").asInt(),
+          sha256));
     }
     return out;
   }

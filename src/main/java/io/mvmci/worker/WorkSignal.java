@@ -1,14 +1,6 @@
 package io.mvmci.worker;
 
-import io.mvmci.command.CancelJob;
-import io.mvmci.command.Command;
-import io.mvmci.command.ExpireLeases;
-import io.mvmci.command.FailJob;
-import io.mvmci.command.ReleaseJob;
-import io.mvmci.command.Result;
-import io.mvmci.command.SubmitJob;
-import io.mvmci.replication.ApplyListener;
-import java.util.List;
+import io.mvmci.command.Effects;
 import java.util.function.LongConsumer;
 
 /**
@@ -19,7 +11,7 @@ import java.util.function.LongConsumer;
  * <p>A waiter reads {@link #generation()} before it looks for work and passes it to {@link #await},
  * so a wake-up that lands between the look and the wait is never missed.
  */
-public final class WorkSignal implements ApplyListener {
+public final class WorkSignal implements Effects {
   private long generation;
   private volatile LongConsumer onCancel = seq -> { };
 
@@ -29,20 +21,13 @@ public final class WorkSignal implements ApplyListener {
   }
 
   @Override
-  public void applied(long index, List<Command> batch, List<Result> results) {
-    boolean wake = false;
-    for (int i = 0; i < batch.size(); i++) {
-      Command c = batch.get(i);
-      if (c instanceof SubmitJob || c instanceof FailJob || c instanceof ReleaseJob
-          || c instanceof ExpireLeases) {
-        wake = true;
-      } else if (c instanceof CancelJob cancel && results.get(i) instanceof Result.Done) {
-        onCancel.accept(cancel.seq());
-      }
-    }
-    if (wake) {
-      wake();
-    }
+  public void workReady() {
+    wake();
+  }
+
+  @Override
+  public void jobCancelled(long seq, long at) {
+    onCancel.accept(seq);
   }
 
   public synchronized void wake() {

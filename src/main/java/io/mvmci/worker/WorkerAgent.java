@@ -215,7 +215,9 @@ public final class WorkerAgent implements AutoCloseable {
           continue;
         }
         claimed.add(run);
-        specs.add(new RunSpec(run.runId, ModuleRef.latest(job.workflow()),
+        ModuleRef module = job.moduleSha256() == null ? ModuleRef.latest(job.workflow())
+            : ModuleRef.exact(job.workflow(), job.moduleSha256());
+        specs.add(new RunSpec(run.runId, module,
             job.input().getBytes(StandardCharsets.UTF_8), Duration.ofMillis(job.timeoutMs())));
       }
       if (specs.size() > 1) {

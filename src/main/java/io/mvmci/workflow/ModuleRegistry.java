@@ -30,6 +30,7 @@ public final class ModuleRegistry {
   private final Map<String, CompiledCode> compiled = new HashMap<>();
   private final Map<String, Map<String, WorkflowModule>> versions = new LinkedHashMap<>();
   private final Map<String, WorkflowModule> latest = new HashMap<>();
+  private final List<WorkflowModule> bundled = new ArrayList<>();
   private volatile long compiles;
   private volatile long compileMillis;
 
@@ -46,7 +47,27 @@ public final class ModuleRegistry {
     versions.computeIfAbsent(name, n -> new LinkedHashMap<>()).putIfAbsent(known.sha256(), known);
     known = versions.get(name).get(known.sha256());
     latest.put(name, known);
+    notifyAll();
     return known;
+  }
+
+  /**
+   * The version {@code ref} names, waiting up to {@code wait} for it to be registered (a deploy
+   * that this node is still compiling). A reference without a hash does not wait.
+   */
+  public synchronized Optional<WorkflowModule> await(ModuleRef ref, java.time.Duration wait)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    Optional<WorkflowModule> found = resolve(ref);
+    while (found.isEmpty() && ref.sha256() != null) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+      found = resolve(ref);
+    }
+    return found;
   }
 
   /**
@@ -114,7 +135,16 @@ public final class ModuleRegistry {
    * @throws InvalidModuleException naming the file, if one is refused or two share a name
    */
   public List<WorkflowModule> loadBundled(ClassLoader loader) throws InvalidModuleException {
-    return deployAll(BundledModules.onClasspath(loader, BUNDLED_FOLDER));
+    List<WorkflowModule> found = deployAll(BundledModules.onClasspath(loader, BUNDLED_FOLDER));
+    synchronized (this) {
+      bundled.addAll(found);
+    }
+    return found;
+  }
+
+  /** The modules {@link #loadBundled} registered: what this node's jar ships. */
+  public synchronized List<WorkflowModule> bundled() {
+    return List.copyOf(bundled);
   }
 
   /**

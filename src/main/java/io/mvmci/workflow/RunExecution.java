@@ -35,6 +35,8 @@ import org.slf4j.MDC;
  */
 final class RunExecution implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(RunExecution.class);
+  /** How long a run waits for the exact module version it names to be compiled on this node. */
+  static final java.time.Duration MODULE_WAIT = java.time.Duration.ofSeconds(30);
 
   /** What every execution of an engine shares. */
   record Context(EngineConfig config, ModuleRegistry modules, Journal journal, HostServices services,
@@ -147,14 +149,16 @@ final class RunExecution implements Runnable {
   }
 
   private RunOutcome execute(Journal.RunRecord record) {
+    ModuleRef wanted = record == null || spec.module().sha256() != null ? spec.module() : record.module();
     Optional<WorkflowModule> module;
-    if (record == null) {
-      module = ctx.modules().resolve(spec.module());
-    } else {
-      module = ctx.modules().resolve(spec.module().sha256() == null ? record.module() : spec.module());
+    try {
+      // A version named by its hash that this node is still compiling (a deploy that just applied)
+      // is waited for: a run never falls back to another version.
+      module = ctx.modules().await(wanted, MODULE_WAIT);
+    } catch (InterruptedException e) {
+      return stop.get() != null ? stop.get() : failed(FailureKind.HOST_ERROR, "interrupted");
     }
     if (module.isEmpty()) {
-      ModuleRef wanted = record == null || spec.module().sha256() != null ? spec.module() : record.module();
       return failed(FailureKind.UNKNOWN_MODULE, "module " + wanted + " is not deployed on this node");
     }
     long runNo = record != null ? record.runNo()

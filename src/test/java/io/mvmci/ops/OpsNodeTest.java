@@ -11,7 +11,7 @@ import io.mvmci.testing.Http;
 import io.mvmci.testing.Http.Reply;
 import io.mvmci.testing.TestNode;
 import io.mvmci.worker.WorkerTicket;
-import io.mvmci.workflow.ModuleRegistry;
+import io.mvmci.deploy.ModuleDeployer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -56,7 +56,7 @@ class OpsNodeTest {
     web = new CountingServer();
     node = TestNode.cluster(dir, 1, "\n[api]\ntoken = \"" + TOKEN + "\"\n[workers]\nembedded = 2\n").get(0)
         .withNodeKeys(KEY_LINE).start();
-    node.bean(ModuleRegistry.class).deploy("trap", Files.readAllBytes(Path.of("workflows/hostile/trap.wasm")));
+    node.bean(ModuleDeployer.class).deploy("trap", Files.readAllBytes(Path.of("workflows/hostile/trap.wasm")));
   }
 
   @AfterAll

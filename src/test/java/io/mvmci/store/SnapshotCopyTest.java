@@ -1,9 +1,12 @@
 package io.mvmci.store;
 
+import io.mvmci.testing.StoreFixture;
+import io.mvmci.testing.DatabaseDump;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mvmci.command.Command;
+import io.mvmci.command.DeterminismTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,17 +25,17 @@ import org.junit.jupiter.api.io.TempDir;
 class SnapshotCopyTest {
   @TempDir Path dir;
 
-  private static void applyAll(QueueStore store, List<List<Command>> entries) throws Exception {
-    long index = store.processor().appliedIndex();
+  private static void applyAll(StoreFixture store, List<List<Command>> entries) throws Exception {
+    long index = store.processor.appliedIndex();
     for (List<Command> batch : entries) {
-      store.processor().apply(1, ++index, batch);
+      store.processor.apply(1, ++index, batch);
     }
   }
 
   /** A database that applied the first {@code count} of {@code entries}, as a dump. */
   private byte[] expected(String name, List<List<Command>> entries, int count) throws Exception {
     Path file = dir.resolve(name);
-    try (QueueStore store = QueueStore.open(file, 1)) {
+    try (StoreFixture store = new StoreFixture(file)) {
       applyAll(store, entries.subList(0, count));
     }
     return DatabaseDump.of(file);
@@ -43,22 +46,22 @@ class SnapshotCopyTest {
     Path live = dir.resolve("live.sqlite");
     Path copy = dir.resolve("snapshot.sqlite");
     List<List<Command>> entries = DeterminismTest.entries(3);
-    try (QueueStore store = QueueStore.open(live, 2)) {
+    try (StoreFixture store = new StoreFixture(live)) {
       applyAll(store, entries);
       assertThat(Files.size(live.resolveSibling("live.sqlite-wal"))).as("committed pages wait in the WAL")
           .isPositive();
-      assertThat(store.backupTo(copy)).isEqualTo(new QueueStore.Position(1, 299));
+      assertThat(store.store.backupTo(copy)).isEqualTo(new QueueStore.Position(1, 299));
       assertThat(dir.resolve("snapshot.sqlite-wal")).as("reading the copy's position left no WAL").doesNotExist();
       assertThat(dir.resolve("snapshot.sqlite-shm")).doesNotExist();
       applyAll(store, DeterminismTest.entries(4)); // the live database moves on; the copy must not
       Path again = dir.resolve("snapshot-2.sqlite");
-      assertThat(store.backupTo(again).index()).isEqualTo(599);
+      assertThat(store.store.backupTo(again).index()).isEqualTo(599);
       assertThat(DatabaseDump.of(again)).isEqualTo(DatabaseDump.of(live));
     }
     assertThat(DatabaseDump.of(copy)).isEqualTo(expected("expected.sqlite", entries, 300));
-    try (QueueStore reopened = QueueStore.open(copy, 1)) {
-      assertThat(reopened.processor().appliedIndex()).isEqualTo(299);
-      assertThat(reopened.queries().counts()).isNotEmpty();
+    try (StoreFixture reopened = new StoreFixture(copy)) {
+      assertThat(reopened.processor.appliedIndex()).isEqualTo(299);
+      assertThat(reopened.store.queries().counts()).isNotEmpty();
     }
   }
 
@@ -69,13 +72,13 @@ class SnapshotCopyTest {
     for (long seed = 10; seed < 16; seed++) {
       entries.addAll(DeterminismTest.entries(seed));
     }
-    try (QueueStore store = QueueStore.open(live, 1)) {
+    try (StoreFixture store = new StoreFixture(live)) {
       applyAll(store, entries.subList(0, 300)); // something to copy
       AtomicLong applied = new AtomicLong(299);
       CompletableFuture<Void> applying = CompletableFuture.runAsync(() -> {
         try {
           for (int i = 300; i < entries.size(); i++) {
-            store.processor().apply(1, i, entries.get(i));
+            store.processor.apply(1, i, entries.get(i));
             applied.set(i);
           }
         } catch (Exception e) {
@@ -84,7 +87,7 @@ class SnapshotCopyTest {
       });
       await().atMost(Duration.ofSeconds(10)).until(() -> applied.get() >= 400);
       long before = applied.get();
-      QueueStore.Position at = store.backupTo(dir.resolve("copy.sqlite"));
+      QueueStore.Position at = store.store.backupTo(dir.resolve("copy.sqlite"));
       long after = applied.get();
       applying.join();
       assertThat(after).as("entries applied during the copy").isGreaterThan(before);

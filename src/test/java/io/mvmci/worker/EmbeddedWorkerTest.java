@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.mvmci.testing.CountingServer;
 import io.mvmci.testing.Http.Reply;
 import io.mvmci.testing.TestNode;
-import io.mvmci.workflow.ModuleRegistry;
+import io.mvmci.deploy.ModuleDeployer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +31,7 @@ class EmbeddedWorkerTest {
     dir = Files.createTempDirectory("mvmci-worker");
     web = new CountingServer();
     node = TestNode.cluster(dir, 1, "").get(0).start();
-    ModuleRegistry modules = node.bean(ModuleRegistry.class);
+    ModuleDeployer modules = node.bean(ModuleDeployer.class);
     for (String hostile : List.of("trap", "loop", "membomb", "recursion", "oob")) {
       modules.deploy(hostile, Files.readAllBytes(Path.of("workflows/hostile/" + hostile + ".wasm")));
     }

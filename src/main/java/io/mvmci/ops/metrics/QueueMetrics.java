@@ -5,18 +5,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.mvmci.command.CancelJob;
-import io.mvmci.command.ClaimJobs;
-import io.mvmci.command.Command;
-import io.mvmci.command.CompleteJob;
-import io.mvmci.command.ExpireLeases;
-import io.mvmci.command.FailJob;
+import io.mvmci.command.Effects;
 import io.mvmci.command.JobRef;
-import io.mvmci.command.ReleaseJob;
 import io.mvmci.command.Result;
-import io.mvmci.command.SubmitJob;
 import io.mvmci.job.JobStatus;
-import io.mvmci.replication.ApplyListener;
 import io.mvmci.replication.QueueStateMachine;
 import io.mvmci.store.JobQueries;
 import java.sql.SQLException;
@@ -44,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * before this node started, or beyond {@value #MAX_TRACKED} tracked jobs) does that thread read the
  * time from the job's row. Reading the row for every job cost 8 % of a busy cluster's CPU.
  */
-public final class QueueMetrics implements MeterBinder, ApplyListener, AutoCloseable {
+public final class QueueMetrics implements MeterBinder, Effects, AutoCloseable {
   private final QueueStateMachine sm;
   private final Cached<Map<JobStatus, Long>> counts;
   private final ThreadPoolExecutor worker;
@@ -134,44 +126,77 @@ public final class QueueMetrics implements MeterBinder, ApplyListener, AutoClose
         Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(30)};
   }
 
-  /** On the apply thread: classify and hand over; never blocks, never throws. */
+  // The Effects below run on the apply thread: they classify and hand over; never block, never throw.
+
   @Override
-  public void applied(long index, List<Command> batch, List<Result> results) {
+  public void jobSubmitted(long seq, long at) {
+    if (bound) {
+      submitted.increment();
+      track();
+      createdAt.put(seq, at);
+    }
+  }
+
+  @Override
+  public void jobsClaimed(long at, List<Result.ClaimedJob> jobs) {
     if (!bound) {
       return;
     }
-    for (int i = 0; i < batch.size() && i < results.size(); i++) {
-      Command c = batch.get(i);
-      Result r = results.get(i);
-      if (c instanceof SubmitJob submit && r instanceof Result.Submitted s && !s.duplicate()) {
-        submitted.increment();
-        track();
-        createdAt.put(s.seq(), submit.at());
-      } else if (c instanceof ClaimJobs claim && r instanceof Result.Claimed claimed) {
-        for (Result.ClaimedJob job : claimed.jobs()) {
-          JobRef ref = job.ref();
-          Long created = createdAt.get(ref.seq());
-          if (created != null) {
-            recordClaim(ref.attempt(), claim.at() - created);
-          } else {
-            worker.execute(() -> claimLatency(ref, claim.at()));
-          }
-          track();
-          claimedAt.put(ref.seq(), new long[] {ref.attempt(), claim.at()});
-        }
-      } else if (r instanceof Result.Done done) {
-        outcome(c, done.status());
-        JobRef ref = c instanceof CancelJob cancel ? new JobRef(cancel.seq(), 0) : refOf(c);
-        if (ref != null) {
-          claimedAt.remove(ref.seq());
-          if (done.status() == JobStatus.Completed || done.status() == JobStatus.Failed
-              || done.status() == JobStatus.Cancelled) {
-            createdAt.remove(ref.seq());
-          }
-        }
-      } else if (c instanceof ExpireLeases && r instanceof Result.Expired e) {
-        expired.increment(e.jobs());
+    for (Result.ClaimedJob job : jobs) {
+      JobRef ref = job.ref();
+      Long created = createdAt.get(ref.seq());
+      if (created != null) {
+        recordClaim(ref.attempt(), at - created);
+      } else {
+        worker.execute(() -> claimLatency(ref, at));
       }
+      track();
+      claimedAt.put(ref.seq(), new long[] {ref.attempt(), at});
+    }
+  }
+
+  @Override
+  public void runEnded(JobRef job, long at, JobStatus to) {
+    if (!bound) {
+      return;
+    }
+    finished(to);
+    if (to == JobStatus.Retrying) {
+      retries.increment();
+    }
+    String outcome = switch (to) {
+      case Completed -> "completed";
+      case Retrying -> "retrying";
+      case Pending -> "released";
+      default -> "failed";
+    };
+    duration(job, at, outcome);
+    claimedAt.remove(job.seq());
+    if (to.isTerminal()) {
+      createdAt.remove(job.seq());
+    }
+  }
+
+  @Override
+  public void jobCancelled(long seq, long at) {
+    if (bound) {
+      finished(JobStatus.Cancelled);
+      claimedAt.remove(seq);
+      createdAt.remove(seq);
+    }
+  }
+
+  @Override
+  public void leasesExpired(int jobs) {
+    if (bound) {
+      expired.increment(jobs);
+    }
+  }
+
+  private void finished(JobStatus to) {
+    Counter f = finished.get(to);
+    if (f != null) {
+      f.increment();
     }
   }
 
@@ -181,17 +206,6 @@ public final class QueueMetrics implements MeterBinder, ApplyListener, AutoClose
       createdAt.clear();
       claimedAt.clear();
     }
-  }
-
-  private static JobRef refOf(Command c) {
-    if (c instanceof CompleteJob done) {
-      return done.job();
-    } else if (c instanceof FailJob fail) {
-      return fail.job();
-    } else if (c instanceof ReleaseJob release) {
-      return release.job();
-    }
-    return null;
   }
 
   @Override
@@ -219,25 +233,6 @@ public final class QueueMetrics implements MeterBinder, ApplyListener, AutoClose
       recordDuration(outcome, endedAt - claim[1]);
     } else {
       worker.execute(() -> durationFromRow(ref, endedAt, outcome));
-    }
-  }
-
-  private void outcome(Command c, JobStatus to) {
-    Counter f = finished.get(to);
-    if (f != null) {
-      f.increment();
-    }
-    if (to == JobStatus.Retrying) {
-      retries.increment();
-    }
-    if (c instanceof CompleteJob done) {
-      duration(done.job(), done.at(), "completed");
-    } else if (c instanceof FailJob fail) {
-      duration(fail.job(), fail.at(), to == JobStatus.Retrying ? "retrying" : "failed");
-    } else if (c instanceof ReleaseJob release) {
-      duration(release.job(), release.at(), "released");
-    } else if (c instanceof CancelJob) {
-      // counted above; a cancelled run has no outcome of its own to time
     }
   }
 

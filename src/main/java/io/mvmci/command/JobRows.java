@@ -1,15 +1,13 @@
-package io.mvmci.store;
+package io.mvmci.command;
 
-import io.mvmci.command.JobRef;
 import io.mvmci.job.JobId;
 import io.mvmci.job.JobStatus;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.PreparedStatement;
 
-/** Row access shared by the apply handlers: a job's claim state, and its event history. */
-final class JobRows implements AutoCloseable {
+/** Row access shared by the commands' apply: a job's claim state, and its event history. */
+final class JobRows {
   /** The columns that decide whether a command may change a job. */
   record State(long seq, JobStatus status, int attempt, int failures, int maxAttempts, String workerId,
       Long startedAt, Long leaseUntil) {
@@ -27,28 +25,47 @@ final class JobRows implements AutoCloseable {
     }
   }
 
-  private final PreparedStatement load;
-  private final PreparedStatement event;
-  private final PreparedStatement eventsOfRange;
-  private final PreparedStatement eventsOf;
+  /**
+   * Why {@code worker}'s report on its claim {@code ref} may not make the job {@code to}: it is
+   * unknown ({@code UNKNOWN_JOB}), the transition table forbids it ({@code ILLEGAL_TRANSITION}, say
+   * the job was cancelled), or the claim is not the current one ({@code STALE_CLAIM}). Null if it may.
+   */
+  static Result.Rejected refuseReport(State s, long seq, String worker, JobRef ref, JobStatus to) {
+    if (s == null) {
+      return new Result.Rejected(Result.Reason.UNKNOWN_JOB, "no job " + JobId.format(seq));
+    }
+    Result.Rejected illegal = Tx.illegal(seq, s.status(), to);
+    if (illegal != null) {
+      return illegal;
+    }
+    String stale = s.staleness(worker, ref);
+    return stale == null ? null : new Result.Rejected(Result.Reason.STALE_CLAIM, stale);
+  }
 
-  JobRows(Connection w) throws SQLException {
-    load = w.prepareStatement("""
-        SELECT status, attempt, failures, max_attempts, worker_id, started_at, lease_until
-        FROM jobs WHERE seq = ?""");
-    event = w.prepareStatement(
-        "INSERT INTO job_events (job_seq, at, status, attempt, reason) VALUES (?, ?, ?, ?, ?)");
-    eventsOfRange = w.prepareStatement("""
-        INSERT INTO job_events (job_seq, at, status, attempt, reason)
-        SELECT seq, updated_at, status, attempt, reason FROM jobs WHERE seq BETWEEN ? AND ? ORDER BY seq""");
-    eventsOf = w.prepareStatement("""
-        INSERT INTO job_events (job_seq, at, status, attempt, reason)
-        SELECT seq, updated_at, status, attempt, reason FROM jobs
-        WHERE seq IN (SELECT value FROM json_each(?)) ORDER BY seq""");
+  private static final String LOAD = """
+      SELECT status, attempt, failures, max_attempts, worker_id, started_at, lease_until
+      FROM jobs WHERE seq = ?""";
+  private static final String EVENT =
+      "INSERT INTO job_events (job_seq, at, status, attempt, reason) VALUES (?, ?, ?, ?, ?)";
+  /** A claim's event also names the module version that attempt runs. */
+  private static final String COPY = """
+      INSERT INTO job_events (job_seq, at, status, attempt, reason, module_sha256)
+      SELECT seq, updated_at, status, attempt, reason,
+             CASE status WHEN 'InProgress' THEN module_sha256 END
+      FROM jobs""";
+  private static final String EVENTS_OF_RANGE = COPY + " WHERE seq BETWEEN ? AND ? ORDER BY seq";
+  private static final String EVENTS_OF = COPY
+      + " WHERE seq IN (SELECT value FROM json_each(?)) ORDER BY seq";
+
+  private final Tx tx;
+
+  JobRows(Tx tx) {
+    this.tx = tx;
   }
 
   /** The job's state, or null if there is no such job. */
   State load(long seq) throws SQLException {
+    PreparedStatement load = tx.sql(LOAD);
     load.setLong(1, seq);
     try (ResultSet rs = load.executeQuery()) {
       if (!rs.next()) {
@@ -64,6 +81,7 @@ final class JobRows implements AutoCloseable {
   }
 
   void event(long seq, long at, JobStatus status, int attempt, String reason) throws SQLException {
+    PreparedStatement event = tx.sql(EVENT);
     event.setLong(1, seq);
     event.setLong(2, at);
     event.setString(3, status.name());
@@ -78,15 +96,17 @@ final class JobRows implements AutoCloseable {
    * rows a statement just wrote, with the reason worded in SQL.
    */
   void eventsOfRange(long first, long last) throws SQLException {
-    eventsOfRange.setLong(1, first);
-    eventsOfRange.setLong(2, last);
-    eventsOfRange.executeUpdate();
+    PreparedStatement ps = tx.sql(EVENTS_OF_RANGE);
+    ps.setLong(1, first);
+    ps.setLong(2, last);
+    ps.executeUpdate();
   }
 
   /** {@link #eventsOfRange} for the jobs {@code seqs}, in one statement whatever their number. */
   void eventsOf(long[] seqs) throws SQLException {
-    eventsOf.setString(1, jsonArray(seqs));
-    eventsOf.executeUpdate();
+    PreparedStatement ps = tx.sql(EVENTS_OF);
+    ps.setString(1, jsonArray(seqs));
+    ps.executeUpdate();
   }
 
   /** {@code [1,2,3]}: a set of jobs as one parameter, for {@code json_each(?)}. */
@@ -96,13 +116,5 @@ final class JobRows implements AutoCloseable {
       b.append(k == 0 ? "" : ",").append(seqs[k]);
     }
     return b.append(']').toString();
-  }
-
-  @Override
-  public void close() throws SQLException {
-    load.close();
-    event.close();
-    eventsOfRange.close();
-    eventsOf.close();
   }
 }

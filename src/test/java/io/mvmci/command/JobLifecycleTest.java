@@ -1,19 +1,8 @@
-package io.mvmci.store;
+package io.mvmci.command;
 
+import io.mvmci.testing.StoreFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mvmci.command.CancelJob;
-import io.mvmci.command.ClaimJobs;
-import io.mvmci.command.CompleteJob;
-import io.mvmci.command.ExpireLeases;
-import io.mvmci.command.FailJob;
-import io.mvmci.command.Heartbeat;
-import io.mvmci.command.JobRef;
-import io.mvmci.command.PurgeJobs;
-import io.mvmci.command.ReleaseJob;
-import io.mvmci.command.ReportProgress;
-import io.mvmci.command.Result;
-import io.mvmci.command.SubmitJob;
 import io.mvmci.job.Job;
 import io.mvmci.job.JobStatus;
 import io.mvmci.job.Reasons;
@@ -37,7 +26,7 @@ class JobLifecycleTest {
 
   @BeforeEach
   void open() throws Exception {
-    db = new StoreFixture(dir.resolve("q.sqlite"));
+    db = StoreFixture.seeded(dir.resolve("q.sqlite"));
   }
 
   @AfterEach
@@ -172,7 +161,8 @@ class JobLifecycleTest {
       assertThat(job.reason()).isEqualTo(Reasons.claimed(worker, attempt));
       List<JobEvent> events = db.store.queries().events(seq);
       assertThat(events.get(events.size() - 1))
-          .isEqualTo(new JobEvent(T + 3, JobStatus.InProgress, attempt, Reasons.claimed(worker, attempt)));
+          .isEqualTo(new JobEvent(T + 3, JobStatus.InProgress, attempt, Reasons.claimed(worker, attempt),
+              db.job(seq).moduleSha256()));
       assertThat(events).hasSize(seq == earlier.seq() ? 4 : 2); // Pending[, InProgress, Pending], InProgress
     }
     assertThat(claim(T + 4, worker, 10)).as("nothing left to claim").isEmpty();
@@ -232,7 +222,7 @@ class JobLifecycleTest {
     assertThat(((Result.Stale) beat).jobs()).containsExactly(running);
     assertThat(db.one(new CompleteJob(T + 3, "w", running, "{}"))).isInstanceOf(Result.Rejected.class);
     assertThat(db.one(new CancelJob(T + 4, 0, "carol"))).isInstanceOfSatisfying(Result.Rejected.class,
-        r -> assertThat(r.message()).isEqualTo("job-0 is already Cancelled"));
+        r -> assertThat(r.message()).isEqualTo("job-0 is already Cancelled, a final state"));
     assertThat(db.one(new CancelJob(T + 4, 99, "carol"))).isInstanceOfSatisfying(Result.Rejected.class,
         r -> assertThat(r.reason()).isEqualTo(Result.Reason.UNKNOWN_JOB));
     assertThat(claim(T + 5, "w", 10)).isEmpty();

@@ -1,21 +1,9 @@
-package io.mvmci.store;
+package io.mvmci.command;
 
+import io.mvmci.testing.StoreFixture;
+import io.mvmci.testing.DatabaseDump;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mvmci.command.CancelJob;
-import io.mvmci.command.ClaimJobs;
-import io.mvmci.command.Command;
-import io.mvmci.command.CompleteJob;
-import io.mvmci.command.ExpireLeases;
-import io.mvmci.command.PurgeJobs;
-import io.mvmci.command.FailJob;
-import io.mvmci.command.Heartbeat;
-import io.mvmci.command.JobRef;
-import io.mvmci.command.ReleaseJob;
-import io.mvmci.command.ReportProgress;
-import io.mvmci.command.CommandCodec;
-import io.mvmci.command.Result;
-import io.mvmci.command.SubmitJob;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Apply is deterministic: one sequence of log entries applied to two fresh databases leaves them
  * byte-identical, whatever the wall clock, thread or machine says while it runs.
  */
-class DeterminismTest {
+public class DeterminismTest {
   @TempDir Path dir;
 
   /**
@@ -35,7 +23,7 @@ class DeterminismTest {
    * some with repeated idempotency keys), claims, heartbeats, progress, completions, failures,
    * hand-backs, cancellations and lease expiry, including commands under stale claims.
    */
-  static List<List<Command>> entries(long seed) {
+  public static List<List<Command>> entries(long seed) {
     Random r = new Random(seed);
     List<List<Command>> out = new ArrayList<>();
     List<JobRef> refs = new ArrayList<>();
@@ -43,6 +31,12 @@ class DeterminismTest {
     int jobs = 0;
     for (int e = 0; e < 300; e++) {
       List<Command> batch = new ArrayList<>();
+      if (e == 0) {
+        batch.addAll(StoreFixture.seedModules(t)); // claims take only jobs whose module is stored
+      } else if (e == 150) {
+        byte[] v2 = ("crawler v2 " + seed).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        batch.add(new DeployModule(t, "crawler", StoreFixture.sha256(v2), v2)); // later claims run v2
+      }
       int n = 1 + r.nextInt(8);
       for (int i = 0; i < n; i++) {
         t += r.nextInt(50);
@@ -81,14 +75,14 @@ class DeterminismTest {
 
   static List<List<Result>> applyAll(Path file, List<List<Command>> entries) throws Exception {
     List<List<Result>> results = new ArrayList<>();
-    try (QueueStore s = QueueStore.open(file, 1)) {
+    try (StoreFixture s = new StoreFixture(file)) {
       long index = 0;
       for (List<Command> batch : entries) {
         // through the codec, as the log carries them
         List<Command> decoded = CommandCodec.decode(CommandCodec.encode(batch));
-        results.add(s.processor().apply(1, ++index, decoded));
+        results.add(s.processor.apply(1, ++index, decoded));
         if (index % 37 == 0) {
-          s.processor().advance(1, ++index); // a Ratis entry with no commands
+          s.processor.advance(1, ++index); // a Ratis entry with no commands
         }
       }
     }

@@ -1,4 +1,4 @@
-package io.mvmci.store;
+package io.mvmci.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -13,10 +13,10 @@ import java.util.HexFormat;
 import java.util.List;
 
 /** A canonical text dump of a SQLite file: schema, then every row of every table in key order. */
-final class DatabaseDump {
+public final class DatabaseDump {
   private DatabaseDump() {}
 
-  static byte[] of(Path file) throws SQLException {
+  public static byte[] of(Path file) throws SQLException {
     StringBuilder out = new StringBuilder();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
          Statement s = c.createStatement()) {

@@ -1,4 +1,4 @@
-package io.mvmci.store;
+package io.mvmci.command;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,15 +1,8 @@
-package io.mvmci.store;
+package io.mvmci.command;
 
+import io.mvmci.testing.StoreFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mvmci.command.CancelJob;
-import io.mvmci.command.ClaimJobs;
-import io.mvmci.command.Command;
-import io.mvmci.command.CompleteJob;
-import io.mvmci.command.FailJob;
-import io.mvmci.command.JobRef;
-import io.mvmci.command.Result;
-import io.mvmci.command.SubmitJob;
 import io.mvmci.job.JobStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,8 +29,8 @@ class BatchedApplyTest {
 
   @BeforeEach
   void open() throws Exception {
-    whole = new StoreFixture(dir.resolve("whole.sqlite"));
-    single = new StoreFixture(dir.resolve("single.sqlite"));
+    whole = StoreFixture.seeded(dir.resolve("whole.sqlite"));
+    single = StoreFixture.seeded(dir.resolve("single.sqlite"));
   }
 
   @AfterEach

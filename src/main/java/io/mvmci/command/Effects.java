@@ -1,0 +1,50 @@
+package io.mvmci.command;
+
+import io.mvmci.job.JobStatus;
+import java.util.List;
+
+/**
+ * What this node's parts (the work signal, the metrics, the module deployer) hear about applied
+ * commands. Each command's {@link Command#announce} decides which of these it raises, so what the
+ * listeners react to is dispatched from the same sealed type as decoding and apply.
+ *
+ * <p>Contract: called on the apply thread after the entry's transaction committed, in log order.
+ * Implementations are quick (wake a thread, bump a metric, hand work to a thread of their own) and
+ * do not throw. Every method does nothing by default.
+ */
+public interface Effects {
+  /** Work may have become claimable: a submission, a retry, a hand-back, an expired lease, a module. */
+  default void workReady() {
+  }
+
+  /** A new job (not an idempotent repeat) joined the queue. */
+  default void jobSubmitted(long seq, long at) {
+  }
+
+  /** A worker claimed these jobs at {@code at}. */
+  default void jobsClaimed(long at, List<Result.ClaimedJob> jobs) {
+  }
+
+  /**
+   * A worker's claim ended with its report at {@code at}: the job is now {@code to} (Completed,
+   * Failed, Retrying, or Pending for a hand-back).
+   */
+  default void runEnded(JobRef job, long at, JobStatus to) {
+  }
+
+  /** A job was cancelled at {@code at}; a run of it, wherever it is, must stop. */
+  default void jobCancelled(long seq, long at) {
+  }
+
+  /** The reaper took back {@code jobs} jobs whose lease had run out. */
+  default void leasesExpired(int jobs) {
+  }
+
+  /** A module version was stored; this node must be able to run it. */
+  default void moduleStored(String name, String sha256, byte[] wasm) {
+  }
+
+  /** The whole database was replaced by an installed snapshot: re-read whatever was derived from it. */
+  default void reloaded() {
+  }
+}

@@ -29,7 +29,9 @@
 #   KEEP=1     keep the work directory (configs, logs, data); kept anyway on failure, JFR or THREADS
 #   SKIP_ETCD=1  measure mvm-ci only (no ratio)
 #   ETCD_WAIT  seconds to wait for etcd's fixed ports while another run of etcd3.sh holds them (900)
-# Requires: java 17, mvn (to build), wrk, python3, curl; etcd comes from /work/shared/peers/etcd3.sh.
+#   PEERS      the directory of the peer systems' scripts, etcd3.sh and etcd-put.lua (default: shared/peers
+#              beside this repository, i.e. <repository>/../shared/peers)
+# Requires: java 17, mvn (to build), wrk, python3, curl; etcd comes from $PEERS/etcd3.sh.
 set -euo pipefail
 # The whole script is one block, so bash reads it all before running it: editing the file during a
 # run cannot change the run.
@@ -52,7 +54,7 @@ THREADS=${THREADS:-0}
 KEEP=${KEEP:-0}
 SKIP_ETCD=${SKIP_ETCD:-0}
 ETCD_WAIT=${ETCD_WAIT:-900}
-PEERS=${PEERS:-/work/shared/peers}
+PEERS=${PEERS:-$(cd "$ROOT/.." && pwd)/shared/peers}
 DEFAULT_JAR=$ROOT/target/mvm-ci.jar
 read -r -a JAR_LIST <<<"${JARS:-${JAR:-$DEFAULT_JAR}}"
 K=${#JAR_LIST[@]}
@@ -65,6 +67,8 @@ LUA=$ROOT/bench/new-job.lua
 for tool in java wrk python3 curl; do
   command -v "$tool" >/dev/null || { echo "bench-queue: $tool is not installed (wrk: apt-get install -y wrk)" >&2; exit 2; }
 done
+[ "$SKIP_ETCD" = 1 ] || [ -x "$PEERS/etcd3.sh" ] \
+  || { echo "bench-queue: $PEERS/etcd3.sh not found (set PEERS, or SKIP_ETCD=1)" >&2; exit 2; }
 
 WORK=$(mktemp -d /tmp/bench-queue.XXXXXX)
 declare -A PID HTTP   # [k,i]: node i (0-2) of cluster k

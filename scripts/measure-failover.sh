@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Failover time, mvm-ci against etcd: in each round, SIGKILL the leader of a three-member cluster on
 # loopback and time until a survivor accepts a write (mvm-ci: POST /new-job answers 201; etcd: a v3 put
-# through its HTTP gateway, timed by /work/shared/peers/etcd-failover.sh). Prints every round and a
+# through its HTTP gateway, timed by $PEERS/etcd-failover.sh). Prints every round and a
 # table of min / median / max for both, with the ratio.
 #
 # usage: scripts/measure-failover.sh [ROUNDS]        (default 5)
@@ -9,7 +9,8 @@
 #   SYSTEMS="mvmci etcd"   which to measure (default both)
 #   WARMUP=n               writes to warm each mvm-ci JVM before the first round (default 300)
 #   JAR, JAVA_OPTS, KEEP   as for scripts/test-cluster.sh, but KEEP=fail by default
-#   PEERS=dir              where etcd3.sh and etcd-failover.sh live (default /work/shared/peers)
+#   PEERS=dir              where etcd3.sh and etcd-failover.sh live (default: shared/peers beside
+#                          this repository, i.e. <repository>/../shared/peers)
 #   ETCD_PORT_WAIT_S=n     how long to wait for etcd3.sh's fixed ports if another run holds them (600)
 #   ETCD_PROBE_TIMEOUT=s   curl's timeout per put attempt in etcd-failover.sh (its own: 1 s, which
 #                          rounds its figures up to whole seconds; 0.1 gives ~0.1 s resolution)
@@ -33,7 +34,7 @@ if [ "${RAFT_TRACE:-}" = 1 ]; then
 fi
 SYSTEMS=${SYSTEMS:-mvmci etcd}
 WARMUP=${WARMUP:-300}
-PEERS=${PEERS:-/work/shared/peers}
+PEERS=${PEERS:-$(cd "$ROOT/.." && pwd)/shared/peers} # ROOT: the repository, from lib/cluster.sh
 ETCD_PORT_WAIT_S=${ETCD_PORT_WAIT_S:-600}
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "ROUNDS must be a positive integer, not '$ROUNDS'"
 

@@ -169,7 +169,7 @@ class ReplicatedQueueTest {
       try (var found = Files.walk(dir.resolve("node1/raft"))) {
         sm = found.filter(p -> p.getFileName().toString().equals("sm")).findFirst().orElseThrow();
       }
-      Path blocker = sm.resolve(QueueStateMachine.SNAPSHOT_TMP);
+      Path blocker = sm.resolve(BackgroundSnapshots.TMP_NAME);
       Files.createDirectories(blocker.resolve("in-the-way"));
 
       for (int i = 0; i < 60; i++) {
@@ -181,7 +181,7 @@ class ReplicatedQueueTest {
 
       Files.delete(blocker.resolve("in-the-way"));
       Files.delete(blocker);
-      long retry = TimeUnit.NANOSECONDS.toSeconds(QueueStateMachine.SNAPSHOT_RETRY_NANOS);
+      long retry = TimeUnit.NANOSECONDS.toSeconds(BackgroundSnapshots.RETRY_NANOS);
       await().atMost(Duration.ofSeconds(retry + 20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
         submit(node, "https://example.com/later");
         assertThat(node.stateMachine().snapshotsTaken()).isPositive();

@@ -35,13 +35,17 @@ record JobView(
     String updatedAt,
     String startedAt,
     String finishedAt,
-    String moduleSha256) {
+    String moduleSha256,
+    String pinnedSha256,
+    int execution,
+    int historySteps) {
 
   static JobView of(Job j) {
     return new JobView(j.id(), j.status(), j.url(), j.workflow(), j.input(), j.priority(), j.attempt(),
         j.failures(), j.maxAttempts(), time(j.runAt()), j.timeoutMs(), j.workerId(), time(j.leaseUntil()),
         j.progress(), j.progressMessage(), j.output(), j.error(), j.reason(), time(j.createdAt()),
-        time(j.updatedAt()), time(j.startedAt()), time(j.finishedAt()), j.moduleSha256());
+        time(j.updatedAt()), time(j.startedAt()), time(j.finishedAt()), j.moduleSha256(), j.pinnedSha256(),
+        j.execution(), j.historySteps());
   }
 
   static String time(Long epochMillis) {

@@ -76,7 +76,7 @@ class WorkerController {
 
   record ClaimedView(String jobId, long seq, int attempt, String workflow, String moduleSha256,
       @JsonRawValue String input, long timeoutMs, long leaseUntil,
-      int failures, int maxAttempts) {}
+      int failures, int maxAttempts, int execution, int historySteps) {}
 
   record Claimed(List<ClaimedView> jobs) {}
 
@@ -114,7 +114,8 @@ class WorkerController {
     List<Result.ClaimedJob> jobs = transport(request, body).claimThenWait(max, Duration.ofMillis(waitMs));
     return new Claimed(jobs.stream().map(j -> new ClaimedView(JobId.format(j.ref().seq()), j.ref().seq(),
         j.ref().attempt(), j.workflow(), j.moduleSha256(),
-        j.input(), j.timeoutMs(), j.leaseUntil(), j.failures(), j.maxAttempts())).toList());
+        j.input(), j.timeoutMs(), j.leaseUntil(), j.failures(), j.maxAttempts(), j.execution(),
+        j.historySteps())).toList());
   }
 
   @PostMapping("/heartbeat")

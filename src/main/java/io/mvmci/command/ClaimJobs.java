@@ -26,7 +26,8 @@ import java.util.TreeMap;
 public record ClaimJobs(long at, String workerId, int max, long leaseMs) implements Command {
 
   private static final String RUNNABLE = """
-      SELECT seq, workflow, input, timeout_ms, attempt, status, failures, max_attempts
+      SELECT seq, workflow, input, timeout_ms, attempt, status, failures, max_attempts, pinned_sha256,
+             execution, history_steps
       FROM jobs INDEXED BY jobs_runnable
       WHERE status IN (%s) AND run_at <= ?
       ORDER BY priority DESC, run_at, seq LIMIT ?""".formatted(Tx.statesThatCanBecome(JobStatus.InProgress));
@@ -40,7 +41,7 @@ public record ClaimJobs(long at, String workerId, int max, long leaseMs) impleme
                       started_at = ?3, updated_at = ?3,
                       reason = 'running on ' || ?1 || ' (attempt ' || (attempt + 1) || ')',
                       progress = NULL, progress_message = NULL,
-                      module_sha256 = json_extract(?5, '$."' || workflow || '"')
+                      module_sha256 = coalesce(pinned_sha256, json_extract(?5, '$."' || workflow || '"'))
       WHERE seq IN (SELECT value FROM json_each(?4))""";
 
   @Override
@@ -60,7 +61,7 @@ public record ClaimJobs(long at, String workerId, int max, long leaseMs) impleme
   @Override
   public Result apply(Tx tx) throws SQLException {
     record Candidate(long seq, String workflow, String input, long timeoutMs, int attempt, JobStatus from,
-        int failures, int maxAttempts, String module) {}
+        int failures, int maxAttempts, String module, boolean pinned, int execution, int steps) {}
     int wanted = Math.max(0, max);
     List<Candidate> picked = new ArrayList<>();
     Map<String, String> latest = tx.latestModules();
@@ -75,12 +76,14 @@ public record ClaimJobs(long at, String workerId, int max, long leaseMs) impleme
       try (ResultSet rs = runnable.executeQuery()) {
         while (rs.next()) {
           rows++;
-          String module = latest.get(rs.getString(2));
+          String pinned = rs.getString(9);
+          String module = pinned != null ? pinned : latest.get(rs.getString(2));
           if (module == null) {
             skipped++;
           } else if (picked.size() < wanted) {
             picked.add(new Candidate(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                rs.getInt(5) + 1, JobStatus.valueOf(rs.getString(6)), rs.getInt(7), rs.getInt(8), module));
+                rs.getInt(5) + 1, JobStatus.valueOf(rs.getString(6)), rs.getInt(7), rs.getInt(8), module,
+                pinned != null, rs.getInt(10), rs.getInt(11)));
           }
         }
       }
@@ -98,10 +101,12 @@ public record ClaimJobs(long at, String workerId, int max, long leaseMs) impleme
     for (int k = 0; k < seqs.length; k++) {
       Candidate j = picked.get(k);
       seqs[k] = j.seq();
-      versions.put(j.workflow(), j.module());
+      if (!j.pinned()) {
+        versions.put(j.workflow(), j.module());
+      }
       tx.moved(j.from(), JobStatus.InProgress);
       out.add(new Result.ClaimedJob(new JobRef(j.seq(), j.attempt()), j.workflow(), j.input(),
-          j.timeoutMs(), leaseUntil, j.failures(), j.maxAttempts(), j.module()));
+          j.timeoutMs(), leaseUntil, j.failures(), j.maxAttempts(), j.module(), j.execution(), j.steps()));
     }
     PreparedStatement claim = tx.sql(CLAIM);
     claim.setString(1, workerId);

@@ -21,7 +21,9 @@ public enum CommandType {
   REVOKE_TICKET(11, RevokeTicket::read),
   DEPLOY_MODULE(12, DeployModule::read),
   PURGE_JOBS(13, PurgeJobs::read),
-  SEED_MODULE(14, SeedModule::read);
+  SEED_MODULE(14, SeedModule::read),
+  APPEND_STEPS(15, AppendSteps::read),
+  SUBMIT_JOB_WITH_OPTIONS(16, SubmitJob::readWithOptions);
 
   private static final CommandType[] BY_CODE = new CommandType[64];
 

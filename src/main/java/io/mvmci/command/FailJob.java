@@ -9,14 +9,16 @@ import java.sql.SQLException;
  * A run under a current claim failed. If the failure is {@code retryable} and the job has failures
  * left, it becomes Retrying until {@code retryAt} (the proposer computed the backoff and its jitter);
  * otherwise it is Failed with {@code error}. {@code output} is what the run had output before it failed
- * (JSON text, or absent), kept on the job either way.
+ * (JSON text, or absent), kept on the job either way. A retry starts the job's next execution: its
+ * history begins afresh, while the failed execution's history is kept for reading.
  */
 public record FailJob(long at, String workerId, JobRef job, String error, boolean retryable,
     long retryAt, String output) implements Command {
 
   private static final String RETRY = """
       UPDATE jobs SET status = 'Retrying', failures = ?, error = ?, output = ?, run_at = ?,
-                      lease_until = NULL, updated_at = ?, reason = ?
+                      lease_until = NULL, updated_at = ?, reason = ?,
+                      execution = execution + 1, history_steps = 0, history_bytes = 0
       WHERE seq = ?""";
   private static final String FAIL = """
       UPDATE jobs SET status = 'Failed', failures = ?, error = ?, output = ?, lease_until = NULL,

@@ -102,13 +102,28 @@ public record ReportProgress(long at, String workerId, List<Item> items) impleme
     }
     PreparedStatement insert = tx.sql(LOG_LINE);
     for (Line l : lines) {
-      insert.setLong(1, job.seq());
-      insert.setInt(2, job.attempt());
-      insert.setLong(3, l.at());
-      insert.setInt(4, Math.max(0, Math.min(3, l.level())));
-      insert.setString(5, l.text());
-      insert.executeUpdate();
+      insert(insert, job, l.at(), l.level(), l.text());
     }
+    trim(tx, job);
+  }
+
+  /** Keeps one more log line of {@code job} (a log step of its history), trimming the oldest. */
+  static void appendLine(Tx tx, JobRef job, long at, int level, String text) throws SQLException {
+    insert(tx.sql(LOG_LINE), job, at, level, text);
+    trim(tx, job);
+  }
+
+  private static void insert(PreparedStatement insert, JobRef job, long at, int level, String text)
+      throws SQLException {
+    insert.setLong(1, job.seq());
+    insert.setInt(2, job.attempt());
+    insert.setLong(3, at);
+    insert.setInt(4, Math.max(0, Math.min(3, level)));
+    insert.setString(5, text);
+    insert.executeUpdate();
+  }
+
+  private static void trim(Tx tx, JobRef job) throws SQLException {
     PreparedStatement trim = tx.sql(TRIM_LOG);
     trim.setLong(1, job.seq());
     trim.setLong(2, job.seq());

@@ -86,24 +86,30 @@ public sealed interface Result permits Result.Submitted, Result.Rejected, Result
 
   /**
    * A claimed job: its token, its workflow and input, its time limit and lease, how many failures it
-   * has had and may have (for the worker's backoff), and the exact module version this attempt runs
-   * (lower-case hex sha-256, decided by the claim's entry; null only in a type-3 result).
+   * has had and may have (for the worker's backoff), the exact module version this attempt runs
+   * (lower-case hex sha-256, decided by the claim's entry; null only in a type-3 result), and the
+   * execution it continues with the number of steps its replicated history holds (0: a fresh run).
    */
   record ClaimedJob(JobRef ref, String workflow, String input, long timeoutMs, long leaseUntil,
-      int failures, int maxAttempts, String moduleSha256) {
+      int failures, int maxAttempts, String moduleSha256, int execution, int historySteps) {
     void writeTo(WireWriter w) {
       ref.writeTo(w);
       w.str(workflow).str(input).i64(timeoutMs).i64(leaseUntil).i32(failures).i32(maxAttempts)
-          .optStr(moduleSha256);
+          .optStr(moduleSha256).i32(execution).i32(historySteps);
     }
 
     static ClaimedJob read(WireReader r) {
       return new ClaimedJob(JobRef.read(r), r.str(), r.str(), r.i64(), r.i64(), r.i32(), r.i32(),
-          r.optStr());
+          r.optStr(), r.i32(), r.i32());
     }
 
     static ClaimedJob readWithoutModule(WireReader r) {
-      return new ClaimedJob(JobRef.read(r), r.str(), r.str(), r.i64(), r.i64(), r.i32(), r.i32(), null);
+      return new ClaimedJob(JobRef.read(r), r.str(), r.str(), r.i64(), r.i64(), r.i32(), r.i32(), null, 1, 0);
+    }
+
+    /** Whether the claimed attempt resumes a run whose history already has steps. */
+    public boolean resumes() {
+      return historySteps > 0;
     }
   }
 
@@ -235,7 +241,9 @@ public sealed interface Result permits Result.Submitted, Result.Rejected, Result
     STALE_CLAIM(2),
     ILLEGAL_TRANSITION(3),
     INVALID(4),
-    UNKNOWN_TICKET(5);
+    UNKNOWN_TICKET(5),
+    /** A limit the proposing node stamped was broken (a run's history too large). */
+    LIMIT(6);
 
     final int code;
 

@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param maxAttempts attempts before the job is Failed for good (at least 1)
  * @param timeoutMs wall-clock limit of one attempt
  * @param idempotencyKey the caller's key, or null
+ * @param options what a submission may add beyond these (a pinned module version, ...); a
+ *     submission with none is written in the type-1 layout, one with some in the type-16 layout
  */
 public record SubmitJob(
     long at,
@@ -33,10 +35,20 @@ public record SubmitJob(
     long runAt,
     int maxAttempts,
     long timeoutMs,
-    String idempotencyKey) implements Command {
+    String idempotencyKey,
+    JobOptions options) implements Command {
+
+  /** A submission with no options. */
+  public SubmitJob(long at, String workflow, String input, String url, int priority, long runAt,
+      int maxAttempts, long timeoutMs, String idempotencyKey) {
+    this(at, workflow, input, url, priority, runAt, maxAttempts, timeoutMs, idempotencyKey, JobOptions.NONE);
+  }
 
   private static final String FIND_BY_KEY = "SELECT seq FROM jobs WHERE idempotency_key = ?";
   private static final String INSERT = "jobs.insert";
+
+  private static final String MODULE_KNOWN = "SELECT 1 FROM modules WHERE name = ? AND sha256 = ?";
+  private static final String PIN = "UPDATE jobs SET pinned_sha256 = ? WHERE seq = ?";
 
   private static String insert(int rows) {
     return """
@@ -48,6 +60,7 @@ public record SubmitJob(
   public SubmitJob {
     Objects.requireNonNull(workflow, "workflow");
     Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(options, "options");
   }
 
   /** The earliest start: never before the submission itself. */
@@ -60,23 +73,31 @@ public record SubmitJob(
     long start = effectiveRunAt();
     return new Job(seq, JobStatus.Pending, workflow, input, url, priority, start, 0, 0, maxAttempts,
         timeoutMs, null, null, null, null, null, null, Reasons.submitted(at, start), idempotencyKey, at,
-        at, null, null, null);
+        at, null, null, null, options.moduleSha256(), 1, 0);
   }
 
   @Override
   public CommandType type() {
-    return CommandType.SUBMIT_JOB;
+    return options.isEmpty() ? CommandType.SUBMIT_JOB : CommandType.SUBMIT_JOB_WITH_OPTIONS;
   }
 
   @Override
   public void writeTo(WireWriter w) {
     w.i64(at).str(workflow).str(input).optStr(url).i32(priority).i64(runAt).i32(maxAttempts)
         .i64(timeoutMs).optStr(idempotencyKey);
+    if (!options.isEmpty()) {
+      options.writeTo(w);
+    }
   }
 
   static SubmitJob read(WireReader r) {
     return new SubmitJob(r.i64(), r.str(), r.str(), r.optStr(), r.i32(), r.i64(), r.i32(), r.i64(),
         r.optStr());
+  }
+
+  static SubmitJob readWithOptions(WireReader r) {
+    return new SubmitJob(r.i64(), r.str(), r.str(), r.optStr(), r.i32(), r.i64(), r.i32(), r.i64(),
+        r.optStr(), JobOptions.read(r));
   }
 
   @Override
@@ -90,12 +111,30 @@ public record SubmitJob(
         }
       }
     }
-    return applyAll(List.of(this), tx).get(0);
+    if (options.moduleSha256() != null) {
+      PreparedStatement known = tx.sql(MODULE_KNOWN);
+      known.setString(1, workflow);
+      known.setString(2, options.moduleSha256());
+      try (ResultSet rs = known.executeQuery()) {
+        if (!rs.next()) {
+          return new Result.Rejected(Result.Reason.INVALID, "no version " + options.moduleSha256()
+              + " of module " + workflow + " is deployed");
+        }
+      }
+    }
+    Result submitted = applyAll(List.of(this), tx).get(0);
+    if (options.moduleSha256() != null) {
+      PreparedStatement pin = tx.sql(PIN);
+      pin.setString(1, options.moduleSha256());
+      pin.setLong(2, ((Result.Submitted) submitted).seq());
+      pin.executeUpdate();
+    }
+    return submitted;
   }
 
-  /** Whether this submission may apply in one statement with the keyless ones around it. */
+  /** Whether this submission may apply in one statement with the plain ones around it. */
   boolean batches() {
-    return idempotencyKey == null;
+    return idempotencyKey == null && options.isEmpty();
   }
 
   /**

@@ -10,6 +10,10 @@ package io.mvmci.job;
  * @param reason a sentence a person can read saying why the job is in its current state
  * @param moduleSha256 the module version the current (or last) attempt runs, as its claim decided;
  *     null until the first claim
+ * @param pinnedSha256 the module version the job was pinned to at submission, or null for the latest
+ * @param execution the current execution: a retry after a failure starts the next, with a fresh
+ *     history; a resumed attempt continues the current one
+ * @param historySteps the steps the current execution's replicated history holds
  */
 public record Job(
     long seq,
@@ -35,7 +39,10 @@ public record Job(
     long updatedAt,
     Long startedAt,
     Long finishedAt,
-    String moduleSha256) {
+    String moduleSha256,
+    String pinnedSha256,
+    int execution,
+    int historySteps) {
 
   public String id() {
     return JobId.format(seq);

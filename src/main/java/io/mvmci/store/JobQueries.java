@@ -20,12 +20,20 @@ public final class JobQueries {
   static final String COLUMNS = """
       seq, status, workflow, input, url, priority, run_at, attempt, failures, max_attempts, timeout_ms,
       worker_id, lease_until, progress, progress_message, output, error, reason, idempotency_key,
-      created_at, updated_at, started_at, finished_at, module_sha256""";
+      created_at, updated_at, started_at, finished_at, module_sha256, pinned_sha256, execution,
+      history_steps""";
 
   private final ReadPool pool;
+  private final HistoryQueries history;
 
   JobQueries(ReadPool pool) {
     this.pool = pool;
+    this.history = new HistoryQueries(pool);
+  }
+
+  /** Reads of the replicated run history. */
+  public HistoryQueries history() {
+    return history;
   }
 
   public Optional<Job> get(long seq) throws SQLException {
@@ -313,7 +321,10 @@ public final class JobQueries {
         rs.getLong(i++),
         nullableLong(rs, i++),
         nullableLong(rs, i++),
-        rs.getString(i));
+        rs.getString(i++),
+        rs.getString(i++),
+        rs.getInt(i++),
+        rs.getInt(i));
   }
 
   private static Long nullableLong(ResultSet rs, int i) throws SQLException {

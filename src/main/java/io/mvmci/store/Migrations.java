@@ -15,7 +15,8 @@ import java.util.List;
  * Migrations only ever get appended: a released one never changes.
  */
 final class Migrations {
-  static final List<String> ALL = List.of("V1__queue.sql", "V2__retention.sql", "V3__module_versions.sql");
+  static final List<String> ALL = List.of("V1__queue.sql", "V2__retention.sql", "V3__module_versions.sql",
+      "V4__run_history.sql");
 
   private Migrations() {}
 

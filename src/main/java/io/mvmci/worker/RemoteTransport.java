@@ -69,7 +69,7 @@ public final class RemoteTransport implements WorkTransport {
       out.add(new Result.ClaimedJob(new JobRef(j.path("seq").asLong(), j.path("attempt").asInt()), workflow,
           json.writeValueAsString(j.path("input")), j.path("timeout_ms").asLong(),
           j.path("lease_until").asLong(), j.path("failures").asInt(), j.path("max_attempts").asInt(),
-          sha256));
+          sha256, j.path("execution").asInt(1), j.path("history_steps").asInt(0)));
     }
     return out;
   }

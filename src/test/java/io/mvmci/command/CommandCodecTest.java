@@ -78,12 +78,12 @@ class CommandCodecTest {
   @Test
   void workDistributionResultsKeepTheirBytes() {
     List<Result> results = List.of(
-        new Result.Claimed(List.of(new Result.ClaimedJob(REF, "noop", "{}", 60_000, T + 3_000, 1, 3, "ab"))),
+        new Result.Claimed(List.of(new Result.ClaimedJob(REF, "noop", "{}", 60_000, T + 3_000, 1, 3, "ab", 2, 5))),
         new Result.Stale(List.of(REF)), new Result.Done(JobStatus.Retrying), new Result.Expired(2, 1),
         new Result.Purged(5), new Result.Seeded(true));
     String golden = "4d0100000006"
-        + "00090000003d00000001000000000000000700000002000000046e6f6f70000000027b7d000000000000ea60"
-        + "0000018bcfe573b8000000010000000301000000026162"
+        + "00090000004500000001000000000000000700000002000000046e6f6f70000000027b7d000000000000ea60"
+        + "0000018bcfe573b8000000010000000301000000026162" + "00000002" + "00000005"
         + "0004000000100000000100000000000000070000000200050000000c000000085265747279696e67"
         + "0006000000080000000200000001"
         + "00080000000400000005"
@@ -99,7 +99,7 @@ class CommandCodecTest {
         + "00030000003600000001000000000000000700000002000000046e6f6f70000000027b7d000000000000ea60"
         + "0000018bcfe573b80000000100000003";
     assertThat(ResultCodec.decode(HEX.parseHex(golden))).containsExactly(
-        new Result.Claimed(List.of(new Result.ClaimedJob(REF, "noop", "{}", 60_000, T + 3_000, 1, 3, null))));
+        new Result.Claimed(List.of(new Result.ClaimedJob(REF, "noop", "{}", 60_000, T + 3_000, 1, 3, null, 1, 0))));
   }
 
   @Test

@@ -33,7 +33,13 @@ class CommandTypeTest {
       Map.entry(CommandType.REVOKE_TICKET, new RevokeTicket(T, "t1")),
       Map.entry(CommandType.DEPLOY_MODULE, new DeployModule(T, "m", "ab", WASM)),
       Map.entry(CommandType.PURGE_JOBS, new PurgeJobs(T, T - 1, 10)),
-      Map.entry(CommandType.SEED_MODULE, new SeedModule(T, "m", "ab", WASM))));
+      Map.entry(CommandType.SEED_MODULE, new SeedModule(T, "m", "ab", WASM)),
+      Map.entry(CommandType.APPEND_STEPS, new AppendSteps(T, "w", REF, List.of(
+          new AppendSteps.Write(0, "now_ms", new byte[] {1, 2}, "", 0, 0, new byte[8], true),
+          new AppendSteps.Write(1, "http_request", new byte[] {3}, "GET /", 0, 0, new byte[0], false)),
+          new AppendSteps.Limits(1 << 20, 1 << 25, 10_000))),
+      Map.entry(CommandType.SUBMIT_JOB_WITH_OPTIONS, new SubmitJob(T, "m", "{}", null, 0, T, 3, 1_000, null,
+          new JobOptions("ab")))));
 
   @Test
   void everyTypeHasASampleThatRoundTripsThroughItsOwnReader() {
@@ -50,6 +56,25 @@ class CommandTypeTest {
     for (CommandType t : CommandType.values()) {
       assertThat(t.code).as("codes are appended in order, never reused: %s", t).isEqualTo(code++);
     }
+  }
+
+  @Test
+  void newLayoutsKeepTheirBytes() {
+    assertThat(HexFormat.of().formatHex(CommandCodec.frame(SAMPLES.get(CommandType.SUBMIT_JOB_WITH_OPTIONS))))
+        .isEqualTo("0010" + "0000003d" + "0000018bcfe56800" + "000000016d" + "000000027b7d" + "00" + "00000000"
+            + "0000018bcfe56800" + "00000003" + "00000000000003e8" + "00" + "00000001" + "0001" + "00000006"
+            + "000000026162");
+    assertThat(HexFormat.of().formatHex(CommandCodec.frame(SAMPLES.get(CommandType.APPEND_STEPS))))
+        .isEqualTo("000f" + "00000089" + "0000018bcfe56800" + "0000000177" + "0000000000000007" + "00000002"
+            + "00000002"
+            + "00000000" + "000000066e6f775f6d73" + "000000020102" + "00000000" + "00000000" + "00000000"
+            + "000000080000000000000000" + "01"
+            + "00000001" + "0000000c687474705f72657175657374" + "0000000103" + "00000005474554202f"
+            + "00000000" + "00000000" + "00000000" + "00"
+            + "00100000" + "0000000002000000" + "00002710");
+    assertThat(CommandCodec.decode(CommandCodec.encode(List.of(CommandCodecTest.SUBMIT))))
+        .as("a submission without options keeps the type-1 layout").containsExactly(CommandCodecTest.SUBMIT);
+    assertThat(CommandCodecTest.SUBMIT.type()).isEqualTo(CommandType.SUBMIT_JOB);
   }
 
   @Test

@@ -43,7 +43,7 @@ class ReportRetryTest {
     public List<Result.ClaimedJob> claim(int max, Duration wait) {
       if (claimed.compareAndSet(false, true)) {
         return List.of(new Result.ClaimedJob(new JobRef(7, 1), "hello", "world", 30_000,
-            System.currentTimeMillis() + 30_000, 0, 3, null));
+            System.currentTimeMillis() + 30_000, 0, 3, null, 1, 0));
       }
       try {
         Thread.sleep(Math.min(wait.toMillis(), 100));

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
@@ -18,7 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
  * the {@code --config} flag's, else {@code MVMCI_CONFIG}'s, else none.
  *
  * <p>Every failure is an {@link InvalidConfigException} with a one-line message; the caller
- * prints it and exits. Nothing here binds a port, creates a directory or resolves a name.
+ * prints it and exits. A secret or key that is a public example is used, and logged as a warning.
+ * Nothing here binds a port, creates a directory or resolves a name.
  */
 public final class ConfigLoader {
   public static final String CONFIG_FLAG = "--config";
@@ -35,6 +38,8 @@ public final class ConfigLoader {
   public static final int COMMAND_ENVELOPE_HEADROOM = 64 * 1024;
 
   static final String ORIGINAL_NODE_SECTION = "hiqlite";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
 
   private ConfigLoader() {}
 
@@ -89,6 +94,10 @@ public final class ConfigLoader {
     WorkersSection workers = Binding.bind(Section.WORKERS, fields.get(Section.WORKERS));
     JobsSection jobs = Binding.bind(Section.JOBS, fields.get(Section.JOBS)).checked(fields.get(Section.JOBS));
     crossCheck(raft, api, jobs, fields);
+    if (!node.exampleValues().isEmpty()) {
+      LOG.warn("{} of {} hold public example values (in git); set your own (openssl rand -base64 32)",
+          String.join(", ", node.exampleValues()), source);
+    }
     return new NodeConfig(source, node, raft, api, workers, jobs);
   }
 

@@ -87,6 +87,24 @@ public record NodeSection(
     return encKeyActive.flatMap(id -> encKeys.stream().filter(k -> k.id().equals(id)).findFirst());
   }
 
+  /**
+   * The fields whose values are the public examples of config/ and docker-compose.yml: they work,
+   * so that a first cluster starts, but anyone can read them.
+   */
+  List<String> exampleValues() {
+    List<String> fields = new ArrayList<>();
+    for (String key : List.of("secret_raft", "secret_api")) {
+      String v = (key.equals("secret_raft") ? secretRaft : secretApi).map(Secret::reveal).orElse("");
+      if (v.contains("EXAMPLE") || v.contains("CHANGE-ME")) {
+        fields.add("node." + key);
+      }
+    }
+    if (encKeys.stream().anyMatch(k -> k.id().equals("example"))) {
+      fields.add("node.enc_keys");
+    }
+    return fields;
+  }
+
   /** The defaults of the keys, for a node whose {@code node_id} is {@code nodeId}. */
   static Map<String, Object> defaults(int nodeId) {
     Map<String, Object> d = new LinkedHashMap<>();

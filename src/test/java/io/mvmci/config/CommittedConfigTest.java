@@ -52,6 +52,13 @@ class CommittedConfigTest {
   }
 
   @Test
+  void exampleValuesAreNamedInWarnings() {
+    assertThat(load(1).node().exampleValues()).containsExactly("node.secret_raft", "node.secret_api", "node.enc_keys");
+    assertThat(ConfigLoader.load(new String[0], Map.of("SECRET_RAFT", "mine-0123456789abcdef")).node().exampleValues())
+        .isEmpty();
+  }
+
+  @Test
   void exampleSecretsSayTheyAreExamples() {
     assertThat(load(1).secretRaft().orElseThrow()).contains("EXAMPLE").contains("CHANGE-ME");
     assertThat(load(1).secretApi().orElseThrow()).contains("EXAMPLE").contains("CHANGE-ME");

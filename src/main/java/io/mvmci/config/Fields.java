@@ -27,10 +27,6 @@ final class Fields {
     this.problems = problems;
   }
 
-  Section<?> section() {
-    return section;
-  }
-
   ObjectNode effective() {
     return effective;
   }

@@ -1,8 +1,6 @@
 package io.mvmci.config;
 
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The {@code [api]} section: the public HTTP API. Every key is optional.
@@ -16,24 +14,20 @@ import java.util.Set;
  * @param maxModuleBytes largest accepted WebAssembly module on deploy; {@code
  *     max_module_bytes}, bytes, default 16 MiB
  */
-public record ApiSection(Optional<Secret> token, int maxBodyBytes, int maxModuleBytes) {
+public record ApiSection(
+    Optional<Secret> token,
+    @Range(min = 1024, max = 64 * 1024 * 1024, unit = "bytes") int maxBodyBytes,
+    @Range(min = 1024, max = 512 * 1024 * 1024, unit = "bytes") int maxModuleBytes) {
 
   public static final ApiSection DEFAULTS = new ApiSection(Optional.empty(), 65_536, 16 * 1024 * 1024);
 
-  static final List<String> KEYS = List.of("token", "max_body_bytes", "max_module_bytes");
-  static final Set<String> SECRET_KEYS = Set.of("token");
-
-  static ApiSection from(TomlTable t) {
-    ApiSection d = DEFAULTS;
-    Optional<Secret> token = t.optionalString("token").filter(s -> !s.isEmpty()).map(Secret::new);
-    if (token.isPresent() && token.get().length() < NodeSection.MIN_SECRET_CHARS) {
-      throw t.invalid(
-          "token",
-          "must be at least " + NodeSection.MIN_SECRET_CHARS
-              + " characters (empty turns the token off)");
+  /** The token rule; an empty token turns the token off. The binder has checked the ranges. */
+  ApiSection checked(Fields f) {
+    Optional<Secret> t = token.filter(s -> s.length() > 0);
+    if (t.isPresent() && t.get().length() < NodeSection.MIN_SECRET_CHARS) {
+      throw f.invalid("token", "must be at least " + NodeSection.MIN_SECRET_CHARS
+          + " characters (empty turns the token off)");
     }
-    int body = t.intValue("max_body_bytes", d.maxBodyBytes, 1024, 64 * 1024 * 1024, "bytes");
-    int module = t.intValue("max_module_bytes", d.maxModuleBytes, 1024, 512 * 1024 * 1024, "bytes");
-    return new ApiSection(token, body, module);
+    return new ApiSection(t, maxBodyBytes, maxModuleBytes);
   }
 }

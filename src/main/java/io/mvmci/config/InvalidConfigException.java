@@ -5,11 +5,13 @@ package io.mvmci.config;
  *
  * <pre>invalid configuration (&lt;source&gt;): &lt;field&gt; = &lt;value&gt;: &lt;reason&gt;</pre>
  *
- * <p>{@code source} is the file path (or {@code built-in defaults}); {@code field} is a dotted
- * path with list indexes counted from 0 ({@code node.nodes[1]}), an environment variable
- * ({@code HTTP_PORT}), a flag ({@code --config}) or a position ({@code line 3, column 12}, for
- * an integer too large to read); a cross-field rule names the second field
- * and its value in the reason. A TOML syntax error reads {@code invalid configuration
+ * <p>{@code source} is the file path (or {@code environment}, or {@code built-in defaults});
+ * {@code field} is a dotted path with list indexes counted from 0 ({@code node.nodes[1]}), an
+ * environment variable that is not a key's value ({@code HTTP_PORT}, {@code SECRET_RAFT_FILE}, an
+ * unknown {@code MVMCI_RAFT__...}), a flag ({@code --config}) or a position ({@code line 3, column
+ * 12}, for an integer too large to read). A value an environment variable gave is followed by
+ * {@code (from VARIABLE)}. A cross-field rule, or two variables that disagree, name the second
+ * field or variable and its value in the reason. A TOML syntax error reads {@code invalid configuration
  * (<source>): TOML syntax error at line L, column C: <reason>}.
  *
  * <p>Contract: the message MUST NOT contain a secret; secret values
@@ -43,7 +45,7 @@ public final class InvalidConfigException extends RuntimeException {
         "invalid configuration (" + source + "): TOML syntax error at " + position + ": " + reason);
   }
 
-  /** Where the configuration came from: a file path or {@code built-in defaults}. */
+  /** Where the configuration came from: a file path, {@code environment} or {@code built-in defaults}. */
   public String source() {
     return source;
   }

@@ -1,7 +1,5 @@
 package io.mvmci.config;
 
-import java.util.List;
-
 /**
  * The {@code [jobs]} section: leases, retries and timeouts of job runs. Every key is optional.
  *
@@ -28,55 +26,32 @@ import java.util.List;
  *     retention_hours}, hours, default 0
  */
 public record JobsSection(
-    int leaseMs,
-    int heartbeatMs,
-    int reaperIntervalMs,
-    int maxAttempts,
-    int backoffBaseMs,
-    int backoffMaxMs,
-    int timeoutMs,
-    int retentionHours) {
+    @Range(min = 100, max = 3_600_000, unit = "milliseconds") int leaseMs,
+    @Range(min = 10, max = 1_800_000, unit = "milliseconds") int heartbeatMs,
+    @Range(min = 10, max = 600_000, unit = "milliseconds") int reaperIntervalMs,
+    @Range(min = 1, max = 1000, unit = "attempts") int maxAttempts,
+    @Range(min = 0, max = DAY_MS, unit = "milliseconds") int backoffBaseMs,
+    @Range(min = 0, max = DAY_MS, unit = "milliseconds") int backoffMaxMs,
+    @Range(min = 1000, max = 7 * DAY_MS, unit = "milliseconds") int timeoutMs,
+    @Range(min = 0, max = 87_600, unit = "hours") int retentionHours) {
 
   public static final JobsSection DEFAULTS = new JobsSection(3000, 1000, 500, 3, 1000, 60_000, 300_000, 0);
 
-  static final List<String> KEYS =
-      List.of(
-          "lease_ms",
-          "heartbeat_ms",
-          "reaper_interval_ms",
-          "max_attempts",
-          "backoff_base_ms",
-          "backoff_max_ms",
-          "timeout_ms",
-          "retention_hours");
+  static final int DAY_MS = 86_400_000;
 
-  private static final int DAY_MS = 86_400_000;
-
-  static JobsSection from(TomlTable t) {
-    JobsSection d = DEFAULTS;
-    int lease = t.intValue("lease_ms", d.leaseMs, 100, 3_600_000, "milliseconds");
-    int heartbeat = t.intValue("heartbeat_ms", d.heartbeatMs, 10, 1_800_000, "milliseconds");
-    if (2L * heartbeat > lease) {
-      throw t.invalid(
-          "heartbeat_ms",
-          heartbeat,
-          "must be at most half of " + t.field("lease_ms") + " (" + lease
-              + "), so one late heartbeat does not lose the lease");
+  /** The rules between keys of this section; the binder has checked each key's range. */
+  JobsSection checked(Fields f) {
+    if (2L * heartbeatMs > leaseMs) {
+      throw f.invalid("heartbeat_ms", "must be at most half of " + f.field("lease_ms") + " (" + leaseMs
+          + "), so one late heartbeat does not lose the lease");
     }
-    int reaper = t.intValue("reaper_interval_ms", d.reaperIntervalMs, 10, 600_000, "milliseconds");
-    if (reaper > lease) {
-      throw t.invalid(
-          "reaper_interval_ms", reaper, "must not exceed " + t.field("lease_ms") + " (" + lease + ")");
+    if (reaperIntervalMs > leaseMs) {
+      throw f.invalid("reaper_interval_ms", "must not exceed " + f.field("lease_ms") + " (" + leaseMs + ")");
     }
-    int attempts = t.intValue("max_attempts", d.maxAttempts, 1, 1000, "attempts");
-    int base = t.intValue("backoff_base_ms", d.backoffBaseMs, 0, DAY_MS, "milliseconds");
-    int max = t.intValue("backoff_max_ms", d.backoffMaxMs, 0, DAY_MS, "milliseconds");
-    if (max < base) {
-      throw t.invalid(
-          "backoff_max_ms", max, "must not be less than " + t.field("backoff_base_ms") + " (" + base + ")");
+    if (backoffMaxMs < backoffBaseMs) {
+      throw f.invalid("backoff_max_ms",
+          "must not be less than " + f.field("backoff_base_ms") + " (" + backoffBaseMs + ")");
     }
-    int timeout = t.intValue("timeout_ms", d.timeoutMs, 1000, 7 * DAY_MS, "milliseconds");
-    int retention = t.intValue("retention_hours", d.retentionHours, 0, 87_600, "hours");
-    return new JobsSection(lease, heartbeat, reaper, attempts, base, max, timeout, retention);
+    return this;
   }
 }

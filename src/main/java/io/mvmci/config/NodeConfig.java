@@ -10,7 +10,8 @@ import java.util.Optional;
  *
  * <p>{@code toString()} is safe to log: secrets print as {@code <redacted, N chars>}.
  *
- * @param source where it came from: the config file path, or {@code built-in defaults}
+ * @param source where it came from: the config file path; without one, {@code environment} when
+ *     environment variables set something, else {@code built-in defaults}
  */
 public record NodeConfig(
     String source,
@@ -28,7 +29,7 @@ public record NodeConfig(
     return node.dataDir();
   }
 
-  /** This node's own entry in {@code nodes}, with {@code HTTP_PORT} applied. */
+  /** This node's own entry in {@code nodes}, with {@code HTTP_PORT} and {@code RAFT_PORT} applied. */
   public Member self() {
     return node.self();
   }

@@ -1,22 +1,21 @@
 package io.mvmci.config;
 
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * The {@code [node]} section (alias {@code [hiqlite]}, the original's name): who this node is,
  * who its peers are, where it keeps data, and the cluster's shared secrets.
+ *
+ * <p>{@code HTTP_PORT} and {@code RAFT_PORT} replace this member's ports in a {@code nodes} that
+ * came from the file or the defaults, and must agree with one that came from the environment.
  *
  * <p>Invariants once loaded: {@code nodes} is non-empty, member ids and all raft/http
  * endpoints are unique, {@code nodeId} names a member, the secrets are present when there is
@@ -32,15 +31,15 @@ import java.util.stream.Stream;
  * @param encKeys AES-256 keys for encrypted backups; {@code enc_keys}, default none
  * @param encKeyActive id of the key new backups use; {@code enc_key_active}, required when
  *     encKeys is not empty
- * @param nodes all members including this one; {@code nodes}, default one member {@code "1
- *     127.0.0.1:9000 127.0.0.1:3020"}
+ * @param nodes all members including this one; {@code nodes}, default this node alone: {@code
+ *     "<node_id> 127.0.0.1:9000 127.0.0.1:3020"}
  * @param listenAddrRaft host the Raft server binds; {@code listen_addr_raft}, default this
  *     member's raft host
  * @param listenAddrApi host the HTTP server binds; {@code listen_addr_api}, default this
  *     member's http host
  */
 public record NodeSection(
-    int nodeId,
+    @Range(min = 1, max = Integer.MAX_VALUE) int nodeId,
     Path dataDir,
     Optional<Secret> secretRaft,
     Optional<Secret> secretApi,
@@ -52,22 +51,8 @@ public record NodeSection(
 
   public static final int DEFAULT_NODE_ID = 1;
   public static final String DEFAULT_DATA_DIR = "./data";
-  public static final List<String> DEFAULT_NODES = List.of("1 127.0.0.1:9000 127.0.0.1:3020");
   public static final int MIN_SECRET_CHARS = 16;
   public static final int ENC_KEY_BYTES = 32;
-
-  static final List<String> KEYS =
-      List.of(
-          "node_id",
-          "data_dir",
-          "secret_raft",
-          "secret_api",
-          "enc_keys",
-          "enc_key_active",
-          "nodes",
-          "listen_addr_raft",
-          "listen_addr_api");
-  static final Set<String> SECRET_KEYS = Set.of("secret_raft", "secret_api", "enc_keys");
 
   /** Keys of the original's {@code [hiqlite]} section that mvm-ci does not have. */
   static final Map<String, String> ORIGINAL_ONLY =
@@ -83,9 +68,6 @@ public record NodeSection(
               "rate_limit_db_rps", "rate_limit_db_burst")
           .collect(Collectors.toUnmodifiableMap(
               k -> k, k -> "a setting of the original (hiqlite) that mvm-ci does not have; remove it"));
-
-  private static final Pattern ENC_KEY_ID = Pattern.compile("[A-Za-z0-9_-]+");
-  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
   public NodeSection {
     encKeys = List.copyOf(encKeys);
@@ -106,142 +88,99 @@ public record NodeSection(
   }
 
   /**
-   * Reads and checks the section.
-   *
-   * @param httpPort {@code HTTP_PORT}: replaces this member's http port when present
+   * The fields whose values are the public examples of config/ and docker-compose.yml: they work,
+   * so that a first cluster starts, but anyone can read them.
    */
-  static NodeSection from(TomlTable t, OptionalInt httpPort) {
-    int nodeId = t.intValue("node_id", DEFAULT_NODE_ID, 1, Integer.MAX_VALUE, "");
-    Path dataDir = dataDir(t);
+  List<String> exampleValues() {
+    List<String> fields = new ArrayList<>();
+    for (String key : List.of("secret_raft", "secret_api")) {
+      String v = (key.equals("secret_raft") ? secretRaft : secretApi).map(Secret::reveal).orElse("");
+      if (v.contains("EXAMPLE") || v.contains("CHANGE-ME")) {
+        fields.add("node." + key);
+      }
+    }
+    if (encKeys.stream().anyMatch(k -> k.id().equals("example"))) {
+      fields.add("node.enc_keys");
+    }
+    return fields;
+  }
 
-    List<Member> nodes = members(t);
+  /** The defaults of the keys, for a node whose {@code node_id} is {@code nodeId}. */
+  static Map<String, Object> defaults(int nodeId) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("node_id", nodeId);
+    d.put("data_dir", DEFAULT_DATA_DIR);
+    d.put("enc_keys", List.of());
+    d.put("nodes", List.of(nodeId + " 127.0.0.1:9000 127.0.0.1:3020"));
+    return d;
+  }
+
+  /**
+   * The rules across keys of this section, with this member's ports from the environment applied;
+   * the binder has parsed every entry and checked {@code node_id}'s range.
+   */
+  NodeSection checked(Fields f, Optional<Environment.Port> http, Optional<Environment.Port> raft) {
+    if (nodes.isEmpty()) {
+      throw f.invalid("nodes", "must list at least one member, \"id raft_host:port http_host:port\"");
+    }
+    checkIdsUnique(f);
     int self = indexOf(nodes, nodeId);
     if (self < 0) {
-      throw t.invalid(
-          "node_id",
-          "not a member: " + t.field("nodes") + " has ids " + ids(nodes) + "; add this node to it");
+      throw f.invalid("node_id", "not a member: " + f.field("nodes") + " has ids " + ids(nodes)
+          + "; add this node to it");
     }
-    if (httpPort.isPresent()) {
-      Member m = nodes.get(self);
-      nodes = new ArrayList<>(nodes);
-      nodes.set(self, new Member(m.id(), m.raft(), m.http().withPort(httpPort.getAsInt())));
-      t.problems().overridden(t.indexed("nodes", self), "HTTP_PORT");
-    }
-    checkEndpointsUnique(t, nodes, httpPort.isPresent() ? self : -1);
+    List<Member> members = new ArrayList<>(nodes);
+    boolean changed = withPort(f, members, self, http) | withPort(f, members, self, raft);
+    checkEndpointsUnique(f, members, changed ? self : -1);
 
-    Optional<Secret> secretRaft = t.secret("secret_raft", MIN_SECRET_CHARS);
-    Optional<Secret> secretApi = t.secret("secret_api", MIN_SECRET_CHARS);
-    if (nodes.size() > 1) {
-      for (String key : List.of("secret_raft", "secret_api")) {
-        if (!t.has(key)) {
-          throw t.invalid(
-              key,
-              "required when " + t.field("nodes") + " has more than one member (it has "
-                  + nodes.size() + "); use the same value on every node");
-        }
+    checkSecrets(f, members.size());
+    checkEncKeys(f);
+    Member me = members.get(self);
+    String listenRaft = listenAddr(f, "listen_addr_raft", listenAddrRaft, me.raft().host());
+    String listenApi = listenAddr(f, "listen_addr_api", listenAddrApi, me.http().host());
+    return new NodeSection(nodeId, dataDir, secretRaft, secretApi, encKeys, encKeyActive, members,
+        listenRaft, listenApi);
+  }
+
+  /**
+   * Applies {@code HTTP_PORT} or {@code RAFT_PORT} to this member: it replaces the port of a {@code
+   * nodes} from the file or the defaults, and must agree with a {@code nodes} from the environment.
+   */
+  private static boolean withPort(Fields f, List<Member> members, int self, Optional<Environment.Port> port) {
+    if (port.isEmpty()) {
+      return false;
+    }
+    Environment.Port p = port.get();
+    Member m = members.get(self);
+    HostPort current = p.http() ? m.http() : m.raft();
+    String nodesVariable = f.origin("nodes");
+    if (nodesVariable != null) {
+      if (current.port() != p.port()) {
+        throw f.invalidAt("nodes", self, Problems.quote(m.toEntry()), "this member's " + p.kind()
+            + " port " + current.port() + " disagrees with " + p.variable() + " = " + p.port()
+            + "; make them agree or unset " + p.variable());
       }
+      return false;
     }
-    if (secretRaft.isPresent() && secretRaft.equals(secretApi)) {
-      throw t.invalid("secret_api", "must differ from " + t.field("secret_raft"));
-    }
-
-    List<EncKey> encKeys = encKeys(t);
-    Optional<String> active = t.optionalString("enc_key_active");
-    if (active.isPresent() && encKeys.isEmpty()) {
-      throw t.invalid("enc_key_active", "set, but " + t.field("enc_keys") + " is empty");
-    }
-    if (active.isEmpty() && !encKeys.isEmpty()) {
-      throw t.invalid(
-          "enc_key_active", "required when " + t.field("enc_keys") + " is not empty; name one of its ids");
-    }
-    if (active.isPresent() && encKeys.stream().noneMatch(k -> k.id().equals(active.get()))) {
-      throw t.invalid(
-          "enc_key_active",
-          "not found in " + t.field("enc_keys") + " (ids: "
-              + encKeys.stream().map(EncKey::id).collect(Collectors.joining(", ")) + ")");
-    }
-
-    Member me = nodes.get(self);
-    String listenRaft = listenAddr(t, "listen_addr_raft", me.raft().host());
-    String listenApi = listenAddr(t, "listen_addr_api", me.http().host());
-    return new NodeSection(
-        nodeId, dataDir, secretRaft, secretApi, encKeys, active, nodes, listenRaft, listenApi);
+    members.set(self, p.http()
+        ? new Member(m.id(), m.raft(), m.http().withPort(p.port()))
+        : new Member(m.id(), m.raft().withPort(p.port()), m.http()));
+    f.problems().overridden(f.indexed("nodes", self), p.variable());
+    return true;
   }
 
-  private static Path dataDir(TomlTable t) {
-    String s = t.string("data_dir", DEFAULT_DATA_DIR);
-    if (s.isBlank()) {
-      throw t.invalid("data_dir", "must not be empty");
-    }
-    try {
-      return Path.of(s);
-    } catch (InvalidPathException e) {
-      throw t.invalid("data_dir", "is not a valid path: " + e.getReason());
-    }
-  }
-
-  private static List<Member> members(TomlTable t) {
-    List<String> entries = t.strings("nodes", DEFAULT_NODES);
-    if (entries.isEmpty()) {
-      throw t.invalid("nodes", "must list at least one member, \"id raft_host:port http_host:port\"");
-    }
-    List<Member> members = new ArrayList<>(entries.size());
+  private void checkIdsUnique(Fields f) {
     Map<Integer, Integer> indexById = new HashMap<>();
-    for (int i = 0; i < entries.size(); i++) {
-      String entry = entries.get(i);
-      Member m = member(t, i, entry);
-      Integer earlier = indexById.putIfAbsent(m.id(), i);
+    for (int i = 0; i < nodes.size(); i++) {
+      Integer earlier = indexById.putIfAbsent(nodes.get(i).id(), i);
       if (earlier != null) {
-        throw t.problems().invalid(
-            t.indexed("nodes", i),
-            Problems.quote(entry),
-            "member id " + m.id() + " is also used by " + t.indexed("nodes", earlier));
+        throw f.invalidAt("nodes", i, Problems.quote(nodes.get(i).toEntry()),
+            "member id " + nodes.get(i).id() + " is also used by " + f.indexed("nodes", earlier));
       }
-      members.add(m);
     }
-    return members;
   }
 
-  private static Member member(TomlTable t, int i, String entry) {
-    String field = t.indexed("nodes", i);
-    String[] parts = WHITESPACE.split(entry.strip());
-    if (parts.length != 3) {
-      throw t.problems().invalid(
-          field, Problems.quote(entry), "must be \"id raft_host:port http_host:port\" (3 parts, found "
-              + (entry.isBlank() ? 0 : parts.length) + ")");
-    }
-    int id;
-    try {
-      id = Integer.parseInt(parts[0]);
-    } catch (NumberFormatException e) {
-      id = 0;
-    }
-    if (id < 1) {
-      throw t.problems().invalid(field, Problems.quote(entry), "member id must be an integer >= 1");
-    }
-    HostPort raft = endpoint(t, field, entry, "raft", parts[1]);
-    HostPort http = endpoint(t, field, entry, "http", parts[2]);
-    return new Member(id, raft, http);
-  }
-
-  private static HostPort endpoint(TomlTable t, String field, String entry, String kind, String s) {
-    HostPort hp;
-    try {
-      hp = Addresses.hostPort(s);
-    } catch (IllegalArgumentException e) {
-      throw t.problems().invalid(field, Problems.quote(entry), kind + " address " + s + " " + e.getMessage());
-    }
-    if (Addresses.isUnspecified(hp.host())) {
-      throw t.problems().invalid(
-          field,
-          Problems.quote(entry),
-          kind + " address " + s + " cannot be dialled by peers; write the address they reach this member at"
-              + " (to bind every interface, set listen_addr_" + (kind.equals("http") ? "api" : "raft") + ")");
-    }
-    return hp;
-  }
-
-  private static void checkEndpointsUnique(TomlTable t, List<Member> nodes, int overridden) {
+  private static void checkEndpointsUnique(Fields f, List<Member> nodes, int overridden) {
     List<HostPort> seen = new ArrayList<>();
     List<String> labels = new ArrayList<>();
     List<Integer> owners = new ArrayList<>();
@@ -251,16 +190,14 @@ public record NodeSection(
         HostPort hp = kind.equals("raft") ? m.raft() : m.http();
         for (int j = 0; j < seen.size(); j++) {
           if (seen.get(j).sameEndpoint(hp)) {
-            // Report at the entry HTTP_PORT changed when it is involved: that is what to fix.
+            // Report at the entry HTTP_PORT or RAFT_PORT changed when it is involved: that is what to fix.
             int at = owners.get(j) == overridden ? overridden : i;
             int other = at == i ? owners.get(j) : i;
             String atKind = at == i ? kind : labels.get(j);
             String otherKind = at == i ? labels.get(j) : kind;
             String otherWhere =
-                other == at ? "address of the same member" : "address of " + t.indexed("nodes", other);
-            throw t.problems().invalid(
-                t.indexed("nodes", at),
-                Problems.quote(nodes.get(at).toEntry()),
+                other == at ? "address of the same member" : "address of " + f.indexed("nodes", other);
+            throw f.invalidAt("nodes", at, Problems.quote(nodes.get(at).toEntry()),
                 atKind + " address " + hp + " is also the " + otherKind + " " + otherWhere
                     + "; every raft and http address must be distinct");
           }
@@ -272,52 +209,58 @@ public record NodeSection(
     }
   }
 
-  private static List<EncKey> encKeys(TomlTable t) {
-    List<String> entries = t.strings("enc_keys", List.of());
-    List<EncKey> keys = new ArrayList<>(entries.size());
-    Map<String, Integer> indexById = new HashMap<>();
-    for (int i = 0; i < entries.size(); i++) {
-      String entry = entries.get(i);
-      String field = t.indexed("enc_keys", i);
-      int slash = entry.indexOf('/');
-      if (slash < 0) {
-        throw t.problems().invalid(
-            field, Secret.redacted(entry.length()), "must be \"id/base64key\" (no '/' found)");
+  private void checkSecrets(Fields f, int members) {
+    for (String key : List.of("secret_raft", "secret_api")) {
+      Optional<Secret> s = key.equals("secret_raft") ? secretRaft : secretApi;
+      if (s.isPresent() && s.get().length() < MIN_SECRET_CHARS) {
+        throw f.invalid(key, "must be at least " + MIN_SECRET_CHARS
+            + " characters (omit the key to leave it unset)");
       }
-      String id = entry.substring(0, slash);
-      String key = entry.substring(slash + 1);
-      String shown = Problems.quote(id + "/" + Secret.redacted(key.length()));
-      if (!ENC_KEY_ID.matcher(id).matches()) {
-        throw t.problems().invalid(field, shown, "key id must match [A-Za-z0-9_-]+");
-      }
-      byte[] bytes;
-      try {
-        bytes = Base64.getDecoder().decode(key);
-      } catch (IllegalArgumentException e) {
-        throw t.problems().invalid(field, shown, "key is not valid base64");
-      }
-      if (bytes.length != ENC_KEY_BYTES) {
-        throw t.problems().invalid(
-            field, shown, "key must be base64 of exactly 32 bytes (AES-256), it decodes to " + bytes.length);
-      }
-      Integer earlier = indexById.putIfAbsent(id, i);
-      if (earlier != null) {
-        throw t.problems().invalid(
-            field, shown, "key id \"" + id + "\" is also used by " + t.indexed("enc_keys", earlier));
-      }
-      keys.add(new EncKey(id, new Secret(key)));
     }
-    return keys;
+    if (members > 1) {
+      for (String key : List.of("secret_raft", "secret_api")) {
+        if ((key.equals("secret_raft") ? secretRaft : secretApi).isEmpty()) {
+          throw f.invalid(key, "required when " + f.field("nodes") + " has more than one member (it has "
+              + members + "); use the same value on every node");
+        }
+      }
+    }
+    if (secretRaft.isPresent() && secretRaft.equals(secretApi)) {
+      throw f.invalid("secret_api", "must differ from " + f.field("secret_raft"));
+    }
   }
 
-  private static String listenAddr(TomlTable t, String key, String dflt) {
-    if (!t.has(key)) {
+  private void checkEncKeys(Fields f) {
+    Map<String, Integer> indexById = new HashMap<>();
+    for (int i = 0; i < encKeys.size(); i++) {
+      EncKey k = encKeys.get(i);
+      Integer earlier = indexById.putIfAbsent(k.id(), i);
+      if (earlier != null) {
+        throw f.invalidAt("enc_keys", i, Problems.quote(k.id() + "/" + k.key()),
+            "key id \"" + k.id() + "\" is also used by " + f.indexed("enc_keys", earlier));
+      }
+    }
+    if (encKeyActive.isPresent() && encKeys.isEmpty()) {
+      throw f.invalid("enc_key_active", "set, but " + f.field("enc_keys") + " is empty");
+    }
+    if (encKeyActive.isEmpty() && !encKeys.isEmpty()) {
+      throw f.invalid("enc_key_active",
+          "required when " + f.field("enc_keys") + " is not empty; name one of its ids");
+    }
+    if (encKeyActive.isPresent() && activeEncKey().isEmpty()) {
+      throw f.invalid("enc_key_active", "not found in " + f.field("enc_keys") + " (ids: "
+          + encKeys.stream().map(EncKey::id).collect(Collectors.joining(", ")) + ")");
+    }
+  }
+
+  private static String listenAddr(Fields f, String key, String value, String dflt) {
+    if (value == null) {
       return dflt;
     }
     try {
-      return Addresses.host(t.string(key, dflt));
+      return Addresses.host(value);
     } catch (IllegalArgumentException e) {
-      throw t.invalid(key, e.getMessage());
+      throw f.invalid(key, e.getMessage());
     }
   }
 

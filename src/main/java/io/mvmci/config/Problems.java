@@ -6,7 +6,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Builds {@link InvalidConfigException}s for one load: knows the source and which fields an
- * environment variable set, and renders values so that secrets never reach a message.
+ * environment variable set, and renders values so that secrets never reach a message. A list
+ * element ({@code node.nodes[1]}) came from the variable that set the list unless one set it alone.
  */
 final class Problems {
   private static final int MAX_VALUE_CHARS = 160;
@@ -27,9 +28,18 @@ final class Problems {
     overriddenBy.put(field, variable);
   }
 
+  /** The environment variable that set {@code field} (or the list it is an element of), if any. */
+  String origin(String field) {
+    String variable = overriddenBy.get(field);
+    int bracket = field.lastIndexOf('[');
+    return variable == null && bracket > 0 && field.endsWith("]")
+        ? overriddenBy.get(field.substring(0, bracket))
+        : variable;
+  }
+
   /** An error whose value is already rendered (and redacted where needed). */
   InvalidConfigException invalid(String field, String renderedValue, String reason) {
-    String variable = overriddenBy.get(field);
+    String variable = origin(field);
     String value = variable == null ? renderedValue : renderedValue + " (from " + variable + ")";
     return new InvalidConfigException(source, field, value, reason);
   }
@@ -92,6 +102,11 @@ final class Problems {
       return Secret.redacted(n.stringValue().length());
     }
     return Secret.redacted(n.toString().length());
+  }
+
+  /** Strings might be a misspelt secret, so an unknown key's text is never shown. */
+  static String renderUnknown(JsonNode v) {
+    return v.isNumber() || v.isBoolean() || v.isObject() ? render(v) : renderRedacted(v);
   }
 
   private static String truncate(String s) {

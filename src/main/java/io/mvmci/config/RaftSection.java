@@ -1,7 +1,5 @@
 package io.mvmci.config;
 
-import java.util.List;
-
 /**
  * The {@code [raft]} section: consensus timing, snapshots, group commit and log sizing. Every
  * key is optional.
@@ -29,67 +27,35 @@ import java.util.List;
  *     started; {@code log_segment_size_bytes}, bytes, default 64 MiB
  */
 public record RaftSection(
-    int electionTimeoutMinMs,
-    int electionTimeoutMaxMs,
-    int rpcTimeoutMs,
-    long snapshotAutoTriggerEntries,
-    int snapshotRetention,
-    int groupCommitMaxBatch,
-    int groupCommitMaxBytes,
-    int logEntryMaxBytes,
-    long logSegmentSizeBytes) {
+    @Range(min = 50, max = 60_000, unit = "milliseconds") int electionTimeoutMinMs,
+    @Range(min = 51, max = 120_000, unit = "milliseconds") int electionTimeoutMaxMs,
+    @Range(min = 100, max = 600_000, unit = "milliseconds") int rpcTimeoutMs,
+    @Range(min = 100, max = 1_000_000_000, unit = "entries") long snapshotAutoTriggerEntries,
+    @Range(min = 1, max = 100, unit = "snapshots") int snapshotRetention,
+    @Range(min = 1, max = 65_536, unit = "commands") int groupCommitMaxBatch,
+    @Range(min = 1024, max = 256 * 1024 * 1024, unit = "bytes") int groupCommitMaxBytes,
+    @Range(min = 64 * 1024, max = 1024 * 1024 * 1024, unit = "bytes") int logEntryMaxBytes,
+    @Range(min = 1024 * 1024, max = 64L * 1024 * 1024 * 1024, unit = "bytes") long logSegmentSizeBytes) {
 
   static final int MIB = 1024 * 1024;
 
   public static final RaftSection DEFAULTS =
       new RaftSection(500, 1000, 3000, 20_000, 2, 512, MIB, 20 * MIB, 64L * MIB);
 
-  static final List<String> KEYS =
-      List.of(
-          "election_timeout_min_ms",
-          "election_timeout_max_ms",
-          "rpc_timeout_ms",
-          "snapshot_auto_trigger_entries",
-          "snapshot_retention",
-          "group_commit_max_batch",
-          "group_commit_max_bytes",
-          "log_entry_max_bytes",
-          "log_segment_size_bytes");
-
-  static RaftSection from(TomlTable t) {
-    RaftSection d = DEFAULTS;
-    int min = t.intValue("election_timeout_min_ms", d.electionTimeoutMinMs, 50, 60_000, "milliseconds");
-    int max = t.intValue("election_timeout_max_ms", d.electionTimeoutMaxMs, 51, 120_000, "milliseconds");
-    if (max <= min) {
-      throw t.invalid(
-          "election_timeout_max_ms",
-          max,
-          "must be greater than " + t.field("election_timeout_min_ms") + " (" + min + ")");
+  /** The rules between keys of this section; the binder has checked each key's range. */
+  RaftSection checked(Fields f) {
+    if (electionTimeoutMaxMs <= electionTimeoutMinMs) {
+      throw f.invalid("election_timeout_max_ms",
+          "must be greater than " + f.field("election_timeout_min_ms") + " (" + electionTimeoutMinMs + ")");
     }
-    int rpc = t.intValue("rpc_timeout_ms", d.rpcTimeoutMs, 100, 600_000, "milliseconds");
-    long snapEvery =
-        t.longValue(
-            "snapshot_auto_trigger_entries", d.snapshotAutoTriggerEntries, 100, 1_000_000_000, "entries");
-    int retain = t.intValue("snapshot_retention", d.snapshotRetention, 1, 100, "snapshots");
-    int batch = t.intValue("group_commit_max_batch", d.groupCommitMaxBatch, 1, 65_536, "commands");
-    int batchBytes = t.intValue("group_commit_max_bytes", d.groupCommitMaxBytes, 1024, 256 * MIB, "bytes");
-    int entryMax = t.intValue("log_entry_max_bytes", d.logEntryMaxBytes, 64 * 1024, 1024 * MIB, "bytes");
-    long segment =
-        t.longValue("log_segment_size_bytes", d.logSegmentSizeBytes, MIB, 64L * 1024 * MIB, "bytes");
-    if (batchBytes > entryMax) {
-      throw t.invalid(
-          "group_commit_max_bytes",
-          batchBytes,
-          "must not exceed " + t.field("log_entry_max_bytes") + " (" + entryMax
-              + "): a batch is one log entry");
+    if (groupCommitMaxBytes > logEntryMaxBytes) {
+      throw f.invalid("group_commit_max_bytes", "must not exceed " + f.field("log_entry_max_bytes")
+          + " (" + logEntryMaxBytes + "): a batch is one log entry");
     }
-    if (entryMax > segment) {
-      throw t.invalid(
-          "log_entry_max_bytes",
-          entryMax,
-          "must not exceed " + t.field("log_segment_size_bytes") + " (" + segment
-              + "): an entry must fit in one segment");
+    if (logEntryMaxBytes > logSegmentSizeBytes) {
+      throw f.invalid("log_entry_max_bytes", "must not exceed " + f.field("log_segment_size_bytes")
+          + " (" + logSegmentSizeBytes + "): an entry must fit in one segment");
     }
-    return new RaftSection(min, max, rpc, snapEvery, retain, batch, batchBytes, entryMax, segment);
+    return this;
   }
 }

@@ -1,8 +1,32 @@
 package io.mvmci.config;
 
+import java.util.List;
+import java.util.Optional;
+
 /** Small string helpers for messages. */
 final class Strings {
   private Strings() {}
+
+  /** The candidate a typo most likely meant, if one is close enough. */
+  static Optional<String> closest(String s, List<String> candidates) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String c : candidates) {
+      int d = editDistance(s, c);
+      if (d < bestDistance) {
+        best = c;
+        bestDistance = d;
+      }
+    }
+    return best != null && bestDistance <= Math.max(2, s.length() / 4) ? Optional.of(best) : Optional.empty();
+  }
+
+  /** {@code unknown key; did you mean x?}, or the list of known keys. */
+  static String unknownKey(String key, List<String> known) {
+    return closest(key, known)
+        .map(k -> "unknown key; did you mean " + k + "?")
+        .orElse("unknown key; known keys: " + String.join(", ", known));
+  }
 
   /** Levenshtein distance, used to suggest the key a typo meant. */
   static int editDistance(String a, String b) {

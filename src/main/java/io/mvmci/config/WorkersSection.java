@@ -1,7 +1,5 @@
 package io.mvmci.config;
 
-import java.util.List;
-
 /**
  * The {@code [workers]} section: workers embedded in the node. Every key is optional.
  *
@@ -18,8 +16,12 @@ import java.util.List;
  *     no journaled step (a process crash never does); costs an fsync per step; {@code
  *     journal_fsync}, boolean, default false
  */
-public record WorkersSection(int embedded, int stackSizeKb, int memoryLimitMb,
-    boolean allowInterpretedModules, boolean journalFsync) {
+public record WorkersSection(
+    @Range(min = 0, max = 1024, unit = "threads") int embedded,
+    @Range(min = 256, max = 1024 * 1024, unit = "KiB") int stackSizeKb,
+    @Range(min = 1, max = MAX_MEMORY_LIMIT_MB, unit = "MiB") int memoryLimitMb,
+    boolean allowInterpretedModules,
+    boolean journalFsync) {
 
   public static final int DEFAULT_STACK_SIZE_KB = 4096;
   public static final int DEFAULT_MEMORY_LIMIT_MB = 64;
@@ -27,20 +29,8 @@ public record WorkersSection(int embedded, int stackSizeKb, int memoryLimitMb,
   /** The largest memory Chicory gives an instance: 32767 pages of 64 KiB, just under 2 GiB. */
   public static final int MAX_MEMORY_LIMIT_MB = 2047;
 
-  static final List<String> KEYS =
-      List.of("embedded", "stack_size_kb", "memory_limit_mb", "allow_interpreted_modules", "journal_fsync");
-
   /** Defaults for a machine with {@code processors} available processors. */
   public static WorkersSection defaults(int processors) {
     return new WorkersSection(processors, DEFAULT_STACK_SIZE_KB, DEFAULT_MEMORY_LIMIT_MB, false, false);
-  }
-
-  static WorkersSection from(TomlTable t, int processors) {
-    int embedded = t.intValue("embedded", processors, 0, 1024, "threads");
-    int stack = t.intValue("stack_size_kb", DEFAULT_STACK_SIZE_KB, 256, 1024 * 1024, "KiB");
-    int memory = t.intValue("memory_limit_mb", DEFAULT_MEMORY_LIMIT_MB, 1, MAX_MEMORY_LIMIT_MB, "MiB");
-    boolean interpreted = t.booleanValue("allow_interpreted_modules", false);
-    boolean fsync = t.booleanValue("journal_fsync", false);
-    return new WorkersSection(embedded, stack, memory, interpreted, fsync);
   }
 }

@@ -52,6 +52,13 @@ class CommittedConfigTest {
   }
 
   @Test
+  void exampleValuesAreNamedInWarnings() {
+    assertThat(load(1).node().exampleValues()).containsExactly("node.secret_raft", "node.secret_api", "node.enc_keys");
+    assertThat(ConfigLoader.load(new String[0], Map.of("SECRET_RAFT", "mine-0123456789abcdef")).node().exampleValues())
+        .isEmpty();
+  }
+
+  @Test
   void exampleSecretsSayTheyAreExamples() {
     assertThat(load(1).secretRaft().orElseThrow()).contains("EXAMPLE").contains("CHANGE-ME");
     assertThat(load(1).secretApi().orElseThrow()).contains("EXAMPLE").contains("CHANGE-ME");
@@ -59,31 +66,58 @@ class CommittedConfigTest {
   }
 
   @Test
-  void readmeDocumentsEveryKeyInItsSection() throws IOException {
+  void readmeDocumentsEveryKeyInItsSectionWithItsRange() throws IOException {
     String readme = Files.readString(Path.of("config/README.md"));
-    Map<String, List<String>> sections = Map.of(
-        "node", NodeSection.KEYS,
-        "raft", RaftSection.KEYS,
-        "api", ApiSection.KEYS,
-        "workers", WorkersSection.KEYS,
-        "jobs", JobsSection.KEYS);
-    assertEquals(List.copyOf(ConfigLoader.SECTIONS).stream().sorted().toList(),
-        sections.keySet().stream().sorted().toList());
-
-    for (Map.Entry<String, List<String>> s : sections.entrySet()) {
-      String body = section(readme, s.getKey());
-      for (String key : s.getValue()) {
-        assertThat(body).as("config/README.md [%s] documents %s", s.getKey(), key).contains("| `" + key + "` |");
+    for (Section<?> s : Section.ALL) {
+      String body = section(readme, s.name());
+      for (String key : s.keys()) {
+        assertThat(body).as("config/README.md [%s] documents %s", s.name(), key).contains("| `" + key + "` |");
+        Optional<Range> range = s.range(key);
+        if (range.isPresent() && range.get().max() != Integer.MAX_VALUE) {
+          assertThat(row(body, key)).as("config/README.md [%s] %s gives the range", s.name(), key)
+              .contains(range.get().min() + "-" + range.get().max());
+        }
       }
       Matcher rows = Pattern.compile("(?m)^\\| `([a-z_]+)` \\|").matcher(body);
       while (rows.find()) {
-        assertThat(s.getValue()).as("config/README.md [%s] documents a key that does not exist", s.getKey())
+        assertThat(s.keys()).as("config/README.md [%s] documents a key that does not exist", s.name())
             .contains(rows.group(1));
       }
     }
     for (String variable : List.of("MVMCI_CONFIG", "MVMCI_NODE_ID", "MVMCI_DATA_DIR", "DATA_DIR", "HTTP_PORT", "--config")) {
       assertThat(readme).contains("`" + variable);
     }
+  }
+
+  @Test
+  void readmeListsEveryAliasWithWhatItSets() throws IOException {
+    String readme = Files.readString(Path.of("config/README.md"));
+    for (Map.Entry<String, Environment.Target> a : Environment.ALIASES.entrySet()) {
+      String target = a.getValue().port() == null
+          ? "`" + a.getValue().section() + "." + a.getValue().key() + "`"
+          : "this member's " + a.getValue().port() + " port";
+      assertThat(readme).as("config/README.md lists alias %s", a.getKey())
+          .containsPattern("(?m)^\\| `" + a.getKey() + "` \\| " + Pattern.quote(target));
+    }
+    for (String retired : Environment.RETIRED.keySet()) {
+      assertThat(readme).contains("`" + retired + "`");
+    }
+  }
+
+  @Test
+  void everyIntegerKeyHasARange() {
+    for (Section<?> s : Section.ALL) {
+      for (String key : s.keys()) {
+        if (s.kind(key) == Section.Kind.INTEGER) {
+          assertThat(s.range(key)).as("%s.%s has a @Range", s.name(), key).isPresent();
+        }
+      }
+    }
+  }
+
+  private static String row(String body, String key) {
+    int start = body.indexOf("| `" + key + "` |");
+    return body.substring(start, body.indexOf('\n', start));
   }
 
   private static String section(String readme, String name) {

@@ -123,6 +123,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anExplicitFileWinsOverMvmciConfigAndNoneFallsBackToIt() throws IOException {
+    Path explicit = write("explicit.toml", "[node]\ndata_dir = \"/explicit\"\n");
+    Path envFile = write("env.toml", "[node]\ndata_dir = \"/from/env\"\n");
+    Map<String, String> env = Map.of("MVMCI_CONFIG", envFile.toString());
+
+    assertEquals(Path.of("/explicit"), ConfigLoader.load(Optional.of(explicit), env).dataDir());
+    assertEquals(Path.of("/from/env"), ConfigLoader.load(Optional.empty(), env).dataDir());
+    assertEquals("built-in defaults", ConfigLoader.load(Optional.empty(), Map.of()).source());
+    assertEquals("invalid configuration (" + dir.resolve("none") + "): --config = \"" + dir.resolve("none")
+            + "\": no such file",
+        assertThrows(InvalidConfigException.class,
+            () -> ConfigLoader.load(Optional.of(dir.resolve("none")), Map.of())).getMessage());
+  }
+
+  @Test
   void blankEnvironmentVariablesCountAsUnset() {
     NodeConfig c = ConfigLoader.load(
         new String[0], Map.of("MVMCI_CONFIG", " ", "HTTP_PORT", "", "MVMCI_NODE_ID", "", "DATA_DIR", ""));
@@ -218,19 +233,22 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void dataDirFromEnvironmentWithMvmciNameWinningOverAlias() {
+  void dataDirFromEnvironmentUnderEitherName() {
     assertEquals(Path.of("/alias"), parse(cluster(""), Map.of("DATA_DIR", "/alias")).dataDir());
-    assertEquals(Path.of("/main"), parse(cluster(""), Map.of("DATA_DIR", "/alias", "MVMCI_DATA_DIR", "/main")).dataDir());
+    assertEquals(Path.of("/main"), parse(cluster(""), Map.of("MVMCI_DATA_DIR", "/main")).dataDir());
     assertEquals(Path.of("./data/node1"), parse(cluster("")).dataDir());
   }
 
   @Test
-  void badEnvironmentValuesNameTheVariable() {
-    assertEquals("invalid configuration (test.toml): HTTP_PORT = \"80a\": must be an integer between 1 and 65535",
+  void badEnvironmentValuesNameTheFieldAndTheVariable() {
+    assertEquals("invalid configuration (test.toml): HTTP_PORT = \"80a\": must be an integer between 1 and 65535 "
+            + "(this member's http port in node.nodes)",
         error(cluster(""), Map.of("HTTP_PORT", "80a")));
-    assertEquals("invalid configuration (test.toml): HTTP_PORT = \"70000\": must be an integer between 1 and 65535",
+    assertEquals("invalid configuration (test.toml): HTTP_PORT = \"70000\": must be an integer between 1 and 65535 "
+            + "(this member's http port in node.nodes)",
         error(cluster(""), Map.of("HTTP_PORT", "70000")));
-    assertEquals("invalid configuration (test.toml): MVMCI_NODE_ID = \"two\": must be an integer >= 1",
+    assertEquals("invalid configuration (test.toml): node.node_id = \"two\" (from MVMCI_NODE_ID): "
+            + "must be an integer between 1 and 2147483647",
         error(cluster(""), Map.of("MVMCI_NODE_ID", "two")));
   }
 

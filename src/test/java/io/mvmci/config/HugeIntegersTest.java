@@ -2,12 +2,29 @@ package io.mvmci.config;
 
 import static io.mvmci.config.Toml.error;
 import static io.mvmci.config.Toml.parse;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
+import tools.jackson.dataformat.toml.TomlMapper;
 
 /** jackson-dataformat-toml 3.1.5 misreads integers of 19+ digits; we refuse them instead. */
 class HugeIntegersTest {
+  /**
+   * The bug itself, in the parser the build resolves (Spring Boot's Jackson BOM; fixed upstream in
+   * 3.2.0, FasterXML/jackson-dataformats-text#663). When this fails, HugeIntegers can go.
+   */
+  @Test
+  void theParserInUseStillMisreadsNineteenDigitsSilently() {
+    TomlMapper toml = TomlMapper.builder().build();
+    assertThat(toml.readTree("a = 1234567890123456789").get("a").longValue())
+        .as("jackson-dataformat-toml %s reads 19 digits right: delete HugeIntegers, this test, and the "
+            + "README's note", toml.version())
+        .isEqualTo(123456789L);
+    assertThat(toml.readTree("a = -99999999999999999999").get("a").bigIntegerValue().signum())
+        .as("a negative 20-digit integer loses its sign").isEqualTo(1);
+  }
+
   private static final String P = "invalid configuration (test.toml): ";
 
   @Test

@@ -95,6 +95,32 @@ class SecretRedactionTest {
     assertThat(new Secret(OTHER)).isNotEqualTo(s);
   }
 
+  static Stream<Arguments> environmentsHoldingSecrets() {
+    return Stream.of(
+        Arguments.of("alias and rule name disagree", Map.of("SECRET_RAFT", SECRET, "MVMCI_NODE__SECRET_RAFT", OTHER)),
+        Arguments.of("secret too short", Map.of("MVMCI_NODE__SECRET_API", SECRET.substring(0, 12))),
+        Arguments.of("secrets equal", Map.of("SECRET_RAFT", SECRET, "SECRET_API", SECRET)),
+        Arguments.of("misspelt secret variable", Map.of("MVMCI_NODE__SECRET_RAF", SECRET)),
+        Arguments.of("secret in an unknown section", Map.of("MVMCI_NOD__SECRET_RAFT", SECRET)),
+        Arguments.of("token too short", Map.of("API_TOKEN", SECRET.substring(0, 10))),
+        Arguments.of("token disagrees", Map.of("API_TOKEN", SECRET, "MVMCI_API__TOKEN", OTHER)),
+        Arguments.of("enc keys bad", Map.of("ENC_KEYS", "k/" + SECRET, "ENC_KEY_ACTIVE", "k")),
+        Arguments.of("enc keys disagree", Map.of("ENC_KEYS", "k/" + KEY_B64, "MVMCI_NODE__ENC_KEYS", "j/" + KEY_B64)),
+        Arguments.of("retired variable", Map.of("MVMCI_EXTRA_TOML", "[node]\nsecret_raft = \"" + SECRET + "\"")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("environmentsHoldingSecrets")
+  void environmentMessagesNeverHoldTheSecret(String name, Map<String, String> env) {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        () -> ConfigLoader.load(java.util.Optional.empty(), env));
+
+    for (String text : new String[] {e.getMessage(), e.value(), e.reason(), e.field(), e.toString()}) {
+      assertThat(text).doesNotContain("S3cr3t").doesNotContain(KEY_B64).doesNotContain("An0ther");
+    }
+    assertThat(e.getMessage()).startsWith("invalid configuration (environment): ");
+  }
+
   @Test
   void environmentErrorsDoNotEchoSecretsFromTheFile() {
     String m = assertThrows(InvalidConfigException.class,

@@ -10,10 +10,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * docker-compose.yml checked without a Docker engine: its shape (three nodes on host ports
  * 3020-3022, a volume each, health checks, a scalable worker), that the nodes agree on members
- * and secrets, and that the environment each service gets makes docker-entrypoint.sh write a
+ * and secrets, and that the environment each service gets, over the image's defaults file, is a
  * configuration the node accepts. {@code docker compose config -q} runs too where a compose
  * binary is installed.
  */
@@ -130,18 +130,16 @@ class ComposeFileTest {
     assertThat(withDotEnv.environment("node2").get("SECRET_RAFT")).isEqualTo("my-own-raft-secret-0123");
   }
 
-  /** Each node's environment through the real entrypoint (java stubbed) gives a valid, agreeing configuration. */
+  /** Each node's environment over the image's defaults file is a valid, agreeing configuration. */
   @Test
-  void theEntrypointTurnsEachNodesEnvironmentIntoAConfigurationTheNodeAccepts() {
+  void eachNodesEnvironmentOverTheImagesFileIsAConfigurationTheNodeAccepts() throws IOException {
     List<NodeConfig> configs = new ArrayList<>();
     for (String name : NODES) {
-      Map<String, String> env = new HashMap<>(compose.environment(name));
-      env.put("DATA_DIR", dir.resolve(name).toString());
-      Entrypoint.Run run = new Entrypoint(dir.resolve("run-" + name)).run(env);
-      assertThat(run.exit()).as("%s: %s", name, run.output()).isZero();
-      NodeConfig c = ConfigLoader.load(new String[] {"--config", run.configFile().toString()}, run.env("java"));
+      Map<String, String> env = compose.environment(name);
+      NodeConfig c = ConfigLoader.parse(DockerfileTest.imageConfig(), DockerfileTest.IMAGE_CONFIG, env);
       assertThat(c.nodeId()).isEqualTo(Integer.parseInt(env.get("NODE_ID")));
       assertThat(c.httpBind().host()).isEqualTo("0.0.0.0");
+      assertThat(c.dataDir()).isEqualTo(Path.of("/data"));
       configs.add(c);
     }
     for (NodeConfig c : configs) {
@@ -149,11 +147,9 @@ class ComposeFileTest {
       assertThat(c.secretRaft()).isEqualTo(configs.get(0).secretRaft());
     }
 
-    Map<String, String> workerEnv = new HashMap<>(compose.environment("worker"));
-    workerEnv.put("DATA_DIR", dir.resolve("worker").toString());
     List<Object> command = ComposeFile.list(compose.service("worker"), "command");
     Entrypoint.Run worker = new Entrypoint(dir.resolve("run-worker"))
-        .run(workerEnv, command.stream().map(String::valueOf).toArray(String[]::new));
+        .run(compose.environment("worker"), command.stream().map(String::valueOf).toArray(String[]::new));
     assertThat(worker.exit()).as(worker.output()).isZero();
     assertThat(worker.args("java")).containsSubsequence("worker", "--control-plane");
   }
@@ -192,21 +188,8 @@ class ComposeFileTest {
     return null;
   }
 
+  /** The service's own member, from its environment alone. */
   private Member member(String service) {
-    Map<String, String> env = compose.environment(service);
-    int id = Integer.parseInt(env.get("NODE_ID"));
-    String toml = "[node]\nnode_id = " + id + "\nsecret_raft = \"x-0123456789abcdef\"\n"
-        + "secret_api = \"y-0123456789abcdef\"\nnodes = [" + quotedEntries(env.get("NODES")) + "]\n";
-    return ConfigLoader.parse(toml, "NODES of " + service, Map.of()).self();
-  }
-
-  private static String quotedEntries(String nodes) {
-    List<String> out = new ArrayList<>();
-    for (String e : nodes.split("[,\n]")) {
-      if (!e.isBlank()) {
-        out.add("\"" + e.strip() + "\"");
-      }
-    }
-    return String.join(", ", out);
+    return ConfigLoader.load(Optional.empty(), compose.environment(service)).self();
   }
 }

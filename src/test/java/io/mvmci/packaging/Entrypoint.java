@@ -1,7 +1,5 @@
 package io.mvmci.packaging;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,25 +16,24 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs {@code docker-entrypoint.sh} as a plain script, outside any container, with exactly the
  * environment given (plus a PATH). Stubs of {@code java} and {@code curl} placed first on that
- * PATH record their arguments and environment instead of running, so a case sees what the
+ * PATH record their arguments, environment and user instead of running, so a case sees what the
  * container would have started.
  */
 final class Entrypoint {
   static final Path SCRIPT = Path.of("docker-entrypoint.sh").toAbsolutePath();
-  static final int EX_CONFIG = 78;
 
   private final Path dir;
   private final Path bin;
-  private final String shell;
+  private final List<String> prefix;
 
   /** Stubs go under {@code dir}/bin, their records under {@code dir}/calls. */
   Entrypoint(Path dir) {
-    this(dir, null);
+    this(dir, List.of());
   }
 
-  /** As {@link #Entrypoint(Path)}, the script run by {@code shell} instead of its {@code #!} line. */
-  Entrypoint(Path dir, String shell) {
-    this.shell = shell;
+  /** As {@link #Entrypoint(Path)}, the script started by {@code prefix} (a shell, setpriv ...). */
+  Entrypoint(Path dir, List<String> prefix) {
+    this.prefix = prefix;
     this.dir = dir;
     this.bin = dir.resolve("bin");
     try {
@@ -91,12 +88,6 @@ final class Entrypoint {
       return Integer.parseInt(read(tool + ".uid").strip());
     }
 
-    /** The value that followed {@code --config} in the java stub's arguments. */
-    Path configFile() {
-      List<String> a = args("java");
-      return Path.of(a.get(a.indexOf("--config") + 1));
-    }
-
     private String read(String name) {
       try {
         return Files.readString(calls.resolve(name), StandardCharsets.UTF_8);
@@ -129,10 +120,7 @@ final class Entrypoint {
           Files.delete(p);
         }
       }
-      List<String> command = new ArrayList<>();
-      if (shell != null) {
-        command.add(shell);
-      }
+      List<String> command = new ArrayList<>(prefix);
       command.add(SCRIPT.toString());
       command.addAll(List.of(args));
       ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
@@ -152,20 +140,6 @@ final class Entrypoint {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
-    }
-  }
-
-  /** Asserts the run was refused as a configuration error naming {@code variable}, Java never started. */
-  static void assertRefused(Run run, String variable, String... secrets) {
-    assertThat(run.exit()).as("exit status; output: %s", run.output()).isEqualTo(EX_CONFIG);
-    assertThat(run.stderr()).as("the message names the variable").contains(variable);
-    assertThat(run.called("java")).as("java must not start").isFalse();
-    assertNoSecret(run, secrets);
-  }
-
-  static void assertNoSecret(Run run, String... secrets) {
-    for (String secret : secrets) {
-      assertThat(run.output()).as("output must not show a secret").doesNotContain(secret);
     }
   }
 }

@@ -22,10 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The entrypoint starts a real node, outside any container: it writes the configuration from the
- * environment, execs the real {@code java} (the test class path, through MVMCI_JAVA_CMD), the node
- * becomes healthy by the image's own health check, takes a job, and SIGTERM sent to the script's
- * process id reaches Java (exec), which shuts down.
+ * The entrypoint starts a real node from environment variables alone, outside any container: no
+ * file, the original image's names (NODE_ID, NODES, a secret as SECRET_RAFT_FILE, HTTP_PORT
+ * agreeing with NODES) and the rule's ({@code MVMCI_WORKERS__EMBEDDED}); it execs the real {@code
+ * java} (the test class path, through MVMCI_JAVA_CMD), the node becomes healthy by the image's own
+ * health check, takes a job, and SIGTERM sent to the script's process id reaches Java (exec), which
+ * shuts down.
  */
 class EntrypointNodeTest {
   private static final Duration START = Duration.ofSeconds(120);
@@ -56,14 +58,16 @@ class EntrypointNodeTest {
     Files.write(args, List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-cp", quoted(io.mvmci.testing.NodeProcess.mainClasspath()), "io.mvmci.Main"), StandardCharsets.UTF_8);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Path secretFile = Files.writeString(dir.resolve("secret_raft"), secret + "\n");
     Map<String, String> env = Map.of(
         "NODE_ID", "1",
         "NODES", "1 127.0.0.1:" + raft + " 127.0.0.1:" + http,
-        "SECRET_RAFT", secret,
+        "HTTP_PORT", Integer.toString(http),
+        "SECRET_RAFT_FILE", secretFile.toString(),
         "LISTEN_ADDR_RAFT", "127.0.0.1",
         "LISTEN_ADDR_API", "127.0.0.1",
         "DATA_DIR", data.toString(),
-        "MVMCI_EXTRA_TOML", "[workers]\nembedded = 1",
+        "MVMCI_WORKERS__EMBEDDED", "1",
         "MVMCI_JAVA_CMD", java + " @" + args);
 
     ProcessBuilder pb = new ProcessBuilder(Entrypoint.SCRIPT.toString()).directory(dir.toFile());
@@ -77,8 +81,11 @@ class EntrypointNodeTest {
       assertThat(process.isAlive()).as("the node exited early; its log:\n%s", tail(log)).isTrue();
       return health(env, http) == 0;
     });
-    assertThat(commandLine(pid)).as("exec: the script's process is now Java")
-        .isEqualTo(java + " @" + args + " --config " + data.resolve("node.toml"));
+    assertThat(commandLine(pid)).as("exec: the script's process is now Java, given no configuration file")
+        .isEqualTo(java + " @" + args);
+    assertThat(data.resolve("node.toml")).as("nothing writes a configuration file").doesNotExist();
+    assertThat(data.resolve("secret_raft")).as("secret_raft came from SECRET_RAFT_FILE; none was generated")
+        .doesNotExist();
     assertThat(Http.get("http://127.0.0.1:" + http + "/actuator/health").json().get("status").asString())
         .isEqualTo("UP");
 

@@ -21,9 +21,9 @@ final class Outcomes {
    */
   static boolean retryable(FailureKind kind) {
     return switch (kind) {
-      case GUEST_FAILED, TIMEOUT, UNKNOWN_MODULE, HOST_ERROR -> true;
-      case TRAP, STACK_EXHAUSTED, NON_DETERMINISTIC, INVALID_MODULE, RESOURCE_LIMIT, CANCELLED,
-          SHUTDOWN -> false;
+      case GUEST_FAILED, TIMEOUT, UNKNOWN_MODULE, HOST_ERROR, CLAIM_LOST -> true;
+      case GUEST_FAILED_TERMINAL, HISTORY_LIMIT, TRAP, STACK_EXHAUSTED, NON_DETERMINISTIC, INVALID_MODULE,
+          RESOURCE_LIMIT, CANCELLED, SHUTDOWN -> false;
     };
   }
 

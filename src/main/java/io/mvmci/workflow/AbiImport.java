@@ -10,8 +10,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The host functions of ABI version 1 (workflows/README.md): their import names and exact
- * signatures. The name of a journaled import is also the step kind written to the journal.
+ * The host functions of the ABI (workflows/README.md): their import names, exact signatures, and
+ * the version that introduced each. The name of a journaled import is also the step kind written to
+ * the history. Versions only add imports: a module of version n may import those of versions 1..n.
  */
 enum AbiImport {
   INPUT("input", List.of(), List.of(I32)),
@@ -23,16 +24,30 @@ enum AbiImport {
   NOW_MS("now_ms", List.of(), List.of(I64)),
   RANDOM_FILL("random_fill", List.of(I32, I32), List.of()),
   SLEEP_MS("sleep_ms", List.of(I64), List.of()),
-  FAIL("fail", List.of(I32, I32), List.of());
+  FAIL("fail", List.of(I32, I32), List.of()),
+  /** ABI v2. */
+  FAIL_WITH("fail_with", List.of(I32, I32, I32), List.of(), 2);
 
   static final String MODULE = "mvmci";
 
   private final String importName;
   private final FunctionType type;
 
+  private final int since;
+
   AbiImport(String importName, List<ValType> params, List<ValType> results) {
+    this(importName, params, results, 1);
+  }
+
+  AbiImport(String importName, List<ValType> params, List<ValType> results, int since) {
     this.importName = importName;
     this.type = FunctionType.of(params, results);
+    this.since = since;
+  }
+
+  /** The first ABI version that has this import. */
+  int since() {
+    return since;
   }
 
   String importName() {

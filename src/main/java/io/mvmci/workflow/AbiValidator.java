@@ -9,9 +9,15 @@ import com.dylibso.chicory.wasm.types.Import;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Checks a parsed module against host ABI version 1 (workflows/README.md, "The module"). */
+/**
+ * Checks a parsed module against the host ABI (workflows/README.md, "The module"). A module declares
+ * its version by exporting {@code mvmci_abi_v<n>}; it may import what versions 1 to n define, so a
+ * module built for version 1 keeps loading, and running, unchanged.
+ */
 final class AbiValidator {
   static final String ABI_EXPORT = "mvmci_abi_v1";
+  /** The newest version this host speaks. */
+  static final int LATEST = 2;
   static final String RUN_EXPORT = "run";
   static final String INITIALIZE_EXPORT = "_initialize";
   static final String MEMORY_EXPORT = "memory";
@@ -25,12 +31,20 @@ final class AbiValidator {
       Export e = module.exportSection().getExport(i);
       exports.put(e.name(), e);
     }
-    if (!exports.containsKey(ABI_EXPORT)) {
-      throw new InvalidModuleException(
-          "unsupported ABI: module does not export " + ABI_EXPORT);
+    int version = 0;
+    for (int v = LATEST; v >= 1 && version == 0; v--) {
+      if (exports.containsKey(abiExport(v))) {
+        version = v;
+      }
     }
-    checkImports(module);
-    requireFunction(module, exports, ABI_EXPORT, true);
+    if (version == 0) {
+      throw new InvalidModuleException(
+          "unsupported ABI: module does not export " + ABI_EXPORT + exports.keySet().stream()
+              .filter(n -> n.startsWith("mvmci_abi_v")).map(n -> " (it exports " + n + ", which this host"
+                  + " does not speak; it speaks versions 1 to " + LATEST + ")").findFirst().orElse(""));
+    }
+    checkImports(module, version);
+    requireFunction(module, exports, abiExport(version), true);
     requireFunction(module, exports, RUN_EXPORT, true);
     requireFunction(module, exports, INITIALIZE_EXPORT, false);
     Export memory = exports.get(MEMORY_EXPORT);
@@ -42,7 +56,11 @@ final class AbiValidator {
     }
   }
 
-  private static void checkImports(WasmModule module) throws InvalidModuleException {
+  static String abiExport(int version) {
+    return "mvmci_abi_v" + version;
+  }
+
+  private static void checkImports(WasmModule module, int version) throws InvalidModuleException {
     var imports = module.importSection();
     for (int i = 0; i < imports.importCount(); i++) {
       Import imp = imports.getImport(i);
@@ -60,11 +78,15 @@ final class AbiValidator {
           AbiImport.byName(imp.name())
               .orElseThrow(
                   () -> new InvalidModuleException(
-                      "import " + what + " is not a host function of ABI version 1"));
+                      "import " + what + " is not a host function of ABI version " + version));
+      if (abi.since() > version) {
+        throw new InvalidModuleException("import " + what + " needs ABI version " + abi.since()
+            + ": export " + abiExport(abi.since()) + " instead of " + abiExport(version));
+      }
       FunctionType actual = module.typeSection().getType(((FunctionImport) imp).typeIndex());
       if (!actual.equals(abi.type())) {
         throw new InvalidModuleException(
-            "import " + what + " has type " + AbiImport.render(actual) + " but ABI version 1 defines "
+            "import " + what + " has type " + AbiImport.render(actual) + " but ABI version " + version + " defines "
                 + AbiImport.render(abi.type()));
       }
     }

@@ -24,8 +24,14 @@ final class FailureClassifier {
     if (interrupted) {
       return failed(FailureKind.CANCELLED, "cancelled: the run's thread was interrupted");
     }
-    if (t instanceof RunAbort.GuestFailed) {
-      return failed(FailureKind.GUEST_FAILED, t.getMessage());
+    if (t instanceof RunAbort.GuestFailed g) {
+      return failed(g.terminal ? FailureKind.GUEST_FAILED_TERMINAL : FailureKind.GUEST_FAILED, t.getMessage());
+    }
+    if (t instanceof RunAbort.LimitBroken) {
+      return failed(FailureKind.HISTORY_LIMIT, t.getMessage());
+    }
+    if (t instanceof RunAbort.ClaimLost) {
+      return failed(FailureKind.CLAIM_LOST, t.getMessage());
     }
     if (t instanceof RunAbort.Diverged) {
       return failed(FailureKind.NON_DETERMINISTIC, t.getMessage());

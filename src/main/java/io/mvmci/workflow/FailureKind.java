@@ -4,6 +4,12 @@ package io.mvmci.workflow;
 public enum FailureKind {
   /** The guest called {@code fail}; the reason is its message. */
   GUEST_FAILED,
+  /** The guest called {@code fail_with} marking the failure terminal: the job is not retried. */
+  GUEST_FAILED_TERMINAL,
+  /** The run's history would break a limit (a step's result, or the history, too large): no retry. */
+  HISTORY_LIMIT,
+  /** The run's claim was lost (cancelled, expired, taken over) while it ran. Resumable elsewhere. */
+  CLAIM_LOST,
   /** The guest trapped: {@code unreachable}, an out-of-bounds access, a misused host function. */
   TRAP,
   /** The guest's call stack outgrew the run thread's stack. */
@@ -30,6 +36,6 @@ public enum FailureKind {
    * that ended otherwise is still unfinished and resumes from its journal when started again.
    */
   public boolean isFinal() {
-    return this != HOST_ERROR && this != SHUTDOWN && this != UNKNOWN_MODULE;
+    return this != HOST_ERROR && this != SHUTDOWN && this != UNKNOWN_MODULE && this != CLAIM_LOST;
   }
 }

@@ -24,6 +24,8 @@ final class HostFunctions {
   static final int MAX_PROGRESS_MESSAGE = 1024;
   static final int MAX_FAIL_MESSAGE = 8 * 1024;
   static final int MAX_RANDOM = 64 * 1024;
+  /** {@code fail_with} flag: the failure is terminal, the job is not retried. */
+  static final int FAIL_TERMINAL = 1;
   private static final byte[] NOTHING = new byte[0];
 
   private final HostServices services;
@@ -61,6 +63,8 @@ final class HostFunctions {
     b.addFunction(function(AbiImport.RANDOM_FILL, (inst, a) -> none(() -> randomFill(inst, (int) a[0], (int) a[1]))));
     b.addFunction(function(AbiImport.SLEEP_MS, (inst, a) -> none(() -> sleepMs(a[0]))));
     b.addFunction(function(AbiImport.FAIL, (inst, a) -> none(() -> fail(inst, (int) a[0], (int) a[1]))));
+    b.addFunction(function(AbiImport.FAIL_WITH,
+        (inst, a) -> none(() -> failWith(inst, (int) a[0], (int) a[1], (int) a[2], AbiImport.FAIL_WITH))));
     return b.build();
   }
 
@@ -89,21 +93,28 @@ final class HostFunctions {
     Step.Request request = Step.Request.of(AbiImport.LOG, tagged(lvl.ordinal(), message),
         "level " + lvl.ordinal() + " " + Text.quote(message, 120));
     if (steps.next(request) == null) {
-      steps.record(request, 0, NOTHING);
-      services.progress().log(runId, lvl, message);
+      steps.recordLazy(request, lvl.ordinal(), message.getBytes(StandardCharsets.UTF_8));
+      if (!steps.publishesLogs()) {
+        services.progress().log(runId, lvl, message);
+      }
     }
   }
 
-  /** Replayed reports are handed on again: the latest progress is state, and the latest wins. */
+  /**
+   * Replayed reports are handed on again to a ProgressSink: the latest progress is state, and the
+   * latest wins. A history that publishes progress already holds it.
+   */
   private void progress(Instance inst, int percent, int ptr, int len) {
     int pct = Math.max(0, Math.min(100, percent));
     String message = Text.utf8(GuestMemory.read(inst.memory(), ptr, len), MAX_PROGRESS_MESSAGE);
     Step.Request request = Step.Request.of(AbiImport.PROGRESS, tagged(pct, message),
         pct + "% " + Text.quote(message, 120));
     if (steps.next(request) == null) {
-      steps.record(request, 0, NOTHING);
+      steps.recordLazy(request, pct, message.getBytes(StandardCharsets.UTF_8));
     }
-    services.progress().progress(runId, pct, message);
+    if (!steps.publishesLogs()) {
+      services.progress().progress(runId, pct, message);
+    }
   }
 
   private int httpRequest(Instance inst, int ptr, int len, int flags) {
@@ -118,7 +129,7 @@ final class HostFunctions {
     } else if (recorded != null && !idempotent) {
       result = HttpBridge.Result.error(HttpBridge.INTERRUPTED, "the request was in flight when"
           + " the run stopped, and it is not marked idempotent, so it was not sent again");
-      steps.recordResult(AbiImport.HTTP_REQUEST, result.code(), result.bytes());
+      steps.recordResult(request, result.code(), result.bytes());
     } else {
       HttpBridge.Parsed parsed = HttpBridge.parse(json);
       if (parsed.denied() != null) {
@@ -126,7 +137,7 @@ final class HostFunctions {
         if (recorded == null) {
           steps.record(request, result.code(), result.bytes());
         } else {
-          steps.recordResult(AbiImport.HTTP_REQUEST, result.code(), result.bytes());
+          steps.recordResult(request, result.code(), result.bytes());
         }
       } else {
         if (recorded == null) {
@@ -134,7 +145,7 @@ final class HostFunctions {
         }
         result = send(parsed);
         steps.performed(AbiImport.HTTP_REQUEST);
-        steps.recordResult(AbiImport.HTTP_REQUEST, result.code(), result.bytes());
+        steps.recordResult(request, result.code(), result.bytes());
       }
     }
     resultBuffer = result.bytes();
@@ -204,13 +215,19 @@ final class HostFunctions {
   }
 
   private void fail(Instance inst, int ptr, int len) {
+    failWith(inst, ptr, len, 0, AbiImport.FAIL);
+  }
+
+  /** {@code fail_with} (ABI v2): {@code flags} bit 0 marks the failure terminal: no retry. */
+  private void failWith(Instance inst, int ptr, int len, int flags, AbiImport kind) {
     String message = Text.utf8(GuestMemory.read(inst.memory(), ptr, len), MAX_FAIL_MESSAGE);
-    Step.Request request = Step.Request.of(AbiImport.FAIL, message.getBytes(StandardCharsets.UTF_8),
-        Text.quote(message, 120));
-    if (steps.next(request) == null) {
-      steps.record(request, 0, NOTHING);
+    boolean terminal = (flags & FAIL_TERMINAL) != 0;
+    byte[] request = kind == AbiImport.FAIL ? message.getBytes(StandardCharsets.UTF_8) : tagged(flags, message);
+    Step.Request step = Step.Request.of(kind, request, Text.quote(message, 120) + (terminal ? " (terminal)" : ""));
+    if (steps.next(step) == null) {
+      steps.record(step, 0, NOTHING);
     }
-    throw new RunAbort.GuestFailed(message);
+    throw new RunAbort.GuestFailed(message, terminal);
   }
 
   /**
@@ -228,6 +245,12 @@ final class HostFunctions {
         throw e;
       } catch (JournalException e) {
         throw new RunAbort.HostBroke(e.getMessage(), e);
+      } catch (HistoryException e) {
+        throw switch (e.why()) {
+          case LIMIT -> new RunAbort.LimitBroken(e.getMessage());
+          case STALE -> new RunAbort.ClaimLost(e.getMessage());
+          case UNAVAILABLE -> new RunAbort.HostBroke(e.getMessage(), e);
+        };
       } catch (RuntimeException e) {
         throw new RunAbort.HostBroke("host function " + abi.importName() + " failed: " + e, e);
       }

@@ -12,11 +12,31 @@ abstract sealed class RunAbort extends RuntimeException {
     super(message, cause, false, false);
   }
 
-  /** The guest called {@code fail}. */
+  /** The guest called {@code fail}, or {@code fail_with} ({@code terminal}: do not retry). */
   static final class GuestFailed extends RunAbort {
     private static final long serialVersionUID = 1L;
+    final boolean terminal;
 
-    GuestFailed(String message) {
+    GuestFailed(String message, boolean terminal) {
+      super(message, null);
+      this.terminal = terminal;
+    }
+  }
+
+  /** The run's history would break one of its limits. */
+  static final class LimitBroken extends RunAbort {
+    private static final long serialVersionUID = 1L;
+
+    LimitBroken(String message) {
+      super(message, null);
+    }
+  }
+
+  /** The run's claim is no longer current: its history refuses it. */
+  static final class ClaimLost extends RunAbort {
+    private static final long serialVersionUID = 1L;
+
+    ClaimLost(String message) {
       super(message, null);
     }
   }

@@ -52,6 +52,8 @@ final class RunExecution implements Runnable {
   /** The thread running this execution, while it does; guarded by {@code this}. */
   private Thread runner;
   private volatile ScheduledFuture<?> timeout;
+  /** The run's cursor over its history, once it got that far. */
+  private volatile RunJournal steps;
 
   RunExecution(Context ctx, RunSpec spec) {
     this.ctx = ctx;
@@ -127,12 +129,16 @@ final class RunExecution implements Runnable {
     RunOutcome result;
     boolean recorded = false;
     try {
-      Optional<Journal.RunRecord> record = ctx.journal().read(runId());
-      if (record.isPresent() && record.get().outcome() != null) {
-        result = record.get().outcome();
-        recorded = true;
+      if (spec.history() != null) {
+        result = executeWith(spec.history());
       } else {
-        result = execute(record.orElse(null));
+        Optional<Journal.RunRecord> record = ctx.journal().read(runId());
+        if (record.isPresent() && record.get().outcome() != null) {
+          result = record.get().outcome();
+          recorded = true;
+        } else {
+          result = execute(record.orElse(null));
+        }
       }
     } catch (StepHook.SimulatedCrash crash) {
       crashed(crash);
@@ -148,13 +154,12 @@ final class RunExecution implements Runnable {
     settle(result, recorded);
   }
 
+  /** A run whose history is the engine's local journal. */
   private RunOutcome execute(Journal.RunRecord record) {
     ModuleRef wanted = record == null || spec.module().sha256() != null ? spec.module() : record.module();
     Optional<WorkflowModule> module;
     try {
-      // A version named by its hash that this node is still compiling (a deploy that just applied)
-      // is waited for: a run never falls back to another version.
-      module = ctx.modules().await(wanted, MODULE_WAIT);
+      module = await(wanted);
     } catch (InterruptedException e) {
       return stop.get() != null ? stop.get() : failed(FailureKind.HOST_ERROR, "interrupted");
     }
@@ -163,17 +168,44 @@ final class RunExecution implements Runnable {
     }
     long runNo = record != null ? record.runNo()
         : ctx.journal().begin(runId(), module.get().ref(), spec.input(), ctx.services().clock().millis());
+    return runModule(module.get(), new RunJournal(
+        new LocalHistory(ctx.journal(), runNo, record == null ? List.of() : record.steps()), false, runId(),
+        ctx.hook()));
+  }
+
+  /** A run whose history is kept outside the engine (a worker's replicated history). */
+  private RunOutcome executeWith(RunHistory history) {
+    Optional<WorkflowModule> module;
+    try {
+      module = await(spec.module());
+    } catch (InterruptedException e) {
+      return stop.get() != null ? stop.get() : failed(FailureKind.HOST_ERROR, "interrupted");
+    }
+    if (module.isEmpty()) {
+      return failed(FailureKind.UNKNOWN_MODULE, "module " + spec.module() + " is not deployed on this node");
+    }
+    return runModule(module.get(), new RunJournal(history, true, runId(), ctx.hook()));
+  }
+
+  /**
+   * The version {@code wanted} names; one named by its hash that this node is still compiling (a
+   * deploy that just applied) is waited for: a run never falls back to another version.
+   */
+  private Optional<WorkflowModule> await(ModuleRef wanted) throws InterruptedException {
+    return ctx.modules().await(wanted, MODULE_WAIT);
+  }
+
+  private RunOutcome runModule(WorkflowModule module, RunJournal steps) {
     if (stop.get() != null) {
       return stop.get();
     }
-    CompiledCode code = module.get().code();
+    CompiledCode code = module.code();
     int cap = ctx.config().memoryCapPages();
     if (code.initialPages() > cap) {
-      return failed(FailureKind.RESOURCE_LIMIT, "module " + module.get() + " needs " + code.initialPages()
+      return failed(FailureKind.RESOURCE_LIMIT, "module " + module + " needs " + code.initialPages()
           + " pages of memory to start; this node allows " + cap);
     }
-    RunJournal steps = new RunJournal(ctx.journal(), runId(), runNo,
-        record == null ? List.of() : record.steps(), ctx.hook());
+    this.steps = steps;
     host = new HostFunctions(ctx.services(), runId(), spec.input(), steps,
         () -> stop.get() != null);
     Instance instance = Instance.builder(code.wasm())
@@ -186,10 +218,10 @@ final class RunExecution implements Runnable {
       instance.export(AbiValidator.INITIALIZE_EXPORT).apply();
     }
     instance.export(AbiValidator.RUN_EXPORT).apply();
-    Optional<Step> unreached = steps.firstUnreached();
+    Optional<String> unreached = steps.firstUnreached();
     if (unreached.isPresent()) {
-      return failed(FailureKind.NON_DETERMINISTIC, "non-deterministic workflow: step " + unreached.get().seq()
-          + ": journal has " + unreached.get().request().describe() + ", run returned");
+      return failed(FailureKind.NON_DETERMINISTIC, "non-deterministic workflow: " + unreached.get()
+          + ", run returned");
     }
     return RunOutcome.succeeded(host.output());
   }
@@ -207,7 +239,8 @@ final class RunExecution implements Runnable {
     if (t != null) {
       t.cancel(false);
     }
-    if (result.isFinal() && !alreadyRecorded) {
+    flushHistory();
+    if (spec.history() == null && result.isFinal() && !alreadyRecorded) {
       try {
         ctx.journal().finishLater(runId(), result, ctx.services().clock().millis());
       } catch (JournalException e) {
@@ -218,6 +251,21 @@ final class RunExecution implements Runnable {
     ctx.services().progress().flushRun(runId());
     ctx.onSettled().accept(this);
     outcome.complete(result);
+  }
+
+  /**
+   * Makes the run's lazily recorded steps durable: at settle, before the outcome is reported, and
+   * from the engine's flusher. A history that refuses is left to the run (or its successor).
+   */
+  void flushHistory() {
+    RunJournal s = steps;
+    if (s != null && spec.history() != null) {
+      try {
+        s.flush();
+      } catch (HistoryException e) {
+        LOG.debug("run {}: lazily recorded steps not written: {}", runId(), e.getMessage());
+      }
+    }
   }
 
   private void crashed(StepHook.SimulatedCrash crash) {

@@ -1,64 +1,83 @@
 package io.mvmci.workflow;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * One run's cursor over its journal. Used only by the run's thread.
+ * One run's cursor over its history ({@link RunHistory}: the engine's local journal, or one kept
+ * outside the engine). Used only by the run's thread.
  *
- * <p>Invariant: steps are journaled in call order with no gaps; step {@code k} of a resumed run
- * must ask for exactly what step {@code k} of the journal asked for.
+ * <p>Invariant: steps are recorded in call order with no gaps; step {@code k} of a resumed run must
+ * ask for exactly what step {@code k} of the history asked for.
  */
 final class RunJournal {
   private static final byte[] NOTHING = new byte[0];
 
-  private final Journal journal;
+  private final RunHistory history;
+  private final boolean external;
   private final String runId;
-  private final long runNo;
-  private final List<Step> recorded;
+  private final List<HistoryStep> recorded;
   private final StepHook hook;
   private int cursor;
 
-  RunJournal(Journal journal, String runId, long runNo, List<Step> recorded, StepHook hook) {
-    this.journal = journal;
+  /**
+   * @param external whether {@code history} is kept outside the engine: then log and progress steps
+   *     carry their message and are recorded lazily, and the history publishes them
+   */
+  RunJournal(RunHistory history, boolean external, String runId, StepHook hook) {
+    this.history = history;
+    this.external = external;
     this.runId = runId;
-    this.runNo = runNo;
-    this.recorded = List.copyOf(recorded);
+    this.recorded = List.copyOf(history.recorded());
     this.hook = hook;
   }
 
+  /** Whether log lines and progress reach the job through the history (not the ProgressSink). */
+  boolean publishesLogs() {
+    return external;
+  }
+
   /**
-   * Begins the next step. Returns the journal's record of it when the run is replaying (with
-   * its result, or only its start), or null when the step is new.
+   * Begins the next step. Returns the history's record of it when the run is replaying (with its
+   * result, or only its start), or null when the step is new.
    *
-   * @throws RunAbort.Diverged if the journal's step asked for something else
+   * @throws RunAbort.Diverged if the history's step asked for something else
    */
   Step next(Step.Request request) {
     int seq = cursor++;
     if (seq >= recorded.size()) {
       return null;
     }
-    Step step = recorded.get(seq);
-    if (!step.request().sameAs(request)) {
+    HistoryStep step = recorded.get(seq);
+    if (!step.kind().equals(request.kind().importName()) || !Arrays.equals(step.digest(), request.digest())) {
       throw new RunAbort.Diverged("non-deterministic workflow: step " + seq + ": journal has "
-          + step.request().describe() + ", run called " + request.describe());
+          + describe(step) + ", run called " + request.describe());
     }
-    return step.done()
-        ? new Step(seq, step.request(), true, step.code(), journal.result(runNo, seq))
-        : step;
+    return new Step(seq, request, step.done(), step.code(), step.done() ? history.result(seq) : null);
   }
 
-  /** Journals the current (new) step with its result. */
+  /** Records the current (new) step with its result. */
   void record(Step.Request request, int code, byte[] result) {
     int seq = cursor - 1;
-    journal.append(runNo, new Step(seq, request, true, code, result));
+    history.record(step(seq, request, true, code), result, false);
     hook.at(runId, seq, request.kind(), StepHook.Point.RECORDED);
   }
 
-  /** Journals that the current (new) step's side effect is about to start. */
+  /**
+   * Records the current (new) log or progress step, whose result the guest does not use: with its
+   * message when the history publishes it, and lazily.
+   */
+  void recordLazy(Step.Request request, int code, byte[] message) {
+    int seq = cursor - 1;
+    history.record(step(seq, request, true, external ? code : 0), external ? message : NOTHING, external);
+    hook.at(runId, seq, request.kind(), StepHook.Point.RECORDED);
+  }
+
+  /** Records that the current (new) step's side effect is about to start. */
   void recordStart(Step.Request request) {
     int seq = cursor - 1;
-    journal.append(runNo, new Step(seq, request, false, 0, NOTHING));
+    history.record(step(seq, request, false, 0), NOTHING, false);
     hook.at(runId, seq, request.kind(), StepHook.Point.STARTED);
   }
 
@@ -67,15 +86,30 @@ final class RunJournal {
     hook.at(runId, cursor - 1, kind, StepHook.Point.PERFORMED);
   }
 
-  /** Journals the result of the current step, whose start is journaled. */
-  void recordResult(AbiImport kind, int code, byte[] result) {
+  /** Records the result of the current step, whose start is recorded. */
+  void recordResult(Step.Request request, int code, byte[] result) {
     int seq = cursor - 1;
-    journal.complete(runNo, seq, code, result);
-    hook.at(runId, seq, kind, StepHook.Point.RECORDED);
+    history.complete(step(seq, request, true, code), code, result);
+    hook.at(runId, seq, request.kind(), StepHook.Point.RECORDED);
   }
 
-  /** The first journaled step the run did not reach, if it ended before its journal did. */
-  Optional<Step> firstUnreached() {
-    return cursor < recorded.size() ? Optional.of(recorded.get(cursor)) : Optional.empty();
+  /** Makes lazily recorded steps durable (before the run's outcome is reported). */
+  void flush() {
+    history.flush();
+  }
+
+  /** The first recorded step the run did not reach, if it ended before its history did. */
+  Optional<String> firstUnreached() {
+    return cursor < recorded.size()
+        ? Optional.of("step " + cursor + ": journal has " + describe(recorded.get(cursor)))
+        : Optional.empty();
+  }
+
+  private static HistoryStep step(int seq, Step.Request request, boolean done, int code) {
+    return new HistoryStep(seq, request.kind().importName(), request.digest(), request.summary(), done, code);
+  }
+
+  private static String describe(HistoryStep step) {
+    return step.kind() + (step.summary().isEmpty() ? "" : " " + step.summary());
   }
 }

@@ -11,8 +11,14 @@ import java.util.Objects;
  * @param module the module to execute
  * @param input the bytes the guest reads with {@code input}; must be the same on every resume
  * @param timeout wall-clock limit of this execution, or null for the engine's default
+ * @param history where the run's history is kept, or null for the engine's local journal (then the
+ *     run id names the journal, and starting it again resumes it)
  */
-public record RunSpec(String runId, ModuleRef module, byte[] input, Duration timeout) {
+public record RunSpec(String runId, ModuleRef module, byte[] input, Duration timeout, RunHistory history) {
+  public RunSpec(String runId, ModuleRef module, byte[] input, Duration timeout) {
+    this(runId, module, input, timeout, null);
+  }
+
   public RunSpec {
     Objects.requireNonNull(runId, "runId");
     Objects.requireNonNull(module, "module");
@@ -30,6 +36,11 @@ public record RunSpec(String runId, ModuleRef module, byte[] input, Duration tim
   }
 
   public RunSpec withTimeout(Duration timeout) {
-    return new RunSpec(runId, module, input, timeout);
+    return new RunSpec(runId, module, input, timeout, history);
+  }
+
+  /** This run with its history kept in {@code history} instead of the engine's journal. */
+  public RunSpec withHistory(RunHistory history) {
+    return new RunSpec(runId, module, input, timeout, history);
   }
 }

@@ -61,6 +61,8 @@ public final class WorkflowEngine implements AutoCloseable {
     long every = config.progressInterval().toNanos();
     flusher.scheduleWithFixedDelay(progress::flushAll, every, every, TimeUnit.NANOSECONDS);
     flusher.scheduleWithFixedDelay(this::writeJournalBatches, every, every, TimeUnit.NANOSECONDS);
+    flusher.scheduleWithFixedDelay(() -> active.values().forEach(RunExecution::flushHistory), every, every,
+        TimeUnit.NANOSECONDS);
     HostServices services = new HostServices(config.clock(), new SecureRandom(), new HttpBridge(http), progress);
     this.context = new RunExecution.Context(config, modules, journal, services, hook, timers,
         execution -> active.remove(execution.runId(), execution));
@@ -83,7 +85,9 @@ public final class WorkflowEngine implements AutoCloseable {
       throw new IllegalStateException("run " + spec.runId() + " is already running");
     }
     try {
-      journal.header(spec.runId()).ifPresent(started -> requireSameRun(spec, started));
+      if (spec.history() == null) {
+        journal.header(spec.runId()).ifPresent(started -> requireSameRun(spec, started));
+      }
     } catch (IllegalArgumentException e) {
       active.remove(spec.runId(), execution);
       throw e;
@@ -115,7 +119,7 @@ public final class WorkflowEngine implements AutoCloseable {
     }
     List<Journal.NewRun> runs = new ArrayList<>(specs.size());
     for (RunSpec spec : specs) {
-      if (!active.containsKey(spec.runId())) {
+      if (spec.history() == null && !active.containsKey(spec.runId())) {
         context.modules().resolve(spec.module())
             .ifPresent(m -> runs.add(new Journal.NewRun(spec.runId(), m.ref(), spec.input())));
       }

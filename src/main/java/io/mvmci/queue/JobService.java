@@ -10,6 +10,7 @@ import io.mvmci.job.JobStatus;
 import io.mvmci.job.LogLine;
 import io.mvmci.replication.RaftNode;
 import io.mvmci.replication.ReplicationException;
+import io.mvmci.store.HistoryQueries;
 import io.mvmci.store.JobQueries;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -129,6 +130,12 @@ public final class JobService {
   public List<JobEvent> events(String id, Consistency consistency) {
     Job job = get(id, consistency);
     return read(Consistency.LOCAL, q -> q.events(job.seq()));
+  }
+
+  /** Every recorded step of every execution of the job, in order; with results if {@code results}. */
+  public List<HistoryQueries.Step> history(String id, boolean results, Consistency consistency) {
+    Job job = get(id, consistency);
+    return read(Consistency.LOCAL, q -> q.history().all(job.seq(), results));
   }
 
   /** A page of jobs after {@code afterSeq} (exclusive), in submission order. */

@@ -22,8 +22,15 @@ package io.mvmci.config;
  * @param timeoutMs a run still going after this long is stopped and counts as a failed attempt;
  *     {@code timeout_ms}, milliseconds, default 300000 (5 minutes)
  * @param retentionHours finished jobs (Completed, Failed, Cancelled) are deleted, with their events,
- *     logs and idempotency keys, this long after they finished; 0 keeps them forever; {@code
+ *     logs, history and idempotency keys, this long after they finished; 0 keeps them forever; {@code
  *     retention_hours}, hours, default 0
+ * @param maxStepBytes the largest result one step of a run's replicated history may record (an HTTP
+ *     response's JSON, a log line); a run that exceeds it fails for good, naming the limit; {@code
+ *     max_step_bytes}, bytes, default 2097152 (2 MiB)
+ * @param maxHistoryBytes the most result bytes one execution's history may hold; {@code
+ *     max_history_bytes}, bytes, default 33554432 (32 MiB)
+ * @param maxHistorySteps the most steps one execution's history may hold; {@code
+ *     max_history_steps}, steps, default 50000
  */
 public record JobsSection(
     @Range(min = 100, max = 3_600_000, unit = "milliseconds") int leaseMs,
@@ -33,9 +40,15 @@ public record JobsSection(
     @Range(min = 0, max = DAY_MS, unit = "milliseconds") int backoffBaseMs,
     @Range(min = 0, max = DAY_MS, unit = "milliseconds") int backoffMaxMs,
     @Range(min = 1000, max = 7 * DAY_MS, unit = "milliseconds") int timeoutMs,
-    @Range(min = 0, max = 87_600, unit = "hours") int retentionHours) {
+    @Range(min = 0, max = 87_600, unit = "hours") int retentionHours,
+    @Range(min = 1024, max = 64 * MIB, unit = "bytes") int maxStepBytes,
+    @Range(min = 64 * 1024, max = 1024 * MIB, unit = "bytes") int maxHistoryBytes,
+    @Range(min = 10, max = 1_000_000, unit = "steps") int maxHistorySteps) {
 
-  public static final JobsSection DEFAULTS = new JobsSection(3000, 1000, 500, 3, 1000, 60_000, 300_000, 0);
+  static final int MIB = 1024 * 1024;
+
+  public static final JobsSection DEFAULTS = new JobsSection(3000, 1000, 500, 3, 1000, 60_000, 300_000, 0,
+      2 * MIB, 32 * MIB, 50_000);
 
   static final int DAY_MS = 86_400_000;
 
@@ -47,6 +60,10 @@ public record JobsSection(
     }
     if (reaperIntervalMs > leaseMs) {
       throw f.invalid("reaper_interval_ms", "must not exceed " + f.field("lease_ms") + " (" + leaseMs + ")");
+    }
+    if (maxHistoryBytes < maxStepBytes) {
+      throw f.invalid("max_history_bytes",
+          "must not be less than " + f.field("max_step_bytes") + " (" + maxStepBytes + ")");
     }
     if (backoffMaxMs < backoffBaseMs) {
       throw f.invalid("backoff_max_ms",

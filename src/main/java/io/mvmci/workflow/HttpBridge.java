@@ -30,7 +30,8 @@ final class HttpBridge {
   static final int TRANSPORT = -1;
   static final int INTERRUPTED = -2;
   static final int DENIED = -3;
-  static final int MAX_BODY = 4 * 1024 * 1024;
+  /** The most body bytes a response carries: its JSON must fit one step of the run's history (2 MiB by default). */
+  static final int MAX_BODY = 1024 * 1024;
   private static final long DEFAULT_TIMEOUT_MS = 10_000;
   private static final long MAX_TIMEOUT_MS = 60_000;
   private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -19,7 +19,7 @@ class HttpBridgeTest {
   }
 
   @Test
-  void bodyOver4MiBIsCutThereAndMarkedTruncated() throws InterruptedException {
+  void bodyOverTheCapIsCutThereAndMarkedTruncated() throws InterruptedException {
     byte[] big = new byte[HttpBridge.MAX_BODY + 1000];
     Arrays.fill(big, (byte) 'a');
     server.respond("/big", big);
@@ -32,7 +32,7 @@ class HttpBridgeTest {
   }
 
   @Test
-  void bodyOfExactly4MiBIsNotTruncated() throws InterruptedException {
+  void bodyOfExactlyTheCapIsNotTruncated() throws InterruptedException {
     byte[] full = new byte[HttpBridge.MAX_BODY];
     Arrays.fill(full, (byte) 'b');
     server.respond("/full", full);

@@ -60,6 +60,7 @@ class NodeWiring {
       ModuleRegistry modules) {
     JobDefaults defaults = new JobDefaults(JobDefaults.STANDARD.workflow(), config.jobs().maxAttempts(),
         config.jobs().timeoutMs(), config.api().maxBodyBytes());
-    return new JobService(node, clock, defaults, name -> modules.latest(name).isPresent(), json);
+    return new JobService(node, clock, defaults, name -> modules.latest(name).isPresent(),
+        (name, sha256) -> modules.find(name, sha256).isPresent(), json);
   }
 }

@@ -20,7 +20,8 @@ import tools.jackson.databind.ObjectMapper;
  */
 final class SubmitRequests {
   static final Set<String> FIELDS = new LinkedHashSet<>(List.of(
-      "url", "workflow", "input", "priority", "run_at", "delay_ms", "max_attempts", "timeout_ms"));
+      "url", "workflow", "input", "priority", "run_at", "delay_ms", "max_attempts", "timeout_ms",
+      "module_sha256"));
 
   private SubmitRequests() {}
 
@@ -36,7 +37,8 @@ final class SubmitRequests {
         runAt(form.get("run_at"), longValue(form, "delay_ms"), now),
         integer(form, "max_attempts"),
         longValue(form, "timeout_ms"),
-        idempotencyKey);
+        idempotencyKey,
+        form.get("module_sha256"));
   }
 
   static NewJob fromJson(String body, ObjectMapper json, String idempotencyKey, long now) {
@@ -111,7 +113,8 @@ final class SubmitRequests {
         runAt(text(root, "run_at"), jsonLong(root, "delay_ms"), now),
         jsonInt(root, "max_attempts"),
         jsonLong(root, "timeout_ms"),
-        idempotencyKey);
+        idempotencyKey,
+        text(root, "module_sha256"));
   }
 
   private static Instant runAt(String runAt, Long delayMs, long now) {

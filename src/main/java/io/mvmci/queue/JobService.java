@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import tools.jackson.databind.ObjectMapper;
 
@@ -40,11 +41,15 @@ public final class JobService {
   private final long writeTimeoutMs;
   private final long readTimeoutMs;
 
+  /**
+   * @param knownWorkflow whether a module of this name is deployed
+   * @param knownVersion whether this version (name, sha-256) of a module is deployed
+   */
   public JobService(RaftNode node, Clock clock, JobDefaults defaults, Predicate<String> knownWorkflow,
-      ObjectMapper json) {
+      BiPredicate<String, String> knownVersion, ObjectMapper json) {
     this.node = node;
     this.clock = clock;
-    this.validator = new SubmissionValidator(defaults, knownWorkflow, json);
+    this.validator = new SubmissionValidator(defaults, knownWorkflow, knownVersion, json);
     this.writeTimeoutMs = 10_000;
     this.readTimeoutMs = 5_000;
   }

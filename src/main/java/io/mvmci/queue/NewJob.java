@@ -10,6 +10,7 @@ import java.time.Instant;
  * @param input JSON text of the workflow's input (default: {@code {"url": url}})
  * @param url the job's URL (required by the crawler; http or https)
  * @param runAt the earliest start (default: now)
+ * @param moduleSha256 the module version to pin the job to (default: the latest at each claim)
  */
 public record NewJob(
     String workflow,
@@ -19,10 +20,11 @@ public record NewJob(
     Instant runAt,
     Integer maxAttempts,
     Long timeoutMs,
-    String idempotencyKey) {
+    String idempotencyKey,
+    String moduleSha256) {
 
   /** The SPEC §1 submission: the crawler on a URL. */
   public static NewJob crawl(String url) {
-    return new NewJob(null, null, url, null, null, null, null, null);
+    return new NewJob(null, null, url, null, null, null, null, null, null);
   }
 }

@@ -1,9 +1,11 @@
 package io.mvmci.queue;
 
+import io.mvmci.command.JobOptions;
 import io.mvmci.command.SubmitJob;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
@@ -18,12 +20,17 @@ final class SubmissionValidator {
   private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1," + JobDefaults.MAX_KEY_CHARS + "}");
 
   private final JobDefaults defaults;
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
   private final Predicate<String> knownWorkflow;
+  private final BiPredicate<String, String> knownVersion;
   private final ObjectMapper json;
 
-  SubmissionValidator(JobDefaults defaults, Predicate<String> knownWorkflow, ObjectMapper json) {
+  SubmissionValidator(JobDefaults defaults, Predicate<String> knownWorkflow,
+      BiPredicate<String, String> knownVersion, ObjectMapper json) {
     this.defaults = defaults;
     this.knownWorkflow = knownWorkflow;
+    this.knownVersion = knownVersion;
     this.json = json;
   }
 
@@ -42,7 +49,7 @@ final class SubmissionValidator {
       throw new InvalidJobException("url", "url is required");
     }
     int priority = j.priority() == null ? 0 : j.priority();
-    if (Math.abs(priority) > JobDefaults.MAX_PRIORITY) {
+    if (priority < -JobDefaults.MAX_PRIORITY || priority > JobDefaults.MAX_PRIORITY) {
       throw new InvalidJobException("priority", "priority must be between -" + JobDefaults.MAX_PRIORITY
           + " and " + JobDefaults.MAX_PRIORITY + ", not " + priority);
     }
@@ -65,7 +72,19 @@ final class SubmissionValidator {
       throw new InvalidJobException("idempotency_key",
           "an idempotency key is 1-255 printable ASCII characters without spaces");
     }
-    return new SubmitJob(now, workflow, input, url, priority, Math.max(runAt, now), attempts, timeout, key);
+    String pin = j.moduleSha256();
+    if (pin != null) {
+      if (!SHA256.matcher(pin).matches()) {
+        throw new InvalidJobException("module_sha256",
+            "module_sha256 must be a sha-256 in 64 lower-case hex digits, not \"" + clip(pin) + "\"");
+      }
+      if (!knownVersion.test(workflow, pin)) {
+        throw new InvalidJobException("module_sha256", "no version " + pin + " of workflow \"" + workflow
+            + "\" is deployed; GET /api/v1/modules lists the versions");
+      }
+    }
+    return new SubmitJob(now, workflow, input, url, priority, Math.max(runAt, now), attempts, timeout, key,
+        new JobOptions(pin));
   }
 
   private String input(NewJob j, String url) {

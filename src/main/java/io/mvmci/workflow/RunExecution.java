@@ -55,9 +55,17 @@ final class RunExecution implements Runnable {
   /** The run's cursor over its history, once it got that far. */
   private volatile RunJournal steps;
 
+  /** A module resolved before the run (a replay against a version that is not deployed), or null. */
+  private final WorkflowModule given;
+
   RunExecution(Context ctx, RunSpec spec) {
+    this(ctx, spec, null);
+  }
+
+  RunExecution(Context ctx, RunSpec spec, WorkflowModule given) {
     this.ctx = ctx;
     this.spec = spec;
+    this.given = given;
   }
 
   String runId() {
@@ -177,7 +185,7 @@ final class RunExecution implements Runnable {
   private RunOutcome executeWith(RunHistory history) {
     Optional<WorkflowModule> module;
     try {
-      module = await(spec.module());
+      module = given != null ? Optional.of(given) : await(spec.module());
     } catch (InterruptedException e) {
       return stop.get() != null ? stop.get() : failed(FailureKind.HOST_ERROR, "interrupted");
     }

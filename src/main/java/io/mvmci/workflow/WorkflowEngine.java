@@ -4,6 +4,7 @@ import java.net.http.HttpClient;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -149,6 +150,34 @@ public final class WorkflowEngine implements AutoCloseable {
       throw new IllegalArgumentException("run " + spec.runId()
           + " started with another input than the one it is resumed with");
     }
+  }
+
+  private final AtomicInteger replays = new AtomicInteger();
+
+  /**
+   * Replays a recorded history against {@code module} (deployed or not) without side effects: the
+   * run gets the recorded results, and ends at the first step beyond them, before performing it.
+   * The report says whether the run asked for exactly what the history holds, and if not, where it
+   * diverged and how.
+   *
+   * @param results the result of each recorded step, read as the run replays it
+   */
+  public CompletableFuture<ReplayReport> replay(WorkflowModule module, byte[] input, List<HistoryStep> steps,
+      java.util.function.IntFunction<byte[]> results, Duration timeout) {
+    if (closed) {
+      throw new IllegalStateException("the workflow engine is closed");
+    }
+    ReplayHistory history = new ReplayHistory(steps, results);
+    RunSpec spec = new RunSpec("replay-" + replays.incrementAndGet(), module.ref(), input, timeout, history);
+    RunExecution execution = new RunExecution(context, spec, module);
+    active.put(spec.runId(), execution);
+    try {
+      execution.start(runThreads);
+    } catch (RuntimeException e) {
+      active.remove(spec.runId(), execution);
+      throw e;
+    }
+    return execution.outcome().thenApply(history::report);
   }
 
   /** Runs whose journal has no final outcome: they died with the process. Oldest first. */

@@ -7,6 +7,7 @@ import io.mvmci.testing.CountingServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -186,5 +187,32 @@ class ExternalHistoryTest {
         .containsExactly(List.of(0, 1, 2), List.of(3));
     assertThat(history.steps.get(1).code()).as("a progress step carries its percent").isEqualTo(50);
     assertThat(new String(history.results.get(1), StandardCharsets.UTF_8)).isEqualTo("half");
+  }
+
+  @Test
+  void aReplayRerunsTheHistoryWithoutSideEffectsAndFindsWhereAVersionDiverges() throws Exception {
+    MemoryHistory history = new MemoryHistory();
+    String input = "{\"url\":\"" + server.url("/replayed") + "\"}";
+    run("versioned-v1", input, history);
+    WorkflowModule v2 = modules.check("versioned",
+        Files.readAllBytes(Path.of("workflows/hostile/versioned-v2.wasm")));
+
+    ReplayReport same = engine.replay(modules.latest("versioned-v1").orElseThrow(),
+        input.getBytes(StandardCharsets.UTF_8), history.steps, history.results::get, Duration.ofSeconds(30))
+        .get(30, TimeUnit.SECONDS);
+    assertThat(same).isEqualTo(new ReplayReport(2, 2, null, "the run returned"));
+
+    ReplayReport other = engine.replay(v2, input.getBytes(StandardCharsets.UTF_8), history.steps,
+        history.results::get, Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS);
+    assertThat(other.deterministic()).isFalse();
+    assertThat(other.divergence()).startsWith("non-deterministic workflow: step 1: journal has http_request")
+        .endsWith("run called log level 1 \"changed\"");
+
+    ReplayReport partial = engine.replay(modules.latest("versioned-v1").orElseThrow(),
+        input.getBytes(StandardCharsets.UTF_8), history.steps.subList(0, 1), history.results::get,
+        Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS);
+    assertThat(partial.deterministic()).isTrue();
+    assertThat(partial.ending()).startsWith("the run would go on past its history with step 1: http_request");
+    assertThat(server.hits("/replayed")).as("replays send nothing").isEqualTo(1);
   }
 }

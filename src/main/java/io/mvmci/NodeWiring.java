@@ -4,6 +4,8 @@ import io.mvmci.access.TicketService;
 import io.mvmci.api.ApiSecret;
 import io.mvmci.config.NodeConfig;
 import io.mvmci.deploy.ModuleDeployer;
+import io.mvmci.deploy.Replays;
+import io.mvmci.workflow.WorkflowEngine;
 import io.mvmci.queue.JobDefaults;
 import io.mvmci.queue.JobService;
 import io.mvmci.replication.ApplyListeners;
@@ -53,6 +55,11 @@ class NodeWiring {
     deployer.loadAll();
     deployer.seedBundled();
     return deployer;
+  }
+
+  @Bean
+  Replays replays(RaftNode node, ModuleRegistry modules, WorkflowEngine engine) {
+    return new Replays(node, modules, engine);
   }
 
   @Bean

@@ -6,6 +6,7 @@ ALTER TABLE jobs ADD COLUMN execution INTEGER NOT NULL DEFAULT 1;     -- the cur
 ALTER TABLE jobs ADD COLUMN history_steps INTEGER NOT NULL DEFAULT 0; -- its steps so far
 ALTER TABLE jobs ADD COLUMN history_bytes INTEGER NOT NULL DEFAULT 0; -- and their result bytes
 ALTER TABLE jobs ADD COLUMN pinned_sha256 TEXT;                       -- a module version pinned at submission
+CREATE INDEX jobs_pinned ON jobs (pinned_sha256) WHERE pinned_sha256 IS NOT NULL;
 
 CREATE TABLE job_steps (
   id          INTEGER PRIMARY KEY,

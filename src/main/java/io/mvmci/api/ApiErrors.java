@@ -52,6 +52,11 @@ class ApiErrors extends ResponseEntityExceptionHandler {
     return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage(), null);
   }
 
+  @ExceptionHandler(io.mvmci.deploy.ModuleDeployer.ModuleInUseException.class)
+  ResponseEntity<ProblemDetail> moduleInUse(RuntimeException e) {
+    return problem(HttpStatus.CONFLICT, "module-in-use", "Module version in use", e.getMessage(), null);
+  }
+
   @ExceptionHandler(JobConflictException.class)
   ResponseEntity<ProblemDetail> conflict(JobConflictException e) {
     return problem(HttpStatus.CONFLICT, "job-conflict", "Job state conflict", e.getMessage(), null);

@@ -1,9 +1,13 @@
 package io.mvmci.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.mvmci.deploy.Replays;
+import io.mvmci.job.Job;
 import io.mvmci.queue.Consistency;
 import io.mvmci.queue.JobService;
 import io.mvmci.store.HistoryQueries;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -16,9 +20,13 @@ import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * A job's run history, as the replicated log holds it: every step of every execution, grouped by the
@@ -28,9 +36,13 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1")
 class HistoryController {
   private final JobService jobs;
+  private final Replays replays;
+  private final ObjectMapper json;
 
-  HistoryController(JobService jobs) {
+  HistoryController(JobService jobs, Replays replays, ObjectMapper json) {
     this.jobs = jobs;
+    this.replays = replays;
+    this.json = json;
   }
 
   record History(String jobId, List<Execution> executions) {}
@@ -107,6 +119,49 @@ class HistoryController {
       executions.add(new Execution(execution, list));
     });
     return ResponseEntity.ok().headers(ReadParams.headers(c)).body(new History(id, executions));
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record ReplayView(String jobId, int execution, String moduleSha256, String verdict, int stepsRecorded,
+      int stepsReplayed, String divergence, String ending) {}
+
+  /**
+   * Re-runs the job's current execution against its recorded history, with no side effects, on this
+   * node: against the version its last attempt ran, or {@code {"module_sha256": ...}}. The verdict is
+   * {@code deterministic}, or {@code diverges} with the first step where it does and how.
+   */
+  @PostMapping("/jobs/{id}/replay")
+  ReplayView replay(@PathVariable String id, HttpServletRequest request) throws IOException {
+    String body = RequestBodies.read(request, 4096);
+    String sha256 = null;
+    if (!body.isBlank()) {
+      JsonNode root;
+      try {
+        root = json.readTree(body);
+      } catch (JacksonException e) {
+        throw new BadRequestException(null, "body is not valid JSON: " + e.getOriginalMessage());
+      }
+      if (root == null || !root.isObject() || root.size() > 1 || (root.size() == 1 && !root.has("module_sha256"))) {
+        throw new BadRequestException(null, "body must be {} or {\"module_sha256\": \"...\"}");
+      }
+      JsonNode sha = root.get("module_sha256");
+      if (sha != null && !sha.isNull()) {
+        if (!sha.isString()) {
+          throw new BadRequestException("module_sha256", "module_sha256 must be a string");
+        }
+        sha256 = sha.asString();
+      }
+    }
+    Job job = jobs.get(id, Consistency.LINEARIZABLE);
+    Replays.JobReplay r;
+    try {
+      r = replays.replay(job, sha256);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestException("module_sha256", e.getMessage());
+    }
+    return new ReplayView(r.jobId(), r.execution(), r.moduleSha256(),
+        r.report().deterministic() ? "deterministic" : "diverges", r.report().recordedSteps(),
+        r.report().replayedSteps(), r.report().divergence(), r.report().ending());
   }
 
   static boolean flag(String name, String value) {

@@ -23,7 +23,9 @@ public enum CommandType {
   PURGE_JOBS(13, PurgeJobs::read),
   SEED_MODULE(14, SeedModule::read),
   APPEND_STEPS(15, AppendSteps::read),
-  SUBMIT_JOB_WITH_OPTIONS(16, SubmitJob::readWithOptions);
+  SUBMIT_JOB_WITH_OPTIONS(16, SubmitJob::readWithOptions),
+  PROMOTE_MODULE(17, PromoteModule::read),
+  DELETE_MODULE(18, DeleteModule::read);
 
   private static final CommandType[] BY_CODE = new CommandType[64];
 

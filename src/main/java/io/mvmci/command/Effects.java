@@ -44,6 +44,10 @@ public interface Effects {
   default void moduleStored(String name, String sha256, byte[] wasm) {
   }
 
+  /** A module version was deleted; this node may drop it. */
+  default void moduleDeleted(String name, String sha256) {
+  }
+
   /** The whole database was replaced by an installed snapshot: re-read whatever was derived from it. */
   default void reloaded() {
   }

@@ -1,6 +1,8 @@
 package io.mvmci.deploy;
 
+import io.mvmci.command.DeleteModule;
 import io.mvmci.command.DeployModule;
+import io.mvmci.command.PromoteModule;
 import io.mvmci.command.Effects;
 import io.mvmci.command.Result;
 import io.mvmci.command.SeedModule;
@@ -123,30 +125,76 @@ public final class ModuleDeployer implements Effects, AutoCloseable {
   }
 
   /**
-   * Validates and compiles {@code wasm} here (nothing is registered if it is refused), deploys it on
-   * every node through the log, and registers it here before answering, so the caller can submit
-   * jobs for it to this node at once.
+   * Validates and compiles {@code wasm} without deploying it: what {@link #deploy} would deploy (for a
+   * check against the histories of runs in flight first).
    */
-  public WorkflowModule deploy(String name, byte[] wasm) throws InvalidModuleException {
+  public WorkflowModule check(String name, byte[] wasm) throws InvalidModuleException {
     WorkflowModule module = registry.check(name, wasm);
     if (module.usesInterpreter() && !allowInterpreted) {
       throw new InvalidModuleException("module " + name + " has a function too large to compile; it would"
           + " run in Chicory's interpreter, where cancellation and timeouts cannot stop it"
           + " (set [workers] allow_interpreted_modules = true to accept such modules)");
     }
-    Result r;
-    try {
-      r = node.submit(new DeployModule(clock.millis(), name, module.sha256(), wasm)).get(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while deploying " + name);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new ReplicationException("deploying " + name + " was not committed: "
-          + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
+    return module;
+  }
+
+  /** Makes a stored version the latest of its name again (a rollback), cluster-wide. */
+  public void promote(String name, String sha256) throws InvalidModuleException {
+    propose(new PromoteModule(clock.millis(), name, sha256), "promoting " + name);
+  }
+
+  /**
+   * Deletes a stored version cluster-wide.
+   *
+   * @throws InvalidModuleException if there is no such version
+   * @throws ModuleInUseException if it is the latest, or an unfinished job uses it
+   */
+  public void delete(String name, String sha256) throws InvalidModuleException {
+    Result r = submit(new DeleteModule(clock.millis(), name, sha256), "deleting " + name);
+    if (r instanceof Result.Rejected rejected) {
+      if (rejected.reason() == Result.Reason.ILLEGAL_TRANSITION) {
+        throw new ModuleInUseException(rejected.message());
+      }
+      throw new InvalidModuleException(rejected.message());
     }
+  }
+
+  /** A version that must stay: the latest of its name, or one an unfinished job uses. */
+  public static final class ModuleInUseException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ModuleInUseException(String message) {
+      super(message);
+    }
+  }
+
+  private void propose(io.mvmci.command.Command c, String what) throws InvalidModuleException {
+    Result r = submit(c, what);
     if (r instanceof Result.Rejected rejected) {
       throw new InvalidModuleException(rejected.message());
     }
+  }
+
+  private Result submit(io.mvmci.command.Command c, String what) {
+    try {
+      return node.submit(c).get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while " + what);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new ReplicationException(what + " was not committed: "
+          + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
+    }
+  }
+
+  /**
+   * Validates and compiles {@code wasm} here (nothing is registered if it is refused), deploys it on
+   * every node through the log, and registers it here before answering, so the caller can submit
+   * jobs for it to this node at once.
+   */
+  public WorkflowModule deploy(String name, byte[] wasm) throws InvalidModuleException {
+    WorkflowModule module = check(name, wasm);
+    propose(new DeployModule(clock.millis(), name, module.sha256(), wasm), "deploying " + name);
     return registry.deploy(name, wasm);
   }
 
@@ -159,6 +207,11 @@ public final class ModuleDeployer implements Effects, AutoCloseable {
         LOG.error("deployed module {} {} does not load here: {}", name, sha256, e.getMessage());
       }
     });
+  }
+
+  @Override
+  public void moduleDeleted(String name, String sha256) {
+    compiler.execute(() -> registry.remove(name, sha256));
   }
 
   @Override

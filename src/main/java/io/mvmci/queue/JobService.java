@@ -172,11 +172,13 @@ public final class JobService {
     }
   }
 
-  private interface Query<T> {
+  /** A read of this node's copy. */
+  public interface Query<T> {
     T run(JobQueries q) throws SQLException;
   }
 
-  private <T> T read(Consistency consistency, Query<T> query) {
+  /** Runs {@code query} on this node's copy, after a read barrier if {@code consistency} asks for one. */
+  public <T> T read(Consistency consistency, Query<T> query) {
     barrier(consistency);
     try {
       return query.run(node.stateMachine().queries());

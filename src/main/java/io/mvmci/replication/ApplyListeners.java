@@ -89,5 +89,10 @@ public final class ApplyListeners implements ApplyListener {
     public void moduleStored(String name, String sha256, byte[] wasm) {
       each(p -> p.moduleStored(name, sha256, wasm));
     }
+
+    @Override
+    public void moduleDeleted(String name, String sha256) {
+      each(p -> p.moduleDeleted(name, sha256));
+    }
   }
 }

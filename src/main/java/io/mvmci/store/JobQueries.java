@@ -260,17 +260,60 @@ public final class JobQueries {
   }
 
   /** A stored module version without its bytes. */
-  public record ModuleVersion(String name, String sha256, long deployedAt) {}
+  public record ModuleVersion(String name, String sha256, long deployedAt, long sizeBytes) {}
 
   /** Every stored module version, oldest deploy first (the last of a name is its latest). */
   public List<ModuleVersion> moduleVersions() throws SQLException {
     return pool.read(c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT name, sha256, deployed_at FROM modules ORDER BY id");
+          "SELECT name, sha256, deployed_at, length(wasm) FROM modules ORDER BY id");
            ResultSet rs = ps.executeQuery()) {
         List<ModuleVersion> out = new ArrayList<>();
         while (rs.next()) {
-          out.add(new ModuleVersion(rs.getString(1), rs.getString(2), rs.getLong(3)));
+          out.add(new ModuleVersion(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+        }
+        return out;
+      }
+    });
+  }
+
+  /** How many unfinished jobs use each module version: running it now, and pinned to it. */
+  public record ModuleUsage(Map<String, Long> running, Map<String, Long> pinned) {}
+
+  /** {@link ModuleUsage}, from the running jobs (few) and the pinned ones, each by its index. */
+  public ModuleUsage moduleUsage() throws SQLException {
+    return pool.read(c -> new ModuleUsage(
+        countBy(c, "SELECT module_sha256, count(*) FROM jobs INDEXED BY jobs_leased"
+            + " WHERE status = 'InProgress' GROUP BY module_sha256"),
+        countBy(c, "SELECT pinned_sha256, count(*) FROM jobs INDEXED BY jobs_pinned WHERE pinned_sha256"
+            + " IS NOT NULL AND status IN ('Pending', 'InProgress', 'Retrying') GROUP BY pinned_sha256")));
+  }
+
+  private static Map<String, Long> countBy(Connection c, String sql) throws SQLException {
+    Map<String, Long> out = new java.util.HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        if (rs.getString(1) != null) {
+          out.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Unfinished jobs of {@code workflow} whose current execution has history, oldest first, at most {@code max}. */
+  public List<Job> unfinishedWithHistory(String workflow, int max) throws SQLException {
+    return pool.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs INDEXED BY jobs_by_status"
+          + " WHERE status IN ('Pending', 'InProgress', 'Retrying') AND workflow = ? AND history_steps > 0"
+          + " ORDER BY seq LIMIT ?")) {
+        ps.setString(1, workflow);
+        ps.setInt(2, max);
+        List<Job> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(row(rs));
+          }
         }
         return out;
       }

@@ -98,6 +98,22 @@ public final class ModuleRegistry {
     return new WorkflowModule(name, code, wasm);
   }
 
+  /** Forgets one version of a module (deleted cluster-wide); its compiled code may stay cached. */
+  public synchronized void remove(String name, String sha256) {
+    Map<String, WorkflowModule> known = versions.get(name);
+    if (known == null || known.remove(sha256) == null) {
+      return;
+    }
+    WorkflowModule l = latest.get(name);
+    if (l != null && l.sha256().equals(sha256)) {
+      latest.remove(name);
+      known.values().stream().reduce((a, b) -> b).ifPresent(last -> latest.put(name, last));
+    }
+    if (known.isEmpty()) {
+      versions.remove(name);
+    }
+  }
+
   /** Distinct modules compiled since this registry was built (for metrics). */
   public long compileCount() {
     return compiles;

@@ -3,21 +3,15 @@ package io.mvmci;
 import io.mvmci.config.NodeConfig;
 import io.mvmci.replication.ApplyListeners;
 import io.mvmci.replication.RaftNode;
-import io.mvmci.worker.LocalTransport;
-import io.mvmci.worker.Reaper;
-import io.mvmci.worker.WorkSignal;
+import io.mvmci.worker.ProgressRelay;
 import io.mvmci.worker.WorkerAgent;
-import io.mvmci.worker.WorkerSettings;
-import io.mvmci.workflow.EngineConfig;
+import io.mvmci.worker.node.LocalTransport;
+import io.mvmci.worker.node.Reaper;
+import io.mvmci.worker.node.WorkSignal;
 import io.mvmci.workflow.InvalidModuleException;
 import io.mvmci.workflow.ModuleRegistry;
-import io.mvmci.workflow.ProgressSink;
-import io.mvmci.workflow.ProgressUpdate;
 import io.mvmci.workflow.WorkflowEngine;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-import java.util.function.Consumer;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -31,24 +25,11 @@ import tools.jackson.databind.ObjectMapper;
  */
 @Configuration(proxyBeanMethods = false)
 class WorkerWiring {
-  /** The engine is built before the worker that receives its progress; this hands it over. */
-  static final class ProgressRelay implements ProgressSink {
-    private volatile Consumer<List<ProgressUpdate>> target = updates -> { };
-
-    void target(Consumer<List<ProgressUpdate>> target) {
-      this.target = target;
-    }
-
-    @Override
-    public void publish(List<ProgressUpdate> updates) {
-      target.accept(updates);
-    }
-  }
 
   @Bean
   ModuleRegistry moduleRegistry() throws InvalidModuleException {
     ModuleRegistry registry = new ModuleRegistry();
-    registry.loadBundled(Main.class.getClassLoader());
+    registry.loadBundled(WorkerWiring.class.getClassLoader());
     return registry;
   }
 
@@ -59,11 +40,7 @@ class WorkerWiring {
 
   @Bean(destroyMethod = "close")
   WorkflowEngine workflowEngine(NodeConfig config, ModuleRegistry registry, ProgressRelay relay) {
-    EngineConfig engine = EngineConfig.defaults(config.dataDir())
-        .withMemoryCapPages(config.workers().memoryLimitMb() * 16)
-        .withStackSizeBytes(config.workers().stackSizeKb() * 1024L)
-        .withJournalFsync(config.workers().journalFsync());
-    return new WorkflowEngine(engine, registry, relay);
+    return new WorkflowEngine(WorkerSettingsFactory.embeddedEngine(config), registry, relay);
   }
 
   @Bean
@@ -76,13 +53,9 @@ class WorkerWiring {
   @Bean(destroyMethod = "close")
   WorkerAgent workerAgent(NodeConfig config, RaftNode node, WorkSignal signal, WorkflowEngine engine,
       ProgressRelay relay, Clock clock, ObjectMapper json) {
-    var jobs = config.jobs();
-    int capacity = Math.max(1, config.workers().embedded());
-    WorkerSettings settings = new WorkerSettings(capacity, jobs.leaseMs(), jobs.heartbeatMs(),
-        jobs.backoffBaseMs(), jobs.backoffMaxMs(), Duration.ofSeconds(10));
     LocalTransport transport = new LocalTransport("node-" + config.nodeId(), "node", config.nodeId(), node,
-        signal, clock, jobs.leaseMs());
-    WorkerAgent agent = new WorkerAgent(settings, transport, engine, json);
+        signal, clock, config.jobs().leaseMs());
+    WorkerAgent agent = new WorkerAgent(WorkerSettingsFactory.embedded(config), transport, engine, json);
     relay.target(agent::publish);
     signal.onCancel(agent::cancelled);
     return agent;

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 class RemoteWorkerOptionsTest {
   static final List<String> PLANE = List.of("--control-plane", "127.0.0.1:3020", "--token", "a-secret-api-value");
 
-  static RemoteWorkerMain.Options parse(String... more) {
+  static WorkerOptions parse(String... more) {
     List<String> args = new ArrayList<>(PLANE);
     args.addAll(List.of(more));
-    return RemoteWorkerMain.Options.parse(args, Map.of());
+    return WorkerCommand.parse(args, Map.of());
   }
 
   @Test

@@ -1,6 +1,9 @@
 /**
- * Work distribution: workers claim jobs, run them in the workflow engine, keep their claims alive,
- * and report outcomes under the claim's fencing token.
+ * The worker client: claims jobs, runs them in the workflow engine, keeps its claims alive, and
+ * reports outcomes under the claim's fencing token. It runs in a node (the embedded pool) and in a
+ * remote worker process alike, and imports nothing from {@code replication}, {@code store} or
+ * Spring; the node-side pieces (the reaper, the local transport, the work signal) are in
+ * {@link io.mvmci.worker.node}. Its settings are made in one place, {@code io.mvmci.WorkerSettingsFactory}.
  *
  * <h2>Model</h2>
  * <ul>
@@ -9,24 +12,28 @@
  *       the token; apply refuses a stale one with a reason, so a paused or partitioned worker cannot
  *       complete a job someone else now runs.</li>
  *   <li>{@link io.mvmci.worker.WorkerAgent} is one worker: a node's embedded pool (over
- *       {@link io.mvmci.worker.LocalTransport}) or a remote worker process (over HTTP). It does not
- *       know which.</li>
+ *       {@link io.mvmci.worker.node.LocalTransport}) or a remote worker process (over HTTP,
+ *       {@link io.mvmci.worker.RemoteTransport}). It does not know which. It wires three parts, each
+ *       with one job: {@link io.mvmci.worker.ClaimLoop} obtains claims and keeps them (resumption,
+ *       claims, heartbeats), {@link io.mvmci.worker.Reporter} starts runs and reports how they
+ *       ended, and {@link io.mvmci.worker.RunTable} holds the runs and their slots.</li>
  *   <li>The run id is {@code job-N/attempt}; the engine journals under it, so a node that restarts
  *       while its lease holds resumes exactly the claim it had, and one whose claim went stale
  *       forgets the journal.</li>
- *   <li>The {@link io.mvmci.worker.Reaper} runs on the leader: a lease that ran out counts as a
+ *   <li>The {@link io.mvmci.worker.node.Reaper} runs on the leader: a lease that ran out counts as a
  *       failure and the job goes back to the queue (or fails for good). Bound: lease + reaper
  *       interval after the last heartbeat (3 s + 0.5 s by default).</li>
  * </ul>
  *
  * <h2>Threading</h2>
- * One claim thread (waits for free slots, then for work), one heartbeat thread, one progress sender
- * (in order), a pool of reporting threads (one per slot) for reports that block, and one settling
- * thread that handles every report's answer (it never blocks). Runs execute on the engine's threads.
- * A success reported through a transport that does not wait (the embedded worker's) is sent from
- * the run's own thread, after the engine has settled the run; anything else goes to a reporting
- * thread. A slot (a permit of {@code capacity}) is held from claim until the outcome is accepted or
- * found stale.
+ * One claim thread (waits for free slots, then for work; {@code ClaimLoop}), one heartbeat thread
+ * (also where a report's retry waits), one progress sender (in order; {@code ProgressOutbox}), a pool
+ * of reporting threads (one per slot) for reports that block, and one settling thread that handles
+ * every report's answer (it never blocks; both {@code Reporter}'s). Runs execute on the engine's
+ * threads. A success reported through a transport that does not wait (the embedded worker's) is sent
+ * from the run's own thread, after the engine has settled the run; anything else goes to a reporting
+ * thread. A slot (a permit of {@code capacity}, in {@code RunTable}) is held from claim until the
+ * outcome is accepted or found stale.
  *
  * <h2>Failure model</h2>
  * <ul>

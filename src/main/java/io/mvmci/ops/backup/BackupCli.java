@@ -6,6 +6,7 @@ import io.mvmci.config.NodeConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,16 +17,21 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code mvm-ci backup} and {@code mvm-ci restore}, the operator's commands.
  *
  * <pre>
- *   mvm-ci backup  --config node.toml --out FILE [--url http://host:port]
- *   mvm-ci restore --config node.toml --backup FILE
+ *   mvm-ci backup  [--config node.toml] --out FILE [--url http://host:port]
+ *   mvm-ci restore [--config node.toml] --backup FILE
  * </pre>
  *
  * {@code backup} asks the running node for an online backup ({@code POST /api/v1/admin/backup} with
@@ -41,43 +47,111 @@ public final class BackupCli {
   static final int EX_IOERR = 74;
   static final int EX_CONFIG = 78;
 
-  public static final String USAGE = """
-      usage: mvm-ci backup  --config node.toml --out FILE [--url http://host:port]
-             mvm-ci restore --config node.toml --backup FILE
-        backup:  asks the running node for an encrypted online backup (needs node.enc_keys,
-                 node.enc_key_active and the node's secret_api) and writes it to FILE.
-        restore: decrypts FILE with the key its header names (any of node.enc_keys), checks it, and
-                 writes the database into node.data_dir, which must never have been started.
-                 Restore every member of a new cluster from the same file before starting any.""";
+  private static final String CONFIG_HELP = "The node's TOML configuration file (default: $MVMCI_CONFIG, "
+      + "else built-in defaults).";
 
   private BackupCli() {}
 
+  /** The {@code backup} command, for {@code mvm-ci}'s command line. */
+  public static Object backupCommand(Map<String, String> env) {
+    return new BackupCommand(env);
+  }
+
+  /** The {@code restore} command, for {@code mvm-ci}'s command line. */
+  public static Object restoreCommand(Map<String, String> env) {
+    return new RestoreCommand(env);
+  }
+
+  /** Runs {@code backup} or {@code restore} with {@code args}; answers the exit status. */
   public static int run(String command, List<String> args, Map<String, String> env, PrintStream out,
       PrintStream err) {
-    Map<String, String> flags;
-    try {
-      flags = flags(args);
-    } catch (IllegalArgumentException e) {
-      err.println(e.getMessage());
-      err.println(USAGE);
-      return EX_USAGE;
+    Object c = switch (command) {
+      case "backup" -> backupCommand(env);
+      case "restore" -> restoreCommand(env);
+      default -> throw new IllegalArgumentException("no command " + command);
+    };
+    CommandLine cli = new CommandLine(c);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args.toArray(String[]::new));
+  }
+
+  @Command(name = "backup", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = EX_USAGE,
+      description = {"Asks the running node for an encrypted online backup and writes it to FILE.",
+          "Needs node.enc_keys, node.enc_key_active and the node's secret_api (configured, or readable "
+              + "in its data directory)."},
+      footer = {"%nExit status: 0 written, 64 usage, 69 node unreachable, 74 I/O error, 78 configuration."})
+  static final class BackupCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", description = CONFIG_HELP)
+    String config;
+
+    @Option(names = "--out", paramLabel = "FILE", required = true, description = "Where to write the backup.")
+    Path out;
+
+    @Option(names = "--url", paramLabel = "URL",
+        description = "The node to ask (default: this node's http address in node.nodes).")
+    String url;
+
+    @Spec
+    CommandSpec spec;
+
+    private final Map<String, String> env;
+
+    BackupCommand(Map<String, String> env) {
+      this.env = env;
     }
+
+    @Override
+    public Integer call() {
+      return withConfig(spec, "backup", config, env, c -> backup(c, out, url, spec.commandLine().getOut(),
+          spec.commandLine().getErr()));
+    }
+  }
+
+  @Command(name = "restore", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = EX_USAGE,
+      description = {"Decrypts a backup with the key its header names (any of node.enc_keys), checks it, "
+          + "and writes the database into node.data_dir, which must never have been started.",
+          "Restore every member of a new cluster from the same file before starting any."},
+      footer = {"%nExit status: 0 restored, 64 usage, 65 bad backup, 73 data directory not fresh, "
+          + "74 I/O error, 78 configuration."})
+  static final class RestoreCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", description = CONFIG_HELP)
+    String config;
+
+    @Option(names = "--backup", paramLabel = "FILE", required = true, description = "The backup to restore.")
+    Path backup;
+
+    @Spec
+    CommandSpec spec;
+
+    private final Map<String, String> env;
+
+    RestoreCommand(Map<String, String> env) {
+      this.env = env;
+    }
+
+    @Override
+    public Integer call() {
+      return withConfig(spec, "restore", config, env, c -> restore(c, backup, spec.commandLine().getOut()));
+    }
+  }
+
+  private interface Action {
+    int run(NodeConfig config) throws IOException;
+  }
+
+  private static int withConfig(CommandSpec spec, String command, String file, Map<String, String> env,
+      Action action) {
+    PrintWriter err = spec.commandLine().getErr();
     NodeConfig config;
     try {
-      config = ConfigLoader.load(configArgs(flags), env);
+      config = ConfigLoader.load(file == null ? new String[0] : new String[] {"--config=" + file}, env);
     } catch (InvalidConfigException e) {
       err.println(e.getMessage());
       return EX_CONFIG;
     }
     try {
-      return switch (command) {
-        case "backup" -> backup(config, flags, env, out, err);
-        case "restore" -> restore(config, flags, out, err);
-        default -> {
-          err.println(USAGE);
-          yield EX_USAGE;
-        }
-      };
+      return action.run(config);
     } catch (BackupException e) {
       err.println(command + " failed: " + e.getMessage());
       return e.targetHasState() ? EX_CANTCREAT : EX_DATAERR;
@@ -87,15 +161,8 @@ public final class BackupCli {
     }
   }
 
-  private static int restore(NodeConfig config, Map<String, String> flags, PrintStream out, PrintStream err)
-      throws IOException {
-    String file = flags.get("--backup");
-    if (file == null) {
-      err.println("restore needs --backup FILE");
-      err.println(USAGE);
-      return EX_USAGE;
-    }
-    Restore.Summary s = Restore.run(Path.of(file), config);
+  private static int restore(NodeConfig config, Path file, PrintWriter out) throws IOException {
+    Restore.Summary s = Restore.run(file, config);
     out.println("restored " + file + " into " + s.database());
     out.println("  taken on node " + s.header().nodeId() + " at " + Instant.ofEpochMilli(s.header().createdAtMillis())
         + " (Raft applied index " + s.header().appliedIndex() + "), key '" + s.header().keyId() + "'");
@@ -104,27 +171,21 @@ public final class BackupCli {
     return 0;
   }
 
-  private static int backup(NodeConfig config, Map<String, String> flags, Map<String, String> env,
-      PrintStream out, PrintStream err) throws IOException {
-    String target = flags.get("--out");
-    if (target == null) {
-      err.println("backup needs --out FILE");
-      err.println(USAGE);
-      return EX_USAGE;
-    }
+  private static int backup(NodeConfig config, Path target, String urlFlag, PrintWriter out, PrintWriter err)
+      throws IOException {
     String secret = secretApi(config);
     if (secret == null) {
       err.println("backup needs the node's secret_api: set node.secret_api, or run it where "
           + config.dataDir().resolve("secret_api") + " is readable");
       return EX_CONFIG;
     }
-    String url = flags.getOrDefault("--url", "http://" + config.self().http());
+    String url = urlFlag != null ? urlFlag : "http://" + config.self().http();
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     HttpRequest request = HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + "/api/v1/admin/backup"))
         .header("Authorization", "Bearer " + secret)
         .POST(HttpRequest.BodyPublishers.noBody())
         .build();
-    Path out1 = Path.of(target).toAbsolutePath();
+    Path out1 = target.toAbsolutePath();
     Path tmp = out1.resolveSibling(out1.getFileName() + ".part");
     HttpResponse<InputStream> response;
     try {
@@ -159,33 +220,5 @@ public final class BackupCli {
     }
     Path file = config.dataDir().resolve("secret_api");
     return Files.isReadable(file) ? Files.readString(file, StandardCharsets.UTF_8).strip() : null;
-  }
-
-  private static Map<String, String> flags(List<String> args) {
-    Map<String, String> flags = new java.util.HashMap<>();
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-      if (!List.of("--config", "--out", "--backup", "--url").contains(name)) {
-        throw new IllegalArgumentException("unknown argument " + name);
-      }
-      String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : (i + 1 < args.size() ? args.get(++i) : null);
-      if (value == null || value.isBlank()) {
-        throw new IllegalArgumentException(name + " needs a value");
-      }
-      if (flags.put(name, value) != null) {
-        throw new IllegalArgumentException(name + " given twice");
-      }
-    }
-    return flags;
-  }
-
-  private static String[] configArgs(Map<String, String> flags) {
-    List<String> a = new ArrayList<>();
-    if (flags.containsKey("--config")) {
-      a.add("--config");
-      a.add(flags.get("--config"));
-    }
-    return a.toArray(String[]::new);
   }
 }

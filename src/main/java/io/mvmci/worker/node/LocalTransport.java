@@ -1,4 +1,4 @@
-package io.mvmci.worker;
+package io.mvmci.worker.node;
 
 import io.mvmci.command.ClaimJobs;
 import io.mvmci.command.Command;
@@ -12,6 +12,8 @@ import io.mvmci.command.Result;
 import io.mvmci.replication.RaftNode;
 import io.mvmci.replication.ReplicationException;
 import io.mvmci.store.StoreUnavailableException;
+import io.mvmci.worker.WorkException;
+import io.mvmci.worker.WorkTransport;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;

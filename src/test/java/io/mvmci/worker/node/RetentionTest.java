@@ -1,4 +1,4 @@
-package io.mvmci.worker;
+package io.mvmci.worker.node;
 
 import static io.mvmci.testing.Http.get;
 import static io.mvmci.testing.Http.post;

@@ -1,4 +1,4 @@
-package io.mvmci.worker;
+package io.mvmci.worker.node;
 
 import io.mvmci.command.Effects;
 import java.util.function.LongConsumer;

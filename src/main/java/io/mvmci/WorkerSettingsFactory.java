@@ -1,0 +1,57 @@
+package io.mvmci;
+
+import io.mvmci.config.JobsSection;
+import io.mvmci.config.NodeConfig;
+import io.mvmci.config.WorkersSection;
+import io.mvmci.worker.WorkerSettings;
+import io.mvmci.workflow.EngineConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The one place a worker's settings are made, for a node's embedded pool and for a remote worker
+ * alike. Both take lease, heartbeat, retry backoff and shutdown grace from {@code [jobs]}, and the
+ * engine's memory and stack caps from {@code [workers]}: a node from its file, a remote worker (which
+ * has none) from the built-in defaults, which are a node's defaults too. A remote worker may override
+ * capacity, heartbeat, lease and journal fsync by flag ({@code mvm-ci worker --help}); nothing else.
+ */
+final class WorkerSettingsFactory {
+  /** How long a stopping worker lets its runs finish before it hands them back. */
+  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+  /** What a remote worker starts from: {@code [jobs]} as a node without a file has it. */
+  static final JobsSection REMOTE_JOBS = JobsSection.DEFAULTS;
+
+  private WorkerSettingsFactory() {}
+
+  static WorkerSettings embedded(NodeConfig config) {
+    JobsSection jobs = config.jobs();
+    return settings(jobs, Math.max(1, config.workers().embedded()), jobs.heartbeatMs(), jobs.leaseMs());
+  }
+
+  /** {@code heartbeatMs} and {@code leaseMs} are the flags' values, or {@link #REMOTE_JOBS}'. */
+  static WorkerSettings remote(int capacity, long heartbeatMs, long leaseMs) {
+    return settings(REMOTE_JOBS, capacity, heartbeatMs, leaseMs);
+  }
+
+  private static WorkerSettings settings(JobsSection jobs, int capacity, long heartbeatMs, long leaseMs) {
+    return new WorkerSettings(capacity, leaseMs, heartbeatMs, jobs.backoffBaseMs(), jobs.backoffMaxMs(),
+        SHUTDOWN_GRACE);
+  }
+
+  static EngineConfig embeddedEngine(NodeConfig config) {
+    WorkersSection w = config.workers();
+    return engine(config.dataDir(), w.memoryLimitMb(), w.stackSizeKb(), w.journalFsync());
+  }
+
+  static EngineConfig remoteEngine(Path dataDir, boolean journalFsync) {
+    return engine(dataDir, WorkersSection.DEFAULT_MEMORY_LIMIT_MB, WorkersSection.DEFAULT_STACK_SIZE_KB,
+        journalFsync);
+  }
+
+  private static EngineConfig engine(Path dataDir, int memoryLimitMb, int stackSizeKb, boolean journalFsync) {
+    return EngineConfig.defaults(dataDir)
+        .withMemoryCapPages(memoryLimitMb * 16)
+        .withStackSizeBytes(stackSizeKb * 1024L)
+        .withJournalFsync(journalFsync);
+  }
+}

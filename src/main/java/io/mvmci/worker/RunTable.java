@@ -1,0 +1,167 @@
+package io.mvmci.worker;
+
+import io.mvmci.command.JobRef;
+import io.mvmci.workflow.RunHandle;
+import io.mvmci.workflow.WorkflowEngine;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runs a worker holds, keyed by job, and the slots they hold. A run is in the table from its
+ * claim (or resumption) until its outcome is accepted or found stale ({@link #done}); a run that took
+ * a slot (a permit of {@code capacity}) holds it for as long. Stopping a run early is recorded on it
+ * and passed to its engine handle; the reporter reads the record when the run ends.
+ */
+final class RunTable {
+  private static final Logger LOG = LoggerFactory.getLogger(RunTable.class);
+
+  /** Why a run is being stopped early, if it is. */
+  enum Stop { NONE, STALE, RELEASE }
+
+  static final class Run {
+    final JobRef ref;
+    final String runId;
+    final int failures;
+    final boolean ownsSlot;
+    volatile RunHandle handle;
+    volatile Stop stop = Stop.NONE;
+    final RunProgress progress;
+
+    Run(JobRef ref, int failures, boolean ownsSlot) {
+      this.ref = ref;
+      this.runId = RunIds.of(ref);
+      this.failures = failures;
+      this.ownsSlot = ownsSlot;
+      this.progress = new RunProgress(ref);
+    }
+  }
+
+  private final Map<Long, Run> runs = new ConcurrentHashMap<>();
+  private final Semaphore slots;
+  private final WorkflowEngine engine;
+
+  RunTable(int capacity, WorkflowEngine engine) {
+    this.slots = new Semaphore(capacity);
+    this.engine = engine;
+  }
+
+  /** Waits until a slot is free, then takes every free slot; answers how many it took. */
+  int takeFreeSlots() throws InterruptedException {
+    slots.acquire();
+    return 1 + slots.drainPermits();
+  }
+
+  void giveBackSlots(int n) {
+    slots.release(n);
+  }
+
+  boolean tryTakeSlot() {
+    return slots.tryAcquire();
+  }
+
+  Run add(JobRef ref, int failures, boolean ownsSlot) {
+    Run run = new Run(ref, failures, ownsSlot);
+    runs.put(ref.seq(), run);
+    return run;
+  }
+
+  /** The run of {@code ref}'s claim, or null if this worker holds no run of that claim. */
+  Run current(JobRef ref) {
+    Run run = ref == null ? null : runs.get(ref.seq());
+    return run != null && run.ref.equals(ref) ? run : null;
+  }
+
+  int size() {
+    return runs.size();
+  }
+
+  List<JobRef> refs() {
+    return runs.values().stream().map(r -> r.ref).toList();
+  }
+
+  List<RunProgress> progress() {
+    return runs.values().stream().map(r -> r.progress).toList();
+  }
+
+  /** The job was cancelled: stop its run, whatever its claim, if it runs here. */
+  void cancelled(long seq) {
+    Run run = runs.get(seq);
+    if (run != null) {
+      stop(run, Stop.STALE);
+    }
+  }
+
+  /** The queue found {@code ref}'s claim stale: stop its run if it is still the current one. */
+  void stopStale(JobRef ref) {
+    Run run = current(ref);
+    if (run != null) {
+      LOG.info("{}: claim is stale (cancelled, expired or taken over); stopping the run", run.runId);
+      stop(run, Stop.STALE);
+    }
+  }
+
+  void stop(Run run, Stop why) {
+    run.stop = why;
+    RunHandle h = run.handle;
+    if (h != null) {
+      h.cancel();
+    }
+  }
+
+  void stopAll(Stop why) {
+    for (Run run : runs.values()) {
+      stop(run, why);
+    }
+  }
+
+  /** The run's outcome was accepted or found stale: it leaves the table, its slot and journal go. */
+  void done(Run run) {
+    if (runs.remove(run.ref.seq(), run)) {
+      try {
+        engine.forgetLater(run.runId); // batched: the outcome is acknowledged, nothing reads it again
+      } catch (RuntimeException e) {
+        LOG.debug("could not forget the journal of {}: {}", run.runId, e.getMessage());
+      }
+      if (run.ownsSlot) {
+        slots.release();
+      }
+      synchronized (runs) {
+        runs.notifyAll();
+      }
+    }
+  }
+
+  /** Forgets the journal of a run that will not be resumed. */
+  void forget(String runId) {
+    try {
+      engine.forget(runId);
+    } catch (RuntimeException e) {
+      LOG.debug("could not forget the journal of {}: {}", runId, e.getMessage());
+    }
+  }
+
+  /** Waits until fewer than {@code n} runs are held, or {@code limit} passes. */
+  void awaitBelow(int n, Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    synchronized (runs) {
+      while (runs.size() >= n) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          return;
+        }
+        try {
+          runs.wait(Math.min(left, 100));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+}

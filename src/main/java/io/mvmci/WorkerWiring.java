@@ -1,5 +1,6 @@
 package io.mvmci;
 
+import io.mvmci.command.AppendSteps;
 import io.mvmci.config.NodeConfig;
 import io.mvmci.replication.ApplyListeners;
 import io.mvmci.replication.RaftNode;
@@ -54,7 +55,8 @@ class WorkerWiring {
   WorkerAgent workerAgent(NodeConfig config, RaftNode node, WorkSignal signal, WorkflowEngine engine,
       ProgressRelay relay, Clock clock, ObjectMapper json) {
     LocalTransport transport = new LocalTransport("node-" + config.nodeId(), "node", config.nodeId(), node,
-        signal, clock, config.jobs().leaseMs());
+        signal, clock, config.jobs().leaseMs(), new AppendSteps.Limits(config.jobs().maxStepBytes(),
+            config.jobs().maxHistoryBytes(), config.jobs().maxHistorySteps()));
     WorkerAgent agent = new WorkerAgent(WorkerSettingsFactory.embedded(config), transport, engine, json);
     relay.target(agent::publish);
     signal.onCancel(agent::cancelled);

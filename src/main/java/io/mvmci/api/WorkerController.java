@@ -43,25 +43,15 @@ import tools.jackson.databind.ObjectMapper;
 class WorkerController {
   static final int MAX_BODY = 4 * 1024 * 1024;
   static final long MAX_WAIT_MS = 30_000;
-  private static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-  private final RaftNode node;
-  private final WorkSignal signal;
-  private final ModuleRegistry modules;
-  private final Clock clock;
+  private final RemoteWorkerTransports transports;
   private final ObjectMapper json;
-  private final long leaseMs;
   private final JobService jobs;
 
-  WorkerController(RaftNode node, WorkSignal signal, ModuleRegistry modules, Clock clock, ObjectMapper json,
-      NodeConfig config, JobService jobs) {
-    this.jobs = jobs;
-    this.node = node;
-    this.signal = signal;
-    this.modules = modules;
-    this.clock = clock;
+  WorkerController(RemoteWorkerTransports transports, ObjectMapper json, JobService jobs) {
+    this.transports = transports;
     this.json = json;
-    this.leaseMs = config.jobs().leaseMs();
+    this.jobs = jobs;
   }
 
   record Ref(long seq, int attempt) {
@@ -76,7 +66,13 @@ class WorkerController {
 
   record ClaimedView(String jobId, long seq, int attempt, String workflow, String moduleSha256,
       @JsonRawValue String input, long timeoutMs, long leaseUntil,
-      int failures, int maxAttempts, int execution, int historySteps) {}
+      int failures, int maxAttempts, int execution, int historySteps) {
+    static ClaimedView of(Result.ClaimedJob j) {
+      return new ClaimedView(JobId.format(j.ref().seq()), j.ref().seq(), j.ref().attempt(), j.workflow(),
+          j.moduleSha256(), j.input(), j.timeoutMs(), j.leaseUntil(), j.failures(), j.maxAttempts(),
+          j.execution(), j.historySteps());
+    }
+  }
 
   record Claimed(List<ClaimedView> jobs) {}
 
@@ -112,10 +108,7 @@ class WorkerController {
     int max = intField(body, "max", 1, 1024);
     long waitMs = body.has("wait_ms") ? longField(body, "wait_ms", 0, MAX_WAIT_MS) : 0;
     List<Result.ClaimedJob> jobs = transport(request, body).claimThenWait(max, Duration.ofMillis(waitMs));
-    return new Claimed(jobs.stream().map(j -> new ClaimedView(JobId.format(j.ref().seq()), j.ref().seq(),
-        j.ref().attempt(), j.workflow(), j.moduleSha256(),
-        j.input(), j.timeoutMs(), j.leaseUntil(), j.failures(), j.maxAttempts(), j.execution(),
-        j.historySteps())).toList());
+    return new Claimed(jobs.stream().map(ClaimedView::of).toList());
   }
 
   @PostMapping("/heartbeat")
@@ -166,20 +159,8 @@ class WorkerController {
     return new Accepted(transport(request, body).release(ref(body), clip(body.path("reason").asString("released"), 1024)));
   }
 
-  /**
-   * The worker a request speaks for. A worker that came with a ticket is {@code <ticket id>:<its
-   * worker_id>}: its claims, heartbeats and outcomes are only ever its ticket's, so one ticket's holder
-   * cannot report on, renew or fail another's jobs by naming its worker_id (no worker_id may contain
-   * ':', so none can pose as a ticket's). With {@code secret_api}, worker_id is taken as it is.
-   */
   private LocalTransport transport(HttpServletRequest request, JsonNode body) {
-    String id = body.path("worker_id").asString("");
-    if (!WORKER_ID.matcher(id).matches()) {
-      throw new BadRequestException("worker_id", "worker_id must be 1-64 letters, digits, '.', '_' or '-'");
-    }
-    Object ticket = request.getAttribute(InternalAuthFilter.TICKET_ATTRIBUTE);
-    String worker = ticket == null ? id : ticket + ":" + id;
-    return new LocalTransport(worker, "remote", 0, node, signal, clock, leaseMs);
+    return transports.forRequest(request, body.path("worker_id").asString(""));
   }
 
   private JsonNode body(HttpServletRequest request) throws IOException {

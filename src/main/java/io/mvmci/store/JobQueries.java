@@ -301,6 +301,23 @@ public final class JobQueries {
     return out;
   }
 
+  /** The jobs {@code workerId} holds a claim on now (InProgress under its name), by seq. */
+  public List<Job> claimsHeld(String workerId) throws SQLException {
+    return pool.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs INDEXED BY jobs_leased"
+          + " WHERE status = 'InProgress' AND worker_id = ? ORDER BY seq")) {
+        ps.setString(1, workerId);
+        List<Job> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(row(rs));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
   /** Unfinished jobs of {@code workflow} whose current execution has history, oldest first, at most {@code max}. */
   public List<Job> unfinishedWithHistory(String workflow, int max) throws SQLException {
     return pool.read(c -> {

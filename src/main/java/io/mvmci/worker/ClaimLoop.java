@@ -1,18 +1,13 @@
 package io.mvmci.worker;
 
-import io.mvmci.command.JobRef;
 import io.mvmci.command.Result;
 import io.mvmci.worker.RunTable.Run;
 import io.mvmci.workflow.ModuleRef;
 import io.mvmci.workflow.RunSpec;
-import io.mvmci.workflow.UnfinishedRun;
-import io.mvmci.workflow.WorkflowEngine;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -31,18 +26,16 @@ final class ClaimLoop {
 
   private final WorkerSettings settings;
   private final WorkTransport transport;
-  private final WorkflowEngine engine;
   private final RunTable runs;
   private final Reporter reporter;
   private final ScheduledExecutorService heartbeats;
   private final Thread claimer;
   private volatile boolean stopping;
 
-  ClaimLoop(WorkerSettings settings, WorkTransport transport, WorkflowEngine engine, RunTable runs,
+  ClaimLoop(WorkerSettings settings, WorkTransport transport, RunTable runs,
       Reporter reporter, ScheduledExecutorService heartbeats) {
     this.settings = settings;
     this.transport = transport;
-    this.engine = engine;
     this.runs = runs;
     this.reporter = reporter;
     this.heartbeats = heartbeats;
@@ -62,46 +55,42 @@ final class ClaimLoop {
     claimer.interrupt();
   }
 
+  /**
+   * The claims this worker still holds (it stopped, or its process died, while they ran): each run
+   * resumes from its replicated history, replaying what it recorded. Claims that went stale meanwhile
+   * are not listed; other workers resume those.
+   */
   private void resumeUnfinished() {
-    List<UnfinishedRun> unfinished = engine.unfinishedRuns();
-    if (unfinished.isEmpty()) {
-      return;
-    }
-    List<JobRef> refs = new ArrayList<>();
-    for (UnfinishedRun u : unfinished) {
-      JobRef ref = RunIds.parse(u.runId());
-      if (ref != null) {
-        refs.add(ref);
-      }
-    }
-    Set<JobRef> stale = new HashSet<>(heartbeatUntilAnswered(refs));
-    for (UnfinishedRun u : unfinished) {
-      JobRef ref = RunIds.parse(u.runId());
-      if (ref == null || stale.contains(ref)) {
-        LOG.info("not resuming {}: its claim is no longer current", u.runId());
-        runs.forget(u.runId());
-        continue;
-      }
-      LOG.info("resuming {} from its journal", u.runId());
-      Run run = runs.add(ref, 0, runs.tryTakeSlot());
-      reporter.launch(run, u.toSpec());
+    for (Result.ClaimedJob job : claimsHeldUntilAnswered()) {
+      LOG.info("resuming {} from its history ({} steps)", RunIds.of(job.ref()), job.historySteps());
+      Run run = runs.add(job.ref(), job.failures(), runs.tryTakeSlot());
+      reporter.launch(run, spec(run, job));
     }
   }
 
   /** At start-up the queue may not be reachable yet (a node still joining); wait for it, bounded. */
-  private List<JobRef> heartbeatUntilAnswered(List<JobRef> refs) {
+  private List<Result.ClaimedJob> claimsHeldUntilAnswered() {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.leaseMs() * 4);
     while (true) {
       try {
-        return transport.heartbeat(refs, settings.capacity());
+        return transport.claimsHeld();
       } catch (WorkException e) {
         if (System.nanoTime() > deadline) {
-          LOG.warn("could not confirm claims to resume ({}); their leases will expire", e.getMessage());
-          return refs;
+          LOG.warn("could not list the claims to resume ({}); their leases will expire", e.getMessage());
+          return List.of();
         }
         Threads.pause(200);
       }
     }
+  }
+
+  /** What to run for a claimed job: its exact module version, its history kept in the queue. */
+  private RunSpec spec(Run run, Result.ClaimedJob job) {
+    ModuleRef module = job.moduleSha256() == null ? ModuleRef.latest(job.workflow())
+        : ModuleRef.exact(job.workflow(), job.moduleSha256());
+    return new RunSpec(run.runId, module, job.input().getBytes(StandardCharsets.UTF_8),
+        Duration.ofMillis(job.timeoutMs()))
+        .withHistory(new ReplicatedHistory(transport, job.ref(), job.execution(), job.historySteps()));
   }
 
   private void claimLoop() {
@@ -138,13 +127,7 @@ final class ClaimLoop {
           continue;
         }
         claimed.add(run);
-        ModuleRef module = job.moduleSha256() == null ? ModuleRef.latest(job.workflow())
-            : ModuleRef.exact(job.workflow(), job.moduleSha256());
-        specs.add(new RunSpec(run.runId, module,
-            job.input().getBytes(StandardCharsets.UTF_8), Duration.ofMillis(job.timeoutMs())));
-      }
-      if (specs.size() > 1) {
-        engine.beginAll(specs); // one journal transaction for the batch, not one per run
+        specs.add(spec(run, job));
       }
       for (int i = 0; i < claimed.size(); i++) {
         reporter.launch(claimed.get(i), specs.get(i));

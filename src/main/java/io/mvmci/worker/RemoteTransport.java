@@ -1,8 +1,10 @@
 package io.mvmci.worker;
 
+import io.mvmci.command.AppendSteps;
 import io.mvmci.command.JobRef;
 import io.mvmci.command.ReportProgress;
 import io.mvmci.command.Result;
+import io.mvmci.workflow.HistoryStep;
 import io.mvmci.workflow.InvalidModuleException;
 import io.mvmci.workflow.ModuleRegistry;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.core.JacksonException;
@@ -60,7 +63,11 @@ public final class RemoteTransport implements WorkTransport {
   @Override
   public List<Result.ClaimedJob> claim(int max, Duration wait) {
     ObjectNode body = body().put("max", max).put("wait_ms", wait.toMillis());
-    JsonNode reply = post("/api/v1/workers/claim", body, wait.plusSeconds(15));
+    return claimed(post("/api/v1/workers/claim", body, wait.plusSeconds(15)));
+  }
+
+  /** The jobs of a claim's (or claims list's) answer, with their modules fetched if new here. */
+  private List<Result.ClaimedJob> claimed(JsonNode reply) {
     List<Result.ClaimedJob> out = new ArrayList<>();
     for (JsonNode j : reply.path("jobs")) {
       String workflow = j.path("workflow").asString();
@@ -116,6 +123,51 @@ public final class RemoteTransport implements WorkTransport {
   public boolean release(JobRef job, String reason) {
     ObjectNode body = ref(job).put("reason", reason);
     return post("/api/v1/workers/release", body, Duration.ofSeconds(15)).path("accepted").asBoolean();
+  }
+
+  @Override
+  public List<Result.ClaimedJob> claimsHeld() {
+    return claimed(post("/api/v1/workers/claims", body(), Duration.ofSeconds(15)));
+  }
+
+  @Override
+  public Result appendSteps(JobRef job, List<AppendSteps.Write> writes) {
+    ObjectNode body = ref(job);
+    ArrayNode array = body.putArray("writes");
+    Base64.Encoder b64 = Base64.getEncoder();
+    for (AppendSteps.Write w : writes) {
+      array.addObject().put("seq", w.seq()).put("kind", w.kind()).put("digest", b64.encodeToString(w.digest()))
+          .put("summary", w.summary()).put("code", w.code()).put("offset", w.offset())
+          .put("bytes", b64.encodeToString(w.bytes())).put("last", w.last());
+    }
+    JsonNode reply = post("/api/v1/workers/steps", body, Duration.ofSeconds(30));
+    String message = reply.path("message").asString("");
+    return switch (reply.path("result").asString("")) {
+      case "ok" -> new Result.Ack();
+      case "limit" -> new Result.Rejected(Result.Reason.LIMIT, message);
+      case "invalid" -> new Result.Rejected(Result.Reason.INVALID, message);
+      case "stale" -> new Result.Rejected(Result.Reason.STALE_CLAIM, message);
+      default -> throw new WorkException("control plane answered /api/v1/workers/steps with " + reply);
+    };
+  }
+
+  @Override
+  public List<HistoryStep> steps(JobRef job, int execution) {
+    JsonNode reply = post("/api/v1/workers/history", ref(job).put("execution", execution), Duration.ofSeconds(30));
+    List<HistoryStep> out = new ArrayList<>();
+    for (JsonNode s : reply.path("steps")) {
+      out.add(new HistoryStep(s.path("seq").asInt(), s.path("kind").asString(),
+          Base64.getDecoder().decode(s.path("digest").asString()), s.path("summary").asString(""),
+          s.path("done").asBoolean(), s.path("code").asInt()));
+    }
+    return out;
+  }
+
+  @Override
+  public byte[] stepResult(JobRef job, int execution, int seq) {
+    byte[] bytes = json.writeValueAsBytes(ref(job).put("execution", execution).put("step", seq));
+    return send("/api/v1/workers/step-result", b -> b.POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+        .header("Content-Type", "application/json"), Duration.ofSeconds(60));
   }
 
   private void ensureModule(String name, String sha256) {
@@ -181,7 +233,7 @@ public final class RemoteTransport implements WorkTransport {
         }
         lastError = bases.get(index) + " answered " + r.statusCode() + ": " + detail(r.body());
         if (r.statusCode() < 500) {
-          throw new WorkException(lastError);
+          throw new WorkException.Refused(lastError);
         }
       } catch (IOException e) {
         lastError = bases.get(index) + ": " + e;

@@ -32,22 +32,28 @@ final class ReplicatedHistory implements RunHistory {
   private final HistoryTransport transport;
   private final JobRef job;
   private final int execution;
-  private final List<HistoryStep> recorded;
+  private final int recordedSteps;
+  private volatile List<HistoryStep> recorded;
   private final List<AppendSteps.Write> pending = new ArrayList<>();
   private int pendingBytes;
 
   /**
-   * @param recorded the history the claim resumes (empty for a fresh run), read at the claim
+   * @param recordedSteps how many steps the claim's history holds (0 for a fresh run); they are read
+   *     on the run's thread, when it starts
    */
-  ReplicatedHistory(HistoryTransport transport, JobRef job, int execution, List<HistoryStep> recorded) {
+  ReplicatedHistory(HistoryTransport transport, JobRef job, int execution, int recordedSteps) {
     this.transport = transport;
     this.job = job;
     this.execution = execution;
-    this.recorded = List.copyOf(recorded);
+    this.recordedSteps = recordedSteps;
   }
 
   @Override
   public List<HistoryStep> recorded() {
+    if (recorded == null) {
+      recorded = recordedSteps == 0 ? List.of()
+          : List.copyOf(retrying("read the history", () -> transport.steps(job, execution)));
+    }
     return recorded;
   }
 
@@ -123,6 +129,9 @@ final class ReplicatedHistory implements RunHistory {
     while (true) {
       try {
         return call.run();
+      } catch (WorkException.Refused e) {
+        throw new HistoryException(HistoryException.Why.STALE, "the queue refused to " + what + ": "
+            + e.getMessage(), e);
       } catch (WorkException e) {
         if (System.nanoTime() > deadline) {
           throw new HistoryException(HistoryException.Why.UNAVAILABLE,

@@ -124,7 +124,8 @@ final class Reporter implements AutoCloseable {
         if (run.stop == Stop.RELEASE || f.kind() == FailureKind.SHUTDOWN) {
           LOG.info("{} stopped with the worker; handing it back", run.runId);
           report(run, () -> transport.release(run.ref, "worker is stopping"));
-        } else if (f.kind() == FailureKind.CANCELLED) {
+        } else if (f.kind() == FailureKind.CANCELLED || f.kind() == FailureKind.CLAIM_LOST) {
+          LOG.info("{} stopped: {}", run.runId, f.reason());
           runs.done(run);
         } else {
           LOG.info("{} failed ({}); reporting it", run.runId, f.kind());

@@ -120,29 +120,18 @@ final class RunTable {
     }
   }
 
-  /** The run's outcome was accepted or found stale: it leaves the table, its slot and journal go. */
+  /**
+   * The run's outcome was accepted or found stale: it leaves the table and its slot goes. Its history
+   * stays in the queue with the job (retention deletes it), so nothing is forgotten here.
+   */
   void done(Run run) {
     if (runs.remove(run.ref.seq(), run)) {
-      try {
-        engine.forgetLater(run.runId); // batched: the outcome is acknowledged, nothing reads it again
-      } catch (RuntimeException e) {
-        LOG.debug("could not forget the journal of {}: {}", run.runId, e.getMessage());
-      }
       if (run.ownsSlot) {
         slots.release();
       }
       synchronized (runs) {
         runs.notifyAll();
       }
-    }
-  }
-
-  /** Forgets the journal of a run that will not be resumed. */
-  void forget(String runId) {
-    try {
-      engine.forget(runId);
-    } catch (RuntimeException e) {
-      LOG.debug("could not forget the journal of {}: {}", runId, e.getMessage());
     }
   }
 

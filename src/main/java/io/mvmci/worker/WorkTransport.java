@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
  * <p>Every method may throw {@link WorkException} when the queue cannot be reached; the outcome of a
  * report that failed that way is unknown and the worker reports again.
  */
-public interface WorkTransport {
+public interface WorkTransport extends HistoryTransport {
 
   /** This worker's identity in the queue (claims and heartbeats carry it). */
   String workerId();
@@ -25,6 +25,12 @@ public interface WorkTransport {
    * for one to appear (a long poll) before answering an empty list.
    */
   List<Result.ClaimedJob> claim(int max, Duration wait);
+
+  /**
+   * The claims this worker holds now, as the queue sees them (after a restart: the runs to resume
+   * from their replicated history).
+   */
+  List<Result.ClaimedJob> claimsHeld();
 
   /** Says the worker is alive and renews the leases of {@code running}; answers the stale ones. */
   List<JobRef> heartbeat(List<JobRef> running, int capacity);

@@ -38,7 +38,7 @@ public final class WorkerAgent implements AutoCloseable {
     this.outbox = new ProgressOutbox(transport, runs::stopStale);
     this.heartbeats = Executors.newSingleThreadScheduledExecutor(Threads.named("worker-heartbeat"));
     this.reporter = new Reporter(settings, transport, engine, json, runs, outbox, heartbeats);
-    this.claims = new ClaimLoop(settings, transport, engine, runs, reporter, heartbeats);
+    this.claims = new ClaimLoop(settings, transport, runs, reporter, heartbeats);
   }
 
   /** Resumes the runs this worker held when it stopped, then starts claiming and heartbeating. */

@@ -87,6 +87,26 @@ class ReportRetryTest {
     public boolean release(JobRef job, String reason) {
       return true;
     }
+
+    @Override
+    public List<Result.ClaimedJob> claimsHeld() {
+      return List.of();
+    }
+
+    @Override
+    public Result appendSteps(JobRef job, List<io.mvmci.command.AppendSteps.Write> writes) {
+      throw new AssertionError("hello records no step");
+    }
+
+    @Override
+    public List<io.mvmci.workflow.HistoryStep> steps(JobRef job, int execution) {
+      return List.of();
+    }
+
+    @Override
+    public byte[] stepResult(JobRef job, int execution, int seq) {
+      throw new AssertionError("hello records no step");
+    }
   }
 
   @Test

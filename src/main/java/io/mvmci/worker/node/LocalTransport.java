@@ -1,5 +1,6 @@
 package io.mvmci.worker.node;
 
+import io.mvmci.command.AppendSteps;
 import io.mvmci.command.ClaimJobs;
 import io.mvmci.command.Command;
 import io.mvmci.command.CompleteJob;
@@ -11,13 +12,19 @@ import io.mvmci.command.ReportProgress;
 import io.mvmci.command.Result;
 import io.mvmci.replication.RaftNode;
 import io.mvmci.replication.ReplicationException;
+import io.mvmci.job.Job;
+import io.mvmci.store.HistoryQueries;
+import io.mvmci.store.JobQueries;
 import io.mvmci.store.StoreUnavailableException;
 import io.mvmci.worker.WorkException;
 import io.mvmci.worker.WorkTransport;
+import io.mvmci.workflow.HistoryStep;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -39,13 +46,15 @@ public final class LocalTransport implements WorkTransport {
   private final WorkSignal signal;
   private final Clock clock;
   private final long leaseMs;
+  private final AppendSteps.Limits limits;
 
   /**
    * @param kind {@code node} for this node's own pool; {@code remote} when this node proposes on
    *     behalf of a remote worker that reached it over HTTP
+   * @param limits the history limits this node stamps on the steps it appends
    */
   public LocalTransport(String workerId, String kind, int nodeId, RaftNode node, WorkSignal signal,
-      Clock clock, long leaseMs) {
+      Clock clock, long leaseMs, AppendSteps.Limits limits) {
     this.workerId = workerId;
     this.kind = kind;
     this.nodeId = nodeId;
@@ -53,6 +62,7 @@ public final class LocalTransport implements WorkTransport {
     this.signal = signal;
     this.clock = clock;
     this.leaseMs = leaseMs;
+    this.limits = limits;
   }
 
   @Override
@@ -158,6 +168,69 @@ public final class LocalTransport implements WorkTransport {
   @Override
   public boolean release(JobRef job, String reason) {
     return accepted(propose(new ReleaseJob(clock.millis(), workerId, job, reason)));
+  }
+
+  @Override
+  public Result appendSteps(JobRef job, List<AppendSteps.Write> writes) {
+    return propose(new AppendSteps(clock.millis(), workerId, job, writes, limits));
+  }
+
+  /** Read after a barrier: the claim that asks has applied here, and so has every step before it. */
+  @Override
+  public List<HistoryStep> steps(JobRef job, int execution) {
+    barrier();
+    List<HistoryStep> out = new ArrayList<>();
+    for (HistoryQueries.Step s : read(q -> q.history().steps(job.seq(), execution))) {
+      out.add(new HistoryStep(s.seq(), s.kind(), s.digest(), s.summary(), s.done(), s.code()));
+    }
+    return out;
+  }
+
+  /** A recorded step never changes once done, so this node's copy answers, once it has it. */
+  @Override
+  public byte[] stepResult(JobRef job, int execution, int seq) {
+    Optional<byte[]> local = read(q -> q.history().result(job.seq(), execution, seq));
+    if (local.isPresent()) {
+      return local.get();
+    }
+    barrier();
+    return read(q -> q.history().result(job.seq(), execution, seq)).orElseThrow(() ->
+        new WorkException("step " + seq + " of execution " + execution + " of " + job + " is not recorded"));
+  }
+
+  @Override
+  public List<Result.ClaimedJob> claimsHeld() {
+    barrier();
+    List<Result.ClaimedJob> out = new ArrayList<>();
+    for (Job j : read(q -> q.claimsHeld(workerId))) {
+      out.add(new Result.ClaimedJob(new JobRef(j.seq(), j.attempt()), j.workflow(), j.input(), j.timeoutMs(),
+          j.leaseUntil() == null ? 0 : j.leaseUntil(), j.failures(), j.maxAttempts(), j.moduleSha256(),
+          j.execution(), j.historySteps()));
+    }
+    return out;
+  }
+
+  private interface Read<T> {
+    T run(JobQueries q) throws SQLException;
+  }
+
+  private <T> T read(Read<T> query) {
+    try {
+      return query.run(node.stateMachine().queries());
+    } catch (SQLException | StoreUnavailableException e) {
+      throw new WorkException("cannot read the local queue: " + e.getMessage(), e);
+    }
+  }
+
+  private void barrier() {
+    try {
+      node.readBarrier().get(PROPOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WorkException("interrupted");
+    } catch (ExecutionException | TimeoutException e) {
+      throw new WorkException("cannot catch up with the queue: " + e.getMessage(), e);
+    }
   }
 
   private static boolean accepted(Result r) {

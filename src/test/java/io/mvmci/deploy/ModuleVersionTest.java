@@ -11,11 +11,7 @@ import io.mvmci.testing.TestNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -34,13 +30,7 @@ class ModuleVersionTest {
   void aClaimedRunKeepsItsVersionAcrossARedeployAndTheNextClaimTakesTheNewOne() throws Exception {
     List<TestNode> nodes = TestNode.cluster(dir, 3, "\n[workers]\nembedded = 2\n");
     try (CountingServer web = new CountingServer()) {
-      ExecutorService starter = Executors.newFixedThreadPool(3);
-      List<Future<TestNode>> started = new ArrayList<>();
-      nodes.forEach(n -> started.add(starter.submit(n::start)));
-      for (Future<TestNode> f : started) {
-        f.get();
-      }
-      starter.shutdown();
+      TestNode.startAll(nodes);
 
       String v1 = deploy(nodes.get(0), "versioned-v1");
       String held = submit(nodes.get(1), web.url("/slow/held"));

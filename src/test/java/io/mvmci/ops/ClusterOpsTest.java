@@ -43,7 +43,7 @@ class ClusterOpsTest {
           .replace("election_timeout_max_ms = 600", "election_timeout_max_ms = 4500")
           .replace("lease_ms = 1500", "lease_ms = 10000"));
     }
-    nodes.parallelStream().forEach(TestNode::start);
+    TestNode.startAll(nodes);
   }
 
   @AfterAll

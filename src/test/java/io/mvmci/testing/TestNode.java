@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -76,14 +77,28 @@ public final class TestNode implements AutoCloseable {
     }
   }
 
-  /** Rewrites this node's configuration file (before it starts), e.g. to add keys to [node]. */
+  /**
+   * Rewrites this node's configuration file (before it starts), e.g. to add keys to [node]. An edit
+   * that changes nothing fails: it is a test that believes it runs a configuration it does not.
+   */
   public TestNode editConfig(UnaryOperator<String> edit) {
     try {
-      Files.writeString(config, edit.apply(Files.readString(config)));
+      String before = Files.readString(config);
+      String after = edit.apply(before);
+      if (after.equals(before)) {
+        throw new IllegalArgumentException("the edit changed nothing in " + config + ":\n" + before);
+      }
+      Files.writeString(config, after);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return this;
+  }
+
+  /** Sets the value of a key the file already has (before it starts), such as {@code lease_ms}. */
+  public TestNode set(String key, Object value) {
+    return editConfig(toml -> toml.replaceFirst("(?m)^" + Pattern.quote(key) + " = .*$",
+        Matcher.quoteReplacement(key + " = " + value)));
   }
 
   /** Adds TOML lines to this node's [node] section (before it starts). */

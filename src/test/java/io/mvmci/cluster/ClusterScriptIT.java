@@ -1,7 +1,6 @@
 package io.mvmci.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,7 @@ class ClusterScriptIT {
     Path jar = Path.of("target", "mvm-ci.jar").toAbsolutePath();
     assertThat(jar).as("the jar this build packaged").exists();
     for (String tool : new String[] {"jq", "curl"}) {
-      assumeTrue(onPath(tool), tool + " is not installed (.ci/run installs it)");
+      assertThat(onPath(tool)).as("%s is on the PATH: the script needs it, and .ci/run installs it", tool).isTrue();
     }
     Path log = Files.createTempFile("test-cluster", ".log");
     ProcessBuilder pb = new ProcessBuilder("bash", "scripts/test-cluster.sh")

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mvmci.testing.CountingServer;
+import io.mvmci.testing.NodeProcess;
+import io.mvmci.testing.ProcessCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,7 @@
 package io.mvmci.cluster;
 
 import io.mvmci.testing.Http;
+import io.mvmci.testing.NodeProcess;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -11,11 +11,7 @@ import io.mvmci.testing.TestNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -34,15 +30,12 @@ class ModuleVersionTest {
   void aClaimedRunKeepsItsVersionAcrossARedeployAndTheNextClaimTakesTheNewOne() throws Exception {
     List<TestNode> nodes = TestNode.cluster(dir, 3, "\n[workers]\nembedded = 2\n");
     try (CountingServer web = new CountingServer()) {
-      ExecutorService starter = Executors.newFixedThreadPool(3);
-      List<Future<TestNode>> started = new ArrayList<>();
-      nodes.forEach(n -> started.add(starter.submit(n::start)));
-      for (Future<TestNode> f : started) {
-        f.get();
-      }
-      starter.shutdown();
+      TestNode.startAll(nodes);
 
       String v1 = deploy(nodes.get(0), "versioned-v1");
+      // A node checks a submission's workflow against its own registry, which learns of a deploy when
+      // the node applies it: a follower may refuse a workflow deployed a moment ago through another node.
+      await().atMost(Duration.ofSeconds(30)).until(() -> knows(nodes.get(1), v1));
       String held = submit(nodes.get(1), web.url("/slow/held"));
       await().atMost(Duration.ofSeconds(60)).until(() -> web.hits("/slow/held") == 1);
       assertThat(job(nodes.get(2), held).get("status").asString()).isEqualTo("InProgress");
@@ -84,6 +77,16 @@ class ModuleVersionTest {
         "{\"workflow\":\"versioned\",\"input\":{\"url\":\"" + url + "\"}}");
     assertThat(r.status()).as(r.body()).isEqualTo(201);
     return r.json().get("job_id").asString();
+  }
+
+  /** Whether node {@code n} lists version {@code sha256} of the module "versioned". */
+  private static boolean knows(TestNode n, String sha256) {
+    for (JsonNode m : get(n.url("/api/v1/modules")).json()) {
+      if (m.get("name").asString().equals("versioned") && m.get("sha256").asString().equals(sha256)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static JsonNode job(TestNode n, String id) {

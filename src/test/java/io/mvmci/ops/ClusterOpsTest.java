@@ -39,11 +39,9 @@ class ClusterOpsTest {
     dir = Files.createTempDirectory("mvmci-cluster-ops");
     nodes = TestNode.cluster(dir, 3, "\n[workers]\nembedded = 1\n");
     for (TestNode n : nodes) {
-      n.editConfig(t -> t.replace("election_timeout_min_ms = 300", "election_timeout_min_ms = " + ELECTION_MIN_MS)
-          .replace("election_timeout_max_ms = 600", "election_timeout_max_ms = 4500")
-          .replace("lease_ms = 1500", "lease_ms = 10000"));
+      n.set("election_timeout_min_ms", ELECTION_MIN_MS).set("election_timeout_max_ms", 4_500).set("lease_ms", 10_000);
     }
-    nodes.parallelStream().forEach(TestNode::start);
+    TestNode.startAll(nodes);
   }
 
   @AfterAll

@@ -13,7 +13,6 @@ import io.mvmci.testing.Http.Reply;
 import io.mvmci.testing.NodeProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,14 +90,7 @@ class NodeProcessTest {
   }
 
   static void awaitReady() {
-    await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).until(() -> {
-      assertThat(node.alive()).as("the node exited; its log:\n%s", node.output()).isTrue();
-      try {
-        return get(url("/actuator/health/readiness")).status() == 200;
-      } catch (UncheckedIOException e) {
-        return false;
-      }
-    });
+    node.awaitReady(Duration.ofSeconds(180));
   }
 
   static String url(String path) {

@@ -94,7 +94,13 @@ class OpsNodeTest {
       assertThat(raft.get("leader_id").asString()).isEqualTo("1");
       assertThat(raft.get("term").asLong()).isPositive();
       assertThat(raft.get("lifecycle").asString()).isEqualTo("RUNNING");
-      assertThat(raft.get("applied_index").asLong()).isGreaterThanOrEqualTo(0);
+      // A write (a ticket: no job to run) is applied, and applied_index shows it.
+      long applied = raft.get("applied_index").asLong();
+      assertThat(post(node.url("/api/v1/tickets"), "application/json", "{\"label\":\"health\"}".getBytes(),
+          bearer(SECRET_API)).status()).isEqualTo(201);
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(get(node.url("/actuator/health"), bearer(credential)).json().get("components").get("raft")
+              .get("details").get("applied_index").asLong()).as("applied_index after a write").isGreaterThan(applied));
     }
     JsonNode readiness = get(node.url("/actuator/health/readiness"), bearer(TOKEN)).json();
     assertThat(readiness.get("components").propertyNames()).containsExactlyInAnyOrder("raft", "readinessState");

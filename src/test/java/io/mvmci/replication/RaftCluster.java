@@ -11,7 +11,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
 
-/** Real Ratis nodes in this JVM, on free loopback ports, each with its own directory. */
+/**
+ * The product's Raft nodes ({@link RaftNode}: Ratis, the queue state machine, SQLite) in this JVM
+ * without Spring or HTTP, on free loopback ports ({@link FreePorts}), each with its own directory.
+ *
+ * <p>A kind of its own, between the bare Ratis servers of the TLS tests
+ * ({@code replication.tls.TlsCluster}) and whole nodes ({@code testing.TestNode}): replication tests
+ * stop, restart and inspect a node's Raft server and state machine directly, with settings no
+ * configuration file can give (tiny log segments, a snapshot every few entries), and start in
+ * milliseconds rather than seconds.
+ */
 final class RaftCluster implements AutoCloseable {
   final List<RaftSettings.Peer> peers;
   private final Path dir;
@@ -22,7 +31,7 @@ final class RaftCluster implements AutoCloseable {
     this.dir = dir;
     this.snapshotEvery = snapshotEvery;
     this.peers = IntStream.rangeClosed(1, size)
-        .mapToObj(i -> new RaftSettings.Peer(i, "127.0.0.1:" + FreePorts.next()))
+        .mapToObj(i -> new RaftSettings.Peer(i, FreePorts.loopbackAddress()))
         .toList();
     this.nodes = new RaftNode[size];
   }

@@ -1,11 +1,16 @@
 package io.mvmci.testing;
 
-import java.io.File;
+import static org.awaitility.Awaitility.await;
+
+import io.mvmci.config.ConfigLoader;
+import io.mvmci.config.NodeConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -13,83 +18,86 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import tools.jackson.databind.JsonNode;
 
 /**
- * A real node process ({@code io.mvmci.Main --config FILE}) on the main class path only (no test
- * classes, so it logs the way the jar does), its output captured to a file.
+ * One mvm-ci node as a separate operating-system process, started exactly as an operator starts one
+ * ({@code java ... io.mvmci.Main --config node.toml}; see {@link MainProcess} for the class path, the
+ * jar and the log), so that it can be killed with SIGKILL, stopped with SIGSTOP, and started again
+ * on the same files. The test harness for what only a real process shows: kill -9, exit statuses,
+ * signals, the sockets it listens on, its whole log output.
  */
-public final class NodeProcess implements AutoCloseable {
-  private final Process process;
-  public final Path log;
+public final class NodeProcess extends MainProcess {
+  public final int id;
+  public final int httpPort;
+  public final Path config;
 
-  private NodeProcess(Process process, Path log) {
-    this.process = process;
-    this.log = log;
-  }
-
-  public static NodeProcess start(Path config, Path log, Map<String, String> env) {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx384m", "-XX:TieredStopAtLevel=1",
-        "-cp", mainClasspath(), "io.mvmci.Main", "--config", config.toString()));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    Map<String, String> e = new HashMap<>(env);
-    pb.environment().putAll(e);
-    try {
-      return new NodeProcess(pb.start(), log);
-    } catch (IOException ex) {
-      throw new UncheckedIOException(ex);
-    }
+  /** Node {@code id}, which serves HTTP on {@code httpPort}, from {@code config}; not started. */
+  public NodeProcess(int id, int httpPort, Path config, Path log, Map<String, String> env) {
+    super(List.of("--config", config.toString()), log, env, null);
+    this.id = id;
+    this.httpPort = httpPort;
+    this.config = config;
   }
 
   /**
-   * This JVM's class path without the test classes (whose resources hold the hostile test guests, which
-   * a node refuses to load) and without empty entries. Surefire may hide the real class path behind a
-   * manifest-only jar; it then names it in {@code surefire.test.class.path}.
+   * Starts the node that {@code config} describes (its id and HTTP port read with the node's own
+   * loader, environment overrides included) and returns at once; see {@link #awaitUp}.
    */
-  public static String mainClasspath() {
-    String cp = System.getProperty("surefire.test.class.path");
-    if (cp == null || cp.isBlank()) {
-      cp = System.getProperty("java.class.path");
+  public static NodeProcess start(Path config, Path log, Map<String, String> env) {
+    Map<String, String> seen = new HashMap<>(System.getenv());
+    seen.putAll(env);
+    NodeConfig c = ConfigLoader.load(new String[] {"--config", config.toString()}, seen);
+    return new NodeProcess(c.nodeId(), c.httpBind().port(), config, log, env).start();
+  }
+
+  /** Launches the process (again, after a kill) and returns at once; see {@link #awaitUp}. */
+  public NodeProcess start() {
+    launch();
+    return this;
+  }
+
+  public String url(String path) {
+    return "http://127.0.0.1:" + httpPort + path;
+  }
+
+  /** The node's own view of the group ({@code GET /api/v1/cluster}); throws if it does not answer. */
+  public JsonNode cluster() {
+    Http.Reply r = Http.get(url("/api/v1/cluster"));
+    if (r.status() != 200) {
+      throw new IllegalStateException("node " + id + " answered /api/v1/cluster with " + r.status());
     }
-    return Arrays.stream(cp.split(File.pathSeparator))
-        .filter(s -> !s.isBlank() && !s.endsWith("test-classes"))
-        .collect(Collectors.joining(File.pathSeparator));
+    return r.json();
   }
 
-  public long pid() {
-    return process.pid();
+  /** Whether it answers HTTP; throws, with its log, if the process has ended. */
+  public boolean isUp() {
+    return answers("/api/v1/cluster");
   }
 
-  public boolean alive() {
-    return process.isAlive();
+  /** Waits until it answers HTTP (it may not see a leader yet); fails at once if it exits. */
+  public NodeProcess awaitUp(Duration deadline) {
+    await("node " + id + " answers HTTP").atMost(deadline).pollInterval(Duration.ofMillis(200))
+        .until(this::isUp);
+    return this;
   }
 
-  /** SIGKILL: no shutdown hook, nothing flushed or handed back. */
-  public void kill() throws InterruptedException {
-    process.destroyForcibly();
-    process.waitFor();
+  /** Waits until it is ready ({@code /actuator/health/readiness}: a leader is known); fails at once if it exits. */
+  public NodeProcess awaitReady(Duration deadline) {
+    await("node " + id + " is ready").atMost(deadline).pollInterval(Duration.ofMillis(200))
+        .until(() -> answers("/actuator/health/readiness"));
+    return this;
   }
 
-  /** SIGTERM, then waits for the exit; returns the exit status. */
-  public int terminate(long timeoutSeconds) throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor();
-      throw new IllegalStateException("the node did not stop within " + timeoutSeconds + " s of SIGTERM");
+  private boolean answers(String path) {
+    if (!alive()) {
+      throw new IllegalStateException("node " + id + " exited with " + exitValue() + "; its log:\n" + tail(40));
     }
-    return process.exitValue();
-  }
-
-  public String output() {
     try {
-      return Files.readString(log);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      return Http.get(url(path)).status() == 200;
+    } catch (UncheckedIOException e) {
+      return false;
     }
   }
 
@@ -136,26 +144,19 @@ public final class NodeProcess implements AutoCloseable {
         addr[word + i] = raw[word + 3 - i];
       }
     }
-    String host;
     if (addr.length == 16 && Arrays.equals(Arrays.copyOf(addr, 12),
         new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff})) {
       addr = Arrays.copyOfRange(addr, 12, 16);
     }
     try {
-      host = java.net.InetAddress.getByAddress(addr).getHostAddress();
-    } catch (java.net.UnknownHostException e) {
+      return InetAddress.getByAddress(addr).getHostAddress() + ":" + port;
+    } catch (UnknownHostException e) {
       throw new IllegalStateException(e);
     }
-    return host + ":" + port;
   }
 
   @Override
-  public void close() throws InterruptedException {
-    if (process.isAlive()) {
-      process.destroy();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor();
-      }
-    }
+  public String toString() {
+    return "node " + id + " (" + config + ")";
   }
 }

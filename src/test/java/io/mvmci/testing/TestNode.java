@@ -5,14 +5,23 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A real node in this JVM, started through {@link Main#start} exactly as the jar starts one: a TOML
- * file, real Ratis on loopback, real SQLite under a temporary directory, real HTTP.
+ * file, real Ratis on loopback, real SQLite under a temporary directory, real HTTP. The in-process
+ * cluster is a list of these ({@link #cluster}): quick to start and open to the test (its beans),
+ * where {@link ProcessCluster} is what kill -9 needs.
  */
 public final class TestNode implements AutoCloseable {
   public final int id;
@@ -26,60 +35,75 @@ public final class TestNode implements AutoCloseable {
     this.config = config;
   }
 
-  /** Writes configuration files for a cluster of {@code size} nodes under {@code dir}. */
+  /**
+   * Writes the configuration files of a cluster of {@code size} nodes under {@code dir} (see
+   * {@link ClusterConfig}): quick elections and leases, then {@code extraToml}. Start them with
+   * {@link #start} or {@link #startAll}.
+   */
   public static List<TestNode> cluster(Path dir, int size, String extraToml) {
-    int[] raft = new int[size];
-    int[] http = new int[size];
-    for (int i = 0; i < size; i++) {
-      raft[i] = FreePorts.next();
-      http[i] = FreePorts.next();
+    ClusterConfig files = ClusterConfig.onFreePorts(dir, size);
+    List<TestNode> nodes = new ArrayList<>();
+    for (int id = 1; id <= size; id++) {
+      Path file = files.write(id, ClusterConfig.SECRET_RAFT, "data" + id, """
+          [raft]
+          election_timeout_min_ms = 500
+          election_timeout_max_ms = 1000
+
+          [jobs]
+          lease_ms = 2000
+          heartbeat_ms = 500
+          """ + extraToml);
+      nodes.add(new TestNode(id, files.httpPort(id), file));
     }
-    String members = java.util.stream.IntStream.range(0, size)
-        .mapToObj(i -> "\"" + (i + 1) + " 127.0.0.1:" + raft[i] + " 127.0.0.1:" + http[i] + "\"")
-        .collect(Collectors.joining(", "));
+    return nodes;
+  }
+
+  /** Starts every node at once, one thread each, and returns when all have started. */
+  public static List<TestNode> startAll(List<TestNode> nodes) {
+    ExecutorService starter = Executors.newFixedThreadPool(nodes.size());
     try {
-      List<TestNode> nodes = new java.util.ArrayList<>();
-      for (int i = 0; i < size; i++) {
-        Path file = dir.resolve("node" + (i + 1) + ".toml");
-        Files.writeString(file, """
-            [node]
-            node_id = %d
-            data_dir = "%s"
-            secret_raft = "test-raft-secret-0123456789"
-            secret_api = "test-api-secret-0123456789"
-            nodes = [%s]
-
-            [raft]
-            election_timeout_min_ms = 500
-            election_timeout_max_ms = 1000
-
-            [jobs]
-            lease_ms = 2000
-            heartbeat_ms = 500
-            %s
-            """.formatted(i + 1, dir.resolve("data" + (i + 1)), members, extraToml));
-        nodes.add(new TestNode(i + 1, http[i], file));
+      List<Future<TestNode>> started = nodes.stream().map(n -> starter.submit(n::start)).toList();
+      for (Future<TestNode> f : started) {
+        f.get();
       }
       return nodes;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a node did not start", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      starter.shutdown();
     }
   }
 
-  /** Rewrites this node's configuration file (before it starts), e.g. to add keys to [node]. */
-  public TestNode editConfig(java.util.function.UnaryOperator<String> edit) {
+  /**
+   * Rewrites this node's configuration file (before it starts), e.g. to add keys to [node]. An edit
+   * that changes nothing fails: it is a test that believes it runs a configuration it does not.
+   */
+  public TestNode editConfig(UnaryOperator<String> edit) {
     try {
-      Files.writeString(config, edit.apply(Files.readString(config)));
+      String before = Files.readString(config);
+      String after = edit.apply(before);
+      if (after.equals(before)) {
+        throw new IllegalArgumentException("the edit changed nothing in " + config + ":\n" + before);
+      }
+      Files.writeString(config, after);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return this;
   }
 
+  /** Sets the value of a key the file already has (before it starts), such as {@code lease_ms}. */
+  public TestNode set(String key, Object value) {
+    return editConfig(toml -> toml.replaceFirst("(?m)^" + Pattern.quote(key) + " = .*$",
+        Matcher.quoteReplacement(key + " = " + value)));
+  }
+
   /** Adds TOML lines to this node's [node] section (before it starts). */
   public TestNode withNodeKeys(String lines) {
-    return editConfig(toml -> toml.replaceFirst("(?m)^secret_api = .*$", "$0\n" + java.util.regex.Matcher
-        .quoteReplacement(lines)));
+    return editConfig(toml -> toml.replaceFirst("(?m)^secret_api = .*$", "$0\n" + Matcher.quoteReplacement(lines)));
   }
 
   public Path dataDir() {

@@ -6,21 +6,11 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Every host function of ABI v1, driven through the script guest (workflows/hostile/script.wat). */
 class HostFunctionsTest extends EngineTestSupport {
-  private static final JsonMapper JSON = JsonMapper.builder().build();
-  private final TestHttpServer server = new TestHttpServer();
-
-  @AfterEach
-  void stopServer() {
-    server.close();
-  }
-
   private String script(String commands) {
     deploy("script");
     return output(run(engine(), "run-1", "script", commands));
@@ -121,8 +111,8 @@ class HostFunctionsTest extends EngineTestSupport {
   void httpPostSendsMethodHeadersAndBody() {
     script(http(0, "{\"method\":\"POST\",\"url\":\"" + server.url("/post")
         + "\",\"headers\":{\"content-type\":\"text/plain\"},\"body\":\"payload\"}"));
-    assertThat(server.lastMethod("/post")).isEqualTo("POST");
-    assertThat(server.lastBody("/post")).isEqualTo("payload");
+    assertThat(server.lastRequest("/post").method()).isEqualTo("POST");
+    assertThat(server.lastRequest("/post").body()).isEqualTo("payload");
   }
 
   @Test
@@ -139,12 +129,12 @@ class HostFunctionsTest extends EngineTestSupport {
     assertThat(lines[0]).startsWith("h -3 only http and https URLs are allowed");
     assertThat(lines[1]).startsWith("h -3 request is not valid JSON");
     assertThat(lines[2]).startsWith("h -3 ").contains("host");
-    assertThat(server.count("/x")).isZero();
+    assertThat(server.hits("/x")).isZero();
   }
 
   @Test
   void httpTransportFailuresAreErrorCodeMinusOne() {
-    server.hang("/slow");
+    server.hold("/slow");
     String refused = "http://127.0.0.1:1/nothing-listens-here";
     String out = script(http(0, "{\"url\":\"" + refused + "\"}")
         + http(0, "{\"url\":\"" + server.url("/slow") + "\",\"timeout_ms\":200}"));

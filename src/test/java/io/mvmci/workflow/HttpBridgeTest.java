@@ -2,6 +2,8 @@ package io.mvmci.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mvmci.testing.CountingServer;
+import io.mvmci.testing.CountingServer.Reply;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -10,7 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The HTTP side of http_request where a guest cannot easily look: bodies too big for its output. */
 class HttpBridgeTest {
-  private final TestHttpServer server = new TestHttpServer();
+  private final CountingServer server = new CountingServer();
   private final HttpBridge bridge = new HttpBridge(HttpBridge.defaultClient());
 
   @AfterEach
@@ -22,7 +24,7 @@ class HttpBridgeTest {
   void bodyOverTheCapIsCutThereAndMarkedTruncated() throws InterruptedException {
     byte[] big = new byte[HttpBridge.MAX_BODY + 1000];
     Arrays.fill(big, (byte) 'a');
-    server.respond("/big", big);
+    server.route("/big", (r, hit) -> Reply.text(big));
     HttpBridge.Result result = bridge.send(HttpBridge.parse(
         EngineTestSupport.utf8("{\"url\":\"" + server.url("/big") + "\"}")));
     JsonNode response = JsonMapper.builder().build().readTree(result.bytes());
@@ -35,7 +37,7 @@ class HttpBridgeTest {
   void bodyOfExactlyTheCapIsNotTruncated() throws InterruptedException {
     byte[] full = new byte[HttpBridge.MAX_BODY];
     Arrays.fill(full, (byte) 'b');
-    server.respond("/full", full);
+    server.route("/full", (r, hit) -> Reply.text(full));
     HttpBridge.Result result = bridge.send(HttpBridge.parse(
         EngineTestSupport.utf8("{\"url\":\"" + server.url("/full") + "\"}")));
     JsonNode response = JsonMapper.builder().build().readTree(result.bytes());
@@ -45,7 +47,7 @@ class HttpBridgeTest {
 
   @Test
   void malformedUtf8IsReplaced() throws InterruptedException {
-    server.respond("/bad", new byte[] {'o', 'k', (byte) 0xff});
+    server.route("/bad", (r, hit) -> Reply.text(new byte[] {'o', 'k', (byte) 0xff}));
     HttpBridge.Result result = bridge.send(HttpBridge.parse(
         EngineTestSupport.utf8("{\"url\":\"" + server.url("/bad") + "\"}")));
     assertThat(JsonMapper.builder().build().readTree(result.bytes()).get("body").asString()).isEqualTo("ok\uFFFD");

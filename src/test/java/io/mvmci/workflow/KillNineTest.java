@@ -3,6 +3,7 @@ package io.mvmci.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.mvmci.testing.CountingServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KillNineTest {
   private static final Duration CHILD_WAIT = Duration.ofSeconds(60);
-  private final TestHttpServer server = new TestHttpServer();
+  private final CountingServer server = new CountingServer().fallback(CountingServer.HELLO);
   @TempDir Path dir;
 
   @AfterEach
@@ -52,8 +53,8 @@ class KillNineTest {
 
   @Test
   void requestsInFlightAtKillNineAreInterruptedOrResentAsTheirIdempotenceSays() throws Exception {
-    server.hang("/slow");
-    server.hangFirst("/idem", 1);
+    server.hold("/slow");
+    server.holdFirst("/idem", 1);
     Files.writeString(dir.resolve("input"),
         EngineTestSupport.http(1, "{\"url\":\"" + server.url("/a") + "\"}")
             + "s200\n"
@@ -61,21 +62,21 @@ class KillNineTest {
             + EngineTestSupport.http(1, "{\"url\":\"" + server.url("/idem") + "\"}"));
 
     Process first = child(1);
-    await().atMost(CHILD_WAIT).until(() -> server.count("/slow") == 1);
+    await().atMost(CHILD_WAIT).until(() -> server.hits("/slow") == 1);
     kill9(first);
-    assertThat(server.count("/a")).isEqualTo(1);
+    assertThat(server.hits("/a")).isEqualTo(1);
 
     Process second = child(2);
-    await().atMost(CHILD_WAIT).until(() -> server.count("/idem") == 1);
+    await().atMost(CHILD_WAIT).until(() -> server.hits("/idem") == 1);
     kill9(second);
 
     Process third = child(3);
     assertThat(third.waitFor(CHILD_WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     assertThat(third.exitValue()).as(Files.readString(dir.resolve("err3"))).isZero();
 
-    assertThat(server.count("/a")).as("idempotent, completed before the first kill").isEqualTo(1);
-    assertThat(server.count("/slow")).as("not idempotent, in flight at the first kill").isEqualTo(1);
-    assertThat(server.count("/idem")).as("idempotent, in flight at the second kill").isEqualTo(2);
+    assertThat(server.hits("/a")).as("idempotent, completed before the first kill").isEqualTo(1);
+    assertThat(server.hits("/slow")).as("not idempotent, in flight at the first kill").isEqualTo(1);
+    assertThat(server.hits("/idem")).as("idempotent, in flight at the second kill").isEqualTo(2);
     assertThat(stdout(2)).contains("UNFINISHED [job-1/1]");
     assertThat(stdout(3)).contains("UNFINISHED [job-1/1]");
     String outcome = stdout(3).stream().filter(l -> l.startsWith("OUTCOME ")).findFirst().orElseThrow();

@@ -6,20 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Cancellation, time-outs, shutdown, and the rules of starting runs. */
 class LifecycleTest extends EngineTestSupport {
   /** Stopping takes milliseconds; the bound leaves room for a loaded machine. */
   private static final Duration STOP_BOUND = Duration.ofSeconds(2);
-  private final TestHttpServer server = new TestHttpServer();
-
-  @AfterEach
-  void stopServer() {
-    server.close();
-  }
-
   private static Duration timeToOutcome(RunHandle handle, Runnable action) {
     long start = System.nanoTime();
     action.run();
@@ -52,12 +44,12 @@ class LifecycleTest extends EngineTestSupport {
 
   @Test
   void cancelStopsARequestInFlight() {
-    server.hang("/hang");
+    server.hold("/hang");
     deploy("script");
     WorkflowEngine engine = engine();
     RunHandle handle = engine.start(RunSpec.of("wait", ModuleRef.latest("script"),
         utf8(http(0, "{\"url\":\"" + server.url("/hang") + "\",\"timeout_ms\":60000}"))));
-    await().atMost(AWAIT).until(() -> server.count("/hang") == 1);
+    await().atMost(AWAIT).until(() -> server.hits("/hang") == 1);
 
     assertThat(timeToOutcome(handle, handle::cancel)).isLessThan(STOP_BOUND);
     assertThat(failure(outcomeOf(handle)).kind()).isEqualTo(FailureKind.CANCELLED);
@@ -149,7 +141,7 @@ class LifecycleTest extends EngineTestSupport {
     WorkflowEngine engine = engine();
     for (int i = 0; i < 40; i++) {
       RunHandle stopped = engine.start(RunSpec.of("a" + i, ModuleRef.latest("script"), utf8("s" + (i % 4) + "\n")));
-      Thread.sleep(i % 3);
+      Thread.sleep(i % 3); // not a wait for anything: 0-2 ms, so that the stop lands at varying points
       stopped.cancel();
       outcomeOf(stopped);
       RunOutcome next = outcomeOf(engine.start(RunSpec.of("b" + i, ModuleRef.latest("script"), utf8("s3\n"))));

@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProgressCoalescerTest {
-  private final CapturingSink sink = new CapturingSink();
+  private final RecordingSink sink = new RecordingSink();
   private final ProgressCoalescer coalescer = new ProgressCoalescer(sink, Clock.systemUTC(), 3, 1000);
 
   @Test

@@ -7,11 +7,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -25,13 +22,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * second process: {@link KillNineTest} does that with a real child JVM.
  */
 class ReplayTest extends EngineTestSupport {
-  private final TestHttpServer server = new TestHttpServer();
-
-  @AfterEach
-  void stopServer() {
-    server.close();
-  }
-
   /** A run of the script guest whose nine steps cover every journaled host function. */
   private String nineSteps(String prefix) {
     return "l1 starting\n"
@@ -45,31 +35,6 @@ class ReplayTest extends EngineTestSupport {
         + "l2 done\n";
   }
 
-  private static StepHook crashAt(int seq, StepHook.Point point) {
-    return (runId, s, kind, p) -> {
-      if (s == seq && p == point) {
-        throw new StepHook.SimulatedCrash("simulated crash at step " + s + " " + p);
-      }
-    };
-  }
-
-  /** Runs {@code spec} on an engine that crashes at the given point, and closes that engine. */
-  private void crash(RunSpec spec, StepHook hook, java.util.function.UnaryOperator<EngineConfig> tweak) {
-    WorkflowEngine crashing = engine(tweak, hook);
-    assertThatThrownBy(() -> crashing.start(spec).outcome().get(AWAIT.toMillis(), TimeUnit.MILLISECONDS))
-        .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(StepHook.SimulatedCrash.class);
-    crashing.close();
-  }
-
-  /** The run's steps, with their results, read from its journal (no engine may hold it). */
-  private List<Step> journalSteps(String runId) {
-    try (Journal journal = Journal.open(config().journalFile())) {
-      Journal.RunRecord run = journal.read(runId).orElseThrow();
-      return run.steps().stream().map(s -> new Step(s.seq(), s.request(), s.done(), s.code(),
-          s.done() ? journal.result(run.runNo(), s.seq()) : new byte[0])).toList();
-    }
-  }
-
   static IntStream everyStep() {
     return IntStream.range(0, 9);
   }
@@ -80,22 +45,22 @@ class ReplayTest extends EngineTestSupport {
     deploy("script");
     String prefix = "/k" + k;
     RunSpec spec = RunSpec.of("job-1/1", ModuleRef.latest("script"), utf8(nineSteps(prefix)));
-    crash(spec, crashAt(k, StepHook.Point.RECORDED), c -> c);
-    List<Step> beforeResume = journalSteps("job-1/1");
+    crash(spec, c -> c, at(k, StepHook.Point.RECORDED));
+    List<JournalFile.Step> beforeResume = journal().steps("job-1/1");
     assertThat(beforeResume).hasSize(k + 1);
 
     WorkflowEngine resumed = engine();
     String[] lines = output(outcomeOf(resumed.start(spec))).split("\n");
     resumed.close();
 
-    List<Step> steps = journalSteps("job-1/1");
-    assertThat(steps).hasSize(9).allMatch(Step::done);
+    List<JournalFile.Step> steps = journal().steps("job-1/1");
+    assertThat(steps).hasSize(9).allMatch(JournalFile.Step::done);
     for (int i = 0; i <= k; i++) {
       assertThat(steps.get(i).result()).as("step %d kept from before the crash", i)
           .isEqualTo(beforeResume.get(i).result());
     }
-    assertThat(server.count(prefix + "/one")).isEqualTo(1);
-    assertThat(server.count(prefix + "/two")).isEqualTo(1);
+    assertThat(server.hits(prefix + "/one")).isEqualTo(1);
+    assertThat(server.hits(prefix + "/two")).isEqualTo(1);
     assertThat(lines).hasSize(9);
     assertThat(lines[0]).isEqualTo("l");
     assertThat(lines[1]).isEqualTo("h " + steps.get(1).code() + " " + new String(steps.get(1).result()));
@@ -131,12 +96,12 @@ class ReplayTest extends EngineTestSupport {
     deploy("script");
     String prefix = "/f" + k + point;
     RunSpec spec = RunSpec.of("job-2/1", ModuleRef.latest("script"), utf8(nineSteps(prefix)));
-    crash(spec, crashAt(k, point), c -> c);
-    assertThat(journalSteps("job-2/1").get(k).done()).isFalse();
+    crash(spec, c -> c, at(k, point));
+    assertThat(journal().steps("job-2/1").get(k).done()).isFalse();
 
     String[] lines = output(outcomeOf(engine().start(spec))).split("\n");
-    assertThat(server.count(prefix + "/one")).isEqualTo(one);
-    assertThat(server.count(prefix + "/two")).isEqualTo(two);
+    assertThat(server.hits(prefix + "/one")).isEqualTo(one);
+    assertThat(server.hits(prefix + "/two")).isEqualTo(two);
     assertThat(lines[1]).contains("hello from " + prefix + "/one");
     assertThat(lines[5]).startsWith(stepFive);
   }
@@ -146,14 +111,14 @@ class ReplayTest extends EngineTestSupport {
     deploy("nondeterministic");
     String base = server.url("/");
     RunSpec spec = RunSpec.of("job-3/1", ModuleRef.latest("nondeterministic"), utf8("{\"url\":\"" + base));
-    crash(spec, crashAt(1, StepHook.Point.RECORDED), c -> c.withMemoryCapPages(1024));
-    assertThat(server.count("/big")).isEqualTo(1);
+    crash(spec, c -> c.withMemoryCapPages(1024), at(1, StepHook.Point.RECORDED));
+    assertThat(server.hits("/big")).isEqualTo(1);
 
     RunOutcome.Failed f = failure(outcomeOf(engine(c -> c.withMemoryCapPages(200)).start(spec)));
     assertThat(f.kind()).isEqualTo(FailureKind.NON_DETERMINISTIC);
     assertThat(f.reason()).isEqualTo("non-deterministic workflow: step 1: journal has http_request {\"url\":\""
         + base + "big\"}, run called http_request {\"url\":\"" + base + "small\"}");
-    assertThat(server.count("/small")).isZero();
+    assertThat(server.hits("/small")).isZero();
   }
 
   @Test
@@ -161,11 +126,11 @@ class ReplayTest extends EngineTestSupport {
     deploy("versioned", "versioned-v1");
     RunSpec spec = RunSpec.of("job-4/1", ModuleRef.latest("versioned"),
         utf8("{\"url\":\"" + server.url("/v") + "\"}"));
-    crash(spec, crashAt(1, StepHook.Point.RECORDED), c -> c);
+    crash(spec, c -> c, at(1, StepHook.Point.RECORDED));
     deploy("versioned", "versioned-v2");
 
     assertThat(output(outcomeOf(engine().start(spec)))).contains("hello from /v");
-    assertThat(server.count("/v")).isEqualTo(1);
+    assertThat(server.hits("/v")).isEqualTo(1);
   }
 
   @Test
@@ -173,7 +138,7 @@ class ReplayTest extends EngineTestSupport {
     deploy("versioned", "versioned-v1");
     RunSpec spec = RunSpec.of("job-5/1", ModuleRef.latest("versioned"),
         utf8("{\"url\":\"" + server.url("/v") + "\"}"));
-    crash(spec, crashAt(1, StepHook.Point.RECORDED), c -> c);
+    crash(spec, c -> c, at(1, StepHook.Point.RECORDED));
     WorkflowModule v2 = deploy("versioned", "versioned-v2");
 
     RunSpec resumeWithV2 = new RunSpec("job-5/1", v2.ref(), spec.input(), null);
@@ -188,7 +153,7 @@ class ReplayTest extends EngineTestSupport {
     deploy("versioned", "versioned-v1");
     RunSpec spec = RunSpec.of("job-6/1", ModuleRef.latest("versioned"),
         utf8("{\"url\":\"" + server.url("/v") + "\"}"));
-    crash(spec, crashAt(1, StepHook.Point.RECORDED), c -> c);
+    crash(spec, c -> c, at(1, StepHook.Point.RECORDED));
     WorkflowModule hello = deploy("versioned", "hello");
 
     RunOutcome.Failed f = failure(outcomeOf(engine().start(new RunSpec("job-6/1", hello.ref(), spec.input(), null))));
@@ -201,7 +166,7 @@ class ReplayTest extends EngineTestSupport {
     deploy("script");
     deploy("hello");
     RunSpec spec = RunSpec.of("job-7/1", ModuleRef.latest("script"), utf8("t\nt\n"));
-    crash(spec, crashAt(0, StepHook.Point.RECORDED), c -> c);
+    crash(spec, c -> c, at(0, StepHook.Point.RECORDED));
 
     WorkflowEngine engine = engine();
     assertThatThrownBy(() -> engine.start(RunSpec.of("job-7/1", ModuleRef.latest("script"), utf8("t\nr4\n"))))
@@ -218,8 +183,8 @@ class ReplayTest extends EngineTestSupport {
   void durableSleepResumesWithOnlyTheTimeThatRemains() {
     deploy("script");
     RunSpec spec = RunSpec.of("job-8/1", ModuleRef.latest("script"), utf8("s8000\nt\n"));
-    crash(spec, crashAt(0, StepHook.Point.RECORDED), c -> c);
-    long wake = java.nio.ByteBuffer.wrap(journalSteps("job-8/1").get(0).result()).getLong();
+    crash(spec, c -> c, at(0, StepHook.Point.RECORDED));
+    long wake = journal().steps("job-8/1").get(0).resultLong();
 
     // The resuming node's clock reads 7 s later: at most 1 s of the 8 s sleep remains.
     Clock later = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(7));
@@ -235,7 +200,7 @@ class ReplayTest extends EngineTestSupport {
   void sleepWhoseWakeUpTimeHasPassedDoesNotSleepAgain() {
     deploy("script");
     RunSpec spec = RunSpec.of("job-9/1", ModuleRef.latest("script"), utf8("s60000\n"));
-    crash(spec, crashAt(0, StepHook.Point.RECORDED), c -> c);
+    crash(spec, c -> c, at(0, StepHook.Point.RECORDED));
 
     Clock muchLater = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(2));
     long start = System.nanoTime();
@@ -253,7 +218,7 @@ class ReplayTest extends EngineTestSupport {
     first.close();
 
     assertThat(output(outcomeOf(engine().start(spec)))).isEqualTo(out);
-    assertThat(server.count("/once")).isEqualTo(1);
+    assertThat(server.hits("/once")).isEqualTo(1);
   }
 
   @Test
@@ -261,8 +226,8 @@ class ReplayTest extends EngineTestSupport {
     deploy("script");
     RunSpec a = RunSpec.of("job-11/1", ModuleRef.latest("script"), utf8("t\nt\n"));
     RunSpec b = RunSpec.of("job-12/1", ModuleRef.latest("script"), utf8("t\nt\n"));
-    crash(a, crashAt(0, StepHook.Point.RECORDED), c -> c);
-    crash(b, crashAt(0, StepHook.Point.RECORDED), c -> c);
+    crash(a, c -> c, at(0, StepHook.Point.RECORDED));
+    crash(b, c -> c, at(0, StepHook.Point.RECORDED));
 
     WorkflowEngine engine = engine();
     List<UnfinishedRun> unfinished = engine.unfinishedRuns();

@@ -91,7 +91,7 @@ class RestoreTest {
         assertThat(restored.status()).as(restored.err()).isZero();
         assertThat(restored.out()).contains("3 jobs").contains("job-3").contains("key 'old'");
       }
-      fresh.parallelStream().forEach(TestNode::start);
+      TestNode.startAll(fresh);
       for (TestNode n : fresh) {
         await().atMost(Duration.ofSeconds(120)).until(() -> get(n.url("/actuator/health/readiness")).status() == 200);
         for (String id : jobs) {

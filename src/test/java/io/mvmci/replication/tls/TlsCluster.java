@@ -1,15 +1,12 @@
 package io.mvmci.replication.tls;
 
+import io.mvmci.testing.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -27,8 +24,14 @@ import org.apache.ratis.util.ExitUtils;
 import org.apache.ratis.util.TimeDuration;
 
 /**
- * Real Ratis servers on free loopback ports, each with its own storage and TLS configuration
- * (or none), for the tests of this package. Closes everything it started.
+ * Bare Ratis servers in this JVM, on free loopback ports ({@link FreePorts}), each with its own
+ * storage and TLS configuration (or none), running a {@link CounterStateMachine}. Closes everything
+ * it started.
+ *
+ * <p>A kind of its own, beside {@code replication.RaftCluster}: the TLS tests need servers
+ * the product would never build (plaintext, a stranger's certificate, a client that trusts anyone,
+ * members that join by reconfiguration), and a state machine that cannot be the reason a handshake
+ * fails. {@code RaftCluster} runs the product's own {@code RaftNode} and cannot build those.
  */
 final class TlsCluster implements AutoCloseable {
   /** A client policy for calls that must fail: few attempts, short pauses, never forever. */
@@ -37,8 +40,6 @@ final class TlsCluster implements AutoCloseable {
   /** A client policy for calls that must succeed once a leader exists. */
   static final RetryPolicy PATIENT =
       RetryPolicies.retryUpToMaximumCountWithFixedSleep(60, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS));
-
-  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
   static {
     // Ratis calls System.exit(1) when a gRPC server cannot bind; in a test that kills the fork.
@@ -79,7 +80,7 @@ final class TlsCluster implements AutoCloseable {
   }
 
   static RaftPeer newPeer(String id) {
-    return RaftPeer.newBuilder().setId(id).setAddress("127.0.0.1:" + freePort()).build();
+    return RaftPeer.newBuilder().setId(id).setAddress(FreePorts.loopbackAddress()).build();
   }
 
   RaftGroup group(RaftPeer... peers) {
@@ -123,22 +124,6 @@ final class TlsCluster implements AutoCloseable {
         .build();
     clients.add(client);
     return client;
-  }
-
-  /**
-   * A loopback port nobody listens on and this JVM has not handed out before: Linux readily
-   * gives the port just closed to the next bind(0), and two peers on one port is a test bug.
-   */
-  static int freePort() {
-    while (true) {
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        if (HANDED_OUT.add(s.getLocalPort())) {
-          return s.getLocalPort();
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
   }
 
   @Override

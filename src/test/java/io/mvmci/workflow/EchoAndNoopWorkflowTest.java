@@ -1,18 +1,17 @@
-package io.mvmci.workflows;
+package io.mvmci.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mvmci.workflow.FailureKind;
-import io.mvmci.workflow.ModuleRef;
-import io.mvmci.workflow.RunOutcome;
-import io.mvmci.workflow.RunSpec;
-import io.mvmci.workflow.WorkflowEngine;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** workflows/echo/echo.wasm and workflows/noop/noop.wasm on the engine, and the 1 MiB output limit. */
-class EchoAndNoopWorkflowTest extends WorkflowTestSupport {
+class EchoAndNoopWorkflowTest extends EngineTestSupport {
+  EchoAndNoopWorkflowTest() {
+    super(shipped());
+  }
+
   private static final int MIB = 1024 * 1024;
 
   private RunOutcome runBytes(String runId, String module, byte[] input) {

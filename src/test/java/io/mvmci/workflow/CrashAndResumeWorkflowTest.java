@@ -1,15 +1,9 @@
-package io.mvmci.workflows;
+package io.mvmci.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mvmci.workflow.FailureKind;
-import io.mvmci.workflow.LogLine;
-import io.mvmci.workflow.ProgressUpdate;
-import io.mvmci.workflow.RunOutcome;
-import io.mvmci.workflow.RunSpec;
-import io.mvmci.workflow.WorkflowEngine;
-import io.mvmci.workflows.LocalHttpServer.Reply;
-import io.mvmci.workflows.StepHooks.StepEvent;
+import io.mvmci.testing.CountingServer;
+import io.mvmci.testing.CountingServer.Reply;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -30,11 +24,15 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The real crawler and pipeline crashed at every journaled step and resumed, as
  * workflows/tools/test/replay.test.mjs does with the Node harness. The crash is the engine's
- * own fault injection ({@link StepHooks}): the run stops right after step k is journaled and
+ * own fault injection ({@link StepHook}, through {@link #crash}): the run stops right after step k is journaled and
  * nothing more is written for it, as after kill -9. A new engine over the same journal file
  * then resumes it. Each case has its own query string, so the server counts its requests apart.
  */
-class CrashAndResumeWorkflowTest extends WorkflowTestSupport {
+class CrashAndResumeWorkflowTest extends EngineTestSupport {
+  CrashAndResumeWorkflowTest() {
+    super(shipped());
+  }
+
   private static final String CLEAN = "k=clean";
 
   @BeforeEach
@@ -46,7 +44,7 @@ class CrashAndResumeWorkflowTest extends WorkflowTestSupport {
         .route("/deploy", (r, hit) -> Reply.of(201));
   }
 
-  private static String query(LocalHttpServer.Request r) {
+  private static String query(CountingServer.Request r) {
     int q = r.target().indexOf('?');
     return q < 0 ? "" : r.target().substring(q + 1);
   }
@@ -146,10 +144,10 @@ class CrashAndResumeWorkflowTest extends WorkflowTestSupport {
 
   @ParameterizedTest(name = "crash at {0}: sent {1} time(s) in all")
   @CsvSource({"STARTED, 1", "PERFORMED, 2"})
-  void crawlerGetInFlightAtACrashIsSentAgainBecauseItIsIdempotent(String point, int requests) {
+  void crawlerGetInFlightAtACrashIsSentAgainBecauseItIsIdempotent(StepHook.Point point, int requests) {
     String target = "/page?inflight-" + point;
     RunSpec spec = spec("inflight-" + point, "crawler", "{\"url\": " + quoted(server.url(target)) + "}");
-    crash(spec, c -> c, e -> e.kind().equals("HTTP_REQUEST") && e.point().equals(point));
+    crash(spec, c -> c, e -> e.kind() == AbiImport.HTTP_REQUEST && e.point() == point);
     assertThat(journal().steps(spec.runId())).last().matches(s -> s.kind().equals("http_request") && !s.done(),
         "the request's start is journaled, its result is not");
 
@@ -164,11 +162,11 @@ class CrashAndResumeWorkflowTest extends WorkflowTestSupport {
 
   @ParameterizedTest(name = "crash at {0}: sent {1} time(s) in all")
   @CsvSource({"STARTED, 0", "PERFORMED, 1"})
-  void pipelinePostInFlightAtACrashIsNotSentAgainAndItsStepFails(String point, int requests) {
+  void pipelinePostInFlightAtACrashIsNotSentAgainAndItsStepFails(StepHook.Point point, int requests) {
     String target = "/deploy?post-" + point;
     RunSpec spec = spec("post-" + point, "pipeline", "{\"steps\": [{\"name\": \"deploy\", \"url\": "
         + quoted(server.url(target)) + ", \"method\": \"POST\"}], \"retries\": 3}");
-    crash(spec, c -> c, e -> e.kind().equals("HTTP_REQUEST") && e.point().equals(point));
+    crash(spec, c -> c, e -> e.kind() == AbiImport.HTTP_REQUEST && e.point() == point);
 
     RunOutcome.Failed f;
     try (WorkflowEngine resumed = engine()) {
@@ -184,7 +182,7 @@ class CrashAndResumeWorkflowTest extends WorkflowTestSupport {
     String target = "/flaky?sleep";
     RunSpec spec = spec("sleep", "pipeline", "{\"steps\": [{\"name\": \"build\", \"url\": "
         + quoted(server.url(target)) + "}], \"retries\": 1, \"backoff_ms\": 30000}");
-    crash(spec, c -> c, e -> e.kind().equals("SLEEP_MS") && e.recorded());
+    crash(spec, c -> c, e -> e.kind() == AbiImport.SLEEP_MS && e.recorded());
     List<JournalFile.Step> sleeps = journal().steps("sleep", "sleep_ms");
     assertThat(sleeps).extracting(JournalFile.Step::summary).containsExactly("30000 ms");
     long wake = sleeps.get(0).resultLong();

@@ -1,4 +1,4 @@
-package io.mvmci.workflows;
+package io.mvmci.workflow;
 
 import static com.dylibso.chicory.wasm.types.ValType.I32;
 import static com.dylibso.chicory.wasm.types.ValType.I64;

@@ -1,11 +1,9 @@
-package io.mvmci.workflows;
+package io.mvmci.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mvmci.workflow.FailureKind;
-import io.mvmci.workflow.ProgressUpdate;
-import io.mvmci.workflow.RunOutcome;
-import io.mvmci.workflows.LocalHttpServer.Reply;
+import io.mvmci.testing.CountingServer.Reply;
+import io.mvmci.testing.FreePorts;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +18,11 @@ import tools.jackson.databind.JsonNode;
  * workflows/crawler/crawler.wasm on the engine, against a local server: what
  * workflows/tools/test/crawler.test.mjs checks with the Node harness.
  */
-class CrawlerWorkflowTest extends WorkflowTestSupport {
+class CrawlerWorkflowTest extends EngineTestSupport {
+  CrawlerWorkflowTest() {
+    super(shipped());
+  }
+
   static final String PAGE = """
       <!doctype html><html><head><title>
               Tom &amp; Jerry  </title></head><body>
@@ -86,7 +88,7 @@ class CrawlerWorkflowTest extends WorkflowTestSupport {
         "5% \"fetching " + server.url("/page") + "\"",
         "70% \"HTTP 200, parsing " + PAGE.getBytes(StandardCharsets.UTF_8).length + " bytes\"",
         "100% \"done: 3 links\"");
-    assertThat(sink.logMessages("progress", io.mvmci.workflow.LogLevel.INFO))
+    assertThat(sink.logMessages("progress", LogLevel.INFO))
         .containsExactly(server.url("/page") + ": HTTP 200, 3 links");
   }
 
@@ -97,10 +99,9 @@ class CrawlerWorkflowTest extends WorkflowTestSupport {
   }
 
   /**
-   * KNOWN BUG (engine, reported): the ABI says the host does not follow redirects, but
-   * {@code HttpBridge.defaultClient()} builds its client with {@code Redirect.NORMAL}, so the
-   * host follows them and the crawler never sees the 3xx: {@code final_url} is the first URL
-   * and only one request is journaled.
+   * The host does not follow redirects (the ABI says so; {@code HttpBridge.defaultClient()} uses
+   * {@code Redirect.NEVER}): the crawler sees each 3xx and follows it itself, one journaled request
+   * per hop.
    */
   @Test
   void followsRedirectsItselfAndResolvesLinksAgainstTheFinalUrl() {
@@ -115,7 +116,7 @@ class CrawlerWorkflowTest extends WorkflowTestSupport {
     assertThat(journal().steps("redirects", "http_request")).as("one journaled request per hop").hasSize(3);
   }
 
-  /** KNOWN BUG (engine, reported): fails for the same reason as the test above. */
+  /** The crawler, following redirects itself, gives up after five. */
   @Test
   void failsOnARedirectLoop() {
     RunOutcome.Failed f = failure(crawl("loop", server.url("/loop")));
@@ -158,7 +159,7 @@ class CrawlerWorkflowTest extends WorkflowTestSupport {
 
   @Test
   void transportErrorFailsTheRunWithAReadableMessage() {
-    String url = LocalHttpServer.closedPortUrl();
+    String url = FreePorts.closedPortUrl();
     RunOutcome.Failed f = failure(crawl("refused", url));
     assertThat(f.kind()).isEqualTo(FailureKind.GUEST_FAILED);
     assertThat(f.reason()).startsWith("fetching " + url + ": transport error: connection failed");

@@ -1,12 +1,10 @@
-package io.mvmci.workflows;
+package io.mvmci.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mvmci.workflow.FailureKind;
-import io.mvmci.workflow.LogLevel;
-import io.mvmci.workflow.ProgressUpdate;
-import io.mvmci.workflow.RunOutcome;
-import io.mvmci.workflows.LocalHttpServer.Reply;
+import io.mvmci.testing.CountingServer;
+import io.mvmci.testing.CountingServer.Reply;
+import io.mvmci.testing.FreePorts;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -23,7 +21,11 @@ import tools.jackson.databind.JsonNode;
  * durable sleeps on the engine's clock; their lengths are read back from the journal, which
  * records each {@code sleep_ms} request ("100 ms") and its wake-up time.
  */
-class PipelineWorkflowTest extends WorkflowTestSupport {
+class PipelineWorkflowTest extends EngineTestSupport {
+  PipelineWorkflowTest() {
+    super(shipped());
+  }
+
 
   @BeforeEach
   void routes() {
@@ -61,7 +63,7 @@ class PipelineWorkflowTest extends WorkflowTestSupport {
         {"ok": true, "failed_step": null, "steps": [
           {"name": "checkout", "outcome": "succeeded", "status": 200, "attempts": 1, "duration_ms": 0, "error": null},
           {"name": "build", "outcome": "succeeded", "status": 200, "attempts": 1, "duration_ms": 0, "error": null}]}"""));
-    assertThat(server.requests()).extracting(LocalHttpServer.Request::target).containsExactly("/checkout", "/build");
+    assertThat(server.requests()).extracting(CountingServer.Request::target).containsExactly("/checkout", "/build");
     assertThat(journal().steps("two-steps", "progress")).extracting(JournalFile.Step::summary).containsExactly(
         "0% \"step 1/2 checkout\"", "50% \"step 2/2 build\"", "100% \"pipeline succeeded: 2 steps\"");
     assertThat(sink.latestProgress("two-steps")).contains(new ProgressUpdate.Progress(100, "pipeline succeeded: 2 steps"));
@@ -119,11 +121,8 @@ class PipelineWorkflowTest extends WorkflowTestSupport {
   }
 
   /**
-   * KNOWN GAP (engine, reported): the pipeline sets its summary as the run's output and then
-   * calls {@code fail}, but a failed run keeps no output: {@code RunOutcome.Failed} has none and
-   * {@code Journal.finish} writes {@code output = NULL} for every failure. The summary is lost.
-   * The journal is the only place this test can look; once the engine keeps the output of a
-   * failed run (in the outcome, say), read it from there instead.
+   * The pipeline sets its summary as the run's output and then calls {@code fail}: the failed run
+   * keeps that output ({@code RunOutcome.Failed#output}), as its journal records it.
    */
   @Test
   void failedRunKeepsThePipelineSummaryAsItsOutput() {
@@ -151,7 +150,7 @@ class PipelineWorkflowTest extends WorkflowTestSupport {
 
   @Test
   void transportErrorsAreRetriedThenFailTheStep() {
-    String url = LocalHttpServer.closedPortUrl();
+    String url = FreePorts.closedPortUrl();
     RunOutcome.Failed f = failure(run("refused", "pipeline",
         "{\"steps\": [{\"name\": \"probe\", \"url\": " + quoted(url) + "}], \"retries\": 1, \"backoff_ms\": 5}"));
     assertThat(f.reason()).startsWith("step \"probe\" failed after 2 attempts: transport error: ");
@@ -167,7 +166,7 @@ class PipelineWorkflowTest extends WorkflowTestSupport {
 
     JsonNode out = jsonOutput(outcome);
     assertThat(out.get("ok").asBoolean()).isTrue();
-    LocalHttpServer.Request sent = server.requests().get(0);
+    CountingServer.Request sent = server.requests().get(0);
     assertThat(sent.target()).isEqualTo("/deploy");
     assertThat(sent.method()).isEqualTo("POST");
     assertThat(sent.body()).isEqualTo("{\"v\":1}");

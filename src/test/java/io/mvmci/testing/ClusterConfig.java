@@ -1,0 +1,73 @@
+package io.mvmci.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * The configuration files of a cluster of real nodes on loopback: a free Raft port and a free HTTP
+ * port per member, and per member a file {@code node<id>.toml} whose {@code [node]} section names
+ * them all. The in-process cluster ({@link TestNode#cluster}) and the process cluster
+ * ({@link ProcessCluster}) both write their files here, each adding its own sections.
+ */
+public final class ClusterConfig {
+  public static final String SECRET_RAFT = "test-raft-secret-0123456789";
+  public static final String SECRET_API = "test-api-secret-0123456789";
+
+  public final Path dir;
+  private final int[] raft;
+  private final int[] http;
+
+  private ClusterConfig(Path dir, int size) {
+    this.dir = dir;
+    this.raft = IntStream.range(0, size).map(i -> FreePorts.next()).toArray();
+    this.http = IntStream.range(0, size).map(i -> FreePorts.next()).toArray();
+  }
+
+  /** {@code size} members, ids 1 to size, on free loopback ports; files go under {@code dir}. */
+  public static ClusterConfig onFreePorts(Path dir, int size) {
+    return new ClusterConfig(dir, size);
+  }
+
+  public int size() {
+    return http.length;
+  }
+
+  public int httpPort(int id) {
+    return http[id - 1];
+  }
+
+  public Path file(int id) {
+    return dir.resolve("node" + id + ".toml");
+  }
+
+  /**
+   * (Re)writes member {@code id}'s file: its {@code [node]} section with this Raft secret and data
+   * directory ({@code dataDir}, under {@link #dir}), then {@code sections}.
+   */
+  public Path write(int id, String secretRaft, String dataDir, String sections) {
+    String members = IntStream.range(0, size())
+        .mapToObj(i -> "  \"" + (i + 1) + " 127.0.0.1:" + raft[i] + " 127.0.0.1:" + http[i] + "\"")
+        .collect(Collectors.joining(",\n"));
+    try {
+      Files.createDirectories(dir);
+      return Files.writeString(file(id), """
+          [node]
+          node_id = %d
+          data_dir = "%s"
+          secret_raft = "%s"
+          secret_api = "%s"
+          nodes = [
+          %s
+          ]
+
+          %s
+          """.formatted(id, dir.resolve(dataDir), secretRaft, SECRET_API, members, sections));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -49,7 +49,10 @@ public final class JobService {
       BiPredicate<String, String> knownVersion, ObjectMapper json) {
     this.node = node;
     this.clock = clock;
-    this.validator = new SubmissionValidator(defaults, knownWorkflow, knownVersion, json);
+    this.validator = new SubmissionValidator(defaults,
+        name -> knownWorkflow.test(name) || stored(v -> v.name().equals(name)),
+        (name, sha256) -> knownVersion.test(name, sha256)
+            || stored(v -> v.name().equals(name) && v.sha256().equals(sha256)), json);
     this.writeTimeoutMs = 10_000;
     this.readTimeoutMs = 5_000;
   }
@@ -135,6 +138,15 @@ public final class JobService {
   public List<JobEvent> events(String id, Consistency consistency) {
     Job job = get(id, consistency);
     return read(Consistency.LOCAL, q -> q.events(job.seq()));
+  }
+
+  /**
+   * Whether the replicated table holds a module version matching {@code which}, read linearizably:
+   * for a submission naming a module this node's registry does not know (yet), because its deploy
+   * was committed through another node and this node is still compiling it.
+   */
+  private boolean stored(java.util.function.Predicate<JobQueries.ModuleVersion> which) {
+    return read(Consistency.LINEARIZABLE, JobQueries::moduleVersions).stream().anyMatch(which);
   }
 
   /** Every recorded step of every execution of the job, in order; with results if {@code results}. */

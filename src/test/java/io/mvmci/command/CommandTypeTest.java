@@ -39,7 +39,9 @@ class CommandTypeTest {
           new AppendSteps.Write(1, "http_request", new byte[] {3}, "GET /", 0, 0, new byte[0], false)),
           new AppendSteps.Limits(1 << 20, 1 << 25, 10_000))),
       Map.entry(CommandType.SUBMIT_JOB_WITH_OPTIONS, new SubmitJob(T, "m", "{}", null, 0, T, 3, 1_000, null,
-          new JobOptions("ab")))));
+          new JobOptions("ab"))),
+      Map.entry(CommandType.PROMOTE_MODULE, new PromoteModule(T, "m", "ab")),
+      Map.entry(CommandType.DELETE_MODULE, new DeleteModule(T, "m", "ab"))));
 
   @Test
   void everyTypeHasASampleThatRoundTripsThroughItsOwnReader() {
@@ -72,6 +74,10 @@ class CommandTypeTest {
             + "00000001" + "0000000c687474705f72657175657374" + "0000000103" + "00000005474554202f"
             + "00000000" + "00000000" + "00000000" + "00"
             + "00100000" + "0000000002000000" + "00002710");
+    assertThat(HexFormat.of().formatHex(CommandCodec.frame(SAMPLES.get(CommandType.PROMOTE_MODULE))))
+        .isEqualTo("0011" + "00000013" + "0000018bcfe56800" + "000000016d" + "000000026162");
+    assertThat(HexFormat.of().formatHex(CommandCodec.frame(SAMPLES.get(CommandType.DELETE_MODULE))))
+        .isEqualTo("0012" + "00000013" + "0000018bcfe56800" + "000000016d" + "000000026162");
     assertThat(CommandCodec.decode(CommandCodec.encode(List.of(CommandCodecTest.SUBMIT))))
         .as("a submission without options keeps the type-1 layout").containsExactly(CommandCodecTest.SUBMIT);
     assertThat(CommandCodecTest.SUBMIT.type()).isEqualTo(CommandType.SUBMIT_JOB);

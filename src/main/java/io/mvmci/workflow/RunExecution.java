@@ -250,7 +250,7 @@ final class RunExecution implements Runnable {
     flushHistory();
     if (spec.history() == null && result.isFinal() && !alreadyRecorded) {
       try {
-        ctx.journal().finishLater(runId(), result, ctx.services().clock().millis());
+        ctx.journal().finish(runId(), result, ctx.services().clock().millis());
       } catch (JournalException e) {
         LOG.error("run {} ended ({}) but its outcome could not be journaled; it will run again when"
             + " resumed", runId(), result, e);

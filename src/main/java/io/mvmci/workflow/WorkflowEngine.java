@@ -61,7 +61,6 @@ public final class WorkflowEngine implements AutoCloseable {
         new SynchronousQueue<>(), runThread(config.stackSizeBytes()));
     long every = config.progressInterval().toNanos();
     flusher.scheduleWithFixedDelay(progress::flushAll, every, every, TimeUnit.NANOSECONDS);
-    flusher.scheduleWithFixedDelay(this::writeJournalBatches, every, every, TimeUnit.NANOSECONDS);
     flusher.scheduleWithFixedDelay(() -> active.values().forEach(RunExecution::flushHistory), every, every,
         TimeUnit.NANOSECONDS);
     HostServices services = new HostServices(config.clock(), new SecureRandom(), new HttpBridge(http), progress);
@@ -106,34 +105,6 @@ public final class WorkflowEngine implements AutoCloseable {
     }
     return new RunHandle(spec.runId(), execution.outcome(),
         () -> execution.requestStop(FailureKind.CANCELLED, "cancelled"));
-  }
-
-  /**
-   * Journals the start of several new runs in one transaction, before each is started with
-   * {@link #start}: for a worker that claimed a batch of jobs. Runs that are running, already have
-   * a journal, or name a module not deployed here are left to {@link #start}, as is every run if
-   * the journal cannot be written now. Changes nothing a run does; only how its start is written.
-   */
-  public void beginAll(List<RunSpec> specs) {
-    if (closed) {
-      return;
-    }
-    List<Journal.NewRun> runs = new ArrayList<>(specs.size());
-    for (RunSpec spec : specs) {
-      if (spec.history() == null && !active.containsKey(spec.runId())) {
-        context.modules().resolve(spec.module())
-            .ifPresent(m -> runs.add(new Journal.NewRun(spec.runId(), m.ref(), spec.input())));
-      }
-    }
-    if (runs.isEmpty()) {
-      return;
-    }
-    try {
-      journal.beginAll(runs, config.clock().millis());
-    } catch (JournalException e) {
-      LOG.warn("could not journal the start of {} runs together; each starts on its own: {}", runs.size(),
-          e.getMessage());
-    }
   }
 
   private static RunHandle failedToStart(RunSpec spec, FailureKind kind, String reason) {
@@ -196,28 +167,6 @@ public final class WorkflowEngine implements AutoCloseable {
       throw new IllegalStateException("run " + runId + " is running; cancel it first");
     }
     return journal.delete(runId);
-  }
-
-  /**
-   * Deletes a run's journal soon, batched with others (within the progress interval, or sooner
-   * when many wait): for runs whose outcome was acknowledged. Starting the run again, or listing
-   * unfinished runs, first deletes it.
-   *
-   * @throws IllegalStateException if the run is running
-   */
-  public void forgetLater(String runId) {
-    if (active.containsKey(runId)) {
-      throw new IllegalStateException("run " + runId + " is running; cancel it first");
-    }
-    journal.deleteLater(runId);
-  }
-
-  private void writeJournalBatches() {
-    try {
-      journal.writePending();
-    } catch (JournalException e) {
-      LOG.warn("could not write the journal's waiting outcomes and deletions: {}", e.getMessage());
-    }
   }
 
   /** Counters of runs and journal writes, for metrics. */

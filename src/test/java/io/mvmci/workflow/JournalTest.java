@@ -85,96 +85,28 @@ class JournalTest {
   }
 
   @Test
-  void aRunDeletedLaterIsGoneForEveryReaderAndCloseDeletesWhatWaits() {
+  void aDeletedRunIsGoneForEveryReaderAndAcrossReopening() {
     Path file = dir.resolve("j.sqlite");
     ModuleRef m = ModuleRef.exact("m", "abc");
     try (Journal journal = Journal.open(file)) {
       long a = journal.begin("a", m, new byte[0], 1);
       journal.append(a, new Step(0, request("x"), true, 0, new byte[0]));
-      journal.finish("a", RunOutcome.succeeded(new byte[0]), 2);
+      journal.finish("a", RunOutcome.failed(FailureKind.TRAP, "trap: x"), 2);
       journal.begin("b", m, new byte[0], 1);
       journal.begin("c", m, new byte[0], 1);
-      journal.deleteLater("a");
-      journal.deleteLater("b");
-      assertThat(journal.doomedCount()).isEqualTo(2);
+      assertThat(journal.delete("b")).isTrue();
+      assertThat(journal.delete("b")).isFalse();
       assertThat(journal.unfinished()).extracting(UnfinishedRun::runId).containsExactly("c");
-      assertThat(journal.read("a")).isEmpty();
-
-      journal.deleteLater("c");
-      assertThat(journal.header("c")).isEmpty();
-      journal.begin("c", m, new byte[] {3}, 5);
+      assertThat(journal.read("a").orElseThrow().outcome()).isEqualTo(RunOutcome.failed(FailureKind.TRAP, "trap: x"));
+      assertThat(journal.read("b")).isEmpty();
+      assertThat(journal.delete("c")).isTrue();
+      long c = journal.begin("c", m, new byte[] {3}, 5);
+      assertThat(c).as("a run number is never handed out twice").isGreaterThan(a);
       assertThat(journal.read("c").orElseThrow().steps()).isEmpty();
-      journal.deleteLater("c");
     }
     try (Journal journal = Journal.open(file)) {
-      assertThat(journal.unfinished()).isEmpty();
-      assertThat(journal.read("c")).isEmpty();
-    }
-  }
-
-  @Test
-  void runsDeletedLaterGoInBatches() {
-    try (Journal journal = Journal.open(dir.resolve("j.sqlite"))) {
-      for (int i = 0; i < Journal.DELETE_BATCH + 1; i++) {
-        journal.begin("r" + i, ModuleRef.exact("m", "abc"), new byte[0], i);
-        journal.finish("r" + i, RunOutcome.succeeded(new byte[0]), i);
-        journal.deleteLater("r" + i);
-      }
-      assertThat(journal.doomedCount()).as("a full batch was deleted, the next one waits").isEqualTo(1);
-      assertThat(journal.read("r0")).isEmpty();
-      journal.deleteDoomed();
-      assertThat(journal.doomedCount()).isZero();
-      assertThat(journal.read("r" + Journal.DELETE_BATCH)).isEmpty();
-    }
-  }
-
-  @Test
-  void runsBegunTogetherReadAsNewRunsUntilTheyWriteAndSurviveReopening() {
-    Path file = dir.resolve("j.sqlite");
-    ModuleRef m = ModuleRef.exact("m", "abc");
-    try (Journal journal = Journal.open(file)) {
-      long old = journal.begin("old", m, new byte[] {9}, 1);
-      journal.beginAll(List.of(new Journal.NewRun("a", m, new byte[] {1}), new Journal.NewRun("b", m, new byte[] {2}),
-          new Journal.NewRun("old", ModuleRef.exact("other", "def"), new byte[0])), 50);
-
-      Journal.RunRecord a = journal.read("a").orElseThrow();
-      assertThat(a.steps()).isEmpty();
-      assertThat(a.outcome()).isNull();
-      assertThat(a.startedAtMillis()).isEqualTo(50);
-      assertThat(journal.header("b").orElseThrow().input()).containsExactly(2);
-      assertThat(journal.header("old").orElseThrow().module()).as("a run with a journal is left alone").isEqualTo(m);
-      assertThat(journal.read("old").orElseThrow().runNo()).isEqualTo(old);
-
-      journal.append(a.runNo(), new Step(0, request("x"), true, 0, new byte[] {7}));
-      assertThat(journal.read("a").orElseThrow().steps()).as("read after a step sees it").hasSize(1);
-      journal.finish("b", RunOutcome.succeeded(new byte[] {5}), 60);
-      assertThat(((RunOutcome.Succeeded) journal.read("b").orElseThrow().outcome()).output()).containsExactly(5);
-    }
-    try (Journal journal = Journal.open(file)) {
-      assertThat(journal.unfinished()).extracting(UnfinishedRun::runId).containsExactly("old", "a");
-      assertThat(journal.read("a").orElseThrow().steps()).hasSize(1);
-    }
-  }
-
-  @Test
-  void anOutcomeRecordedLaterReadsAtOnceAndIsWrittenWithTheBatchOrNeverIfTheRunGoes() {
-    Path file = dir.resolve("j.sqlite");
-    ModuleRef m = ModuleRef.exact("m", "abc");
-    try (Journal journal = Journal.open(file)) {
-      journal.begin("a", m, new byte[0], 1);
-      journal.begin("b", m, new byte[0], 1);
-      journal.begin("c", m, new byte[0], 1);
-      journal.finishLater("a", RunOutcome.failed(FailureKind.TRAP, "trap: x"), 5);
-      journal.finishLater("b", RunOutcome.succeeded(new byte[] {4}), 5);
-      assertThat(journal.read("a").orElseThrow().outcome()).isEqualTo(RunOutcome.failed(FailureKind.TRAP, "trap: x"));
-      journal.deleteLater("b");
       assertThat(journal.unfinished()).extracting(UnfinishedRun::runId).containsExactly("c");
-      journal.finishLater("c", RunOutcome.succeeded(new byte[] {6}), 7);
-    }
-    try (Journal journal = Journal.open(file)) {
-      assertThat(journal.unfinished()).as("close wrote the waiting outcome").isEmpty();
-      assertThat(journal.read("a").orElseThrow().outcome()).isEqualTo(RunOutcome.failed(FailureKind.TRAP, "trap: x"));
-      assertThat(((RunOutcome.Succeeded) journal.read("c").orElseThrow().outcome()).output()).containsExactly(6);
+      assertThat(journal.read("a").orElseThrow().steps()).hasSize(1);
       assertThat(journal.read("b")).isEmpty();
     }
   }

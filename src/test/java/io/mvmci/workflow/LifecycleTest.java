@@ -149,25 +149,4 @@ class LifecycleTest extends EngineTestSupport {
     }
     assertThat(engine.mostRunThreadsAlive()).as("run threads alive at once for 80 runs one after another").isLessThan(5);
   }
-
-  /** A worker journals the start of a claimed batch at once; the runs then behave as any other. */
-  @Test
-  void runsBegunTogetherRunAsUsualAndJournalTheirSteps() {
-    deploy("hello");
-    deploy("script");
-    WorkflowEngine engine = engine();
-    List<RunSpec> specs = List.of(
-        RunSpec.of("h1", ModuleRef.latest("hello"), utf8("one")),
-        RunSpec.of("s1", ModuleRef.latest("script"), utf8("s1\n")),
-        RunSpec.of("u1", ModuleRef.latest("nowhere"), new byte[0]));
-    engine.beginAll(specs);
-    assertThat(engine.unfinishedRuns()).extracting(UnfinishedRun::runId).containsExactlyInAnyOrder("h1", "s1");
-
-    assertThat(output(outcomeOf(engine.start(specs.get(0))))).isEqualTo("hello, one");
-    assertThat(outcomeOf(engine.start(specs.get(1)))).isInstanceOf(RunOutcome.Succeeded.class);
-    assertThat(failure(outcomeOf(engine.start(specs.get(2)))).kind()).isEqualTo(FailureKind.UNKNOWN_MODULE);
-    assertThat(engine.unfinishedRuns()).isEmpty();
-    assertThatThrownBy(() -> engine.start(RunSpec.of("h1", ModuleRef.latest("script"), utf8("one"))))
-        .as("the begun run is pinned to its module").isInstanceOf(IllegalArgumentException.class);
-  }
 }

@@ -43,7 +43,7 @@ public final class WorkflowEngine implements AutoCloseable {
 
   /** An engine journaling to {@code config.journalFile()}, running modules from {@code modules}. */
   public WorkflowEngine(EngineConfig config, ModuleRegistry modules, ProgressSink sink) {
-    this(config, modules, sink, HttpBridge.defaultClient(), StepHook.NONE);
+    this(config, modules, sink, HttpBridge.defaultClient(), Faults.fromEnvironment());
   }
 
   WorkflowEngine(EngineConfig config, ModuleRegistry modules, ProgressSink sink, HttpClient http,

@@ -15,13 +15,18 @@ import java.util.Map;
 public final class WorkerProcess extends MainProcess {
   private final Path dataDir;
 
-  private WorkerProcess(Path dataDir, List<String> args) {
-    super(args, dataDir.resolveSibling(dataDir.getFileName() + ".log"), Map.of(), dataDir);
+  private WorkerProcess(Path dataDir, List<String> args, Map<String, String> env) {
+    super(args, dataDir.resolveSibling(dataDir.getFileName() + ".log"), env, dataDir);
     this.dataDir = dataDir;
   }
 
   /** Starts a worker with its journal under {@code dataDir} and the given options; returns at once. */
   public static WorkerProcess start(Path dataDir, String... options) {
+    return start(dataDir, Map.of(), options);
+  }
+
+  /** {@link #start(Path, String...)} with these environment variables (a fault to inject, say). */
+  public static WorkerProcess start(Path dataDir, Map<String, String> env, String... options) {
     List<String> args = new ArrayList<>(List.of("worker", "--data-dir", dataDir.toString()));
     args.addAll(List.of(options));
     try {
@@ -29,7 +34,7 @@ public final class WorkerProcess extends MainProcess {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    WorkerProcess w = new WorkerProcess(dataDir, args);
+    WorkerProcess w = new WorkerProcess(dataDir, args, env);
     w.launch();
     return w;
   }

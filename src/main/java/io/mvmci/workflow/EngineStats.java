@@ -48,7 +48,18 @@ public final class EngineStats {
     return failed.get(kind).sum();
   }
 
-  /** Rows written to the journal: runs begun and ended, steps appended and completed. */
+  private final java.util.concurrent.atomic.LongAdder steps = new java.util.concurrent.atomic.LongAdder();
+
+  void stepRecorded() {
+    steps.increment();
+  }
+
+  /** New steps runs recorded, in any history (the replicated one of a worker's run, or the local journal). */
+  public long stepsRecorded() {
+    return steps.sum();
+  }
+
+  /** Rows written to the local journal: runs begun and ended, steps appended and completed. */
   public long journalWrites() {
     return journalWrites.getAsLong();
   }

@@ -4,11 +4,12 @@ import java.util.Locale;
 
 /**
  * Fault injection for tests that kill real processes at an exact point of a run: with
- * {@code MVMCI_FAULT_HALT_AT=<seq>:<point>[:<run id prefix>]} in its environment (or the system
- * property {@code mvmci.fault.halt-at}), a process halts ({@code Runtime.halt(137)}, as a kill -9
- * would leave it: no shutdown hook, nothing flushed) when a run whose id starts with the prefix
- * passes {@code point} (STARTED, PERFORMED or RECORDED) of its new step {@code seq}. Replayed steps
- * never trigger it. Never set in production; the engine logs loudly when it is set.
+ * {@code MVMCI_FAULT_HALT_AT=<seq>:<point>[:<run id prefix>][,...]} in its environment (or the
+ * system property {@code mvmci.fault.halt-at}), a process halts ({@code Runtime.halt(137)}, as a
+ * kill -9 would leave it: no shutdown hook, nothing flushed) when a run whose id starts with the
+ * prefix passes {@code point} (STARTED, PERFORMED or RECORDED) of its new step {@code seq}; with
+ * several, at the first that matches. Replayed steps never trigger it. Never set in production; the
+ * engine says so on stderr when it is set.
  */
 final class Faults {
   static final String ENV = "MVMCI_FAULT_HALT_AT";
@@ -24,6 +25,13 @@ final class Faults {
   static StepHook parse(String spec) {
     if (spec == null || spec.isBlank()) {
       return StepHook.NONE;
+    }
+    if (spec.contains(",")) {
+      java.util.List<StepHook> hooks = new java.util.ArrayList<>();
+      for (String one : spec.split(",")) {
+        hooks.add(parse(one));
+      }
+      return (runId, s, kind, p) -> hooks.forEach(h -> h.at(runId, s, kind, p));
     }
     String[] parts = spec.split(":", 3);
     if (parts.length < 2) {

@@ -39,7 +39,7 @@ final class RunExecution implements Runnable {
   static final java.time.Duration MODULE_WAIT = java.time.Duration.ofSeconds(30);
 
   /** What every execution of an engine shares. */
-  record Context(EngineConfig config, ModuleRegistry modules, Journal journal, HostServices services,
+  record Context(EngineConfig config, ModuleRegistry modules, Journal journal, EngineStats stats, HostServices services,
       StepHook hook, ScheduledExecutorService timers, Consumer<RunExecution> onSettled) {}
 
   private final Context ctx;
@@ -178,7 +178,7 @@ final class RunExecution implements Runnable {
         : ctx.journal().begin(runId(), module.get().ref(), spec.input(), ctx.services().clock().millis());
     return runModule(module.get(), new RunJournal(
         new LocalHistory(ctx.journal(), runNo, record == null ? List.of() : record.steps()), false, runId(),
-        ctx.hook()));
+        ctx.hook(), ctx.stats()));
   }
 
   /** A run whose history is kept outside the engine (a worker's replicated history). */
@@ -192,7 +192,7 @@ final class RunExecution implements Runnable {
     if (module.isEmpty()) {
       return failed(FailureKind.UNKNOWN_MODULE, "module " + spec.module() + " is not deployed on this node");
     }
-    return runModule(module.get(), new RunJournal(history, true, runId(), ctx.hook()));
+    return runModule(module.get(), new RunJournal(history, true, runId(), ctx.hook(), ctx.stats()));
   }
 
   /**

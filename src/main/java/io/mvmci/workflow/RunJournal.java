@@ -19,18 +19,20 @@ final class RunJournal {
   private final String runId;
   private final List<HistoryStep> recorded;
   private final StepHook hook;
+  private final EngineStats stats;
   private int cursor;
 
   /**
    * @param external whether {@code history} is kept outside the engine: then log and progress steps
    *     carry their message and are recorded lazily, and the history publishes them
    */
-  RunJournal(RunHistory history, boolean external, String runId, StepHook hook) {
+  RunJournal(RunHistory history, boolean external, String runId, StepHook hook, EngineStats stats) {
     this.history = history;
     this.external = external;
     this.runId = runId;
     this.recorded = List.copyOf(history.recorded());
     this.hook = hook;
+    this.stats = stats;
   }
 
   /** Whether log lines and progress reach the job through the history (not the ProgressSink). */
@@ -61,6 +63,7 @@ final class RunJournal {
   void record(Step.Request request, int code, byte[] result) {
     int seq = cursor - 1;
     history.record(step(seq, request, true, code), result, false);
+    stats.stepRecorded();
     hook.at(runId, seq, request.kind(), StepHook.Point.RECORDED);
   }
 
@@ -71,6 +74,7 @@ final class RunJournal {
   void recordLazy(Step.Request request, int code, byte[] message) {
     int seq = cursor - 1;
     history.record(step(seq, request, true, external ? code : 0), external ? message : NOTHING, external);
+    stats.stepRecorded();
     hook.at(runId, seq, request.kind(), StepHook.Point.RECORDED);
   }
 
@@ -78,6 +82,7 @@ final class RunJournal {
   void recordStart(Step.Request request) {
     int seq = cursor - 1;
     history.record(step(seq, request, false, 0), NOTHING, false);
+    stats.stepRecorded();
     hook.at(runId, seq, request.kind(), StepHook.Point.STARTED);
   }
 

@@ -64,7 +64,7 @@ public final class WorkflowEngine implements AutoCloseable {
     flusher.scheduleWithFixedDelay(() -> active.values().forEach(RunExecution::flushHistory), every, every,
         TimeUnit.NANOSECONDS);
     HostServices services = new HostServices(config.clock(), new SecureRandom(), new HttpBridge(http), progress);
-    this.context = new RunExecution.Context(config, modules, journal, services, hook, timers,
+    this.context = new RunExecution.Context(config, modules, journal, stats, services, hook, timers,
         execution -> active.remove(execution.runId(), execution));
   }
 

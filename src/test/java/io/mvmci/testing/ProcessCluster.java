@@ -29,15 +29,17 @@ public final class ProcessCluster implements AutoCloseable {
 
   public final Path dir;
   public final List<NodeProcess> nodes;
+  private final String extraToml;
   private final ClusterConfig files;
   /** {@code [workers] embedded} of every node: 0 keeps the queue tests free of job runs. */
   private final int embeddedWorkers;
   private final Thread reaper;
 
-  private ProcessCluster(Path dir, int size, int embeddedWorkers) {
+  private ProcessCluster(Path dir, int size, int embeddedWorkers, String extraToml) {
     this.dir = dir;
     this.files = ClusterConfig.onFreePorts(dir, size);
     this.embeddedWorkers = embeddedWorkers;
+    this.extraToml = extraToml;
     List<NodeProcess> list = new ArrayList<>();
     for (int id = 1; id <= size; id++) {
       Path config = writeConfig(id, ClusterConfig.SECRET_RAFT, "data" + id);
@@ -51,7 +53,7 @@ public final class ProcessCluster implements AutoCloseable {
 
   /** (Re)writes node {@code id}'s file: every member, this Raft secret, this data directory under dir. */
   public Path writeConfig(int id, String secretRaft, String dataDir) {
-    return files.write(id, secretRaft, dataDir, "[workers]\nembedded = " + embeddedWorkers + "\n");
+    return files.write(id, secretRaft, dataDir, "[workers]\nembedded = " + embeddedWorkers + "\n" + extraToml);
   }
 
   /** Three nodes without workers, started; returns once each answers HTTP. */
@@ -61,7 +63,12 @@ public final class ProcessCluster implements AutoCloseable {
 
   /** Three nodes, each running {@code embeddedWorkers} workers, started; returns once each answers HTTP. */
   public static ProcessCluster start(String name, int embeddedWorkers) throws IOException {
-    ProcessCluster c = new ProcessCluster(Files.createTempDirectory("mvmci-" + name), 3, embeddedWorkers);
+    return start(name, embeddedWorkers, "");
+  }
+
+  /** {@link #start(String, int)} with more TOML sections in every node's file (say, a short lease). */
+  public static ProcessCluster start(String name, int embeddedWorkers, String extraToml) throws IOException {
+    ProcessCluster c = new ProcessCluster(Files.createTempDirectory("mvmci-" + name), 3, embeddedWorkers, extraToml);
     try {
       c.nodes.forEach(NodeProcess::start);
       c.nodes.forEach(c::awaitUp);

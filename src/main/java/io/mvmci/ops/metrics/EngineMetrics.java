@@ -40,6 +40,9 @@ public final class EngineMetrics implements MeterBinder {
     }
     FunctionCounter.builder("mvmci.engine.traps", stats, s -> s.runsFailed(FailureKind.TRAP))
         .description("runs ended by a WebAssembly trap").register(registry);
+    FunctionCounter.builder("mvmci.engine.steps.recorded", stats, EngineStats::stepsRecorded)
+        .description("new steps runs on this node recorded in their history (replicated or local)")
+        .register(registry);
     FunctionCounter.builder("mvmci.engine.journal.writes", stats, EngineStats::journalWrites)
         .description("rows written to the local run journal").register(registry);
     Gauge.builder("mvmci.engine.runs.active", engine, WorkflowEngine::activeRuns)

@@ -8,6 +8,7 @@ import io.mvmci.deploy.Replays;
 import io.mvmci.workflow.WorkflowEngine;
 import io.mvmci.queue.JobDefaults;
 import io.mvmci.queue.JobService;
+import io.mvmci.queue.JobWaiters;
 import io.mvmci.replication.ApplyListeners;
 import io.mvmci.replication.RaftNode;
 import io.mvmci.workflow.ModuleRegistry;
@@ -63,11 +64,18 @@ class NodeWiring {
   }
 
   @Bean
+  JobWaiters jobWaiters(ApplyListeners listeners) {
+    JobWaiters waiters = new JobWaiters();
+    listeners.add(waiters);
+    return waiters;
+  }
+
+  @Bean
   JobService jobService(RaftNode node, Clock clock, NodeConfig config, ObjectMapper json,
-      ModuleRegistry modules) {
+      ModuleRegistry modules, JobWaiters waiters) {
     JobDefaults defaults = new JobDefaults(JobDefaults.STANDARD.workflow(), config.jobs().maxAttempts(),
         config.jobs().timeoutMs(), config.api().maxBodyBytes());
     return new JobService(node, clock, defaults, name -> modules.latest(name).isPresent(),
-        (name, sha256) -> modules.find(name, sha256).isPresent(), json);
+        (name, sha256) -> modules.find(name, sha256).isPresent(), json, waiters);
   }
 }

@@ -88,11 +88,32 @@ class JobsController {
         .map(s -> new BatchItem(JobView.of(s.job()), s.duplicate())).toList()));
   }
 
+  /** The most a caller may wait for a job to finish in one request. */
+  static final long MAX_WAIT_MS = 60_000;
+
+  /**
+   * One job. With {@code wait_ms}, a long poll: the answer comes once the job has finished
+   * (Completed, Failed or Cancelled) or when the wait runs out, whichever is first.
+   */
   @GetMapping("/jobs/{id}")
   ResponseEntity<JobView> get(@PathVariable String id,
-      @RequestParam(required = false) String consistency) {
+      @RequestParam(required = false) String consistency,
+      @RequestParam(name = "wait_ms", required = false) String waitMs) {
     Consistency c = ReadParams.consistency(consistency);
-    return ResponseEntity.ok().headers(ReadParams.headers(c)).body(JobView.of(jobs.get(id, c)));
+    long wait = 0;
+    if (waitMs != null && !waitMs.isEmpty()) {
+      try {
+        wait = Long.parseLong(waitMs);
+      } catch (NumberFormatException e) {
+        wait = -1;
+      }
+      if (wait < 0 || wait > MAX_WAIT_MS) {
+        throw new BadRequestException("wait_ms", "wait_ms must be an integer from 0 to " + MAX_WAIT_MS
+            + ", not \"" + waitMs + "\"");
+      }
+    }
+    Job job = wait == 0 ? jobs.get(id, c) : jobs.awaitFinished(id, wait, c);
+    return ResponseEntity.ok().headers(ReadParams.headers(c)).body(JobView.of(job));
   }
 
   /** Every state change of the job, oldest first, each with its reason. */

@@ -38,6 +38,7 @@ public final class JobService {
   private final RaftNode node;
   private final Clock clock;
   private final SubmissionValidator validator;
+  private final JobWaiters waiters;
   private final long writeTimeoutMs;
   private final long readTimeoutMs;
 
@@ -46,8 +47,9 @@ public final class JobService {
    * @param knownVersion whether this version (name, sha-256) of a module is deployed
    */
   public JobService(RaftNode node, Clock clock, JobDefaults defaults, Predicate<String> knownWorkflow,
-      BiPredicate<String, String> knownVersion, ObjectMapper json) {
+      BiPredicate<String, String> knownVersion, ObjectMapper json, JobWaiters waiters) {
     this.node = node;
+    this.waiters = waiters;
     this.clock = clock;
     this.validator = new SubmissionValidator(defaults,
         name -> knownWorkflow.test(name) || stored(v -> v.name().equals(name)),
@@ -125,6 +127,36 @@ public final class JobService {
   public List<LogLine> logs(String id, long afterId, int limit, Consistency consistency) {
     Job job = get(id, consistency);
     return read(Consistency.LOCAL, q -> q.logs(job.seq(), afterId, limit));
+  }
+
+  /**
+   * The job once it has finished (Completed, Failed or Cancelled), or as it is when {@code waitMs}
+   * runs out: a long poll for a caller that submitted it and wants its outcome. Reads as
+   * {@code consistency} says, before and after the wait.
+   */
+  public Job awaitFinished(String id, long waitMs, Consistency consistency) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+    while (true) {
+      long seq = JobId.parse(id);
+      if (seq < 0) {
+        throw new JobNotFoundException(id);
+      }
+      java.util.concurrent.CompletableFuture<Void> finished = waiters.await(seq);
+      Job job = get(id, consistency);
+      long left = deadline - System.nanoTime();
+      if (job.status().isTerminal() || left <= 0) {
+        waiters.forget(seq, finished);
+        return job;
+      }
+      try {
+        finished.get(left, TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.TimeoutException | ExecutionException e) {
+        waiters.forget(seq, finished);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return job;
+      }
+    }
   }
 
   public Job get(String id, Consistency consistency) {

@@ -135,4 +135,19 @@ class EmbeddedWorkerTest {
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.json().get("detail").asString()).contains("no workflow module named \"nope\"");
   }
+
+  @Test
+  void aLongPollOnAJobAnswersOnceItFinishes() {
+    String id = submit("{\"url\":\"" + web.url("/slow/long-poll") + "\"}");
+    long t0 = System.nanoTime();
+    JsonNode early = get(node.url("/api/v1/jobs/" + id + "?wait_ms=600")).json();
+    long waited = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(early.get("status").asString()).as("not finished: the wait ran out").isNotEqualTo("Completed");
+    assertThat(waited).as("it waited for the time asked").isGreaterThanOrEqualTo(500);
+    web.release("/slow/long-poll");
+    JsonNode done = get(node.url("/api/v1/jobs/" + id + "?wait_ms=30000")).json();
+    assertThat(done.get("status").asString()).isEqualTo("Completed");
+    assertThat(get(node.url("/api/v1/jobs/" + id + "?wait_ms=nope")).status()).isEqualTo(400);
+    assertThat(get(node.url("/api/v1/jobs/" + id + "?wait_ms=600000")).status()).isEqualTo(400);
+  }
 }

@@ -7,6 +7,7 @@
 #   JAR        the node jar (default: target/mvm-ci.jar, built with mvn if missing)
 #   JAVA_OPTS  JVM options for each node (default: -Xmx256m -XX:+UseSerialGC)
 #   EXTRA_TOML appended to every node's file, e.g. $'[raft]\nelection_timeout_min_ms = 300\n...'
+#   EMBEDDED   embedded workers per node (default 0: the scripts bring their own load)
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 JAVA_OPTS=${JAVA_OPTS:--Xmx256m -XX:+UseSerialGC}
@@ -78,7 +79,7 @@ listen_addr_raft = "127.0.0.1"
 listen_addr_api = "127.0.0.1"
 
 [workers]
-embedded = 0
+embedded = ${EMBEDDED:-0}
 ${EXTRA_TOML:-}
 EOF
   done

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# The cost of durability: workflows of N durable steps on a three-node mvm-ci cluster against Restate
+# (a durable-execution engine with a replicated journal), measured side by side in one run, rounds
+# interleaved, because the machine's load moves absolute numbers.
+#
+#   scripts/bench-steps.sh
+#   STEPS=10 JOBS_1=200 JOBS_64=3000 ROUNDS=3 scripts/bench-steps.sh
+#
+# Each round measures, for each system in turn:
+#   - 1 client: JOBS_1 workflows of STEPS steps, one at a time; the figure is the workflow's latency
+#     (submit to outcome known to the client), p50 and p99, and per step p50 / STEPS, as load.js reports;
+#   - 1 client, 0 steps (mvm-ci only: a job's fixed cost, so the marginal cost of a step shows);
+#   - 64 clients: JOBS_64 workflows, 64 at a time; the figure is steps per second.
+# mvm-ci: the `steps` workflow (workflows/testing/steps: STEPS journaled now_ms calls, each appended to
+# the job's replicated history before the guest sees it), 3 nodes with EMBEDDED embedded workers each,
+# the clients spread over the nodes, each job submitted (POST /api/v1/jobs) and awaited (GET
+# /api/v1/jobs/{id}?wait_ms=). Restate: one server and the Node.js service of ../shared/peers/restate
+# (STEPS ctx.run steps), called through its ingress, which answers when the workflow ends.
+#
+# Environment (all optional):
+#   STEPS (10)  JOBS_1 (200)  JOBS_64 (3000)  ROUNDS (3)  WARMUP_JOBS (2000)  EMBEDDED (32)
+#   JAVA_OPTS   JVM options of the nodes ("-Xms256m -Xmx1g")
+#   KEEP=1      keep the work directory (configs, logs, data)
+#   SKIP_RESTATE=1  mvm-ci only (no ratio)
+#   PEERS       the peers' scripts (default: <repository>/../shared/peers)
+# Requires: java 17, mvn, python3, curl, jq, node and npm (Restate installs from the npm registry).
+set -euo pipefail
+{
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+STEPS=${STEPS:-10}
+JOBS_1=${JOBS_1:-200}
+JOBS_64=${JOBS_64:-3000}
+ROUNDS=${ROUNDS:-3}
+WARMUP_JOBS=${WARMUP_JOBS:-2000}
+export EMBEDDED=${EMBEDDED:-32}
+export JAVA_OPTS=${JAVA_OPTS:-"-Xms256m -Xmx1g"}
+SKIP_RESTATE=${SKIP_RESTATE:-0}
+PEERS=${PEERS:-$(cd "$ROOT/.." && pwd)/shared/peers}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/bench-steps.XXXXXX")
+RESTATE_DIR=$WORK/restate
+# shellcheck source=lib/cluster.sh
+. "$ROOT/scripts/lib/cluster.sh"
+
+cleanup() {
+  local status=$?
+  [ "$SKIP_RESTATE" = 1 ] || "$PEERS/restate/restate.sh" stop "$RESTATE_DIR" >/dev/null 2>&1 || true
+  cluster_cleanup "$status"
+}
+trap cleanup EXIT
+
+require_tools
+[ "$SKIP_RESTATE" = 1 ] || { [ -x "$PEERS/restate/restate.sh" ] || die "no $PEERS/restate/restate.sh (set PEERS)"; }
+ensure_jar
+say "building the load client (mvn -Pbench test-compile) ..."
+(cd "$ROOT" && mvn -B -q -Pbench -DskipTests test-compile \
+  && mvn -B -q -Pbench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath)
+CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$ROOT/target/bench.classpath")"
+
+export EXTRA_TOML=$'[raft]\nelection_timeout_min_ms = 500\nelection_timeout_max_ms = 1000\n'
+cluster_start
+await_leader 60 1 2 3 >/dev/null
+curl -sf -m 30 -X POST "$(url 1 /api/v1/modules/steps)" -H "Authorization: Bearer $SECRET_API" \
+  -H 'Content-Type: application/wasm' --data-binary "@$ROOT/workflows/testing/steps/steps.wasm" >/dev/null \
+  || die "deploying the steps workflow failed"
+URLS="$(url 1 ''),$(url 2 ''),$(url 3 '')"
+mvmci() { java -cp "$CP" io.mvmci.durable.StepsLoad "$URLS" "$@"; }
+
+if [ "$SKIP_RESTATE" != 1 ]; then
+  mkdir -p "$RESTATE_DIR"
+  "$PEERS/restate/restate.sh" start "$RESTATE_DIR" >/dev/null
+fi
+restate() { node "$RESTATE_DIR/load.js" http://127.0.0.1:8080/steps/run "$@"; }
+
+say "warming up: $WARMUP_JOBS workflows on each system ..."
+mvmci "$STEPS" "$WARMUP_JOBS" 64 >/dev/null
+[ "$SKIP_RESTATE" = 1 ] || restate "$STEPS" "$WARMUP_JOBS" 64 >/dev/null
+
+RESULTS=$WORK/results.jsonl
+for r in $(seq "$ROUNDS"); do
+  say "round $r"
+  for sys in mvmci restate; do
+    [ "$sys" = restate ] && [ "$SKIP_RESTATE" = 1 ] && continue
+    line=$("$sys" "$STEPS" "$JOBS_1" 1); say "  $sys 1 client:   $line"
+    jq -c --arg s "$sys" --argjson r "$r" '. + {system: $s, round: $r}' <<<"$line" >>"$RESULTS"
+    if [ "$sys" = mvmci ]; then
+      line=$(mvmci 0 "$JOBS_1" 1); say "  $sys 0 steps:    $line"
+      jq -c --arg s "$sys-0" --argjson r "$r" '. + {system: $s, round: $r}' <<<"$line" >>"$RESULTS"
+    fi
+    line=$("$sys" "$STEPS" "$JOBS_64" 64); say "  $sys 64 clients: $line"
+    jq -c --arg s "$sys" --argjson r "$r" '. + {system: $s, round: $r}' <<<"$line" >>"$RESULTS"
+  done
+done
+
+python3 - "$RESULTS" "$STEPS" <<'EOF'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+steps = int(sys.argv[2])
+def med(system, conc, key):
+    v = [r[key] for r in rows if r["system"] == system and r["conc"] == conc]
+    return statistics.median(v) if v else None
+print()
+print(f"medians over {max(r['round'] for r in rows)} rounds, {steps}-step workflows")
+for s in ("mvmci", "restate"):
+    p50 = med(s, 1, "p50_ms")
+    if p50 is None:
+        continue
+    print(f"{s:8} 1 client: workflow p50 {p50:.1f} ms, p99 {med(s, 1, 'p99_ms'):.1f} ms, "
+          f"per step {p50 / steps:.2f} ms; 64 clients: {med(s, 64, 'steps_per_s'):.0f} steps/s")
+base = med("mvmci-0", 1, "p50_ms")
+if base is not None:
+    print(f"mvmci    a 0-step job p50 {base:.1f} ms: marginal cost of a step {(med('mvmci', 1, 'p50_ms') - base) / steps:.2f} ms")
+if med("restate", 1, "p50_ms"):
+    print(f"ratios   per-step p50 mvm-ci/Restate {med('mvmci', 1, 'p50_ms') / med('restate', 1, 'p50_ms'):.2f} "
+          f"(target <= 1); steps/s at 64 mvm-ci/Restate "
+          f"{med('mvmci', 64, 'steps_per_s') / med('restate', 64, 'steps_per_s'):.2f} (target >= 2)")
+EOF
+}

@@ -152,7 +152,11 @@ public record AppendSteps(long at, String workerId, JobRef job, List<Write> writ
           + run.status() + (run.status().equals("InProgress")
               ? ", attempt " + run.attempt() + " on " + run.workerId() : ""));
     }
-    tx.execute("SAVEPOINT steps");
+    // A lone write is refused before it writes anything; several need a savepoint to undo the first ones.
+    boolean savepoint = writes.size() > 1;
+    if (savepoint) {
+      tx.execute("SAVEPOINT steps");
+    }
     Result refused = null;
     int steps = run.steps();
     long bytes = run.bytes();
@@ -183,8 +187,10 @@ public record AppendSteps(long at, String workerId, JobRef job, List<Write> writ
       }
     }
     if (refused != null) {
-      tx.execute("ROLLBACK TO steps");
-      tx.execute("RELEASE steps");
+      if (savepoint) {
+        tx.execute("ROLLBACK TO steps");
+        tx.execute("RELEASE steps");
+      }
       return refused;
     }
     PreparedStatement count = tx.sql(COUNT);
@@ -192,7 +198,9 @@ public record AppendSteps(long at, String workerId, JobRef job, List<Write> writ
     count.setLong(2, bytes);
     count.setLong(3, job.seq());
     count.executeUpdate();
-    tx.execute("RELEASE steps");
+    if (savepoint) {
+      tx.execute("RELEASE steps");
+    }
     return new Result.Ack();
   }
 

@@ -56,7 +56,11 @@ public class DeterminismTest {
             batch.add(new ClaimJobs(t, worker, 1 + r.nextInt(4), 3_000));
             refs.add(new JobRef(r.nextInt(jobs + 1), 1 + r.nextInt(2)));
           }
-          case 4 -> batch.add(new Heartbeat(t, worker, "node", 1, 4, 3_000, List.of(some)));
+          case 4 -> batch.add(r.nextBoolean() ? new Heartbeat(t, worker, "node", 1, 4, 3_000, List.of(some))
+              : new AppendSteps(t, worker, some, List.of(new AppendSteps.Write(r.nextInt(3),
+                  r.nextBoolean() ? "log" : "now_ms", new byte[] {(byte) r.nextInt(2)}, "step", r.nextInt(4), 0,
+                  ("line " + r.nextInt(9)).getBytes(java.nio.charset.StandardCharsets.UTF_8), r.nextInt(4) > 0)),
+                  new AppendSteps.Limits(1 << 20, 1 << 24, 1_000)));
           case 5 -> batch.add(new ReportProgress(t, worker,
               List.of(new ReportProgress.Item(some, r.nextInt(101), "step " + r.nextInt(9),
                   List.of(new ReportProgress.Line(t, r.nextInt(4), "line " + r.nextInt(9)))))));

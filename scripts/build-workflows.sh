@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Rebuilds every workflow module (workflows/*/build.sh) from its sources, then tests them.
+# Rebuilds every workflow module (workflows/*/build.sh and the test workflows,
+# workflows/testing/*/build.sh) from its sources, then tests them.
 #
 #   scripts/build-workflows.sh                  build, run the SDK unit tests and the Node harness tests
 #   scripts/build-workflows.sh --no-test        build only
-#   scripts/build-workflows.sh --reproducible   also clean and build a second time, and fail unless
+#   scripts/build-workflows.sh --reproducible   also build a second time, from a clean copy of
+#                                               workflows/ in another directory, and fail unless
 #                                               every .wasm comes out byte-identical
 #
 # Installs nothing: when a toolchain is missing it prints the command that installs it and
@@ -20,7 +22,7 @@ for arg in "$@"; do
   esac
 done
 
-# Toolchains of our own workflows; hostile/ and kernel/ check theirs in their own build.sh.
+# Toolchains of our own workflows (kernel/'s clang and lld included); hostile/ checks its own.
 apt=()
 { [ -x /usr/bin/rustc ] && [ -x /usr/bin/cargo ]; } || apt+=(rustc cargo)
 [ -d /usr/lib/rustlib/wasm32-unknown-unknown ] || apt+=(libstd-rust-dev-wasm32)
@@ -29,6 +31,7 @@ apt=()
 command -v wasm-opt >/dev/null || apt+=(binaryen)
 command -v wat2wasm >/dev/null || apt+=(wabt)
 command -v node >/dev/null || apt+=(nodejs npm)
+{ command -v clang >/dev/null && command -v wasm-ld >/dev/null; } || apt+=(clang lld)
 missing=0
 if [ ${#apt[@]} -gt 0 ]; then
   echo "missing Debian packages; install them with:" >&2
@@ -43,7 +46,7 @@ fi
 [ $missing -eq 0 ] || exit 1
 
 build_all() {
-  for script in workflows/*/build.sh; do
+  for script in workflows/*/build.sh workflows/testing/*/build.sh; do
     echo "== ${script%/build.sh}"
     "$script"
   done
@@ -55,11 +58,14 @@ hashes() {
 
 build_all
 if [ $reproducible -eq 1 ]; then
-  first=$(hashes)
-  find workflows -maxdepth 3 -type d -name target -prune -exec rm -rf {} +
-  echo "== second build, from clean"
-  build_all
-  if ! diff <(echo "$first") <(hashes); then
+  # The second build runs elsewhere: the bytes must not depend on where the repository is.
+  elsewhere=$(mktemp -d)
+  trap 'rm -rf "$elsewhere"' EXIT
+  mkdir -p "$elsewhere/copy/of/mvm-ci"
+  tar -C . --exclude=target --exclude=node_modules -cf - workflows | tar -C "$elsewhere/copy/of/mvm-ci" -xf -
+  ln -s "$PWD/workflows/sdk/assemblyscript/node_modules" "$elsewhere/copy/of/mvm-ci/workflows/sdk/assemblyscript/node_modules"
+  echo "== second build, from a clean copy in $elsewhere/copy/of/mvm-ci"
+  if ! diff <(hashes) <(cd "$elsewhere/copy/of/mvm-ci" && build_all >&2 && hashes); then
     echo "NOT reproducible: the second build differs (above)" >&2
     exit 1
   fi
@@ -68,8 +74,9 @@ fi
 
 if [ $test -eq 1 ]; then
   echo "== Rust SDK unit tests"
-  (cd workflows/sdk/rust && /usr/bin/cargo test --quiet --locked --target x86_64-unknown-linux-gnu)
-  echo "== Node harness tests (ABI v1 in JavaScript)"
+  (cd workflows/sdk/rust && /usr/bin/cargo test --quiet --locked --target x86_64-unknown-linux-gnu \
+    && /usr/bin/cargo test --quiet --locked --features abi-v2 --target x86_64-unknown-linux-gnu)
+  echo "== Node harness tests (the ABI in JavaScript)"
   node --test workflows/tools/test/*.test.mjs
 fi
 

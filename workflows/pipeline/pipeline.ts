@@ -19,8 +19,21 @@
 // "succeeded"|"failed"|"skipped", "status": <last HTTP status or null>, "attempts",
 // "duration_ms", "error": <reason or null>}, ...]}. When a step fails the output is set and the
 // run then fails with the reason, e.g. `step "build" failed after 4 attempts: HTTP 503`.
-import { Json, Request, HttpResult, ErrorKind, fail, info, inputJson, nowMs, outputJson, progress, sleep, warn } from "../sdk/assemblyscript/assembly";
-export { mvmci_abi_v1 } from "../sdk/assemblyscript/assembly";
+//
+// Which failures are terminal (ABI version 2's fail_with: the job ends Failed and is not retried,
+// whatever its retry policy) and which leave the retry to the job's policy:
+//
+//   - terminal: a non-idempotent request that comes back INTERRUPTED (it was in flight when the
+//     run's node died, and may have done its work: a retry of the job would send it again); a
+//     status that is not retried (any 1xx, 3xx or 4xx but 408, 425 and 429); a DENIED request; a
+//     response the SDK cannot read; and invalid input. Another execution would fail the same way,
+//     or do harm.
+//   - retryable: a step that exhausted its retries on transport errors, 408, 425, 429 or 5xx. The
+//     service was unavailable for the whole backoff; a later execution of the job (a fresh start,
+//     which sends every step again) may find it back, and the job's retry policy decides.
+import { Json, Request, HttpResult, ErrorKind, fail, failTerminal, info, input, nowMs, outputJson, progress, sleep, warn } from "../sdk/assemblyscript/assembly";
+// ABI version 2: the pipeline fails terminally with failTerminal (the host's fail_with).
+export { mvmci_abi_v2 } from "../sdk/assemblyscript/assembly";
 
 const MAX_BACKOFF_MS: i64 = 60_000;
 
@@ -37,11 +50,16 @@ class Attempt {
 }
 
 export function run(): void {
-  const input = inputJson();
-  const steps = parseSteps(input);
+  const given = Json.parse(input());
+  if (given === null) {
+    failTerminal("input is not valid JSON: " + Json.lastError);
+    return;
+  }
+  const steps = parseSteps(given);
   const summaries = new Array<Json>();
   let failure: string | null = null;
   let failedStep: string | null = null;
+  let terminal = false;
 
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i];
@@ -74,6 +92,8 @@ export function run(): void {
     if (error !== null) {
       failedStep = step.name;
       failure = "step \"" + step.name + "\" failed after " + attempt.toString() + (attempt == 1 ? " attempt: " : " attempts: ") + error;
+      // Not retryable: another execution cannot mend it, or must not send it again.
+      terminal = !last.retryable;
     } else {
       info(label + ": HTTP " + last.status.toString() + " after " + attempt.toString() + " attempt(s)");
     }
@@ -86,14 +106,21 @@ export function run(): void {
   for (let i = 0; i < summaries.length; i++) list.push(summaries[i]);
   result.set("steps", list);
   outputJson(result);
-  if (failure !== null) fail(failure);
+  if (failure !== null) {
+    if (terminal) failTerminal(failure);
+    else fail(failure);
+    return;
+  }
   progress(100, "pipeline succeeded: " + steps.length.toString() + " steps");
 }
 
+/** `retryable`: the step may be tried again (by the step's retries, or by another execution of
+ *  the job); a failure that is not ends the run terminally. */
 function judge(r: HttpResult): Attempt {
   const error = r.error;
   if (error !== null) {
-    // A non-idempotent request cut off by a crash may already have done its work: don't resend.
+    // Only transport errors are retried. A non-idempotent request cut off by a crash
+    // (Interrupted) may already have done its work: neither the step nor the job sends it again.
     return new Attempt(0, error.toString(), error.kind == ErrorKind.Transport);
   }
   const status = r.response!.status;
@@ -111,7 +138,7 @@ function backoffFor(baseMs: i64, attempt: i32): i64 {
 function parseSteps(input: Json): Array<Step> {
   const given = input.get("steps");
   if (given === null || !given.isArray || given.length == 0) {
-    fail("input must have \"steps\": a non-empty array of {\"name\", \"url\"}");
+    failTerminal("input must have \"steps\": a non-empty array of {\"name\", \"url\"}");
     unreachable();
   }
   const list = given!;
@@ -123,7 +150,7 @@ function parseSteps(input: Json): Array<Step> {
     const name = s.getString("name", "step " + (i + 1).toString());
     const url = s.getString("url", "");
     if (url.length == 0) {
-      fail("step \"" + name + "\" has no \"url\"");
+      failTerminal("step \"" + name + "\" has no \"url\"");
       unreachable();
     }
     const step = new Step();

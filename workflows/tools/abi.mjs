@@ -1,5 +1,8 @@
-// Host ABI version 1 (workflows/README.md) as data, and a static check of a module against it.
-// A second reading of the contract, independent of the Java host's.
+// The host ABI (workflows/README.md), versions 1 and 2, as data, and a static check of a module
+// against it. A second reading of the contract, independent of the Java host's.
+
+/** The newest ABI version; a module declares its own by exporting `mvmci_abi_v<n>`. */
+export const LATEST = 2;
 
 /** Every import a module may take from `mvmci`, with its signature. */
 export const IMPORTS = {
@@ -13,12 +16,18 @@ export const IMPORTS = {
   random_fill: [['i32', 'i32'], []],
   sleep_ms: [['i64'], []],
   fail: [['i32', 'i32'], []],
+  fail_with: [['i32', 'i32', 'i32'], []],
 };
 
-/** Exports a module must have (name -> kind, and signature for functions). */
+/** The ABI version that introduced an import, where it is not 1. Versions only add imports. */
+export const SINCE = { fail_with: 2 };
+
+/** `fail_with` flag: the failure is terminal, the job is not retried. */
+export const FAIL_TERMINAL = 1;
+
+/** Exports a module must have (name -> kind, and signature for functions), besides its `mvmci_abi_v<n>`. */
 export const REQUIRED_EXPORTS = {
   memory: ['memory'],
-  mvmci_abi_v1: ['func', [[], []]],
   run: ['func', [[], []]],
 };
 
@@ -90,21 +99,36 @@ export function parseModule(bytes) {
 
 const sig = ([params, results]) => `(${params.join(', ')}) -> (${results.join(', ')})`;
 
-/** Everything that keeps a module from being a valid ABI v1 workflow, as readable lines. */
+/** The ABI version a module declares: the highest n <= LATEST it exports `mvmci_abi_v<n>` for, or 0. */
+export function declaredVersion(exports) {
+  for (let v = LATEST; v >= 1; v--) if (exports.some((e) => e.name === `mvmci_abi_v${v}`)) return v;
+  return 0;
+}
+
+/** Everything that keeps a module from being a valid workflow, as readable lines (the Java host's words). */
 export function checkModule(bytes) {
   const { imports, exports } = parseModule(bytes);
+  const version = declaredVersion(exports);
+  if (version === 0) {
+    const other = exports.find((e) => e.name.startsWith('mvmci_abi_v'));
+    return ['unsupported ABI: module does not export mvmci_abi_v1' + (other
+      ? ` (it exports ${other.name}, which this host does not speak; it speaks versions 1 to ${LATEST})` : '')];
+  }
   const problems = [];
   for (const imp of imports) {
     const where = `import ${imp.module}.${imp.name}`;
     if (imp.module !== 'mvmci') problems.push(`${where}: imports only from module "mvmci" are allowed`);
-    else if (imp.kind !== 'func' || !IMPORTS[imp.name]) problems.push(`${where}: not a host function of ABI v1`);
-    else if (sig(imp.type) !== sig(IMPORTS[imp.name])) problems.push(`${where}: signature ${sig(imp.type)}, ABI v1 says ${sig(IMPORTS[imp.name])}`);
+    else if (imp.kind !== 'func' || !IMPORTS[imp.name]) problems.push(`${where}: not a host function of ABI v${version}`);
+    else if ((SINCE[imp.name] ?? 1) > version) {
+      const since = SINCE[imp.name];
+      problems.push(`${where} needs ABI version ${since}: export mvmci_abi_v${since} instead of mvmci_abi_v${version}`);
+    } else if (sig(imp.type) !== sig(IMPORTS[imp.name])) problems.push(`${where}: signature ${sig(imp.type)}, ABI v${version} says ${sig(IMPORTS[imp.name])}`);
   }
-  const expected = { ...REQUIRED_EXPORTS, ...OPTIONAL_EXPORTS };
+  const expected = { ...REQUIRED_EXPORTS, [`mvmci_abi_v${version}`]: ['func', [[], []]], ...OPTIONAL_EXPORTS };
   for (const [field, [kind, type]] of Object.entries(expected)) {
     const exp = exports.find((e) => e.name === field);
     if (!exp) {
-      if (REQUIRED_EXPORTS[field]) problems.push(field === 'mvmci_abi_v1' ? 'unsupported ABI: module does not export mvmci_abi_v1' : `missing export ${field}`);
+      if (REQUIRED_EXPORTS[field]) problems.push(`missing export ${field}`);
     } else if (exp.kind !== kind) problems.push(`export ${field}: a ${exp.kind}, expected a ${kind}`);
     else if (type && sig(exp.type) !== sig(type)) problems.push(`export ${field}: signature ${sig(exp.type)}, expected ${sig(type)}`);
   }

@@ -1,12 +1,15 @@
-// The ABI v1 host, run in a worker thread so that host calls can block: the guest's
-// http_request is sent by the main thread (run.mjs) while this thread waits on a SharedArrayBuffer.
-// Journal and replay follow workflows/README.md, "Journal and replay".
+// The host of ABI versions 1 and 2, run in a worker thread so that host calls can block: the
+// guest's http_request is sent by the main thread (run.mjs) while this thread waits on a
+// SharedArrayBuffer. The journal (a run's history, kept in memory here) and its replay follow
+// workflows/README.md, "History and replay".
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 
 const LIMITS = { output: 1 << 20, log: 8 << 10, progress: 1 << 10, fail: 8 << 10, random: 64 << 10 };
 const HTTP_ERRORS = { TRANSPORT: -1, INTERRUPTED: -2, DENIED: -3 };
 
-class Failed extends Error {}   // the guest called fail, or the host failed the run
+class Failed extends Error {    // the guest called fail or fail_with, or the host failed the run
+  constructor(message, terminal = false) { super(message); this.terminal = terminal; }
+}
 class Crashed extends Error {}  // a simulated process death (options.crash)
 
 const { module, input, journal: recorded, crash, virtualClock, httpPort, signal } = workerData;
@@ -147,6 +150,12 @@ const imports = {
       journaled('fail', msg, () => null);
       throw new Failed(msg);
     },
+    // ABI v2 (checkModule refuses it in a v1 module): flag 1 marks the failure terminal.
+    fail_with(ptr, len, flags) {
+      const msg = text(ptr, len, LIMITS.fail);
+      journaled('fail_with', `${flags} ${msg}`, () => null);
+      throw new Failed(msg, (flags & 1) === 1);
+    },
   },
 };
 
@@ -159,7 +168,7 @@ try {
   outcome = { status: 'completed' };
 } catch (e) {
   if (e instanceof Crashed) outcome = { status: 'crashed', error: e.message };
-  else if (e instanceof Failed) outcome = { status: 'failed', error: e.message };
+  else if (e instanceof Failed) outcome = { status: 'failed', error: e.message, terminal: e.terminal };
   else if (e instanceof WebAssembly.RuntimeError) outcome = { status: 'failed', error: `trap: ${e.message}` };
   else outcome = { status: 'failed', error: `host error: ${e.stack ?? e}` };
 }

@@ -1,18 +1,19 @@
 #!/usr/bin/env node
-// A second implementation of host ABI v1 (workflows/README.md), in Node.js: runs a workflow
-// module with real HTTP (fetch), a journal, replay, and simulated crashes. A dev tool for
-// checking guests without the Java engine, and a cross-check of the ABI document.
+// A second implementation of the host ABI, versions 1 and 2 (workflows/README.md), in Node.js:
+// runs a workflow module with real HTTP (fetch), a journal, replay, and simulated crashes. A dev
+// tool for checking guests without the Java engine, and a cross-check of the ABI document.
 //
 //   node workflows/tools/run.mjs MODULE.wasm ['{"url": "https://example.com"}'] [--virtual-clock]
 //   node workflows/tools/run.mjs --check MODULE.wasm...
 //
 // The output goes to stdout, logs and progress to stderr; the exit status is 0 for a completed
-// run, 1 for a failed one, 2 for a module that is not a valid ABI v1 workflow.
+// run, 1 for a failed one, 2 for a module that is not a valid workflow.
 import { readFileSync } from 'node:fs';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { checkModule } from './abi.mjs';
 
-const BODY_MAX = 4 << 20;
+/** Response bodies are cut here, as the Java host cuts them (so that their JSON fits one step). */
+const BODY_MAX = 1 << 20;
 
 /**
  * Runs one attempt of a workflow.
@@ -24,7 +25,8 @@ const BODY_MAX = 4 << 20;
  *                    at that journal step ('inflight': an http_request sent, its result not recorded)
  * @param virtualClock a start time (ms): now_ms reads it and sleep_ms advances it without waiting
  * @param timeoutMs   the run's wall-clock limit
- * @returns {status: 'completed'|'failed'|'crashed', error?, output (string|null), outputBytes,
+ * @returns {status: 'completed'|'failed'|'crashed', error?, terminal? (a failure by fail_with with
+ *           the terminal flag: the job would not be retried), output (string|null), outputBytes,
  *           logs, progress, journal, httpSent, replayed, sleptMs, clock}
  */
 export async function runWorkflow(wasm, { input = '', journal = [], crash, virtualClock, timeoutMs = 300_000 } = {}) {
@@ -114,7 +116,7 @@ async function main(args) {
   for (const { level, msg } of result.logs ?? []) console.error(`[${['debug', 'info', 'warn', 'error'][level] ?? level}] ${msg}`);
   for (const { percent, msg } of result.progress ?? []) console.error(`[progress ${percent}%] ${msg}`);
   if (result.output !== null && result.output !== undefined) console.log(result.output);
-  if (result.status !== 'completed') console.error(`${result.status}: ${result.error}`);
+  if (result.status !== 'completed') console.error(`${result.status}${result.terminal ? ' (terminal)' : ''}: ${result.error}`);
   return { completed: 0, failed: 1, invalid: 2 }[result.status] ?? 1;
 }
 

@@ -10,7 +10,7 @@
 //! ```
 //!
 //! `title` is null when the page has none or is not HTML; `bytes` counts the body as the host
-//! delivered it (UTF-8, at most 4 MiB); `links` are the absolute http(s) URLs of the page's
+//! delivered it (UTF-8, at most 1 MiB); `links` are the absolute http(s) URLs of the page's
 //! `<a>`/`<area>` elements, resolved against the page (or its `<base>`), without fragments,
 //! deduplicated, in document order, at most 100. Any HTTP status is a result, not a failure.
 //! A transport error, a denied URL or a redirect loop fails the run with a readable message.

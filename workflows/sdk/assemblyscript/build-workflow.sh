@@ -7,6 +7,9 @@
 # Reproducible: the compiler is pinned by package-lock.json next to this script; the same
 # sources give the same bytes.
 #
+# After the build the module is checked against the ABI (workflows/tools/abi.mjs), so that a
+# workflow that calls failTerminal but still re-exports mvmci_abi_v1 fails here, not at deploy.
+#
 # Usage: cd workflows/<name> && ../sdk/assemblyscript/build-workflow.sh NAME ENTRY.ts
 set -euo pipefail
 name=${1:?usage: build-workflow.sh NAME ENTRY.ts}
@@ -28,4 +31,10 @@ fi
 sdk_rel=$(realpath --relative-to=. "$sdk")
 "$asc" "$entry" -o "$name.wasm" -O3z --runtime incremental --exportStart _initialize \
   --use "abort=$sdk_rel/assembly/index/abortHandler"
+if ! check=$(node "$repo/workflows/tools/run.mjs" --check "$name.wasm"); then
+  echo "build-workflow.sh: $check" >&2
+  echo "  (a workflow that calls failTerminal re-exports mvmci_abi_v2 instead of mvmci_abi_v1)" >&2
+  rm "$name.wasm"
+  exit 1
+fi
 echo "$(stat -c %s "$name.wasm") bytes  $(sha256sum "$name.wasm" | cut -c1-64)  ${PWD#"$repo"/}/$name.wasm"

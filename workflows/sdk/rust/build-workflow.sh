@@ -4,8 +4,13 @@
 # no debug info), shrinks it with wasm-opt and strips the producers section.
 #
 # Offline and reproducible: Debian's rustc and cargo, crates from /usr/share/cargo/registry
-# (the crate's .cargo/config.toml), Cargo.lock honoured, and source paths remapped so the
-# module's bytes do not depend on where the repository is checked out.
+# (the crate's .cargo/config.toml), Cargo.lock honoured, and rustc-wrapper.sh beside this script
+# so that the module's bytes do not depend on where the repository is checked out.
+#
+# A Cargo.lock that does not name this crate was copied with another workflow's folder: it is
+# replaced by a fresh one (the versions are Debian's either way: its registry has one of each).
+# After the build the module's ABI declaration is checked against its imports: a module that
+# imports `fail_with` must export `mvmci_abi_v2` (the SDK's `abi-v2` feature does that).
 #
 # Usage: cd workflows/<name> && ../sdk/rust/build-workflow.sh <name>
 set -euo pipefail
@@ -23,13 +28,24 @@ if [ ${#missing[@]} -gt 0 ]; then
   exit 1
 fi
 
-export RUSTFLAGS="--remap-path-prefix=$repo=/mvm-ci --remap-path-prefix=/usr/share/cargo/registry=/cargo"
+export RUSTC_WRAPPER="$repo/workflows/sdk/rust/rustc-wrapper.sh" MVMCI_REPO="$repo"
 export CARGO_TERM_QUIET=true
+crate=$(sed -n 's/^name *= *"\(.*\)"/\1/p' Cargo.toml | head -1)
 locked=()
+if [ -f Cargo.lock ] && ! grep -qx "name = \"$crate\"" Cargo.lock; then
+  echo "build-workflow.sh: Cargo.lock does not name crate $crate (copied from another workflow?): writing a new one" >&2
+  rm Cargo.lock
+fi
 [ -f Cargo.lock ] && locked=(--locked)
 
 /usr/bin/cargo test "${locked[@]}" --target x86_64-unknown-linux-gnu
 /usr/bin/cargo build "${locked[@]}" --release
-crate=$(sed -n 's/^name *= *"\(.*\)"/\1/p' Cargo.toml | head -1 | tr - _)
-wasm-opt -Oz --strip-debug --strip-producers "target/wasm32-unknown-unknown/release/$crate.wasm" -o "$name.wasm"
+wasm-opt -Oz --strip-debug --strip-producers "target/wasm32-unknown-unknown/release/${crate//-/_}.wasm" -o "$name.wasm"
+module=$(wasm-dis "$name.wasm")
+if grep -q '(import "mvmci" "fail_with"' <<<"$module" && ! grep -q '(export "mvmci_abi_v2"' <<<"$module"; then
+  echo "build-workflow.sh: $name.wasm imports mvmci.fail_with, which needs ABI version 2: build it with the SDK's" >&2
+  echo "  abi-v2 feature (mvmci = { path = \"../sdk/rust\", features = [\"abi-v2\"] }), whose workflow! exports mvmci_abi_v2" >&2
+  rm "$name.wasm"
+  exit 1
+fi
 echo "$(stat -c %s "$name.wasm") bytes  $(sha256sum "$name.wasm" | cut -c1-64)  ${PWD#"$repo"/}/$name.wasm"

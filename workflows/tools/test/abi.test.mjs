@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { checkModule } from '../abi.mjs';
+import { checkModule, declaredVersion, parseModule } from '../abi.mjs';
 import { runWorkflow } from '../run.mjs';
 import { workflow } from './util.mjs';
 
@@ -11,15 +11,32 @@ const WORKFLOWS = fileURLToPath(new URL('../../', import.meta.url));
 /** Modules that break the ABI on purpose, to test the host's refusals. */
 const DELIBERATELY_INVALID = new Set(['hostile']);
 
-test('every workflow folder has a built module that speaks ABI v1', () => {
-  const folders = readdirSync(WORKFLOWS, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(`${WORKFLOWS}${d.name}/build.sh`) && !DELIBERATELY_INVALID.has(d.name));
-  assert.ok(folders.length >= 4);
-  for (const { name } of folders) {
+/** Folders with a build.sh: workflows/NAME, and the test workflows in workflows/testing/NAME. */
+function workflowFolders() {
+  const under = (parent) => readdirSync(`${WORKFLOWS}${parent}`, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(`${WORKFLOWS}${parent}${d.name}/build.sh`) && !DELIBERATELY_INVALID.has(d.name))
+    .map((d) => `${parent}${d.name}`);
+  return [...under(''), ...under('testing/')];
+}
+
+test('every workflow folder has a built module that speaks the ABI', () => {
+  const folders = workflowFolders();
+  assert.ok(folders.length >= 6);
+  for (const name of folders) {
     const modules = readdirSync(`${WORKFLOWS}${name}`).filter((f) => f.endsWith('.wasm'));
     assert.ok(modules.length > 0, `${name}/ has no .wasm`);
     for (const m of modules) assert.deepEqual(checkModule(readFileSync(`${WORKFLOWS}${name}/${m}`)), [], `${name}/${m}`);
   }
+});
+
+test('a module declares the version its imports need', () => {
+  assert.equal(declaredVersion(parseModule(readFileSync(workflow('pipeline'))).exports), 2);
+  assert.equal(declaredVersion(parseModule(readFileSync(workflow('crawler'))).exports), 1);
+  // The hostile guests are built to be refused, or not: v1-imports-v2 declares 1 and imports fail_with.
+  const hostile = (name) => readFileSync(`${WORKFLOWS}hostile/${name}.wasm`);
+  assert.deepEqual(checkModule(hostile('terminal')), []);
+  assert.deepEqual(checkModule(hostile('v1-imports-v2')),
+    ['import mvmci.fail_with needs ABI version 2: export mvmci_abi_v2 instead of mvmci_abi_v1']);
 });
 
 /** noop.wasm with `from` replaced by `to` (same length) wherever it occurs. */
@@ -32,11 +49,17 @@ function patched(from, to) {
   return bytes;
 }
 
-test('a module without mvmci_abi_v1 is refused', async () => {
-  const bytes = patched('mvmci_abi_v1', 'mvmci_abi_v2');
-  assert.deepEqual(checkModule(bytes), ['unsupported ABI: module does not export mvmci_abi_v1']);
+test('a module without mvmci_abi_v1 or v2 is refused', async () => {
+  const refusal = 'unsupported ABI: module does not export mvmci_abi_v1 (it exports mvmci_abi_v9, which this host does not speak; it speaks versions 1 to 2)';
+  const bytes = patched('mvmci_abi_v1', 'mvmci_abi_v9');
+  assert.deepEqual(checkModule(bytes), [refusal]);
   const r = await runWorkflow(bytes);
-  assert.deepEqual([r.status, r.error], ['invalid', 'unsupported ABI: module does not export mvmci_abi_v1']);
+  assert.deepEqual([r.status, r.error], ['invalid', refusal]);
+  assert.deepEqual(checkModule(patched('mvmci_abi_v1', 'mvmci_abi_x1')), ['unsupported ABI: module does not export mvmci_abi_v1']);
+});
+
+test('a version 2 module may import what version 1 does', () => {
+  assert.deepEqual(checkModule(patched('mvmci_abi_v1', 'mvmci_abi_v2')), []);
 });
 
 test('an import from another module is refused', () => {

@@ -94,10 +94,10 @@ test('caps links at 100', async () => {
   assert.equal(out.links[99], server.url('/p99'));
 });
 
-test('a body over 4 MiB arrives cut and flagged', async () => {
+test('a body over 1 MiB arrives cut and flagged', async () => {
   const out = JSON.parse((await crawl(server.url('/big'))).output);
   assert.equal(out.truncated, true);
-  assert.equal(out.bytes, 4 << 20);
+  assert.equal(out.bytes, 1 << 20);
   assert.equal(out.title, 'Big');
 });
 

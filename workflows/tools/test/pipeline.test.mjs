@@ -57,6 +57,7 @@ test('fails with a readable reason when a step exhausts its retries, and skips t
   });
   assert.equal(r.status, 'failed');
   assert.equal(r.error, 'step "test" failed after 3 attempts: HTTP 503');
+  assert.equal(r.terminal, false, 'retries exhausted on a 5xx: the job may run again');
   const out = JSON.parse(r.output);
   assert.equal(out.ok, false);
   assert.equal(out.failed_step, 'test');
@@ -69,6 +70,8 @@ test('fails with a readable reason when a step exhausts its retries, and skips t
 test('does not retry a client error', async () => {
   const r = await pipeline({ steps: [{ name: 'fetch', url: server.url('/missing') }], retries: 5 });
   assert.equal(r.error, 'step "fetch" failed after 1 attempt: HTTP 404');
+  assert.equal(r.terminal, true, 'a 404 fails terminally: another execution would get it too');
+  assert.equal(r.journal.at(-1).kind, 'fail_with');
   assert.equal(r.sleptMs, 0);
 });
 
@@ -77,6 +80,7 @@ test('retries transport errors, then fails', async () => {
   const r = await pipeline({ steps: [{ name: 'probe', url }], retries: 1, backoff_ms: 5 });
   assert.equal(r.status, 'failed');
   assert.match(r.error, /^step "probe" failed after 2 attempts: transport error: /);
+  assert.equal(r.terminal, false);
   assert.equal(JSON.parse(r.output).steps[0].status, null);
 });
 
@@ -104,6 +108,11 @@ test('invalid input fails readably', async () => {
     [{ steps: [] }, 'input must have "steps": a non-empty array of {"name", "url"}'],
     [{ steps: [{ name: 'x' }] }, 'step "x" has no "url"'],
   ];
-  for (const [input, error] of cases) assert.equal((await pipeline(input)).error, error);
-  assert.match((await runWorkflow(PIPELINE, { input: '{"steps": [' })).error, /^input is not valid JSON: /);
+  for (const [input, error] of cases) {
+    const r = await pipeline(input);
+    assert.deepEqual([r.error, r.terminal], [error, true]);
+  }
+  const r = await runWorkflow(PIPELINE, { input: '{"steps": [' });
+  assert.match(r.error, /^input is not valid JSON: /);
+  assert.equal(r.terminal, true);
 });

@@ -1,4 +1,4 @@
-// Journal and replay (workflows/README.md): a run that crashes at any journaled step and is
+// History and replay (workflows/README.md): a run that crashes at any journaled step and is
 // resumed from its journal ends as an uninterrupted run would, and performs each side effect once.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -59,7 +59,7 @@ test('an idempotent GET in flight at a crash is sent again', async () => {
   assert.equal(server.hits(new URL(url).pathname + new URL(url).search), 2);
 });
 
-test('a non-idempotent POST in flight at a crash is not sent again, and its step fails', async () => {
+test('a non-idempotent POST in flight at a crash is not sent again, and the run fails terminally', async () => {
   const path = `/deploy?post-${Math.random()}`;
   const input = JSON.stringify({ steps: [{ name: 'deploy', url: server.url(path), method: 'POST' }], retries: 3 });
   const first = await runWorkflow(workflow('pipeline'), { input, virtualClock: 0, crash: { step: 2, when: 'inflight' } });
@@ -68,6 +68,7 @@ test('a non-idempotent POST in flight at a crash is not sent again, and its step
   const resumed = await runWorkflow(workflow('pipeline'), { input, journal: first.journal, virtualClock: 0 });
   assert.equal(resumed.status, 'failed');
   assert.match(resumed.error, /^step "deploy" failed after 1 attempt: interrupted by a crash and not idempotent: /);
+  assert.equal(resumed.terminal, true, 'no retry of the job sends the POST again');
   assert.equal(server.hits(path), 1);
 });
 

@@ -3,6 +3,8 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 
 export const workflow = (name) => fileURLToPath(new URL(`../../${name}/${name}.wasm`, import.meta.url));
+/** A test workflow of workflows/testing/. */
+export const testWorkflow = (name) => fileURLToPath(new URL(`../../testing/${name}/${name}.wasm`, import.meta.url));
 
 /**
  * Starts a server on 127.0.0.1 (a free port). `routes` maps a path to

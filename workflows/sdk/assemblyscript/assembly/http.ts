@@ -1,8 +1,11 @@
 // HTTP through the host's journaled `http_request`.
 //
-// A request is sent at most once per run attempt; after a crash the host replays the recorded
-// response. A request that was in flight when the run crashed comes back as
-// ErrorKind.Interrupted unless it is marked idempotent, in which case the host sends it again.
+// A request is sent at most once per execution of a run: a run resumed after a crash, on this
+// node or another, gets the response recorded in its history. A request that was in flight when
+// the run stopped comes back as ErrorKind.Interrupted unless it is marked idempotent, in which
+// case the host sends it again. (A retry of the job after a failure is a new execution: it
+// starts with an empty history and sends everything again.)
+//
 // New requests are marked idempotent for the methods RFC 9110 §9.2.2 calls idempotent (GET,
 // HEAD, OPTIONS, TRACE, PUT, DELETE); override with `idempotent(false)`.
 //
@@ -39,9 +42,9 @@ export class HttpError {
 export class Response {
   status: i32 = 0;
   headers: Map<string, string> = new Map();
-  /** The body decoded as UTF-8 (malformed bytes replaced by U+FFFD), at most 4 MiB. */
+  /** The body decoded as UTF-8 (malformed bytes replaced by U+FFFD), at most 1 MiB. */
   body: string = "";
-  /** The host cut the body at 4 MiB. */
+  /** The host cut the body at 1 MiB. */
   truncated: bool = false;
 
   /** A header's value by case-insensitive name, or null. */

@@ -1,18 +1,25 @@
-// Guest SDK for mvm-ci workflows in AssemblyScript: host ABI version 1 (workflows/README.md).
+// Guest SDK for mvm-ci workflows in AssemblyScript: host ABI versions 1 and 2 (workflows/README.md).
 //
-// A workflow's entry file re-exports `mvmci_abi_v1` and exports `run`:
+// A workflow's entry file re-exports the ABI version it speaks and exports `run`:
 //
 //   import { inputJson, outputJson, progress, Json } from "../sdk/assemblyscript/assembly";
 //   export { mvmci_abi_v1 } from "../sdk/assemblyscript/assembly";
 //   export function run(): void { const input = inputJson(); progress(50, "halfway"); outputJson(input); }
 //
-// and is built with `--use abort=<path to this file>/abortHandler` so that a failed assertion,
-// an out-of-range index or a null dereference fails the run with a readable message instead of
-// importing `env.abort` (build-workflow.sh does this).
+// Version 1 is everything here but failTerminal. A workflow that calls failTerminal imports the
+// host's `fail_with`, which only version 2 has: it re-exports `mvmci_abi_v2` instead of
+// `mvmci_abi_v1` (a version 1 module that imports it is refused at deploy:
+// "import mvmci.fail_with needs ABI version 2: export mvmci_abi_v2 instead of mvmci_abi_v1";
+// build-workflow.sh checks this too). The compiler leaves out imports nothing calls, so a workflow
+// that never calls failTerminal stays a version 1 module and runs on hosts that speak only version 1.
 //
-// Determinism: the host journals every side effect and replays it after a crash, so a run must
-// make the same host calls with the same arguments every time. Use nowMs, randomFill and sleep
-// from here, never Date.now or Math.random (which would also import from `env`).
+// The entry file is built with `--use abort=<path to this file>/abortHandler` so that a failed
+// assertion, an out-of-range index or a null dereference fails the run with a readable message
+// instead of importing `env.abort` (build-workflow.sh does this).
+//
+// Determinism: the host records every side effect in the run's history and replays it after a
+// crash, so a run must make the same host calls with the same arguments every time. Use nowMs,
+// randomFill and sleep from here, never Date.now or Math.random (which would also import from `env`).
 import * as host from "./host";
 import { Json } from "./json";
 import { takeResult } from "./result";
@@ -28,6 +35,10 @@ const RANDOM_MAX = 64 * 1024;
 
 /** Its presence declares host ABI version 1: re-export it from the workflow's entry file. */
 export function mvmci_abi_v1(): void {}
+
+/** Its presence declares host ABI version 2 (version 1 plus `fail_with`): re-export it instead of
+ *  `mvmci_abi_v1` from a workflow that calls failTerminal. */
+export function mvmci_abi_v2(): void {}
 
 /** `s` encoded as UTF-8, cut to at most `limit` bytes on a character boundary. */
 function utf8(s: string, limit: i32 = i32.MAX_VALUE): ArrayBuffer {
@@ -110,11 +121,23 @@ export function randomBytes(len: i32): Uint8Array {
   return buf;
 }
 
-/** Ends the run as failed with `message` (cut at 8 KiB). Does not return: the code after it never runs. */
+/** Ends the run as failed with `message` (cut at 8 KiB). Does not return: the code after it never
+ *  runs. The job's retry policy decides whether the job runs again. */
 export function fail(message: string): void {
   const buf = utf8(message, FAIL_MAX);
   host.fail(changetype<usize>(buf), buf.byteLength);
   unreachable(); // the host never returns from fail
+}
+
+/** Ends the run as failed with `message` (cut at 8 KiB), **terminally**: the job ends Failed and is
+ *  not retried, whatever its retry policy. For failures another attempt cannot mend, or must not
+ *  try (a request that may have done its work already). Does not return.
+ *
+ *  ABI version 2: a workflow that calls it re-exports `mvmci_abi_v2` instead of `mvmci_abi_v1`. */
+export function failTerminal(message: string): void {
+  const buf = utf8(message, FAIL_MAX);
+  host.fail_with(changetype<usize>(buf), buf.byteLength, host.FAIL_TERMINAL);
+  unreachable(); // the host never returns from fail_with
 }
 
 /** Replaces AssemblyScript's `env.abort` (see the top of this file). */

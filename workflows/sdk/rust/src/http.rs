@@ -1,9 +1,10 @@
 //! HTTP through the host's journaled `http_request`.
 //!
-//! A request is sent at most once per run *attempt*; after a crash the host replays the
-//! recorded response. A request that was in flight when the run crashed comes back as
-//! [`ErrorKind::Interrupted`] unless it is marked idempotent, in which case the host sends it
-//! again. [`Request::new`] marks the methods RFC 9110 §9.2.2 calls idempotent (GET, HEAD,
+//! A request is sent at most once per *execution* of a run: a run resumed after a crash, on this
+//! node or another, gets the response recorded in its history. A request that was in flight when
+//! the run stopped comes back as [`ErrorKind::Interrupted`] unless it is marked idempotent, in
+//! which case the host sends it again. (A retry of the job after a failure is a new execution: it
+//! starts with an empty history and sends everything again.) [`Request::new`] marks the methods RFC 9110 §9.2.2 calls idempotent (GET, HEAD,
 //! OPTIONS, TRACE, PUT, DELETE); override with [`Request::idempotent`].
 //!
 //! The host does not follow redirects: a 3xx comes back as a response with its `location`.
@@ -119,10 +120,10 @@ pub struct Response {
     pub status: u16,
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
-    /// The body decoded as UTF-8 (malformed bytes replaced by U+FFFD), at most 4 MiB.
+    /// The body decoded as UTF-8 (malformed bytes replaced by U+FFFD), at most 1 MiB.
     #[serde(default)]
     pub body: String,
-    /// The host cut the body at 4 MiB.
+    /// The host cut the body at 1 MiB.
     #[serde(default)]
     pub truncated: bool,
 }
@@ -143,7 +144,7 @@ impl Response {
     }
 }
 
-/// Why `http_request` did not produce a response (ABI v1's negative codes).
+/// Why `http_request` did not produce a response (the ABI's negative codes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     /// -1: connection refused, DNS failure, TLS failure, timeout.

@@ -1,4 +1,4 @@
-//! Guest SDK for mvm-ci workflows: host ABI version 1 (`workflows/README.md`) as ordinary Rust.
+//! Guest SDK for mvm-ci workflows: the host ABI (`workflows/README.md`) as ordinary Rust.
 //!
 //! A workflow is a `cdylib` whose entry point is declared with [`workflow!`]:
 //!
@@ -11,7 +11,14 @@
 //! mvmci::workflow!(main);
 //! ```
 //!
-//! Determinism: the host journals every side effect and replays it after a crash, so a workflow
+//! ABI versions: without features the SDK speaks version 1, and `workflow!` exports `mvmci_abi_v1`.
+//! The `abi-v2` feature (`mvmci = { path = "...", features = ["abi-v2"] }`) adds version 2's
+//! [`fail_terminal`] (the host's `fail_with`) and makes `workflow!` export `mvmci_abi_v2` instead,
+//! so the module always declares the version its imports need: `fail_terminal` does not exist
+//! without the feature, and a module built with it declares version 2 even if it never calls it.
+//!
+//! Determinism: the host records every side effect in the run's history and replays it after a
+//! crash (on any node), so a workflow
 //! must make the same host calls, with the same arguments, every time it runs with the same
 //! input and the same recorded results. Use [`now_ms`], [`random_fill`] and [`sleep`] from here,
 //! never the clock or entropy of the language runtime (on `wasm32-unknown-unknown` there are none
@@ -28,19 +35,20 @@ mod sys;
 
 pub use serde_json;
 
-/// What the host keeps of a `fail` message and of a `progress` message (ABI v1); the SDK cuts
+/// What the host keeps of a `fail` message and of a `progress` message; the SDK cuts
 /// longer ones itself, on a character boundary, rather than rely on the host to.
 const FAIL_MAX: usize = 8 * 1024;
 const PROGRESS_MAX: usize = 1024;
-/// `random_fill` fills at most this many bytes a call (ABI v1).
+/// `random_fill` fills at most this many bytes a call.
 const RANDOM_MAX: usize = 64 * 1024;
 /// The longest error message from the host the SDK reads (the ABI sets no bound).
 const ERROR_MESSAGE_MAX: usize = 64 * 1024;
 
-/// Declares the workflow's entry point. Expands to the exports ABI v1 asks for: `run`, which
+/// Declares the workflow's entry point. Expands to the exports the ABI asks for: `run`, which
 /// calls `$main` and ends the run as failed if it returns an error or panics, and
-/// `mvmci_abi_v1`, whose presence declares the ABI version. `$main` is a `fn()` returning `()`
-/// or `Result<(), E>` with `E: Display`.
+/// `mvmci_abi_v1` (`mvmci_abi_v2` with the SDK's `abi-v2` feature), whose presence declares the
+/// ABI version. `$main` is a `fn()` returning `()` or `Result<(), E>` with `E: Display`.
+#[cfg(not(feature = "abi-v2"))]
 #[macro_export]
 macro_rules! workflow {
     ($main:path) => {
@@ -53,6 +61,27 @@ macro_rules! workflow {
         }
     };
 }
+
+/// Declares the workflow's entry point. Expands to the exports the ABI asks for: `run`, which
+/// calls `$main` and ends the run as failed if it returns an error or panics, and
+/// `mvmci_abi_v2` (this SDK is built with its `abi-v2` feature), whose presence declares the
+/// ABI version. `$main` is a `fn()` returning `()` or `Result<(), E>` with `E: Display`.
+#[cfg(feature = "abi-v2")]
+#[macro_export]
+macro_rules! workflow {
+    ($main:path) => {
+        #[no_mangle]
+        pub extern "C" fn mvmci_abi_v2() {}
+
+        #[no_mangle]
+        pub extern "C" fn run() {
+            $crate::__run($main)
+        }
+    };
+}
+
+/// The ABI version [`workflow!`] declares: 1, or 2 with the `abi-v2` feature.
+pub const ABI_VERSION: u32 = if cfg!(feature = "abi-v2") { 2 } else { 1 };
 
 #[doc(hidden)]
 pub fn __run<O: Outcome>(main: impl FnOnce() -> O) {
@@ -189,7 +218,7 @@ pub enum Level {
     Error = 3,
 }
 
-/// Writes a log line (journaled: a replayed run does not log it again). The host cuts lines over 8 KiB.
+/// Writes a log line (recorded in the run's history: a replayed run does not log it again). The host cuts lines over 8 KiB.
 pub fn log(level: Level, message: &str) {
     unsafe { sys::log(level as i32, message.as_ptr(), message.len() as i32) }
 }
@@ -246,12 +275,50 @@ pub fn random_u64() -> u64 {
     u64::from_le_bytes(buf)
 }
 
-/// Ends the run as failed with `message` (cut at 8 KiB). Does not return.
+/// Ends the run as failed with `message` (cut at 8 KiB). Does not return. The job's retry policy
+/// decides whether the job runs again.
 pub fn fail(message: &str) -> ! {
     let message = truncate(message, FAIL_MAX);
     unsafe { sys::fail(message.as_ptr(), message.len() as i32) }
     // The host never returns from `fail`; if one did, trap rather than run on.
     std::process::abort()
+}
+
+/// Ends the run as failed with `message` (cut at 8 KiB), **terminally**: the job ends Failed and
+/// is not retried, whatever its retry policy. For failures another attempt cannot mend, or must
+/// not try (a request that may have done its work already). Does not return.
+///
+/// ABI version 2, through the host's `fail_with`: needs the SDK's `abi-v2` feature, with which
+/// [`workflow!`] exports `mvmci_abi_v2`.
+#[cfg(feature = "abi-v2")]
+pub fn fail_terminal(message: impl AsRef<str>) -> ! {
+    let message = truncate(message.as_ref(), FAIL_MAX);
+    unsafe { sys::fail_with(message.as_ptr(), message.len() as i32, sys::FAIL_TERMINAL) }
+    // The host never returns from `fail_with`; if one did, trap rather than run on.
+    std::process::abort()
+}
+
+/// Without the `abi-v2` feature a call of `fail_terminal` does not compile: its module would
+/// import `fail_with` while declaring ABI version 1, and the host would refuse it at deploy.
+#[cfg(not(feature = "abi-v2"))]
+pub fn fail_terminal<M: AsRef<str>>(message: M) -> ! {
+    // Evaluated where a caller's `M` is known, so only a workflow that calls it fails to build.
+    #[allow(clippy::let_unit_value)]
+    let () = FailTerminalNeedsTheFeature::<M>::ABI_V2;
+    fail(message.as_ref())
+}
+
+#[cfg(not(feature = "abi-v2"))]
+#[doc(hidden)]
+pub struct FailTerminalNeedsTheFeature<T>(T);
+
+#[cfg(not(feature = "abi-v2"))]
+impl<T> FailTerminalNeedsTheFeature<T> {
+    // Named so that the error reads well where the build cannot show this source (remapped paths).
+    const ABI_V2: () = panic!(
+        "mvmci::fail_terminal needs host ABI version 2: depend on the SDK with \
+         features = [\"abi-v2\"], and workflow! then exports mvmci_abi_v2"
+    );
 }
 
 /// `s` cut to at most `max` bytes, on a character boundary.

@@ -1,5 +1,6 @@
-//! The raw imports of host ABI version 1. Pointers are offsets into this module's memory.
-//! Off wasm32 (the SDK's and workflows' native unit tests) they exist but panic when called.
+//! The raw imports of the host ABI: version 1, and with the `abi-v2` feature `fail_with` of
+//! version 2. Pointers are offsets into this module's memory. Off wasm32 (the SDK's and
+//! workflows' native unit tests) they exist but panic when called.
 
 #[cfg(target_arch = "wasm32")]
 #[link(wasm_import_module = "mvmci")]
@@ -15,6 +16,17 @@ extern "C" {
     pub fn sleep_ms(ms: i64);
     pub fn fail(ptr: *const u8, len: i32);
 }
+
+// ABI version 2. Declared only with the `abi-v2` feature, whose `workflow!` exports `mvmci_abi_v2`.
+#[cfg(all(target_arch = "wasm32", feature = "abi-v2"))]
+#[link(wasm_import_module = "mvmci")]
+extern "C" {
+    pub fn fail_with(ptr: *const u8, len: i32, flags: i32);
+}
+
+/// `fail_with` flag: the failure is terminal, the job is not retried.
+#[cfg(feature = "abi-v2")]
+pub const FAIL_TERMINAL: i32 = 1;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
@@ -32,6 +44,8 @@ mod native {
     pub unsafe fn random_fill(_: *mut u8, _: i32) { absent() }
     pub unsafe fn sleep_ms(_: i64) { absent() }
     pub unsafe fn fail(_: *const u8, _: i32) { absent() }
+    #[cfg(feature = "abi-v2")]
+    pub unsafe fn fail_with(_: *const u8, _: i32, _: i32) { absent() }
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -99,9 +99,13 @@ class ModulesController {
    * and where; with {@code dry_run=true} the check is all that happens.
    */
   @PostMapping("/{name}")
-  ResponseEntity<?> deploy(@PathVariable String name, @RequestParam(required = false) String check,
-      @RequestParam(name = "dry_run", required = false) String dryRun, HttpServletRequest request)
-      throws IOException {
+  ResponseEntity<?> deploy(@PathVariable String name, HttpServletRequest request) throws IOException {
+    // The body first, then the query: a client that sends the bytes with a form content type (curl
+    // --data-binary does) would otherwise have the servlet container parse the module as form
+    // parameters (a 500). Once the body is read, getParameter reads the query string alone.
+    byte[] wasm = body(request);
+    String check = request.getParameter("check");
+    String dryRun = request.getParameter("dry_run");
     if (check != null && !check.equals("in-flight")) {
       throw new BadRequestException("check", "check must be \"in-flight\", not \"" + check + "\"");
     }
@@ -109,7 +113,6 @@ class ModulesController {
     if (dry && check == null) {
       throw new BadRequestException("dry_run", "dry_run needs check=in-flight");
     }
-    byte[] wasm = body(request);
     try {
       Check report = null;
       if (check != null) {

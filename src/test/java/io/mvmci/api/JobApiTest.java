@@ -193,4 +193,27 @@ class JobApiTest {
     assertThat(get(node.url("/api/v1/jobs?consistency=eventual")).status()).isEqualTo(400);
     assertThat(get(node.url("/no/such/route")).status()).isEqualTo(404);
   }
+
+  /**
+   * A module's bytes are the body, whatever content type the client says: {@code curl --data-binary}
+   * (workflows/README.md's walkthrough) sends application/x-www-form-urlencoded, and the servlet
+   * container used to parse the module as form fields (a 500) when the query was read first.
+   */
+  @Test
+  void aModuleDeploysWhateverContentTypeTheClientSends() throws Exception {
+    byte[] wasm = Files.readAllBytes(Path.of("workflows/noop/noop.wasm"));
+    String bearer = "Bearer " + io.mvmci.testing.ClusterConfig.SECRET_API;
+    for (String type : new String[] {"application/wasm", FORM, null}) {
+      Reply r = post(node.url("/api/v1/modules/formless"), type, wasm, "Authorization", bearer);
+      assertThat(r.status()).as(type + ": " + r.body()).isEqualTo(201);
+      assertThat(r.json().get("size_bytes").asLong()).isEqualTo(wasm.length);
+    }
+    Reply checked = post(node.url("/api/v1/modules/formless?check=in-flight&dry_run=true"), FORM, wasm,
+        "Authorization", bearer);
+    assertThat(checked.status()).as(checked.body()).isEqualTo(200);
+    assertThat(checked.json().get("check").get("checked").asInt()).isZero();
+    Reply bad = post(node.url("/api/v1/modules/formless?check=everything"), FORM, wasm, "Authorization", bearer);
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().get("detail").asString()).isEqualTo("check must be \"in-flight\", not \"everything\"");
+  }
 }

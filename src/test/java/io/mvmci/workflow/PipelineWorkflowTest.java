@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -112,7 +113,8 @@ class PipelineWorkflowTest extends EngineTestSupport {
   void stepThatExhaustsItsRetriesFailsTheRunWithAReadableReasonAndSkipsTheRest() {
     RunOutcome.Failed f = failure(runExhausting());
 
-    assertThat(f.kind()).isEqualTo(FailureKind.GUEST_FAILED);
+    assertThat(f.kind()).as("retries exhausted on a 5xx: retryable, the job's policy decides")
+        .isEqualTo(FailureKind.GUEST_FAILED);
     assertThat(f.reason()).isEqualTo("step \"test\" failed after 3 attempts: HTTP 503");
     assertThat(server.hits("/down")).isEqualTo(3);
     assertThat(server.hits("/deploy")).as("the step after the failed one is skipped").isZero();
@@ -140,10 +142,12 @@ class PipelineWorkflowTest extends EngineTestSupport {
   }
 
   @Test
-  void clientErrorIsNotRetried() {
+  void clientErrorIsNotRetriedAndFailsTheRunTerminally() {
     RunOutcome.Failed f = failure(run("not-found", "pipeline",
         "{\"steps\": " + steps(step("fetch", "/missing")) + ", \"retries\": 5}"));
     assertThat(f.reason()).isEqualTo("step \"fetch\" failed after 1 attempt: HTTP 404");
+    assertThat(f.kind()).as("another execution would get the 404 too").isEqualTo(FailureKind.GUEST_FAILED_TERMINAL);
+    assertThat(journal().steps("not-found")).last().extracting(JournalFile.Step::kind).isEqualTo("fail_with");
     assertThat(server.hits("/missing")).isEqualTo(1);
     assertThat(sleeps(journal(), "not-found")).isEmpty();
   }
@@ -154,6 +158,7 @@ class PipelineWorkflowTest extends EngineTestSupport {
     RunOutcome.Failed f = failure(run("refused", "pipeline",
         "{\"steps\": [{\"name\": \"probe\", \"url\": " + quoted(url) + "}], \"retries\": 1, \"backoff_ms\": 5}"));
     assertThat(f.reason()).startsWith("step \"probe\" failed after 2 attempts: transport error: ");
+    assertThat(f.kind()).isEqualTo(FailureKind.GUEST_FAILED);
     assertThat(sleeps(journal(), "refused")).containsExactly("5 ms");
   }
 
@@ -181,15 +186,56 @@ class PipelineWorkflowTest extends EngineTestSupport {
     assertThat(requests.get(1).summary()).endsWith("(idempotent)");
   }
 
+  @Test
+  void deniedRequestFailsTheRunTerminally() {
+    RunOutcome.Failed f = failure(run("denied", "pipeline",
+        "{\"steps\": [{\"name\": \"upload\", \"url\": \"ftp://example.com/x\"}], \"retries\": 5}"));
+    assertThat(f.kind()).isEqualTo(FailureKind.GUEST_FAILED_TERMINAL);
+    assertThat(f.reason()).startsWith("step \"upload\" failed after 1 attempt: denied: ");
+  }
+
+  /**
+   * A POST step whose request was cut off by a crash before it was sent (the engine's step hook at
+   * its STARTED point, as after kill -9 there): the resumed run gets INTERRUPTED, does not send it,
+   * skips the rest, and fails terminally, so that no retry of the job sends the POST either.
+   */
+  @Test
+  void nonIdempotentStepInterruptedByACrashFailsTheRunTerminally() {
+    String deploy = "{\"name\": \"deploy\", \"url\": " + quoted(server.url("/deploy?interrupted")) + ", \"method\": \"POST\"}";
+    RunSpec spec = spec("interrupted", "pipeline", "{\"steps\": "
+        + steps(step("checkout", "/checkout?interrupted"), deploy, step("notify", "/build?interrupted")) + ", \"retries\": 3}");
+    AtomicInteger started = new AtomicInteger();
+    crash(spec, c -> c, e -> e.kind() == AbiImport.HTTP_REQUEST && e.point() == StepHook.Point.STARTED
+        && started.incrementAndGet() == 2);
+
+    RunOutcome.Failed f;
+    try (WorkflowEngine resumed = engine()) {
+      f = failure(outcomeOf(resumed.start(spec)));
+    }
+    assertThat(f.kind()).isEqualTo(FailureKind.GUEST_FAILED_TERMINAL);
+    assertThat(f.reason()).startsWith("step \"deploy\" failed after 1 attempt: interrupted by a crash and not idempotent: ");
+    assertThat(server.hits("/checkout?interrupted")).as("replayed, not sent again").isEqualTo(1);
+    assertThat(server.hits("/deploy?interrupted")).as("cut off before it was sent, and not sent on resume").isZero();
+    assertThat(server.hits("/build?interrupted")).as("skipped").isZero();
+    List<JournalFile.Step> requests = journal().steps("interrupted", "http_request");
+    assertThat(requests).hasSize(2);
+    assertThat(requests.get(0).code()).as("a response").isNotNegative();
+    assertThat(requests.get(1).code()).isEqualTo(HttpBridge.INTERRUPTED);
+    JsonNode summary = JSON.readTree(journal().run("interrupted").orElseThrow().output());
+    assertThat(summary.get("failed_step").asString()).isEqualTo("deploy");
+    assertThat(summary.get("steps").valueStream().map(s -> s.get("outcome").asString()).toList())
+        .containsExactly("succeeded", "failed", "skipped");
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
       "{}                          | input must have \"steps\": a non-empty array of {\"name\", \"url\"}",
       "{\"steps\": []}             | input must have \"steps\": a non-empty array of {\"name\", \"url\"}",
       "{\"steps\": [{\"name\": \"x\"}]} | step \"x\" has no \"url\"",
       "`{\"steps\": [`             | input is not valid JSON: "})
-  void invalidInputFailsReadably(String input, String reason) {
+  void invalidInputFailsReadablyAndTerminally(String input, String reason) {
     RunOutcome.Failed f = failure(run("invalid", "pipeline", input));
-    assertThat(f.kind()).isEqualTo(FailureKind.GUEST_FAILED);
+    assertThat(f.kind()).isEqualTo(FailureKind.GUEST_FAILED_TERMINAL);
     assertThat(f.reason()).startsWith(reason);
     assertThat(server.requests()).isEmpty();
   }

@@ -2,6 +2,7 @@ package io.mvmci.workflow;
 
 import static com.dylibso.chicory.wasm.types.ValType.I32;
 import static com.dylibso.chicory.wasm.types.ValType.I64;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,32 +29,39 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The committed workflow modules against host ABI version 1 ({@code workflows/README.md}),
- * statically: every folder under {@code workflows/} with a {@code build.sh} has its built
- * {@code .wasm}, Chicory parses it, it exports {@code memory}, {@code run} and
- * {@code mvmci_abi_v1}, and it imports only host functions of module {@code mvmci}, with the
- * ABI's signatures. How each workflow behaves on the engine is tested with the engine.
+ * The committed workflow modules against the host ABI ({@code workflows/README.md}), statically:
+ * every folder under {@code workflows/} with a {@code build.sh} (and every test workflow's, under
+ * {@code workflows/testing/}) has its built {@code .wasm}; Chicory parses it; it declares an ABI
+ * version by exporting {@code mvmci_abi_v1} or {@code mvmci_abi_v2}; it exports {@code memory} and
+ * {@code run}; it imports only host functions of module {@code mvmci} that its version has, with the
+ * ABI's signatures; the engine's own validator accepts it; and it declares the lowest version its
+ * imports need, so that a module that can run on a version 1 host says so. How each workflow
+ * behaves on the engine is tested with the engine.
  */
 class WorkflowCorpusTest {
 
   private static final Path WORKFLOWS = Path.of("workflows");
 
-  /** Every host function of ABI v1 and its signature. Keep in step with workflows/README.md. */
-  private static final Map<String, FunctionType> ABI_V1_IMPORTS =
-      Map.of(
-          "result_read", type(List.of(I32, I32), List.of(I32)),
-          "input", type(List.of(), List.of(I32)),
-          "output", type(List.of(I32, I32), List.of()),
-          "log", type(List.of(I32, I32, I32), List.of()),
-          "progress", type(List.of(I32, I32, I32), List.of()),
-          "http_request", type(List.of(I32, I32, I32), List.of(I32)),
-          "now_ms", type(List.of(), List.of(I64)),
-          "random_fill", type(List.of(I32, I32), List.of()),
-          "sleep_ms", type(List.of(I64), List.of()),
-          "fail", type(List.of(I32, I32), List.of()));
+  /** A host function's signature and the ABI version that introduced it. */
+  private record HostFunction(FunctionType type, int since) {}
 
-  /** Exported functions the ABI names, each {@code () -> ()}; {@code _initialize} is optional. */
-  private static final List<String> REQUIRED_FUNCTIONS = List.of("run", "mvmci_abi_v1");
+  /** Every host function of ABI versions 1 and 2. Keep in step with workflows/README.md. */
+  private static final Map<String, HostFunction> ABI_IMPORTS =
+      Map.ofEntries(
+          Map.entry("result_read", v1(List.of(I32, I32), List.of(I32))),
+          Map.entry("input", v1(List.of(), List.of(I32))),
+          Map.entry("output", v1(List.of(I32, I32), List.of())),
+          Map.entry("log", v1(List.of(I32, I32, I32), List.of())),
+          Map.entry("progress", v1(List.of(I32, I32, I32), List.of())),
+          Map.entry("http_request", v1(List.of(I32, I32, I32), List.of(I32))),
+          Map.entry("now_ms", v1(List.of(), List.of(I64))),
+          Map.entry("random_fill", v1(List.of(I32, I32), List.of())),
+          Map.entry("sleep_ms", v1(List.of(I64), List.of())),
+          Map.entry("fail", v1(List.of(I32, I32), List.of())),
+          Map.entry("fail_with", new HostFunction(FunctionType.of(List.of(I32, I32, I32), List.of()), 2)));
+
+  /** The newest ABI version. */
+  private static final int LATEST = 2;
 
   /** Folders whose modules break the ABI on purpose, to test the host's refusals. */
   private static final Set<String> DELIBERATELY_INVALID = Set.of("hostile");
@@ -62,13 +70,27 @@ class WorkflowCorpusTest {
   private static final List<String> SHIPPED =
       List.of("crawler/crawler.wasm", "pipeline/pipeline.wasm", "noop/noop.wasm", "echo/echo.wasm");
 
-  private static FunctionType type(List<ValType> params, List<ValType> results) {
-    return FunctionType.of(params, results);
+  /** The test workflows (workflows/testing/, not in the jar): the crash tests' and the benchmark's. */
+  private static final List<String> TESTING =
+      List.of("testing/sequence/sequence.wasm", "testing/steps/steps.wasm");
+
+  /** The version each workflow declares: 2 for those that fail terminally (they import fail_with). */
+  private static final Map<String, Integer> DECLARED = Map.of(
+      "crawler", 1, "echo", 1, "noop", 1, "pipeline", 2, "sequence", 2, "steps", 1);
+
+  private static HostFunction v1(List<ValType> params, List<ValType> results) {
+    return new HostFunction(FunctionType.of(params, results), 1);
   }
 
-  /** Folders under workflows/ that build modules meant to speak the ABI. */
+  /** Folders under workflows/ (and workflows/testing/) that build modules meant to speak the ABI. */
   static List<Path> workflowFolders() throws IOException {
-    try (Stream<Path> dirs = Files.list(WORKFLOWS)) {
+    List<Path> folders = new ArrayList<>(foldersWithBuildScript(WORKFLOWS));
+    folders.addAll(foldersWithBuildScript(WORKFLOWS.resolve("testing")));
+    return folders;
+  }
+
+  private static List<Path> foldersWithBuildScript(Path parent) throws IOException {
+    try (Stream<Path> dirs = Files.list(parent)) {
       return dirs.filter(d -> Files.isRegularFile(d.resolve("build.sh")))
           .filter(d -> !DELIBERATELY_INVALID.contains(d.getFileName().toString()))
           .sorted()
@@ -87,8 +109,8 @@ class WorkflowCorpusTest {
   }
 
   @Test
-  void shippedModulesAreCommitted() {
-    for (String module : SHIPPED) {
+  void shippedAndTestModulesAreCommitted() {
+    for (String module : Stream.concat(SHIPPED.stream(), TESTING.stream()).toList()) {
       assertTrue(Files.isRegularFile(WORKFLOWS.resolve(module)), () -> "workflows/" + module + " is missing: run scripts/build-workflows.sh");
     }
   }
@@ -97,6 +119,7 @@ class WorkflowCorpusTest {
   void everyWorkflowFolderHasABuiltModule() throws IOException {
     List<Path> folders = workflowFolders();
     assertFalse(folders.isEmpty(), "no workflow folders under " + WORKFLOWS.toAbsolutePath());
+    assertTrue(folders.contains(WORKFLOWS.resolve("testing/sequence")), "workflows/testing/sequence is found");
     for (Path folder : folders) {
       try (Stream<Path> files = Files.list(folder)) {
         assertTrue(files.anyMatch(f -> f.getFileName().toString().endsWith(".wasm")), () -> folder + " has a build.sh but no built .wasm");
@@ -104,37 +127,70 @@ class WorkflowCorpusTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("modules")
-  void speaksHostAbiV1(Path path) {
-    WasmModule module = Parser.parse(path);
-    List<FunctionType> functionImports = new ArrayList<>();
-    for (int i = 0; i < module.importSection().importCount(); i++) {
-      Import imp = module.importSection().getImport(i);
-      String where = "import " + imp.module() + "." + imp.name();
-      assertEquals("mvmci", imp.module(), () -> where + ": a workflow imports only from module mvmci");
-      if (!(imp instanceof FunctionImport function)) {
-        fail(where + ": a " + imp.importType() + ", ABI v1 imports only functions");
-        return;
-      }
-      FunctionType expected = ABI_V1_IMPORTS.get(imp.name());
-      assertTrue(expected != null, () -> where + ": not a host function of ABI v1");
-      FunctionType actual = module.typeSection().getType(function.typeIndex());
-      assertTrue(expected.typesMatch(actual), () -> where + ": signature " + actual + ", ABI v1 says " + expected);
-      functionImports.add(actual);
-    }
+  @Test
+  void eachWorkflowDeclaresTheVersionExpected() {
+    DECLARED.forEach((name, version) -> {
+      Path path = SHIPPED.contains(name + "/" + name + ".wasm")
+          ? WORKFLOWS.resolve(name).resolve(name + ".wasm")
+          : WORKFLOWS.resolve("testing").resolve(name).resolve(name + ".wasm");
+      assertEquals(version, declaredVersion(exports(Parser.parse(path))), () -> path + " declares ABI version");
+    });
+  }
 
+  private static Map<String, Export> exports(WasmModule module) {
     Map<String, Export> exports = new java.util.HashMap<>();
     for (int i = 0; i < module.exportSection().exportCount(); i++) {
       Export e = module.exportSection().getExport(i);
       exports.put(e.name(), e);
     }
+    return exports;
+  }
+
+  /** The highest version n the module exports {@code mvmci_abi_v<n>} for, or 0. */
+  private static int declaredVersion(Map<String, Export> exports) {
+    for (int v = LATEST; v >= 1; v--) {
+      if (exports.containsKey("mvmci_abi_v" + v)) {
+        return v;
+      }
+    }
+    return 0;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modules")
+  void speaksTheHostAbiItDeclares(Path path) {
+    WasmModule module = Parser.parse(path);
+    Map<String, Export> exports = exports(module);
+    int version = declaredVersion(exports);
+    if (version == 0) {
+      fail("unsupported ABI: module does not export mvmci_abi_v1 (or mvmci_abi_v2)");
+    }
+    List<FunctionType> functionImports = new ArrayList<>();
+    int needed = 1;
+    for (int i = 0; i < module.importSection().importCount(); i++) {
+      Import imp = module.importSection().getImport(i);
+      String where = "import " + imp.module() + "." + imp.name();
+      assertEquals("mvmci", imp.module(), () -> where + ": a workflow imports only from module mvmci");
+      if (!(imp instanceof FunctionImport function)) {
+        fail(where + ": a " + imp.importType() + ", the ABI imports only functions");
+        return;
+      }
+      HostFunction expected = ABI_IMPORTS.get(imp.name());
+      assertTrue(expected != null, () -> where + ": not a host function of the ABI");
+      assertTrue(expected.since() <= version,
+          () -> where + " needs ABI version " + expected.since() + " but the module declares " + version);
+      FunctionType actual = module.typeSection().getType(function.typeIndex());
+      assertTrue(expected.type().typesMatch(actual), () -> where + ": signature " + actual + ", the ABI says " + expected.type());
+      functionImports.add(actual);
+      needed = Math.max(needed, expected.since());
+    }
+    int lowest = needed;
+    assertEquals(lowest, version, () -> "declares ABI version " + version + " where its imports need " + lowest
+        + ": export mvmci_abi_v" + lowest + " so that hosts of version " + lowest + " run it too");
+
     Export memory = exports.get("memory");
     assertTrue(memory != null && memory.exportType() == ExternalType.MEMORY, "exports its memory as \"memory\"");
-    if (!exports.containsKey("mvmci_abi_v1")) {
-      fail("unsupported ABI: module does not export mvmci_abi_v1");
-    }
-    List<String> functions = new ArrayList<>(REQUIRED_FUNCTIONS);
+    List<String> functions = new ArrayList<>(List.of("run", "mvmci_abi_v" + version));
     if (exports.containsKey("_initialize")) {
       functions.add("_initialize");
     }
@@ -146,7 +202,9 @@ class WorkflowCorpusTest {
           index < functionImports.size()
               ? functionImports.get(index)
               : module.functionSection().getFunctionType(index - functionImports.size(), module.typeSection());
-      assertTrue(FunctionType.empty().typesMatch(actual), () -> "export " + name + ": signature " + actual + ", ABI v1 says () -> ()");
+      assertTrue(FunctionType.empty().typesMatch(actual), () -> "export " + name + ": signature " + actual + ", the ABI says () -> ()");
     }
+    // The engine's own reading of the contract agrees.
+    assertDoesNotThrow(() -> AbiValidator.validate(module), () -> path + " is refused by the engine's validator");
   }
 }

@@ -8,13 +8,15 @@ import java.sql.SQLException;
 
 /**
  * Cancels a job that has not finished: it becomes Cancelled at once, so the claim of a worker running
- * it goes stale and the worker interrupts the run.
+ * it goes stale and the worker interrupts the run. Its unfinished children that are not detached are
+ * cancelled with it, and so on down; a run waiting for it wakes.
  *
  * @param by who asked (shown in the reason)
  */
 public record CancelJob(long at, long seq, String by) implements Command {
   private static final String CANCEL = """
-      UPDATE jobs SET status = 'Cancelled', lease_until = NULL, finished_at = ?, updated_at = ?,
+      UPDATE jobs SET status = 'Cancelled', lease_until = NULL, waiting_for = NULL, wake_at = NULL,
+                      finished_at = ?, updated_at = ?,
                       reason = ?
       WHERE seq = ?""";
 
@@ -51,6 +53,7 @@ public record CancelJob(long at, long seq, String by) implements Command {
     ps.executeUpdate();
     tx.rows.event(seq, at, JobStatus.Cancelled, s.attempt(), reason);
     tx.moved(s.status(), JobStatus.Cancelled);
+    JobRows.ended(tx, seq, at);
     return new Result.Done(JobStatus.Cancelled);
   }
 

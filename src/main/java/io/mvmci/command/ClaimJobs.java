@@ -18,7 +18,9 @@ import java.util.TreeMap;
  * <p>The module version each claimed attempt runs is decided here, in the log: the latest version of
  * the job's workflow in the replicated {@code modules} table as of this entry, stamped on the job
  * ({@code module_sha256}) and on the claim's event, and handed to the worker. A job whose workflow has
- * no version in the table yet is not claimed.
+ * no version in the table yet is not claimed. A job whose current execution has history (a run resumed
+ * after its worker died, or woken from a wait) keeps the version that wrote it: its replay must find
+ * the same steps.
  *
  * @param at the proposing node's clock
  * @param workerId the claiming worker
@@ -27,7 +29,7 @@ public record ClaimJobs(long at, String workerId, int max, long leaseMs) impleme
 
   private static final String RUNNABLE = """
       SELECT seq, workflow, input, timeout_ms, attempt, status, failures, max_attempts, pinned_sha256,
-             execution, history_steps
+             execution, history_steps, module_sha256
       FROM jobs INDEXED BY jobs_runnable
       WHERE status IN (%s) AND run_at <= ?
       ORDER BY priority DESC, run_at, seq LIMIT ?""".formatted(Tx.statesThatCanBecome(JobStatus.InProgress));
@@ -41,7 +43,8 @@ public record ClaimJobs(long at, String workerId, int max, long leaseMs) impleme
                       started_at = ?3, updated_at = ?3,
                       reason = 'running on ' || ?1 || ' (attempt ' || (attempt + 1) || ')',
                       progress = NULL, progress_message = NULL,
-                      module_sha256 = coalesce(pinned_sha256, json_extract(?5, '$."' || workflow || '"'))
+                      module_sha256 = coalesce(pinned_sha256, CASE WHEN history_steps > 0 THEN module_sha256 END,
+                                               json_extract(?5, '$."' || workflow || '"'))
       WHERE seq IN (SELECT value FROM json_each(?4))""";
 
   @Override
@@ -76,7 +79,8 @@ public record ClaimJobs(long at, String workerId, int max, long leaseMs) impleme
       try (ResultSet rs = runnable.executeQuery()) {
         while (rs.next()) {
           rows++;
-          String pinned = rs.getString(9);
+          // pinned at submission, or the version that wrote the history this execution resumes from
+          String pinned = rs.getString(9) != null ? rs.getString(9) : rs.getInt(11) > 0 ? rs.getString(12) : null;
           String module = pinned != null ? pinned : latest.get(rs.getString(2));
           if (module == null) {
             skipped++;

@@ -63,7 +63,7 @@ public final class CommandProcessor implements AutoCloseable {
       return null;
     }
     tx.begin(nextJobSeq);
-    List<Result> results = new ArrayList<>(batch.size());
+    EntryResults results = new EntryResults(batch.size());
     try {
       for (int i = 0; i < batch.size(); ) {
         int end = runOfLikeCommands(batch, i);
@@ -99,6 +99,7 @@ public final class CommandProcessor implements AutoCloseable {
     appliedTerm = term;
     appliedIndex = index;
     nextJobSeq = tx.nextJobSeq;
+    results.followUps.addAll(tx.followUps);
     return results;
   }
 
@@ -126,6 +127,22 @@ public final class CommandProcessor implements AutoCloseable {
   public static void announce(List<Command> batch, List<Result> results, Effects effects) {
     for (int i = 0; i < batch.size() && i < results.size(); i++) {
       batch.get(i).announce(results.get(i), effects);
+    }
+    if (results instanceof EntryResults entry) {
+      entry.followUps.forEach(f -> f.accept(effects));
+    }
+  }
+
+  /**
+   * An entry's results, one per command, and what the entry did beyond them (runs woken, children
+   * cancelled with their parent), announced after them.
+   */
+  private static final class EntryResults extends ArrayList<Result> {
+    private static final long serialVersionUID = 1L;
+    final transient List<java.util.function.Consumer<Effects>> followUps = new ArrayList<>(0);
+
+    EntryResults(int size) {
+      super(size);
     }
   }
 

@@ -25,7 +25,10 @@ public enum CommandType {
   APPEND_STEPS(15, AppendSteps::read),
   SUBMIT_JOB_WITH_OPTIONS(16, SubmitJob::readWithOptions),
   PROMOTE_MODULE(17, PromoteModule::read),
-  DELETE_MODULE(18, DeleteModule::read);
+  DELETE_MODULE(18, DeleteModule::read),
+  SUSPEND_JOB(19, SuspendJob::read),
+  WAKE_JOBS(20, WakeJobs::read),
+  SEND_SIGNAL(21, SendSignal::read);
 
   private static final CommandType[] BY_CODE = new CommandType[64];
 

@@ -60,6 +60,7 @@ public record CompleteJob(long at, String workerId, JobRef job, String output) i
     }
     tx.rows.eventsOfRange(job.seq(), job.seq());
     tx.moved(JobStatus.InProgress, JobStatus.Completed);
+    JobRows.ended(tx, job.seq(), at);
     return new Result.Done(JobStatus.Completed);
   }
 
@@ -112,6 +113,7 @@ public record CompleteJob(long at, String workerId, JobRef job, String output) i
     Result done = new Result.Done(JobStatus.Completed);
     for (int k = 0; k < seqs.length; k++) {
       tx.moved(JobStatus.InProgress, JobStatus.Completed);
+      JobRows.ended(tx, seqs[k], run.get(k).at());
       out.add(done);
     }
     return out;

@@ -5,8 +5,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * Deletes a stored version of a module that no unfinished job uses: none is pinned to it and no
- * running attempt runs it. The latest version of a name is never deleted (promote another first), so
+ * Deletes a stored version of a module that no unfinished job uses: none is pinned to it, no running
+ * attempt runs it, and no run waiting to resume (Waiting, or Pending after its worker died) has history
+ * that it wrote. The latest version of a name is never deleted (promote another first), so
  * deleting never changes what the next claim runs.
  */
 public record DeleteModule(long at, String name, String sha256) implements Command {
@@ -16,7 +17,11 @@ public record DeleteModule(long at, String name, String sha256) implements Comma
       SELECT (SELECT count(*) FROM jobs INDEXED BY jobs_leased
               WHERE status = 'InProgress' AND workflow = ?1 AND module_sha256 = ?2)
            + (SELECT count(*) FROM jobs INDEXED BY jobs_pinned
-              WHERE pinned_sha256 = ?2 AND workflow = ?1 AND status IN ('Pending', 'InProgress', 'Retrying'))""";
+              WHERE pinned_sha256 = ?2 AND workflow = ?1 AND status IN ('Pending', 'InProgress', 'Retrying', 'Waiting'))
+           + (SELECT count(*) FROM jobs INDEXED BY jobs_waiting_for
+              WHERE status = 'Waiting' AND workflow = ?1 AND module_sha256 = ?2)
+           + (SELECT count(*) FROM jobs INDEXED BY jobs_runnable
+              WHERE status IN ('Pending', 'Retrying') AND history_steps > 0 AND workflow = ?1 AND module_sha256 = ?2)""";
   private static final String DELETE = "DELETE FROM modules WHERE name = ? AND sha256 = ?";
 
   @Override

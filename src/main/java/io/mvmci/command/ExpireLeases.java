@@ -81,6 +81,9 @@ public record ExpireLeases(long at, long deadBefore) implements Command {
       ps.executeUpdate();
       tx.rows.event(seq, at, to, s.attempt(), reason);
       tx.moved(s.status(), to);
+      if (to == JobStatus.Failed) {
+        JobRows.ended(tx, seq, at);
+      }
       taken++;
     }
     PreparedStatement dead = tx.sql(DEAD);

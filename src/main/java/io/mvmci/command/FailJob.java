@@ -78,6 +78,9 @@ public record FailJob(long at, String workerId, JobRef job, String error, boolea
     ps.executeUpdate();
     tx.rows.event(s.seq(), at, to, s.attempt(), reason);
     tx.moved(s.status(), to);
+    if (to == JobStatus.Failed) {
+      JobRows.ended(tx, s.seq(), at);
+    }
     return new Result.Done(to);
   }
 

@@ -9,7 +9,7 @@ import java.util.List;
  * Result type codes are append-only, like command type codes.
  */
 public sealed interface Result permits Result.Submitted, Result.Rejected, Result.Claimed, Result.Stale,
-    Result.Done, Result.Expired, Result.Ack, Result.Purged, Result.Seeded {
+    Result.Done, Result.Expired, Result.Ack, Result.Purged, Result.Seeded, Result.Woken, Result.Signaled {
 
   int type();
 
@@ -214,6 +214,44 @@ public sealed interface Result permits Result.Submitted, Result.Rejected, Result
 
     static Seeded read(WireReader r) {
       return new Seeded(r.bool());
+    }
+  }
+
+  /** What the leader's timers did: Waiting jobs woken. */
+  record Woken(int jobs) implements Result {
+    static final int TYPE = 11;
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+
+    @Override
+    public void writeTo(WireWriter w) {
+      w.i32(jobs);
+    }
+
+    static Woken read(WireReader r) {
+      return new Woken(r.i32());
+    }
+  }
+
+  /** A signal delivered (or, for a known idempotency key, the first one answered); whether it woke the job. */
+  record Signaled(long id, boolean duplicate, boolean woke) implements Result {
+    static final int TYPE = 12;
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+
+    @Override
+    public void writeTo(WireWriter w) {
+      w.i64(id).bool(duplicate).bool(woke);
+    }
+
+    static Signaled read(WireReader r) {
+      return new Signaled(r.i64(), r.bool(), r.bool());
     }
   }
 

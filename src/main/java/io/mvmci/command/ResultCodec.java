@@ -45,6 +45,8 @@ public final class ResultCodec {
         case Result.Ack.TYPE -> Result.Ack.read(p);
         case Result.Purged.TYPE -> Result.Purged.read(p);
         case Result.Seeded.TYPE -> Result.Seeded.read(p);
+        case Result.Woken.TYPE -> Result.Woken.read(p);
+        case Result.Signaled.TYPE -> Result.Signaled.read(p);
         default -> throw new MalformedCommandException("unknown result type " + type);
       };
       p.expectEnd("result type " + type);

@@ -1,6 +1,7 @@
 package io.mvmci.command;
 
 import io.mvmci.job.Job;
+import io.mvmci.job.JobId;
 import io.mvmci.job.JobStatus;
 import io.mvmci.job.Reasons;
 import java.sql.PreparedStatement;
@@ -49,6 +50,7 @@ public record SubmitJob(
 
   private static final String MODULE_KNOWN = "SELECT 1 FROM modules WHERE name = ? AND sha256 = ?";
   private static final String PIN = "UPDATE jobs SET pinned_sha256 = ? WHERE seq = ?";
+  private static final String CHILD = "UPDATE jobs SET parent_seq = ?, detached = ? WHERE seq = ?";
 
   private static String insert(int rows) {
     return """
@@ -122,12 +124,31 @@ public record SubmitJob(
         }
       }
     }
+    if (options.parentSeq() >= 0) {
+      JobRows.State parent = tx.rows.load(options.parentSeq());
+      if (parent == null) {
+        return new Result.Rejected(Result.Reason.INVALID, "no parent job " + JobId.format(options.parentSeq()));
+      }
+      if (parent.status().isTerminal()) {
+        return new Result.Rejected(Result.Reason.ILLEGAL_TRANSITION, "parent " + JobId.format(options.parentSeq())
+            + " is already " + parent.status() + ": it spawns no more children");
+      }
+    }
     Result submitted = applyAll(List.of(this), tx).get(0);
+    long seq = ((Result.Submitted) submitted).seq();
     if (options.moduleSha256() != null) {
       PreparedStatement pin = tx.sql(PIN);
       pin.setString(1, options.moduleSha256());
-      pin.setLong(2, ((Result.Submitted) submitted).seq());
+      pin.setLong(2, seq);
       pin.executeUpdate();
+    }
+    if (options.parentSeq() >= 0) {
+      PreparedStatement child = tx.sql(CHILD);
+      child.setLong(1, options.parentSeq());
+      child.setInt(2, options.detached() ? 1 : 0);
+      child.setLong(3, seq);
+      child.executeUpdate();
+      tx.childSubmitted();
     }
     return submitted;
   }

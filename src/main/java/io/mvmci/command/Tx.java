@@ -45,6 +45,7 @@ public final class Tx implements AutoCloseable {
   void begin(long nextJobSeq) {
     this.nextJobSeq = nextJobSeq;
     countDeltas.clear();
+    followUps.clear();
   }
 
   /** The statement for {@code sql}, prepared once per connection. */
@@ -65,6 +66,47 @@ public final class Tx implements AutoCloseable {
       batches.put(key, b);
     }
     return b;
+  }
+
+  /**
+   * Whether any job has a parent, and whether any run waits for a job: each read once and then kept.
+   * They only ever turn true (a child's submission, a run suspended on a job), so a cluster without
+   * child jobs pays no lookup per finished job. A rolled-back entry may leave one true with no such row
+   * in the table, which costs a query, not a result.
+   */
+  private Boolean anyChildren;
+  private Boolean anyJobWaits;
+
+  boolean anyChildren() throws SQLException {
+    if (anyChildren == null) {
+      anyChildren = JobRows.exists(this, JobRows.ANY_CHILD);
+    }
+    return anyChildren;
+  }
+
+  void childSubmitted() {
+    anyChildren = true;
+  }
+
+  boolean anyJobWaits() throws SQLException {
+    if (anyJobWaits == null) {
+      anyJobWaits = JobRows.exists(this, JobRows.ANY_JOB_WAIT);
+    }
+    return anyJobWaits;
+  }
+
+  void jobWaitAdded() {
+    anyJobWaits = true;
+  }
+
+  /**
+   * What the entry did beyond each command's own result (a waiting run woken, a child cancelled with
+   * its parent): announced after the commands' own effects, once the entry committed.
+   */
+  final List<java.util.function.Consumer<Effects>> followUps = new ArrayList<>();
+
+  void followUp(java.util.function.Consumer<Effects> effect) {
+    followUps.add(effect);
   }
 
   /** Name to sha-256 of the latest stored version of every module (see the field). */

@@ -7,8 +7,9 @@ import java.util.Set;
 
 /**
  * The states of a job. The four of SPEC §1 ({@code Pending}, {@code InProgress}, {@code Completed},
- * {@code Failed}) keep their meaning; {@code Retrying} (waiting out a backoff after a failed attempt)
- * and {@code Cancelled} are additions. The JSON and SQLite spelling is {@link #name()}.
+ * {@code Failed}) keep their meaning; {@code Retrying} (waiting out a backoff after a failed attempt),
+ * {@code Cancelled} and {@code Waiting} (a run that gave its worker back until a timer, a signal or
+ * a child job wakes it) are additions. The JSON and SQLite spelling is {@link #name()}.
  *
  * <p>{@link #ALLOWED} is the one table of allowed transitions, in the manner of JobRunr's
  * {@code AllowedJobStateStateChanges}, and it is the code that checks them: every transition the apply
@@ -21,16 +22,20 @@ public enum JobStatus {
   Retrying,
   Completed,
   Failed,
-  Cancelled;
+  Cancelled,
+  Waiting;
 
   /**
    * {@code InProgress -> Pending} is a lease that ran out (the worker died) or a worker handing a job
-   * back; it does not count as a failed attempt. The three final states allow nothing.
+   * back; it does not count as a failed attempt. {@code InProgress -> Waiting} is a run that suspended
+   * itself; {@code Waiting -> Pending} wakes it, to be claimed and replayed up to its wait. The three
+   * final states allow nothing.
    */
   private static final Map<JobStatus, Set<JobStatus>> ALLOWED = new EnumMap<>(Map.of(
       Pending, EnumSet.of(InProgress, Cancelled),
-      InProgress, EnumSet.of(Completed, Failed, Retrying, Pending, Cancelled),
+      InProgress, EnumSet.of(Completed, Failed, Retrying, Pending, Cancelled, Waiting),
       Retrying, EnumSet.of(InProgress, Cancelled),
+      Waiting, EnumSet.of(Pending, Cancelled),
       Completed, EnumSet.noneOf(JobStatus.class),
       Failed, EnumSet.noneOf(JobStatus.class),
       Cancelled, EnumSet.noneOf(JobStatus.class)));

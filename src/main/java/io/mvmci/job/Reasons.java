@@ -40,12 +40,33 @@ public final class Reasons {
     return "cancelled by " + by + " while " + from;
   }
 
+  /** A child job that was not detached ends with its parent. */
+  public static String parentEnded(String parent, JobStatus from) {
+    return "cancelled because its parent " + parent + " ended (a child that is not detached ends with it)"
+        + " while " + from;
+  }
+
   public static String leaseExpired(String worker, long leaseUntil, int failures, int maxAttempts) {
     String what = "worker " + worker + " stopped renewing its lease (expired "
         + Instant.ofEpochMilli(leaseUntil) + ")";
     return failures < maxAttempts
         ? what + "; back in the queue (" + failures + " of " + maxAttempts + " failures used)"
         : what + "; no attempts left after " + failures + " failures";
+  }
+
+  /** A run gave its worker back until something wakes it. */
+  public static String waiting(String waitingFor, long wakeAt) {
+    String what = waitingFor.equals("timer") ? "a timer"
+        : waitingFor.startsWith("signal:") ? "signal \"" + waitingFor.substring(7) + "\""
+        : waitingFor.startsWith("job:") ? JobId.format(Long.parseLong(waitingFor.substring(4))) + " to finish"
+        : waitingFor;
+    return "waiting for " + what + (wakeAt >= 0 ? (waitingFor.equals("timer") ? " due at " : " until ")
+        + Instant.ofEpochMilli(wakeAt) : "");
+  }
+
+  /** A waiting run is claimable again. */
+  public static String woken(String why) {
+    return "woken: " + why + "; waiting for a worker";
   }
 
   static String seconds(long ms) {

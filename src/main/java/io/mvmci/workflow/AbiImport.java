@@ -26,7 +26,13 @@ enum AbiImport {
   SLEEP_MS("sleep_ms", List.of(I64), List.of()),
   FAIL("fail", List.of(I32, I32), List.of()),
   /** ABI v2. */
-  FAIL_WITH("fail_with", List.of(I32, I32, I32), List.of(), 2);
+  FAIL_WITH("fail_with", List.of(I32, I32, I32), List.of(), 2),
+  /** ABI v3: {@code (name_ptr, name_len, timeout_ms) -> 0 signal | 1 timed out}. */
+  AWAIT_SIGNAL("await_signal", List.of(I32, I32, I64), List.of(I32), 3),
+  /** ABI v3: {@code (request_ptr, request_len) -> 0 spawned | 1 refused}. */
+  SPAWN_JOB("spawn_job", List.of(I32, I32), List.of(I32), 3),
+  /** ABI v3: {@code (id_ptr, id_len) -> 0 Completed | 1 Failed | 2 Cancelled | -1 not a child}. */
+  AWAIT_JOB("await_job", List.of(I32, I32), List.of(I32), 3);
 
   static final String MODULE = "mvmci";
 

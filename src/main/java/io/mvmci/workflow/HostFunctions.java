@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
 /**
- * The host functions of ABI version 1 for one run (workflows/README.md is the contract).
+ * The host functions of ABI versions 1 to 3 for one run (workflows/README.md is the contract).
  * Holds the run's result buffer and output. Used only by the run's thread.
  *
  * <p>Every journaled call asks the {@link RunJournal} first: a step in the journal returns its
@@ -26,6 +26,13 @@ final class HostFunctions {
   static final int MAX_RANDOM = 64 * 1024;
   /** {@code fail_with} flag: the failure is terminal, the job is not retried. */
   static final int FAIL_TERMINAL = 1;
+  static final int MAX_SIGNAL_NAME = 128;
+  static final int MAX_SPAWN_REQUEST = 1024 * 1024;
+  /** {@code await_signal}'s answers. */
+  static final int SIGNAL_TAKEN = 0;
+  static final int SIGNAL_TIMED_OUT = 1;
+  private static final java.util.regex.Pattern SIGNAL_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1," + MAX_SIGNAL_NAME + "}");
   private static final byte[] NOTHING = new byte[0];
 
   private final HostServices services;
@@ -33,11 +40,16 @@ final class HostFunctions {
   private final byte[] input;
   private final RunJournal steps;
   private final BooleanSupplier stopRequested;
+  /** The cluster's services (ABI v3 and suspension), or null for a run of the engine on its own. */
+  private final RunServices cluster;
+  /** Per signal name, the id of the last signal this run consumed (rebuilt as the run replays). */
+  private final java.util.Map<String, Long> lastSignal = new java.util.HashMap<>();
   private byte[] resultBuffer = NOTHING;
   private byte[] output = NOTHING;
 
   HostFunctions(HostServices services, String runId, byte[] input, RunJournal steps,
-      BooleanSupplier stopRequested) {
+      BooleanSupplier stopRequested, RunServices cluster) {
+    this.cluster = cluster;
     this.services = services;
     this.runId = runId;
     this.input = input;
@@ -65,6 +77,9 @@ final class HostFunctions {
     b.addFunction(function(AbiImport.FAIL, (inst, a) -> none(() -> fail(inst, (int) a[0], (int) a[1]))));
     b.addFunction(function(AbiImport.FAIL_WITH,
         (inst, a) -> none(() -> failWith(inst, (int) a[0], (int) a[1], (int) a[2], AbiImport.FAIL_WITH))));
+    b.addFunction(function(AbiImport.AWAIT_SIGNAL, (inst, a) -> i32(awaitSignal(inst, (int) a[0], (int) a[1], a[2]))));
+    b.addFunction(function(AbiImport.SPAWN_JOB, (inst, a) -> i32(spawnJob(inst, (int) a[0], (int) a[1]))));
+    b.addFunction(function(AbiImport.AWAIT_JOB, (inst, a) -> i32(awaitJob(inst, (int) a[0], (int) a[1]))));
     return b.build();
   }
 
@@ -191,7 +206,10 @@ final class HostFunctions {
     GuestMemory.write(inst.memory(), ptr, bytes, len);
   }
 
-  /** The wake-up time is journaled before sleeping, so a resumed run sleeps only what remains. */
+  /**
+   * The wake-up time is journaled before sleeping, so a resumed run sleeps only what remains. A run
+   * of the cluster whose remaining sleep is long gives its thread back and waits for a timer.
+   */
   private void sleepMs(long ms) {
     long duration = Math.max(0, ms);
     Step.Request request = Step.Request.of(AbiImport.SLEEP_MS, longBytes(duration), duration + " ms");
@@ -204,6 +222,13 @@ final class HostFunctions {
       wake = duration > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + duration;
       steps.record(request, 0, longBytes(wake));
     }
+    if (cluster != null && wake - services.clock().millis() > cluster.suspendSleepsLongerThanMs()) {
+      throw new RunAbort.Suspend("timer", wake, 0);
+    }
+    sleepUntil(wake);
+  }
+
+  private void sleepUntil(long wake) {
     try {
       for (long left = wake - services.clock().millis(); left > 0; left = wake - services.clock().millis()) {
         Thread.sleep(left);
@@ -212,6 +237,119 @@ final class HostFunctions {
       Thread.currentThread().interrupt();
       throw new RunAbort.Stopped();
     }
+  }
+
+  /**
+   * {@code await_signal} (ABI v3), two steps: the wait's deadline (journaled once, so a resumed run
+   * keeps it), then the signal it consumed or its timeout. With nothing to deliver, a run of the
+   * cluster gives its thread back until a signal of that name arrives or the deadline passes; a short
+   * remaining wait is slept on the thread, then looked at once more.
+   */
+  private int awaitSignal(Instance inst, int ptr, int len, long timeoutMs) {
+    String name = Text.utf8(GuestMemory.read(inst.memory(), ptr, len), MAX_SIGNAL_NAME + 1);
+    if (!SIGNAL_NAME.matcher(name).matches()) {
+      throw new TrapException("await_signal: a signal name is 1-" + MAX_SIGNAL_NAME
+          + " letters, digits, '.', '_', ':' or '-', not " + Text.quote(name, 80));
+    }
+    Step.Request wait = Step.Request.of(AbiImport.AWAIT_SIGNAL,
+        ByteBuffer.allocate(8 + name.length()).putLong(timeoutMs).put(name.getBytes(StandardCharsets.UTF_8)).array(),
+        "\"" + name + "\"" + (timeoutMs < 0 ? "" : " for up to " + timeoutMs + " ms"));
+    Step recorded = steps.next(wait);
+    long deadline;
+    if (recorded != null) {
+      deadline = ByteBuffer.wrap(recorded.result()).getLong();
+    } else {
+      long now = services.clock().millis();
+      deadline = timeoutMs < 0 ? -1 : timeoutMs > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + timeoutMs;
+      steps.record(wait, 0, longBytes(deadline));
+    }
+    Step.Request take = Step.Request.of(AbiImport.AWAIT_SIGNAL, tagged(1, name), "\"" + name + "\" taken");
+    Step got = steps.next(take);
+    if (got == null) {
+      got = takeSignal(services("await_signal"), take, name, deadline);
+    }
+    ByteBuffer r = ByteBuffer.wrap(got.result());
+    long id = r.getLong();
+    if (got.code() == SIGNAL_TAKEN) {
+      lastSignal.put(name, id);
+    }
+    resultBuffer = java.util.Arrays.copyOfRange(got.result(), 8, got.result().length);
+    return got.code();
+  }
+
+  /** The current (new) step of an {@code await_signal}: a signal, a timeout, or a suspension. */
+  private Step takeSignal(RunServices s, Step.Request take, String name, long deadline) {
+    long after = lastSignal.getOrDefault(name, 0L);
+    while (true) {
+      java.util.Optional<RunServices.Signal> signal = s.nextSignal(name, after);
+      if (signal.isPresent()) {
+        byte[] bytes = ByteBuffer.allocate(8 + signal.get().payload().length).putLong(signal.get().id())
+            .put(signal.get().payload()).array();
+        steps.record(take, SIGNAL_TAKEN, bytes);
+        return new Step(steps.current(), take, true, SIGNAL_TAKEN, bytes);
+      }
+      long left = deadline < 0 ? Long.MAX_VALUE : deadline - services.clock().millis();
+      if (left <= 0) {
+        steps.record(take, SIGNAL_TIMED_OUT, longBytes(0));
+        return new Step(steps.current(), take, true, SIGNAL_TIMED_OUT, longBytes(0));
+      }
+      if (left > s.suspendSleepsLongerThanMs()) {
+        throw new RunAbort.Suspend("signal:" + name, deadline, after);
+      }
+      sleepUntil(deadline);
+    }
+  }
+
+  /**
+   * {@code spawn_job} (ABI v3): submits a child job, once. The step holds the child's id, so a replay
+   * answers it without submitting; a run that died between the submission and its step submits again
+   * with the same idempotency key (the step's position), which answers the same child.
+   */
+  private int spawnJob(Instance inst, int ptr, int len) {
+    if (Integer.toUnsignedLong(len) > MAX_SPAWN_REQUEST) {
+      throw new TrapException("spawn_job: a request is at most " + MAX_SPAWN_REQUEST + " bytes");
+    }
+    byte[] json = GuestMemory.read(inst.memory(), ptr, len);
+    Step.Request request = Step.Request.of(AbiImport.SPAWN_JOB, json,
+        Text.shorten(new String(json, StandardCharsets.UTF_8), 300));
+    Step recorded = steps.next(request);
+    if (recorded != null) {
+      resultBuffer = recorded.result();
+      return recorded.code();
+    }
+    RunServices.Answer a = services("spawn_job").spawn(json, steps.current());
+    steps.record(request, a.code(), a.bytes());
+    resultBuffer = a.bytes();
+    return a.code();
+  }
+
+  /**
+   * {@code await_job} (ABI v3): a child's outcome, journaled once it has one. While the child runs, a
+   * run of the cluster gives its thread back until the child finishes.
+   */
+  private int awaitJob(Instance inst, int ptr, int len) {
+    String id = Text.utf8(GuestMemory.read(inst.memory(), ptr, len), 100);
+    Step.Request request = Step.Request.of(AbiImport.AWAIT_JOB, id.getBytes(StandardCharsets.UTF_8), id);
+    Step recorded = steps.next(request);
+    if (recorded != null) {
+      resultBuffer = recorded.result();
+      return recorded.code();
+    }
+    RunServices.Answer a = services("await_job").jobOutcome(id);
+    if (a.waitFor() != null) {
+      throw new RunAbort.Suspend(a.waitFor(), -1, 0);
+    }
+    steps.record(request, a.code(), a.bytes());
+    resultBuffer = a.bytes();
+    return a.code();
+  }
+
+  private RunServices services(String function) {
+    if (cluster == null) {
+      throw new RunAbort.HostBroke(function + " needs a cluster: this run was started by the engine on its"
+          + " own, without a job", null);
+    }
+    return cluster;
   }
 
   private void fail(Instance inst, int ptr, int len) {

@@ -41,6 +41,17 @@ abstract sealed class RunAbort extends RuntimeException {
     }
   }
 
+  /** The run must wait: it ends, giving its thread back, and is resumed when the wait is over. */
+  static final class Suspend extends RunAbort {
+    private static final long serialVersionUID = 1L;
+    final transient RunOutcome.Suspended outcome;
+
+    Suspend(String waitingFor, long wakeAt, long signalsAfter) {
+      super("waiting for " + waitingFor, null);
+      this.outcome = new RunOutcome.Suspended(waitingFor, wakeAt, signalsAfter);
+    }
+  }
+
   /** The guest's step differs from its journal's. */
   static final class Diverged extends RunAbort {
     private static final long serialVersionUID = 1L;

@@ -151,6 +151,8 @@ final class RunExecution implements Runnable {
     } catch (StepHook.SimulatedCrash crash) {
       crashed(crash);
       return;
+    } catch (RunAbort.Suspend suspend) {
+      result = stop.get() != null ? stop.get() : suspend.outcome;
     } catch (Throwable t) {
       result = FailureClassifier.classify(t, stop.get());
       HostFunctions h = host;
@@ -215,7 +217,7 @@ final class RunExecution implements Runnable {
     }
     this.steps = steps;
     host = new HostFunctions(ctx.services(), runId(), spec.input(), steps,
-        () -> stop.get() != null);
+        () -> stop.get() != null, spec.history() != null ? spec.services() : null);
     Instance instance = Instance.builder(code.wasm())
         .withMachineFactory(code.machines())
         .withImportValues(host.imports())

@@ -59,6 +59,11 @@ final class RunJournal {
     return new Step(seq, request, step.done(), step.code(), step.done() ? history.result(seq) : null);
   }
 
+  /** The position of the current step (the one {@link #next} began last). */
+  int current() {
+    return cursor - 1;
+  }
+
   /** Records the current (new) step with its result. */
   void record(Step.Request request, int code, byte[] result) {
     int seq = cursor - 1;

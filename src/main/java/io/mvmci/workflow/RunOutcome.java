@@ -55,6 +55,25 @@ public sealed interface RunOutcome {
     }
   }
 
+  /**
+   * The run must wait (ABI v3, or a long {@code sleep_ms}) and gave its thread back: what it waits for
+   * is in its history, and the run that resumes it replays up to the wait.
+   *
+   * @param waitingFor {@code timer}, {@code signal:<name>}, or what {@link RunServices#jobOutcome} said
+   * @param wakeAt when a timer is due or the wait times out (epoch ms), or -1 for never
+   * @param signalsAfter for a signal: the id of the last signal of that name the run consumed, or 0
+   */
+  record Suspended(String waitingFor, long wakeAt, long signalsAfter) implements RunOutcome {
+    public Suspended {
+      Objects.requireNonNull(waitingFor, "waitingFor");
+    }
+
+    @Override
+    public boolean isFinal() {
+      return false;
+    }
+  }
+
   static RunOutcome succeeded(byte[] output) {
     return new Succeeded(output);
   }

@@ -13,10 +13,16 @@ import java.util.Objects;
  * @param timeout wall-clock limit of this execution, or null for the engine's default
  * @param history where the run's history is kept, or null for the engine's local journal (then the
  *     run id names the journal, and starting it again resumes it)
+ * @param services what the run may ask of the cluster (signals, child jobs, suspension), or null
  */
-public record RunSpec(String runId, ModuleRef module, byte[] input, Duration timeout, RunHistory history) {
+public record RunSpec(String runId, ModuleRef module, byte[] input, Duration timeout, RunHistory history,
+    RunServices services) {
   public RunSpec(String runId, ModuleRef module, byte[] input, Duration timeout) {
-    this(runId, module, input, timeout, null);
+    this(runId, module, input, timeout, null, null);
+  }
+
+  public RunSpec(String runId, ModuleRef module, byte[] input, Duration timeout, RunHistory history) {
+    this(runId, module, input, timeout, history, null);
   }
 
   public RunSpec {
@@ -36,11 +42,19 @@ public record RunSpec(String runId, ModuleRef module, byte[] input, Duration tim
   }
 
   public RunSpec withTimeout(Duration timeout) {
-    return new RunSpec(runId, module, input, timeout, history);
+    return new RunSpec(runId, module, input, timeout, history, services);
   }
 
   /** This run with its history kept in {@code history} instead of the engine's journal. */
   public RunSpec withHistory(RunHistory history) {
-    return new RunSpec(runId, module, input, timeout, history);
+    return new RunSpec(runId, module, input, timeout, history, services);
+  }
+
+  /**
+   * This run with the cluster's services (signals, child jobs, giving its thread back while it
+   * waits); only with a history kept outside the engine.
+   */
+  public RunSpec withServices(RunServices services) {
+    return new RunSpec(runId, module, input, timeout, history, services);
   }
 }

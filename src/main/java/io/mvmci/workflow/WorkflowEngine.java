@@ -139,7 +139,8 @@ public final class WorkflowEngine implements AutoCloseable {
       throw new IllegalStateException("the workflow engine is closed");
     }
     ReplayHistory history = new ReplayHistory(steps, results);
-    RunSpec spec = new RunSpec("replay-" + replays.incrementAndGet(), module.ref(), input, timeout, history);
+    RunSpec spec = new RunSpec("replay-" + replays.incrementAndGet(), module.ref(), input, timeout, history)
+        .withServices(history);
     RunExecution execution = new RunExecution(context, spec, module);
     active.put(spec.runId(), execution);
     try {

@@ -35,7 +35,7 @@ class WorkerDeathResumeProcessTest {
   static final String JSON = "application/json";
   static final String AUTH = "Bearer " + ClusterConfig.SECRET_API;
   /** A short lease, so a dead worker's job is claimed again quickly. */
-  static final String JOBS = "\n[jobs]\nlease_ms = 1000\nheartbeat_ms = 250\nreaper_interval_ms = 200\n";
+  static final String JOBS = "\n[jobs]\nlease_ms = 2000\nheartbeat_ms = 250\nreaper_interval_ms = 200\n";
 
   static ProcessCluster cluster;
   static CountingServer web;
@@ -65,7 +65,7 @@ class WorkerDeathResumeProcessTest {
   static WorkerProcess worker(String name, String faults) {
     String[] options = {"--control-plane", cluster.nodes.stream().map(n -> n.url("")).collect(Collectors.joining(",")),
         "--token", ClusterConfig.SECRET_API, "--worker-id", name, "--capacity", "1", "--heartbeat-ms", "250",
-        "--lease-ms", "1000"};
+        "--lease-ms", "2000"};
     return WorkerProcess.start(workers.resolve(name), faults.isEmpty() ? Map.of() : Map.of("MVMCI_FAULT_HALT_AT", faults),
         options);
   }

@@ -41,7 +41,10 @@ class CommandTypeTest {
       Map.entry(CommandType.SUBMIT_JOB_WITH_OPTIONS, new SubmitJob(T, "m", "{}", null, 0, T, 3, 1_000, null,
           new JobOptions("ab"))),
       Map.entry(CommandType.PROMOTE_MODULE, new PromoteModule(T, "m", "ab")),
-      Map.entry(CommandType.DELETE_MODULE, new DeleteModule(T, "m", "ab"))));
+      Map.entry(CommandType.DELETE_MODULE, new DeleteModule(T, "m", "ab")),
+      Map.entry(CommandType.SUSPEND_JOB, new SuspendJob(T, "w", REF, "signal:go", T + 1, 3)),
+      Map.entry(CommandType.WAKE_JOBS, new WakeJobs(T, 100)),
+      Map.entry(CommandType.SEND_SIGNAL, new SendSignal(T, 7, "go", "{}", "k1"))));
 
   @Test
   void everyTypeHasASampleThatRoundTripsThroughItsOwnReader() {
@@ -78,6 +81,18 @@ class CommandTypeTest {
         .isEqualTo("0011" + "00000013" + "0000018bcfe56800" + "000000016d" + "000000026162");
     assertThat(HexFormat.of().formatHex(CommandCodec.frame(SAMPLES.get(CommandType.DELETE_MODULE))))
         .isEqualTo("0012" + "00000013" + "0000018bcfe56800" + "000000016d" + "000000026162");
+    assertThat(HexFormat.of().formatHex(CommandCodec.frame(SAMPLES.get(CommandType.SUSPEND_JOB))))
+        .isEqualTo("0013" + "00000036" + "0000018bcfe56800" + "0000000177" + "0000000000000007" + "00000002"
+            + "000000097369676e616c3a676f" + "0000018bcfe56801" + "0000000000000003");
+    assertThat(HexFormat.of().formatHex(CommandCodec.frame(SAMPLES.get(CommandType.WAKE_JOBS))))
+        .isEqualTo("0014" + "0000000c" + "0000018bcfe56800" + "00000064");
+    assertThat(HexFormat.of().formatHex(CommandCodec.frame(SAMPLES.get(CommandType.SEND_SIGNAL))))
+        .isEqualTo("0015" + "00000023" + "0000018bcfe56800" + "0000000000000007" + "00000002676f" + "000000027b7d"
+            + "01" + "000000026b31");
+    SubmitJob child = new SubmitJob(T, "m", "{}", null, 0, T, 3, 1_000, null, JobOptions.NONE.withParent(5, true));
+    assertThat(CommandCodec.decode(CommandCodec.encode(List.of(child)))).containsExactly(child);
+    assertThat(HexFormat.of().formatHex(CommandCodec.frame(child))).endsWith("00000002" + "0002" + "00000008"
+        + "0000000000000005" + "0003" + "00000001" + "01");
     assertThat(CommandCodec.decode(CommandCodec.encode(List.of(CommandCodecTest.SUBMIT))))
         .as("a submission without options keeps the type-1 layout").containsExactly(CommandCodecTest.SUBMIT);
     assertThat(CommandCodecTest.SUBMIT.type()).isEqualTo(CommandType.SUBMIT_JOB);

@@ -44,12 +44,14 @@ class TransitionTableTest {
       assertThat(db.job(0).status()).isEqualTo(from);
       Job before = db.job(0);
 
-      Result r = db.one(commandTo(to, ref));
+      Result r = db.one(commandTo(from, to, ref));
 
       if (from.canBecome(to)) {
         assertThat(db.job(0).status()).as("allowed: %s -> %s", from, to).isEqualTo(to);
         if (to == JobStatus.InProgress) {
           assertThat(((Result.Claimed) r).jobs()).hasSize(1);
+        } else if (from == JobStatus.Waiting && to == JobStatus.Pending) {
+          assertThat(r).isEqualTo(new Result.Woken(1));
         } else {
           assertThat(r).isEqualTo(new Result.Done(to));
         }
@@ -82,15 +84,20 @@ class TransitionTableTest {
       case Retrying -> db.one(new FailJob(T + 2, "w", claimed, "boom", true, LATER - 1, null));
       case Completed -> db.one(new CompleteJob(T + 2, "w", claimed, "{}"));
       case Failed -> db.one(new FailJob(T + 2, "w", claimed, "boom", false, 0, null));
+      case Waiting -> db.one(new SuspendJob(T + 2, "w", claimed, "timer", LATER - 1, 0));
       default -> { }
     }
     return claimed;
   }
 
-  /** The command that turns a job into {@code to}, reporting under {@code ref} where it reports. */
-  private static Command commandTo(JobStatus to, JobRef ref) {
+  /**
+   * The command that turns a job into {@code to}, reporting under {@code ref} where it reports: a
+   * Waiting job becomes Pending when its timer fires (a worker has no claim on it to hand back).
+   */
+  private static Command commandTo(JobStatus from, JobStatus to, JobRef ref) {
     return switch (to) {
-      case Pending -> new ReleaseJob(LATER, "w", ref, "stopping");
+      case Pending -> from == JobStatus.Waiting ? new WakeJobs(LATER, 10) : new ReleaseJob(LATER, "w", ref, "stopping");
+      case Waiting -> new SuspendJob(LATER, "w", ref, "timer", LATER + 60_000, 0);
       case InProgress -> new ClaimJobs(LATER, "w2", 10, 60_000);
       case Retrying -> new FailJob(LATER, "w", ref, "again", true, LATER + 1_000, null);
       case Completed -> new CompleteJob(LATER, "w", ref, "{}");

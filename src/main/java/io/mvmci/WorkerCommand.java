@@ -66,6 +66,11 @@ final class WorkerCommand implements Callable<Integer> {
       description = "The control plane's [jobs] lease_ms. Default: 3000.")
   String leaseMs;
 
+  @Option(names = "--suspend-after-ms", paramLabel = "MS",
+      description = "A run that must wait longer than this gives its slot back (the job waits, holding "
+          + "nothing). Default: [jobs] suspend_after_ms, 500.")
+  String suspendAfterMs;
+
   @Option(names = "--journal-fsync", paramLabel = "true|false",
       description = "Fsync every journal commit, so that a power cut repeats no step. Default: false.")
   String journalFsync;
@@ -105,6 +110,8 @@ final class WorkerCommand implements Callable<Integer> {
     long lease = number("--lease-ms", leaseMs, WorkerSettingsFactory.REMOTE_JOBS.leaseMs(), 100, 3_600_000);
     long heartbeat = number("--heartbeat-ms", heartbeatMs, WorkerSettingsFactory.REMOTE_JOBS.heartbeatMs(),
         100, 60_000);
+    long suspendAfter = number("--suspend-after-ms", suspendAfterMs, WorkerSettingsFactory.REMOTE_JOBS.suspendAfterMs(),
+        0, 86_400_000);
     int slots = (int) number("--capacity", capacity, Runtime.getRuntime().availableProcessors(), 1, 4096);
     boolean fsync = switch (journalFsync == null ? "false" : journalFsync) {
       case "true" -> true;
@@ -139,7 +146,8 @@ final class WorkerCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--worker-id must be 1-64 letters, digits, '.', '_' or '-'");
     }
     String dir = dataDir != null ? dataDir : env.getOrDefault("MVMCI_WORKER_DATA_DIR", "./worker-data");
-    return new WorkerOptions(planes, credential, Path.of(dir), slots, workerId, heartbeat, lease, fsync);
+    return new WorkerOptions(planes, credential, Path.of(dir), slots, workerId, heartbeat, lease, fsync,
+        suspendAfter);
   }
 
   private static URI base(String url) {

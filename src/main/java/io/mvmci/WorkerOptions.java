@@ -13,14 +13,14 @@ import java.util.List;
  * @param workerId the id asked for, or null to use (or make) the one kept in the data directory
  */
 record WorkerOptions(List<URI> controlPlanes, String token, Path dataDir, int capacity, String workerId,
-    long heartbeatMs, long leaseMs, boolean journalFsync) {
+    long heartbeatMs, long leaseMs, boolean journalFsync, long suspendAfterMs) {
 
   WorkerOptions {
     controlPlanes = List.copyOf(controlPlanes);
   }
 
   WorkerSettings settings() {
-    return WorkerSettingsFactory.remote(capacity, heartbeatMs, leaseMs);
+    return WorkerSettingsFactory.remote(capacity, heartbeatMs, leaseMs, suspendAfterMs);
   }
 
   EngineConfig engine() {

@@ -13,7 +13,7 @@ import java.time.Duration;
  * alike. Both take lease, heartbeat, retry backoff and shutdown grace from {@code [jobs]}, and the
  * engine's memory and stack caps from {@code [workers]}: a node from its file, a remote worker (which
  * has none) from the built-in defaults, which are a node's defaults too. A remote worker may override
- * capacity, heartbeat, lease and journal fsync by flag ({@code mvm-ci worker --help}); nothing else.
+ * capacity, heartbeat, lease, suspension threshold and journal fsync by flag ({@code mvm-ci worker --help}); nothing else.
  */
 final class WorkerSettingsFactory {
   /** How long a stopping worker lets its runs finish before it hands them back. */
@@ -25,17 +25,19 @@ final class WorkerSettingsFactory {
 
   static WorkerSettings embedded(NodeConfig config) {
     JobsSection jobs = config.jobs();
-    return settings(jobs, Math.max(1, config.workers().embedded()), jobs.heartbeatMs(), jobs.leaseMs());
+    return settings(jobs, Math.max(1, config.workers().embedded()), jobs.heartbeatMs(), jobs.leaseMs(),
+        jobs.suspendAfterMs());
   }
 
   /** {@code heartbeatMs} and {@code leaseMs} are the flags' values, or {@link #REMOTE_JOBS}'. */
-  static WorkerSettings remote(int capacity, long heartbeatMs, long leaseMs) {
-    return settings(REMOTE_JOBS, capacity, heartbeatMs, leaseMs);
+  static WorkerSettings remote(int capacity, long heartbeatMs, long leaseMs, long suspendAfterMs) {
+    return settings(REMOTE_JOBS, capacity, heartbeatMs, leaseMs, suspendAfterMs);
   }
 
-  private static WorkerSettings settings(JobsSection jobs, int capacity, long heartbeatMs, long leaseMs) {
+  private static WorkerSettings settings(JobsSection jobs, int capacity, long heartbeatMs, long leaseMs,
+      long suspendAfterMs) {
     return new WorkerSettings(capacity, leaseMs, heartbeatMs, jobs.backoffBaseMs(), jobs.backoffMaxMs(),
-        SHUTDOWN_GRACE);
+        SHUTDOWN_GRACE, suspendAfterMs);
   }
 
   static EngineConfig embeddedEngine(NodeConfig config) {

@@ -6,7 +6,9 @@ import io.mvmci.replication.ApplyListeners;
 import io.mvmci.replication.RaftNode;
 import io.mvmci.worker.ProgressRelay;
 import io.mvmci.worker.WorkerAgent;
+import io.mvmci.worker.node.ChildJobs;
 import io.mvmci.worker.node.LocalTransport;
+import io.mvmci.worker.node.Timers;
 import io.mvmci.worker.node.Reaper;
 import io.mvmci.worker.node.WorkSignal;
 import io.mvmci.workflow.InvalidModuleException;
@@ -53,10 +55,10 @@ class WorkerWiring {
 
   @Bean(destroyMethod = "close")
   WorkerAgent workerAgent(NodeConfig config, RaftNode node, WorkSignal signal, WorkflowEngine engine,
-      ProgressRelay relay, Clock clock, ObjectMapper json) {
+      ProgressRelay relay, Clock clock, ObjectMapper json, ChildJobs children) {
     LocalTransport transport = new LocalTransport("node-" + config.nodeId(), "node", config.nodeId(), node,
         signal, clock, config.jobs().leaseMs(), new AppendSteps.Limits(config.jobs().maxStepBytes(),
-            config.jobs().maxHistoryBytes(), config.jobs().maxHistorySteps()));
+            config.jobs().maxHistoryBytes(), config.jobs().maxHistorySteps()), children);
     WorkerAgent agent = new WorkerAgent(WorkerSettingsFactory.embedded(config), transport, engine, json);
     relay.target(agent::publish);
     signal.onCancel(agent::cancelled);
@@ -69,6 +71,11 @@ class WorkerWiring {
         config.jobs().retentionHours() * 3_600_000L);
   }
 
+  @Bean(destroyMethod = "close")
+  Timers timers(RaftNode node, Clock clock) {
+    return new Timers(node, clock);
+  }
+
   /** The worker first (it resumes what this node held), then the reaper, which could expire it. */
   @EventListener(ApplicationReadyEvent.class)
   void startWorker(ApplicationReadyEvent ready) {
@@ -77,5 +84,6 @@ class WorkerWiring {
       context.getBean(WorkerAgent.class).start();
     }
     context.getBean(Reaper.class).start();
+    context.getBean(Timers.class).start();
   }
 }

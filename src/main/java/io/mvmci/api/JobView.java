@@ -3,13 +3,17 @@ package io.mvmci.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.mvmci.job.Job;
+import io.mvmci.job.JobId;
 import io.mvmci.job.JobStatus;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A job as the API shows it. Field names are snake_case on the wire; times are ISO-8601 UTC;
  * {@code input} and {@code output} are embedded as the JSON the queue holds. Absent values are
- * omitted (a job has no {@code progress} until its workflow reports some).
+ * omitted (a job has no {@code progress} until its workflow reports some). A Waiting job says what
+ * it waits for ({@code waiting_for}) and until when ({@code wake_at}); a child job names its parent
+ * ({@code parent_id}, {@code detached}); a parent's own page lists its {@code children}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record JobView(
@@ -38,14 +42,38 @@ record JobView(
     String moduleSha256,
     String pinnedSha256,
     int execution,
-    int historySteps) {
+    int historySteps,
+    String waitingFor,
+    String wakeAt,
+    String parentId,
+    Boolean detached,
+    List<String> children) {
 
   static JobView of(Job j) {
+    return of(j, null);
+  }
+
+  /** With {@code children} (ids), as one job's own page shows it; lists leave them out. */
+  static JobView of(Job j, List<String> children) {
     return new JobView(j.id(), j.status(), j.url(), j.workflow(), j.input(), j.priority(), j.attempt(),
         j.failures(), j.maxAttempts(), time(j.runAt()), j.timeoutMs(), j.workerId(), time(j.leaseUntil()),
         j.progress(), j.progressMessage(), j.output(), j.error(), j.reason(), time(j.createdAt()),
         time(j.updatedAt()), time(j.startedAt()), time(j.finishedAt()), j.moduleSha256(), j.pinnedSha256(),
-        j.execution(), j.historySteps());
+        j.execution(), j.historySteps(), waitingFor(j.waitingFor()), time(j.wakeAt()),
+        j.parentSeq() == null ? null : JobId.format(j.parentSeq()), j.parentSeq() == null ? null : j.detached(),
+        children == null || children.isEmpty() ? null : children);
+  }
+
+  /** {@code timer}, {@code signal:<name>}, or {@code job:<id>} ({@code job:job-12}): what a Waiting job waits for. */
+  static String waitingFor(String stored) {
+    if (stored != null && stored.startsWith("job:")) {
+      try {
+        return "job:" + JobId.format(Long.parseLong(stored.substring(4)));
+      } catch (NumberFormatException e) {
+        return stored;
+      }
+    }
+    return stored;
   }
 
   static String time(Long epochMillis) {

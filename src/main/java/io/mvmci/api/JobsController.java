@@ -50,7 +50,10 @@ class JobsController {
 
   record Page(List<JobView> jobs, String nextCursor, String consistency) {}
 
-  record Stats(Map<String, Long> counts, long total, String consistency) {}
+  /** {@code waiting}: the Waiting jobs by what they wait for, with the earliest one's wake-up. */
+  record Stats(Map<String, Long> counts, long total, String consistency, Map<String, WaitingView> waiting) {}
+
+  record WaitingView(long jobs, String nextWakeAt) {}
 
   record Events(String jobId, List<EventView> events) {}
 
@@ -113,7 +116,9 @@ class JobsController {
       }
     }
     Job job = wait == 0 ? jobs.get(id, c) : jobs.awaitFinished(id, wait, c);
-    return ResponseEntity.ok().headers(ReadParams.headers(c)).body(JobView.of(job));
+    List<String> children = jobs.read(Consistency.LOCAL, q -> q.waits().children(job.seq(), WaitsController.MAX_LISTED))
+        .stream().map(io.mvmci.job.JobId::format).toList();
+    return ResponseEntity.ok().headers(ReadParams.headers(c)).body(JobView.of(job, children));
   }
 
   /** Every state change of the job, oldest first, each with its reason. */
@@ -182,7 +187,10 @@ class JobsController {
     Consistency c = ReadParams.consistency(consistency);
     Map<String, Long> counts = LegacyController.countsWithTotal(jobs.counts(c));
     long total = counts.remove("total");
-    return ResponseEntity.ok().headers(ReadParams.headers(c)).body(new Stats(counts, total, c.wireName()));
+    Map<String, WaitingView> waiting = new java.util.LinkedHashMap<>();
+    jobs.read(Consistency.LOCAL, q -> q.waits().waitingByKind())
+        .forEach((kind, w) -> waiting.put(kind, new WaitingView(w.jobs(), JobView.time(w.nextWakeAt()))));
+    return ResponseEntity.ok().headers(ReadParams.headers(c)).body(new Stats(counts, total, c.wireName(), waiting));
   }
 
   private static int pageSize(String limit) {

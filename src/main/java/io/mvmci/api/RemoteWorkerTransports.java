@@ -3,6 +3,7 @@ package io.mvmci.api;
 import io.mvmci.command.AppendSteps;
 import io.mvmci.config.NodeConfig;
 import io.mvmci.replication.RaftNode;
+import io.mvmci.worker.node.ChildJobs;
 import io.mvmci.worker.node.LocalTransport;
 import io.mvmci.worker.node.WorkSignal;
 import jakarta.servlet.http.HttpServletRequest;
@@ -24,7 +25,10 @@ class RemoteWorkerTransports {
   private final long leaseMs;
   private final AppendSteps.Limits limits;
 
-  RemoteWorkerTransports(RaftNode node, WorkSignal signal, Clock clock, NodeConfig config) {
+  private final ChildJobs children;
+
+  RemoteWorkerTransports(RaftNode node, WorkSignal signal, Clock clock, NodeConfig config, ChildJobs children) {
+    this.children = children;
     this.node = node;
     this.signal = signal;
     this.clock = clock;
@@ -45,6 +49,6 @@ class RemoteWorkerTransports {
     }
     Object ticket = request.getAttribute(InternalAuthFilter.TICKET_ATTRIBUTE);
     String worker = ticket == null ? workerId : ticket + ":" + workerId;
-    return new LocalTransport(worker, "remote", 0, node, signal, clock, leaseMs, limits);
+    return new LocalTransport(worker, "remote", 0, node, signal, clock, leaseMs, limits, children);
   }
 }

@@ -41,6 +41,24 @@ final class SubmitRequests {
         form.get("module_sha256"));
   }
 
+  /**
+   * A run's {@code spawn_job} request: a submission's fields and {@code detached}, without an
+   * idempotency key (the run's step is the key), as a child of {@code parentSeq}.
+   */
+  static NewJob fromSpawn(String body, ObjectMapper json, long parentSeq, String key, long now) {
+    JsonNode root = parse(body, json);
+    if (!root.isObject()) {
+      throw new BadRequestException(null, "a spawn_job request must be a JSON object");
+    }
+    JsonNode detached = root.get("detached");
+    if (detached != null && !detached.isBoolean() && !detached.isNull()) {
+      throw new BadRequestException("detached", "\"detached\" must be true or false");
+    }
+    Set<String> fields = new LinkedHashSet<>(FIELDS);
+    fields.add("detached");
+    return fromNode(root, json, null, fields, now).asChildOf(parentSeq, key, detached != null && detached.asBoolean());
+  }
+
   static NewJob fromJson(String body, ObjectMapper json, String idempotencyKey, long now) {
     JsonNode root = parse(body, json);
     if (!root.isObject()) {

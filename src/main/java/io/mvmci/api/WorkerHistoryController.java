@@ -25,8 +25,9 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * The replicated run history as remote workers reach it (guarded like every worker endpoint): append
  * steps under a claim, read the history of a claim they hold to resume it, and list the claims they
- * hold after a restart. This node proposes and reads on the worker's behalf, stamping its own clock
- * and history limits. Byte fields (digests, results) travel as base64.
+ * hold after a restart; and what their runs wait for (ABI v3): suspend a run, read its job's signals,
+ * spawn and await its children. This node proposes and reads on the worker's behalf, stamping its own
+ * clock and history limits. Byte fields (digests, results) travel as base64.
  */
 @RestController
 @RequestMapping("/api/v1/workers")
@@ -105,6 +106,62 @@ class WorkerHistoryController {
     JsonNode body = body(request);
     return new WorkerController.Claimed(transport(request, body).claimsHeld().stream()
         .map(WorkerController.ClaimedView::of).toList());
+  }
+
+  record Accepted(boolean accepted) {}
+
+  record SignalView(long id, String payload) {}
+
+  record NextSignal(SignalView signal) {}
+
+  /** A guest's answer: {@code code} and {@code bytes} (base64), or {@code wait_for} while a child runs. */
+  record AnswerView(int code, String bytes, String wait_for) {
+    static AnswerView of(io.mvmci.workflow.RunServices.Answer a) {
+      return new AnswerView(a.code(), Base64.getEncoder().encodeToString(a.bytes()), a.waitFor());
+    }
+  }
+
+  /** The run under this claim waits: the job gives its slot back until the wait is over. */
+  @PostMapping("/suspend")
+  Accepted suspend(HttpServletRequest request) throws IOException {
+    JsonNode body = body(request);
+    JsonNode wakeAt = body.path("wake_at");
+    JsonNode after = body.path("signals_after");
+    return new Accepted(transport(request, body).suspend(ref(body), text(body, "waiting_for", 200),
+        wakeAt.isIntegralNumber() ? wakeAt.asLong() : -1, after.isIntegralNumber() ? after.asLong() : 0));
+  }
+
+  /** The next signal of a name sent to a job this worker runs, after the last one its run took. */
+  @PostMapping("/signal")
+  NextSignal signal(HttpServletRequest request) throws IOException {
+    JsonNode body = body(request);
+    LocalTransport transport = transport(request, body);
+    JobRef job = ref(body);
+    requireClaim(transport, job);
+    JsonNode after = body.path("after");
+    return new NextSignal(transport.nextSignal(job, text(body, "name", 128), after.isIntegralNumber() ? after.asLong() : 0)
+        .map(s -> new SignalView(s.id(), new String(s.payload(), java.nio.charset.StandardCharsets.UTF_8)))
+        .orElse(null));
+  }
+
+  /** Spawns a child of a job this worker runs, under the run's key. */
+  @PostMapping("/spawn")
+  AnswerView spawn(HttpServletRequest request) throws IOException {
+    JsonNode body = body(request);
+    LocalTransport transport = transport(request, body);
+    JobRef job = ref(body);
+    requireClaim(transport, job);
+    return AnswerView.of(transport.spawn(job, text(body, "key", 255), bytes(body, "request")));
+  }
+
+  /** The outcome of a child of a job this worker runs. */
+  @PostMapping("/child")
+  AnswerView child(HttpServletRequest request) throws IOException {
+    JsonNode body = body(request);
+    LocalTransport transport = transport(request, body);
+    JobRef job = ref(body);
+    requireClaim(transport, job);
+    return AnswerView.of(transport.childOutcome(job, text(body, "child", 100)));
   }
 
   /** Only the worker holding a job's current claim reads its history. */

@@ -36,6 +36,13 @@ public interface Effects {
   default void jobCancelled(long seq, long at) {
   }
 
+  /**
+   * The leader's timers woke job {@code seq} at {@code at} (the leader's clock, stamped in the
+   * command) for a timer or a wait's timeout due at {@code wakeAt}: {@code at - wakeAt} is the lag.
+   */
+  default void timerFired(long seq, long wakeAt, long at) {
+  }
+
   /** The reaper took back {@code jobs} jobs whose lease had run out. */
   default void leasesExpired(int jobs) {
   }

@@ -21,6 +21,7 @@ public record PurgeJobs(long at, long finishedBefore, int max) implements Comman
   private static final List<String> DELETE = List.of(
       "DELETE FROM job_events WHERE job_seq = ?",
       "DELETE FROM job_steps WHERE job_seq = ?",
+      "DELETE FROM job_signals WHERE job_seq = ?",
       "DELETE FROM job_logs WHERE job_seq = ?",
       "DELETE FROM jobs WHERE seq = ?");
 

@@ -83,8 +83,6 @@ public record SendSignal(long at, long seq, String name, String payload, String 
 
   @Override
   public void announce(Result result, Effects effects) {
-    if (result instanceof Result.Signaled s && s.woke()) {
-      effects.workReady();
-    }
+    // a wake is announced as the entry's follow-up
   }
 }

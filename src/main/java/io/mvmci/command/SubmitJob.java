@@ -75,7 +75,8 @@ public record SubmitJob(
     long start = effectiveRunAt();
     return new Job(seq, JobStatus.Pending, workflow, input, url, priority, start, 0, 0, maxAttempts,
         timeoutMs, null, null, null, null, null, null, Reasons.submitted(at, start), idempotencyKey, at,
-        at, null, null, null, options.moduleSha256(), 1, 0);
+        at, null, null, null, options.moduleSha256(), 1, 0, null, null,
+        options.parentSeq() < 0 ? null : options.parentSeq(), options.detached());
   }
 
   @Override

@@ -21,6 +21,8 @@ import java.sql.SQLException;
 public record SuspendJob(long at, String workerId, JobRef job, String waitingFor, long wakeAt, long signalsAfter)
     implements Command {
 
+  private static final java.util.regex.Pattern WAIT_FOR =
+      java.util.regex.Pattern.compile("timer|signal:[A-Za-z0-9._:-]{1,128}|job:[0-9]{1,18}");
   private static final String SIGNAL_WAITS = """
       SELECT 1 FROM job_signals WHERE job_seq = ? AND name = ? AND id > ? LIMIT 1""";
   private static final String CHILD_DONE = """
@@ -48,7 +50,7 @@ public record SuspendJob(long at, String workerId, JobRef job, String waitingFor
 
   @Override
   public Result apply(Tx tx) throws SQLException {
-    if (!waitingFor.equals("timer") && !waitingFor.startsWith("signal:") && !waitingFor.startsWith("job:")) {
+    if (!WAIT_FOR.matcher(waitingFor).matches()) {
       return new Result.Rejected(Result.Reason.INVALID, "cannot wait for \"" + waitingFor + "\"");
     }
     JobRows.State s = tx.rows.load(job.seq());
@@ -110,11 +112,8 @@ public record SuspendJob(long at, String workerId, JobRef job, String waitingFor
 
   @Override
   public void announce(Result result, Effects effects) {
-    if (result instanceof Result.Done done) {
-      effects.runEnded(job, at, done.status());
-      if (done.status() == JobStatus.Pending) {
-        effects.workReady();
-      }
+    if (result instanceof Result.Done) {
+      effects.runEnded(job, at, JobStatus.Waiting); // the attempt ended waiting, if only for an instant
     }
   }
 }

@@ -59,14 +59,13 @@ public record WakeJobs(long at, int max) implements Command {
       String why = d.waitingFor().equals("timer") ? "its timer was due at " + java.time.Instant.ofEpochMilli(d.wakeAt())
           : "its wait for " + d.waitingFor() + " timed out at " + java.time.Instant.ofEpochMilli(d.wakeAt());
       JobRows.wake(tx, d.seq(), JobStatus.Waiting, at, d.attempt(), Reasons.woken(why));
+      tx.followUp(e -> e.timerFired(d.seq(), d.wakeAt(), at));
     }
     return new Result.Woken(due.size());
   }
 
   @Override
   public void announce(Result result, Effects effects) {
-    if (result instanceof Result.Woken w && w.jobs() > 0) {
-      effects.workReady();
-    }
+    // each woken job's effects (work ready, the timer's lag) are the wake's follow-ups
   }
 }

@@ -31,6 +31,9 @@ package io.mvmci.config;
  *     max_history_bytes}, bytes, default 33554432 (32 MiB)
  * @param maxHistorySteps the most steps one execution's history may hold; {@code
  *     max_history_steps}, steps, default 50000
+ * @param suspendAfterMs a run that must wait longer than this (a {@code sleep_ms}, a signal's
+ *     timeout) gives its worker slot and thread back and waits as a Waiting job; a shorter wait is
+ *     slept on its thread; {@code suspend_after_ms}, milliseconds, default 500
  */
 public record JobsSection(
     @Range(min = 100, max = 3_600_000, unit = "milliseconds") int leaseMs,
@@ -43,12 +46,13 @@ public record JobsSection(
     @Range(min = 0, max = 87_600, unit = "hours") int retentionHours,
     @Range(min = 1024, max = 64 * MIB, unit = "bytes") int maxStepBytes,
     @Range(min = 64 * 1024, max = 1024 * MIB, unit = "bytes") int maxHistoryBytes,
-    @Range(min = 10, max = 1_000_000, unit = "steps") int maxHistorySteps) {
+    @Range(min = 10, max = 1_000_000, unit = "steps") int maxHistorySteps,
+    @Range(min = 0, max = DAY_MS, unit = "milliseconds") int suspendAfterMs) {
 
   static final int MIB = 1024 * 1024;
 
   public static final JobsSection DEFAULTS = new JobsSection(3000, 1000, 500, 3, 1000, 60_000, 300_000, 0,
-      2 * MIB, 32 * MIB, 50_000);
+      2 * MIB, 32 * MIB, 50_000, 500);
 
   static final int DAY_MS = 86_400_000;
 

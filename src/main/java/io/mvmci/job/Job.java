@@ -14,6 +14,10 @@ package io.mvmci.job;
  * @param execution the current execution: a retry after a failure starts the next, with a fresh
  *     history; a resumed attempt continues the current one
  * @param historySteps the steps the current execution's replicated history holds
+ * @param waitingFor while Waiting: {@code timer}, {@code signal:<name>} or {@code job:<seq>}; else null
+ * @param wakeAt while Waiting: when its timer is due or its wait times out, or null for never
+ * @param parentSeq the job whose run spawned this one, or null
+ * @param detached whether this child outlives its parent
  */
 public record Job(
     long seq,
@@ -42,7 +46,11 @@ public record Job(
     String moduleSha256,
     String pinnedSha256,
     int execution,
-    int historySteps) {
+    int historySteps,
+    String waitingFor,
+    Long wakeAt,
+    Long parentSeq,
+    boolean detached) {
 
   public String id() {
     return JobId.format(seq);

@@ -8,6 +8,7 @@ import io.mvmci.ops.health.RaftHealthIndicator;
 import io.mvmci.ops.health.RaftLifecycleHealthIndicator;
 import io.mvmci.ops.metrics.EngineMetrics;
 import io.mvmci.ops.metrics.QueueMetrics;
+import io.mvmci.ops.metrics.WaitMetrics;
 import io.mvmci.ops.metrics.RaftMetrics;
 import io.mvmci.ops.security.ApiTokenFilter;
 import io.mvmci.replication.ApplyListeners;
@@ -56,6 +57,13 @@ class OpsWiring {
   @Bean(destroyMethod = "close")
   QueueMetrics queueMetrics(RaftNode node, ApplyListeners listeners) {
     QueueMetrics metrics = new QueueMetrics(node.stateMachine());
+    listeners.add(metrics);
+    return metrics;
+  }
+
+  @Bean
+  WaitMetrics waitMetrics(RaftNode node, ApplyListeners listeners, java.time.Clock clock) {
+    WaitMetrics metrics = new WaitMetrics(node.stateMachine(), clock);
     listeners.add(metrics);
     return metrics;
   }

@@ -2,6 +2,7 @@ package io.mvmci.queue;
 
 import io.mvmci.command.CancelJob;
 import io.mvmci.command.Result;
+import io.mvmci.command.SendSignal;
 import io.mvmci.command.SubmitJob;
 import io.mvmci.job.Job;
 import io.mvmci.job.JobEvent;
@@ -122,6 +123,29 @@ public final class JobService {
       throw new JobConflictException(r.message());
     }
     return get(id, Consistency.LINEARIZABLE);
+  }
+
+  /**
+   * Sends a signal to a job that has not finished; a run waiting for one of that name wakes. With
+   * {@code idempotencyKey}, a repeat answers the first signal and adds nothing.
+   *
+   * @throws JobNotFoundException no such job
+   * @throws JobConflictException the job has finished
+   */
+  public Result.Signaled signal(String id, String name, String payload, String idempotencyKey) {
+    long seq = JobId.parse(id);
+    if (seq < 0) {
+      throw new JobNotFoundException(id);
+    }
+    Result result = await(node.submit(new SendSignal(clock.millis(), seq, name, payload, idempotencyKey)),
+        writeTimeoutMs, "signal");
+    if (result instanceof Result.Rejected r) {
+      if (r.reason() == Result.Reason.UNKNOWN_JOB) {
+        throw new JobNotFoundException(id);
+      }
+      throw new JobConflictException(r.message());
+    }
+    return (Result.Signaled) result;
   }
 
   public List<LogLine> logs(String id, long afterId, int limit, Consistency consistency) {

@@ -11,6 +11,8 @@ import java.time.Instant;
  * @param url the job's URL (required by the crawler; http or https)
  * @param runAt the earliest start (default: now)
  * @param moduleSha256 the module version to pin the job to (default: the latest at each claim)
+ * @param parentSeq the job whose run spawns this one ({@code spawn_job}), or null
+ * @param detached whether a child outlives its parent
  */
 public record NewJob(
     String workflow,
@@ -21,7 +23,19 @@ public record NewJob(
     Integer maxAttempts,
     Long timeoutMs,
     String idempotencyKey,
-    String moduleSha256) {
+    String moduleSha256,
+    Long parentSeq,
+    boolean detached) {
+
+  public NewJob(String workflow, String input, String url, Integer priority, Instant runAt, Integer maxAttempts,
+      Long timeoutMs, String idempotencyKey, String moduleSha256) {
+    this(workflow, input, url, priority, runAt, maxAttempts, timeoutMs, idempotencyKey, moduleSha256, null, false);
+  }
+
+  /** This submission as a child of job {@code seq}, under the run's own idempotency key. */
+  public NewJob asChildOf(long seq, String key, boolean detach) {
+    return new NewJob(workflow, input, url, priority, runAt, maxAttempts, timeoutMs, key, moduleSha256, seq, detach);
+  }
 
   /** The SPEC §1 submission: the crawler on a URL. */
   public static NewJob crawl(String url) {

@@ -84,7 +84,7 @@ final class SubmissionValidator {
       }
     }
     return new SubmitJob(now, workflow, input, url, priority, Math.max(runAt, now), attempts, timeout, key,
-        new JobOptions(pin));
+        j.parentSeq() == null ? new JobOptions(pin) : new JobOptions(pin).withParent(j.parentSeq(), j.detached()));
   }
 
   private String input(NewJob j, String url) {

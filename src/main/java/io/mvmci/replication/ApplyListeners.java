@@ -76,6 +76,11 @@ public final class ApplyListeners implements ApplyListener {
     }
 
     @Override
+    public void timerFired(long seq, long wakeAt, long at) {
+      each(p -> p.timerFired(seq, wakeAt, at));
+    }
+
+    @Override
     public void jobCancelled(long seq, long at) {
       each(p -> p.jobCancelled(seq, at));
     }

@@ -21,14 +21,21 @@ public final class JobQueries {
       seq, status, workflow, input, url, priority, run_at, attempt, failures, max_attempts, timeout_ms,
       worker_id, lease_until, progress, progress_message, output, error, reason, idempotency_key,
       created_at, updated_at, started_at, finished_at, module_sha256, pinned_sha256, execution,
-      history_steps""";
+      history_steps, waiting_for, wake_at, parent_seq, detached""";
 
   private final ReadPool pool;
   private final HistoryQueries history;
+  private final WaitQueries waits;
 
   JobQueries(ReadPool pool) {
     this.pool = pool;
     this.history = new HistoryQueries(pool);
+    this.waits = new WaitQueries(pool);
+  }
+
+  /** Reads of waiting runs, signals and child jobs. */
+  public WaitQueries waits() {
+    return waits;
   }
 
   /** Reads of the replicated run history. */
@@ -384,7 +391,11 @@ public final class JobQueries {
         rs.getString(i++),
         rs.getString(i++),
         rs.getInt(i++),
-        rs.getInt(i));
+        rs.getInt(i++),
+        rs.getString(i++),
+        nullableLong(rs, i++),
+        nullableLong(rs, i++),
+        rs.getInt(i) != 0);
   }
 
   private static Long nullableLong(ResultSet rs, int i) throws SQLException {

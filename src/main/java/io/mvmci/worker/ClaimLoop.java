@@ -90,7 +90,8 @@ final class ClaimLoop {
         : ModuleRef.exact(job.workflow(), job.moduleSha256());
     return new RunSpec(run.runId, module, job.input().getBytes(StandardCharsets.UTF_8),
         Duration.ofMillis(job.timeoutMs()))
-        .withHistory(new ReplicatedHistory(transport, job.ref(), job.execution(), job.historySteps()));
+        .withHistory(new ReplicatedHistory(transport, job.ref(), job.execution(), job.historySteps()))
+        .withServices(new ClusterServices(transport, job.ref(), job.execution(), settings.suspendAfterMs()));
   }
 
   private void claimLoop() {

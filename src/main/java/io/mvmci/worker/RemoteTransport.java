@@ -5,6 +5,7 @@ import io.mvmci.command.JobRef;
 import io.mvmci.command.ReportProgress;
 import io.mvmci.command.Result;
 import io.mvmci.workflow.HistoryStep;
+import io.mvmci.workflow.RunServices;
 import io.mvmci.workflow.InvalidModuleException;
 import io.mvmci.workflow.ModuleRegistry;
 import java.io.IOException;
@@ -168,6 +169,42 @@ public final class RemoteTransport implements WorkTransport {
     byte[] bytes = json.writeValueAsBytes(ref(job).put("execution", execution).put("step", seq));
     return send("/api/v1/workers/step-result", b -> b.POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
         .header("Content-Type", "application/json"), Duration.ofSeconds(60));
+  }
+
+  @Override
+  public boolean suspend(JobRef job, String waitingFor, long wakeAt, long signalsAfter) {
+    ObjectNode body = ref(job).put("waiting_for", waitingFor).put("wake_at", wakeAt).put("signals_after", signalsAfter);
+    return post("/api/v1/workers/suspend", body, Duration.ofSeconds(15)).path("accepted").asBoolean();
+  }
+
+  @Override
+  public java.util.Optional<RunServices.Signal> nextSignal(JobRef job, String name, long afterId) {
+    JsonNode s = post("/api/v1/workers/signal", ref(job).put("name", name).put("after", afterId),
+        Duration.ofSeconds(15)).path("signal");
+    if (!s.isObject()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(new RunServices.Signal(s.path("id").asLong(),
+        s.path("payload").asString("").getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Override
+  public RunServices.Answer spawn(JobRef parent, String key, byte[] request) {
+    ObjectNode body = ref(parent).put("key", key).put("request", Base64.getEncoder().encodeToString(request));
+    return answer(post("/api/v1/workers/spawn", body, Duration.ofSeconds(30)));
+  }
+
+  @Override
+  public RunServices.Answer childOutcome(JobRef parent, String childId) {
+    return answer(post("/api/v1/workers/child", ref(parent).put("child", childId), Duration.ofSeconds(30)));
+  }
+
+  private static RunServices.Answer answer(JsonNode reply) {
+    String waitFor = reply.path("wait_for").isString() ? reply.path("wait_for").asString() : null;
+    if (waitFor != null) {
+      return RunServices.Answer.waitFor(waitFor);
+    }
+    return RunServices.Answer.of(reply.path("code").asInt(), Base64.getDecoder().decode(reply.path("bytes").asString("")));
   }
 
   private void ensureModule(String name, String sha256) {

@@ -118,12 +118,16 @@ final class ReplicatedHistory implements RunHistory {
     }
   }
 
-  private interface Call<T> {
+  interface Call<T> {
     T run();
   }
 
-  /** Calls the queue until it answers, for at most {@link #RETRY_FOR_MS}; interruptible. */
   private <T> T retrying(String what, Call<T> call) {
+    return retrying(job, what, call);
+  }
+
+  /** Calls the queue until it answers, for at most {@link #RETRY_FOR_MS}; interruptible. */
+  static <T> T retrying(JobRef job, String what, Call<T> call) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_FOR_MS);
     long pauseMs = 50;
     while (true) {

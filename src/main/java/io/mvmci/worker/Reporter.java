@@ -119,6 +119,9 @@ final class Reporter implements AutoCloseable {
         LOG.debug("{} succeeded; reporting it complete", run.runId);
         String output = Outcomes.outputJson(s.output(), json);
         reportAsync(run, () -> transport.completeAsync(run.ref, output));
+      } else if (outcome instanceof RunOutcome.Suspended w) {
+        LOG.debug("{} waits for {}; giving its slot back", run.runId, w.waitingFor());
+        report(run, () -> transport.suspend(run.ref, w.waitingFor(), w.wakeAt(), w.signalsAfter()));
       } else {
         RunOutcome.Failed f = (RunOutcome.Failed) outcome;
         if (run.stop == Stop.RELEASE || f.kind() == FailureKind.SHUTDOWN) {

@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
  * <p>Every method may throw {@link WorkException} when the queue cannot be reached; the outcome of a
  * report that failed that way is unknown and the worker reports again.
  */
-public interface WorkTransport extends HistoryTransport {
+public interface WorkTransport extends HistoryTransport, WaitTransport {
 
   /** This worker's identity in the queue (claims and heartbeats carry it). */
   String workerId();

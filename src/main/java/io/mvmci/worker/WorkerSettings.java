@@ -11,6 +11,7 @@ import java.time.Duration;
  * @param backoffBaseMs first retry delay; doubles with each failure, with jitter
  * @param backoffMaxMs longest retry delay
  * @param shutdownGrace how long a stopping worker lets its runs finish before handing them back
+ * @param suspendAfterMs a run that must wait longer than this gives its slot back (the job waits)
  */
 public record WorkerSettings(
     int capacity,
@@ -18,7 +19,8 @@ public record WorkerSettings(
     long heartbeatMs,
     long backoffBaseMs,
     long backoffMaxMs,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    long suspendAfterMs) {
 
   public WorkerSettings {
     if (capacity < 1) {

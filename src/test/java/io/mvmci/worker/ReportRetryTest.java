@@ -107,6 +107,26 @@ class ReportRetryTest {
     public byte[] stepResult(JobRef job, int execution, int seq) {
       throw new AssertionError("hello records no step");
     }
+
+    @Override
+    public boolean suspend(JobRef job, String waitingFor, long wakeAt, long signalsAfter) {
+      throw new AssertionError("hello never waits");
+    }
+
+    @Override
+    public java.util.Optional<io.mvmci.workflow.RunServices.Signal> nextSignal(JobRef job, String name, long afterId) {
+      throw new AssertionError("hello takes no signal");
+    }
+
+    @Override
+    public io.mvmci.workflow.RunServices.Answer spawn(JobRef parent, String key, byte[] request) {
+      throw new AssertionError("hello spawns no job");
+    }
+
+    @Override
+    public io.mvmci.workflow.RunServices.Answer childOutcome(JobRef parent, String childId) {
+      throw new AssertionError("hello has no child");
+    }
   }
 
   @Test
@@ -116,7 +136,7 @@ class ReportRetryTest {
     FlakyQueue queue = new FlakyQueue();
     try (WorkflowEngine engine = new WorkflowEngine(EngineConfig.defaults(dir), modules, updates -> { });
         WorkerAgent agent = new WorkerAgent(new WorkerSettings(1, 3_000, 1_000, 100, 1_000,
-            Duration.ofSeconds(1)), queue, engine, JsonMapper.builder().build())) {
+            Duration.ofSeconds(1), 500), queue, engine, JsonMapper.builder().build())) {
       agent.start();
       await().atMost(Duration.ofSeconds(1)).until(() -> queue.reportTimes.size() >= 1);
       assertThat(agent.running()).as("the run holds its slot while its outcome is unacknowledged").isOne();

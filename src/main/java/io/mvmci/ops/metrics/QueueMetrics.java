@@ -102,7 +102,7 @@ public final class QueueMetrics implements MeterBinder, Effects, AutoCloseable {
     }
     claimFirst = claimTimer(registry, "first");
     claimRetry = claimTimer(registry, "retry");
-    for (String outcome : List.of("completed", "failed", "retrying", "released")) {
+    for (String outcome : List.of("completed", "failed", "retrying", "released", "suspended")) {
       durations.put(outcome, Timer.builder("mvmci.jobs.run.duration")
           .description("claim to reported outcome, per attempt")
           .tag("outcome", outcome)
@@ -168,6 +168,7 @@ public final class QueueMetrics implements MeterBinder, Effects, AutoCloseable {
       case Completed -> "completed";
       case Retrying -> "retrying";
       case Pending -> "released";
+      case Waiting -> "suspended";
       default -> "failed";
     };
     duration(job, at, outcome);

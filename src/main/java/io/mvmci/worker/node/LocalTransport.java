@@ -9,6 +9,7 @@ import io.mvmci.command.Heartbeat;
 import io.mvmci.command.JobRef;
 import io.mvmci.command.ReleaseJob;
 import io.mvmci.command.ReportProgress;
+import io.mvmci.command.SuspendJob;
 import io.mvmci.command.Result;
 import io.mvmci.replication.RaftNode;
 import io.mvmci.replication.ReplicationException;
@@ -19,6 +20,8 @@ import io.mvmci.store.StoreUnavailableException;
 import io.mvmci.worker.WorkException;
 import io.mvmci.worker.WorkTransport;
 import io.mvmci.workflow.HistoryStep;
+import io.mvmci.workflow.RunServices;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,14 +50,17 @@ public final class LocalTransport implements WorkTransport {
   private final Clock clock;
   private final long leaseMs;
   private final AppendSteps.Limits limits;
+  private final ChildJobs children;
 
   /**
    * @param kind {@code node} for this node's own pool; {@code remote} when this node proposes on
    *     behalf of a remote worker that reached it over HTTP
    * @param limits the history limits this node stamps on the steps it appends
+   * @param children how this node submits and reads child jobs for runs
    */
   public LocalTransport(String workerId, String kind, int nodeId, RaftNode node, WorkSignal signal,
-      Clock clock, long leaseMs, AppendSteps.Limits limits) {
+      Clock clock, long leaseMs, AppendSteps.Limits limits, ChildJobs children) {
+    this.children = children;
     this.workerId = workerId;
     this.kind = kind;
     this.nodeId = nodeId;
@@ -196,6 +202,31 @@ public final class LocalTransport implements WorkTransport {
     barrier();
     return read(q -> q.history().result(job.seq(), execution, seq)).orElseThrow(() ->
         new WorkException("step " + seq + " of execution " + execution + " of " + job + " is not recorded"));
+  }
+
+  @Override
+  public boolean suspend(JobRef job, String waitingFor, long wakeAt, long signalsAfter) {
+    return accepted(propose(new SuspendJob(clock.millis(), workerId, job, waitingFor, wakeAt, signalsAfter)));
+  }
+
+  /**
+   * This node's copy answers: a signal committed but not yet applied here is caught when the run's
+   * suspension applies (a wait already over is not begun).
+   */
+  @Override
+  public Optional<RunServices.Signal> nextSignal(JobRef job, String name, long afterId) {
+    return read(q -> q.waits().nextSignal(job.seq(), name, afterId))
+        .map(s -> new RunServices.Signal(s.id(), s.payload().getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Override
+  public RunServices.Answer spawn(JobRef parent, String key, byte[] request) {
+    return children.spawn(parent.seq(), key, request);
+  }
+
+  @Override
+  public RunServices.Answer childOutcome(JobRef parent, String childId) {
+    return children.outcome(parent.seq(), childId);
   }
 
   @Override

@@ -1,0 +1,34 @@
+package io.mvmci.worker;
+
+import io.mvmci.command.JobRef;
+import io.mvmci.workflow.RunServices;
+import java.util.Optional;
+
+/**
+ * How a worker's runs wait without holding anything, and reach the jobs around them: suspending a
+ * run (the job waits, its slot is free), the signals sent to its job, and its child jobs. Embedded:
+ * through the node's own Raft node and copy of the queue; remote: over HTTP.
+ *
+ * <p>Every method may throw {@link WorkException} when the queue cannot be reached.
+ */
+public interface WaitTransport {
+  /**
+   * The run under claim {@code job} waits for {@code waitingFor} until {@code wakeAt} (-1: no
+   * deadline); {@code signalsAfter} is the last signal of that name it consumed. True if the queue
+   * took it (the job is Waiting, or Pending again if the wait was already over); false if the claim
+   * was stale.
+   */
+  boolean suspend(JobRef job, String waitingFor, long wakeAt, long signalsAfter);
+
+  /** The first signal named {@code name} sent to {@code job} with an id above {@code afterId}. */
+  Optional<RunServices.Signal> nextSignal(JobRef job, String name, long afterId);
+
+  /**
+   * Submits a child of {@code parent} from a {@code spawn_job} request (JSON), under {@code key}: a
+   * second call with the same key answers the same child.
+   */
+  RunServices.Answer spawn(JobRef parent, String key, byte[] request);
+
+  /** The outcome of {@code childId}, a child of {@code parent}, or what to wait for while it runs. */
+  RunServices.Answer childOutcome(JobRef parent, String childId);
+}

@@ -131,6 +131,15 @@ class JobsController {
     return ResponseEntity.ok(JobView.of(jobs.cancel(id, "the API")));
   }
 
+  /**
+   * Puts a Failed or Cancelled job back in the queue: 200 with the job, Pending again, with a fresh
+   * execution and its whole failure budget; 409 for a job that is not Failed or Cancelled.
+   */
+  @PostMapping("/jobs/{id}/retry")
+  ResponseEntity<JobView> retry(@PathVariable String id) {
+    return ResponseEntity.ok(JobView.of(jobs.retry(id, "the API")));
+  }
+
   record Logs(String jobId, List<LineView> lines, Long nextAfter) {}
 
   record LineView(long id, String at, int attempt, String level, String message) {}

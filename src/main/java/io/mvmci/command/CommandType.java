@@ -25,7 +25,8 @@ public enum CommandType {
   APPEND_STEPS(15, AppendSteps::read),
   SUBMIT_JOB_WITH_OPTIONS(16, SubmitJob::readWithOptions),
   PROMOTE_MODULE(17, PromoteModule::read),
-  DELETE_MODULE(18, DeleteModule::read);
+  DELETE_MODULE(18, DeleteModule::read),
+  RETRY_JOB(19, RetryJob::read);
 
   private static final CommandType[] BY_CODE = new CommandType[64];
 

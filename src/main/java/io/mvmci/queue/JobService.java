@@ -1,6 +1,7 @@
 package io.mvmci.queue;
 
 import io.mvmci.command.CancelJob;
+import io.mvmci.command.RetryJob;
 import io.mvmci.command.Result;
 import io.mvmci.command.SubmitJob;
 import io.mvmci.job.Job;
@@ -115,6 +116,25 @@ public final class JobService {
       throw new JobNotFoundException(id);
     }
     Result result = await(node.submit(new CancelJob(clock.millis(), seq, by)), writeTimeoutMs, "cancel");
+    if (result instanceof Result.Rejected r) {
+      if (r.reason() == Result.Reason.UNKNOWN_JOB) {
+        throw new JobNotFoundException(id);
+      }
+      throw new JobConflictException(r.message());
+    }
+    return get(id, Consistency.LINEARIZABLE);
+  }
+
+  /**
+   * Puts a Failed or Cancelled job back in the queue as Pending, with a fresh execution and its whole
+   * failure budget ({@link io.mvmci.command.RetryJob}); a job in any other state is a conflict.
+   */
+  public Job retry(String id, String by) {
+    long seq = JobId.parse(id);
+    if (seq < 0) {
+      throw new JobNotFoundException(id);
+    }
+    Result result = await(node.submit(new RetryJob(clock.millis(), seq, by)), writeTimeoutMs, "retry");
     if (result instanceof Result.Rejected r) {
       if (r.reason() == Result.Reason.UNKNOWN_JOB) {
         throw new JobNotFoundException(id);

@@ -41,7 +41,8 @@ class CommandTypeTest {
       Map.entry(CommandType.SUBMIT_JOB_WITH_OPTIONS, new SubmitJob(T, "m", "{}", null, 0, T, 3, 1_000, null,
           new JobOptions("ab"))),
       Map.entry(CommandType.PROMOTE_MODULE, new PromoteModule(T, "m", "ab")),
-      Map.entry(CommandType.DELETE_MODULE, new DeleteModule(T, "m", "ab"))));
+      Map.entry(CommandType.DELETE_MODULE, new DeleteModule(T, "m", "ab")),
+      Map.entry(CommandType.RETRY_JOB, new RetryJob(T, 7, "alice"))));
 
   @Test
   void everyTypeHasASampleThatRoundTripsThroughItsOwnReader() {
@@ -78,6 +79,8 @@ class CommandTypeTest {
         .isEqualTo("0011" + "00000013" + "0000018bcfe56800" + "000000016d" + "000000026162");
     assertThat(HexFormat.of().formatHex(CommandCodec.frame(SAMPLES.get(CommandType.DELETE_MODULE))))
         .isEqualTo("0012" + "00000013" + "0000018bcfe56800" + "000000016d" + "000000026162");
+    assertThat(HexFormat.of().formatHex(CommandCodec.frame(SAMPLES.get(CommandType.RETRY_JOB))))
+        .isEqualTo("0013" + "00000019" + "0000018bcfe56800" + "0000000000000007" + "00000005616c696365");
     assertThat(CommandCodec.decode(CommandCodec.encode(List.of(CommandCodecTest.SUBMIT))))
         .as("a submission without options keeps the type-1 layout").containsExactly(CommandCodecTest.SUBMIT);
     assertThat(CommandCodecTest.SUBMIT.type()).isEqualTo(CommandType.SUBMIT_JOB);

@@ -44,7 +44,7 @@ class TransitionTableTest {
       assertThat(db.job(0).status()).isEqualTo(from);
       Job before = db.job(0);
 
-      Result r = db.one(commandTo(to, ref));
+      Result r = db.one(commandTo(from, to, ref));
 
       if (from.canBecome(to)) {
         assertThat(db.job(0).status()).as("allowed: %s -> %s", from, to).isEqualTo(to);
@@ -87,10 +87,14 @@ class TransitionTableTest {
     return claimed;
   }
 
-  /** The command that turns a job into {@code to}, reporting under {@code ref} where it reports. */
-  private static Command commandTo(JobStatus to, JobRef ref) {
+  /**
+   * The command that turns a job in {@code from} into {@code to}, reporting under {@code ref} where it
+   * reports. Pending is reached two ways: a running job's hand-back, and a finished job's retry over
+   * the API (RetryJobTest holds that a retry of a job that is not finished is refused).
+   */
+  private static Command commandTo(JobStatus from, JobStatus to, JobRef ref) {
     return switch (to) {
-      case Pending -> new ReleaseJob(LATER, "w", ref, "stopping");
+      case Pending -> from.isTerminal() ? new RetryJob(LATER, 0, "test") : new ReleaseJob(LATER, "w", ref, "stopping");
       case InProgress -> new ClaimJobs(LATER, "w2", 10, 60_000);
       case Retrying -> new FailJob(LATER, "w", ref, "again", true, LATER + 1_000, null);
       case Completed -> new CompleteJob(LATER, "w", ref, "{}");

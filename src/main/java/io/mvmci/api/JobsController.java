@@ -7,6 +7,7 @@ import io.mvmci.job.JobEvent;
 import io.mvmci.job.JobStatus;
 import io.mvmci.queue.Consistency;
 import io.mvmci.queue.JobService;
+import io.mvmci.store.JobReads;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -165,22 +166,27 @@ class JobsController {
     return ResponseEntity.ok().headers(ReadParams.headers(c)).body(new Logs(id, lines, next));
   }
 
-  /** A page of jobs in submission order, by keyset: pass {@code next_cursor} back as {@code cursor}. */
+  /**
+   * A page of jobs by keyset: pass {@code next_cursor} back as {@code cursor} with the same filters.
+   * Oldest first unless {@code order=desc}. Filters: {@code status} (one or more, comma-separated),
+   * {@code workflow}, {@code job} (an id: the page holds that job or nothing).
+   */
   @GetMapping("/jobs")
   ResponseEntity<Page> list(@RequestParam(required = false) String status,
+      @RequestParam(required = false) String workflow, @RequestParam(required = false) String job,
+      @RequestParam(required = false) String order,
       @RequestParam(required = false) String limit, @RequestParam(required = false) String cursor,
       @RequestParam(required = false) String consistency) {
     Consistency c = ReadParams.consistency(consistency);
-    JobStatus s = null;
-    if (status != null && !status.isEmpty()) {
-      s = JobStatus.parse(status);
-      if (s == null) {
-        throw new BadRequestException("status", "status must be one of " + List.of(JobStatus.values())
-            + ", not \"" + status + "\"");
-      }
+    JobReads.Filter filter = StreamsController.filter(status, workflow, job);
+    if (order != null && !order.isEmpty() && !order.equals("asc") && !order.equals("desc")) {
+      throw new BadRequestException("order", "order must be asc or desc, not \"" + order + "\"");
     }
+    boolean desc = "desc".equals(order);
     int n = pageSize(limit);
-    List<Job> page = jobs.page(s, Cursor.decode(cursor), n, c);
+    long after = Cursor.decode(cursor);
+    List<Job> page = filter.equals(JobReads.Filter.ALL) && !desc ? jobs.page(null, after, n, c)
+        : jobs.read(c, q -> q.reads().page(filter, after, desc, n));
     String next = page.size() == n ? Cursor.encode(page.get(page.size() - 1).seq()) : null;
     return ResponseEntity.ok().headers(ReadParams.headers(c))
         .body(new Page(page.stream().map(JobView::of).toList(), next, c.wireName()));

@@ -25,10 +25,17 @@ public final class JobQueries {
 
   private final ReadPool pool;
   private final HistoryQueries history;
+  private final JobReads reads;
 
   JobQueries(ReadPool pool) {
     this.pool = pool;
     this.history = new HistoryQueries(pool);
+    this.reads = new JobReads(pool);
+  }
+
+  /** Reads of the dashboard and the live streams: jobs by id, changed since, filtered pages. */
+  public JobReads reads() {
+    return reads;
   }
 
   /** Reads of the replicated run history. */

@@ -54,7 +54,8 @@ public final class ApiTokenFilter extends OncePerRequestFilter {
   static Guard guard(String path) {
     if (path.equals("/new-job") || path.equals("/queue") || path.startsWith("/queue/")
         || path.equals("/api/v1/jobs") || path.startsWith("/api/v1/jobs/")
-        || path.equals("/api/v1/stats") || path.equals("/api/v1/modules")) {
+        || path.equals("/api/v1/stats") || path.startsWith("/api/v1/stats/") || path.equals("/api/v1/modules")
+        || path.equals("/api/v1/events")) {
       return Guard.PUBLIC;
     }
     if (path.equals("/actuator/health") || path.startsWith("/actuator/health/")) {

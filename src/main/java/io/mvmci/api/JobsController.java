@@ -1,5 +1,9 @@
 package io.mvmci.api;
 
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.Operation;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.mvmci.config.NodeConfig;
 import io.mvmci.job.Job;
@@ -62,6 +66,12 @@ class JobsController {
     }
   }
 
+  @Operation(summary = "Submit a job", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+      mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.SubmitRequest.class))))
+  @ApiResponse(responseCode = "201", description = "The new job (Location: its URL)",
+      content = @Content(mediaType = "application/json", schema = @Schema(implementation = JobView.class)))
+  @ApiResponse(responseCode = "200", description = "The job an earlier submission with this Idempotency-Key made",
+      content = @Content(mediaType = "application/json", schema = @Schema(implementation = JobView.class)))
   @PostMapping(value = "/jobs", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"})
   void submit(HttpServletRequest request, HttpServletResponse response,
       @RequestHeader(value = "Idempotency-Key", required = false) String key) throws IOException {
@@ -80,6 +90,10 @@ class JobsController {
    * as for {@code POST /jobs} plus an optional {@code idempotency_key}. All or nothing at validation;
    * 201 with the jobs in the order given. The body cap is {@code raft.group_commit_max_bytes}.
    */
+  @Operation(summary = "Submit up to 1,000 jobs at once", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+      mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.BatchRequest.class))))
+  @ApiResponse(responseCode = "201", description = "The jobs, in the order given",
+      content = @Content(mediaType = "application/json", schema = @Schema(implementation = Batch.class)))
   @PostMapping(value = "/jobs/batch", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"})
   ResponseEntity<Batch> submitBatch(HttpServletRequest request) throws IOException {
     String body = RequestBodies.read(request, maxBatchBody);

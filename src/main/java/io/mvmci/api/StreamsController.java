@@ -1,5 +1,9 @@
 package io.mvmci.api;
 
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.Operation;
 import io.mvmci.job.Job;
 import io.mvmci.job.JobId;
 import io.mvmci.job.JobStatus;
@@ -46,6 +50,8 @@ class StreamsController {
    * shows. Filters: {@code status} (one or more, comma-separated), {@code workflow}, {@code job} (an
    * id). {@code Last-Event-ID} (or {@code last_event_id}) resumes after an earlier event.
    */
+  @ApiResponse(responseCode = "200", description = "An SSE stream: event: job (data: a job), event: resync",
+      content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string")))
   @GetMapping(value = "/events", produces = "text/event-stream")
   void events(@RequestParam(required = false) String status, @RequestParam(required = false) String workflow,
       @RequestParam(required = false) String job,
@@ -62,6 +68,8 @@ class StreamsController {
    * first (or after {@code after}, or after {@code Last-Event-ID}) on, as they are applied; then
    * {@code event: end} with the job's final status, and the stream ends. 404 for an unknown job.
    */
+  @ApiResponse(responseCode = "200", description = "An SSE stream: event: log (data: a line), then event: end",
+      content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string")))
   @GetMapping(value = "/jobs/{id}/logs", params = "follow=true", produces = "text/event-stream")
   void follow(@PathVariable String id, @RequestParam(required = false) String after,
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,

@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
  * strict Content-Security-Policy lets it load nothing but this node's own assets and APIs.
  */
 @RestController
+@io.swagger.v3.oas.annotations.Hidden
 class DashboardController {
   static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
       + " connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";

@@ -52,6 +52,10 @@ class SessionController {
     return new State(true, live, live ? sessions.csrf(session) : null);
   }
 
+  @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "Logged in: Set-Cookie"
+      + " mvmci_session (HttpOnly, SameSite=Strict)", content = @io.swagger.v3.oas.annotations.media.Content(
+          mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = State.class)))
+  @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "204", description = "No token is set: nothing to log into")
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<?> login(@RequestBody Login login) {
     if (!sessions.required()) {
@@ -68,6 +72,7 @@ class SessionController {
         .body(new State(true, true, sessions.csrf(session)));
   }
 
+  @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "204", description = "The session cookie is cleared")
   @DeleteMapping
   ResponseEntity<Void> logout() {
     return ResponseEntity.noContent().header(HttpHeaders.SET_COOKIE, Sessions.setCookie(null)).build();

@@ -43,6 +43,14 @@ class LiveWiring {
     return feed;
   }
 
+  /** {@code mvmci_live_streams}: the event streams and log followers open on this node. */
+  @Bean
+  io.micrometer.core.instrument.binder.MeterBinder liveStreamsGauge(JobFeed feed) {
+    return registry -> io.micrometer.core.instrument.Gauge.builder("mvmci.live.streams", feed, JobFeed::listeners)
+        .description("Server-Sent Events streams open on this node (job changes and followed logs)")
+        .register(registry);
+  }
+
   /**
    * Ends the open streams when the node begins to stop, before the web server's graceful shutdown
    * (which would otherwise wait for them): clients reconnect, to this node once it is back or to

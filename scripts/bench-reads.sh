@@ -32,6 +32,7 @@ embedded = 64
 TOML
 mvn -B -q -Pbench -DskipTests test-compile
 mvn -B -q -Pbench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+# shellcheck disable=SC2086 # NODE_OPTS is a list of JVM options
 java ${NODE_OPTS:--Xmx1g} -jar "$JAR" --config "$WORK/node.toml" >"$WORK/node.log" 2>&1 &
 NODE=$!
 trap 'kill $NODE 2>/dev/null; wait $NODE 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT

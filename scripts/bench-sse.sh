@@ -3,7 +3,10 @@
 # (each hearing every change), and without again; the node's heap (after a full GC) and resident set
 # per subscriber. One node, workers off (each submission is one change). Not part of the test command.
 #
-#   scripts/bench-sse.sh [subscribers (1000)] [seconds per round (20)] [submitting clients (16)]
+#   scripts/bench-sse.sh [subscribers (1000)] [seconds per round (20)] [submitting clients (16)] [query]
+#
+# A query such as job=job-999999999 makes each subscriber filter (a dashboard's job page): it hears
+# nothing of the load, and the cost is the feed's filtering alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/cluster.sh
@@ -24,6 +27,7 @@ embedded = 0
 TOML
 mvn -B -q -Pbench -DskipTests test-compile
 mvn -B -q -Pbench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+# shellcheck disable=SC2086 # NODE_OPTS is a list of JVM options
 java ${NODE_OPTS:--Xmx512m -XX:+UseSerialGC} -jar "$JAR" --config "$WORK/node.toml" >"$WORK/node.log" 2>&1 &
 NODE=$!
 trap 'kill $NODE 2>/dev/null; wait $NODE 2>/dev/null; rm -rf "$WORK"' EXIT
@@ -32,4 +36,4 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 java -Xmx512m -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
-  io.mvmci.dashboard.StreamsBench "http://127.0.0.1:$HTTP_PORT_" "$NODE" "${1:-1000}" "${2:-20}" "${3:-16}"
+  io.mvmci.dashboard.StreamsBench "http://127.0.0.1:$HTTP_PORT_" "$NODE" "${1:-1000}" "${2:-20}" "${3:-16}" "${4:-}"

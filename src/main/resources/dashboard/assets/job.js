@@ -43,7 +43,8 @@ export async function job(app, page, match) {
   };
   const act = async (what) => {
     try {
-      show(await api(`/api/v1/jobs/${id}/${what}`, { method: 'POST' }));
+      full = await api(`/api/v1/jobs/${id}/${what}`, { method: 'POST' });
+      show(full);
       toast(what === 'cancel' ? 'Cancelled ' + id : 'Queued ' + id + ' again');
       refreshDetails();
     } catch (e) {
@@ -66,11 +67,18 @@ export async function job(app, page, match) {
   };
   const refreshDetails = throttle(() => { loadTimeline().catch(() => {}); loadHistory().catch(() => {}); }, 400);
 
-  show(await api(`/api/v1/jobs/${id}`));
+  let full = await api(`/api/v1/jobs/${id}`);
+  show(full);
   await Promise.all([loadTimeline(), loadHistory()]);
   stream('/api/v1/events?job=' + id, {
-    job: (j) => { show(j); refreshDetails(); if (!following && !FINISHED.includes(j.status)) follow(); },
-    resync: async () => { show(await api(`/api/v1/jobs/${id}`)); refreshDetails(); },
+    job: async (j) => {
+      // events leave out input and output: keep the last full read's, and read it again once finished
+      show(Object.assign({}, full, j, { input: full.input, output: full.output }));
+      if (FINISHED.includes(j.status) && j.status !== full.status) { full = await api(`/api/v1/jobs/${id}`); show(full); }
+      refreshDetails();
+      if (!following && !FINISHED.includes(j.status)) follow();
+    },
+    resync: async () => { full = await api(`/api/v1/jobs/${id}`); show(full); refreshDetails(); },
   }, page);
   const seen = new Set();
   let following = false;

@@ -1,15 +1,36 @@
 // Overview: counts per status (live), throughput over the last hour, the cluster at a glance.
-import { api, badge, every, h, stream, throttle, STATUSES } from './lib.js';
+import { ago, api, badge, every, h, progressBar, stream, throttle, STATUSES } from './lib.js';
 import { lineChart } from './chart.js';
 
 export async function overview(app, page) {
   const counts = h('div', { class: 'cards', id: 'counts' });
   const chart = h('div', { class: 'chart', id: 'throughput' });
   const health = h('div', { id: 'health' });
+  const recent = h('tbody', { id: 'recent-body' });
   app.append(h('h1', {}, 'Overview'), counts,
     h('div', { class: 'grid2' },
       h('div', { class: 'panel' }, h('h2', {}, 'Throughput, jobs per second, last hour'), chart),
-      h('div', { class: 'panel' }, h('h2', {}, 'Cluster'), health)));
+      h('div', { class: 'panel' }, h('h2', {}, 'Cluster'), health)),
+    h('div', { class: 'panel' }, h('h2', {}, 'Latest jobs ', h('a', { href: '#/jobs' }, 'all jobs')),
+      h('table', { id: 'recent' }, h('thead', {}, h('tr', {}, ['job', 'status', 'workflow', 'progress', 'updated', 'reason']
+        .map((c) => h('th', {}, c)))), recent)));
+  const latest = new Map();
+  const showRecent = () => {
+    const jobs = [...latest.values()].sort((a, b) => Number(b.job_id.slice(4)) - Number(a.job_id.slice(4))).slice(0, 10);
+    latest.clear();
+    jobs.forEach((j) => latest.set(j.job_id, j));
+    recent.replaceChildren(...jobs.map((j) => h('tr', { 'data-job': j.job_id },
+      h('td', { class: 'mono' }, h('a', { href: '#/jobs/' + j.job_id }, j.job_id)), h('td', {}, badge(j.status)),
+      h('td', {}, j.workflow), h('td', {}, j.progress != null ? progressBar(j.progress) : ''),
+      h('td', { title: j.updated_at }, ago(j.updated_at)), h('td', {}, j.reason))));
+    if (!jobs.length) recent.append(h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'No jobs yet.')));
+  };
+  const loadRecent = async () => {
+    const page = await api('/api/v1/jobs?order=desc&limit=10');
+    latest.clear();
+    page.jobs.forEach((j) => latest.set(j.job_id, j));
+    showRecent();
+  };
 
   const loadCounts = async () => {
     const s = await api('/api/v1/stats?consistency=local');
@@ -45,9 +66,13 @@ export async function overview(app, page) {
         + `${alive.reduce((a, x) => a + x.running, 0)} of ${alive.reduce((a, x) => a + x.capacity, 0)} slots busy. `,
         h('a', { href: '#/cluster' }, 'Cluster'), ' · ', h('a', { href: '#/workers' }, 'Workers')));
   };
-  await Promise.all([loadCounts(), loadChart(), loadHealth()]);
+  await Promise.all([loadCounts(), loadChart(), loadHealth(), loadRecent()]);
   const refreshCounts = throttle(() => loadCounts().catch(() => {}), 500);
-  stream('/api/v1/events', { job: refreshCounts, resync: refreshCounts }, page);
+  const redraw = throttle(showRecent, 200);
+  stream('/api/v1/events', {
+    job: (j) => { refreshCounts(); const min = Math.min(...[...latest.keys()].map((k) => Number(k.slice(4)))); if (latest.has(j.job_id) || latest.size < 10 || Number(j.job_id.slice(4)) > min) { latest.set(j.job_id, j); redraw(); } },
+    resync: () => { refreshCounts(); loadRecent().catch(() => {}); },
+  }, page);
   every(5000, () => loadCounts().catch(() => {}), page);
   every(10000, () => loadChart().catch(() => {}), page);
   every(5000, () => loadHealth().catch(() => {}), page);

@@ -5,7 +5,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -18,7 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread each) in this JVM, which shares the machine's cores with the node. Run by
  * scripts/bench-sse.sh.
  *
- *   StreamsBench URL NODE_PID [subscribers (1000)] [seconds (20)] [clients (16)]
+ *   StreamsBench URL NODE_PID [subscribers (1000)] [seconds (20)] [clients (16)] [query (none)]
+ *
+ * With a query (such as {@code job=job-999999999}), the subscribers filter: each hears only its own
+ * job's changes, as a dashboard's job page does.
  */
 public final class StreamsBench {
   public static void main(String[] args) throws Exception {
@@ -27,17 +29,23 @@ public final class StreamsBench {
     int subscribers = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
     int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
     int clients = args.length > 4 ? Integer.parseInt(args[4]) : 16;
+    String query = args.length > 5 && !args[5].isBlank() ? "?" + args[5] : "";
 
-    submit(api, clients, 10); // warm up
-    double before = submit(api, clients, seconds);
-    System.out.printf("submit throughput, no subscriber:        %,8.0f jobs/s%n", before);
+    submit(api, clients, 15); // warm up
+    long[] n = new long[1];
+    double cpu0 = cpuSeconds(pid);
+    double before = submit(api, clients, seconds, n);
+    double cpuBefore = (cpuSeconds(pid) - cpu0) * 1000 / n[0];
+    System.out.printf("submit throughput, no subscriber:        %,8.0f jobs/s, node CPU %.3f ms a job%n", before, cpuBefore);
     long[] idle = memory(pid);
 
     AtomicLong events = new AtomicLong();
-    List<CompletableFuture<?>> streams = new ArrayList<>();
+    List<Counting> streams = new ArrayList<>();
     for (int i = 0; i < subscribers; i++) {
-      streams.add(api.http.sendAsync(HttpRequest.newBuilder(URI.create(api.base + "/api/v1/events")).GET().build(),
-          HttpResponse.BodyHandlers.fromLineSubscriber(new Counting(events))));
+      Counting c = new Counting(events);
+      streams.add(c);
+      api.http.sendAsync(HttpRequest.newBuilder(URI.create(api.base + "/api/v1/events" + query)).GET()
+          .build(), HttpResponse.BodyHandlers.fromLineSubscriber(c));
       if (i % 100 == 99) {
         Thread.sleep(200);
       }
@@ -50,18 +58,20 @@ public final class StreamsBench {
 
     long e0 = events.get();
     long[] submitted = {0};
+    double cpu1 = cpuSeconds(pid);
     double with = submit(api, clients, seconds, submitted);
     Thread.sleep(2_000);
+    double cpuWith = (cpuSeconds(pid) - cpu1) * 1000 / submitted[0];
     long heard = events.get() - e0;
-    System.out.printf("submit throughput, %,d subscribers:   %,8.0f jobs/s (%+.1f %%); the subscribers heard %,d job"
-        + " events, %.2f per subscriber per submission%n", subscribers, with, (with / before - 1) * 100, heard,
-        heard / (double) subscribers / Math.max(1, submitted[0]));
-    streams.forEach(f -> f.cancel(true));
-    api.http.shutdownNow();
-    Api fresh = new Api(args[0]);
+    System.out.printf("submit throughput, %,d subscribers:   %,8.0f jobs/s (%+.1f %%), node CPU %.3f ms a job; the"
+        + " subscribers heard %,d job events, %.2f per subscriber per submission%n", subscribers, with,
+        (with / before - 1) * 100, cpuWith, heard, heard / (double) subscribers / Math.max(1, submitted[0]));
+    streams.forEach(Counting::cancel);
     Thread.sleep(3_000);
-    double after = submit(fresh, clients, seconds);
-    System.out.printf("submit throughput, subscribers gone:     %,8.0f jobs/s%n", after);
+    double cpu2 = cpuSeconds(pid);
+    double after = submit(new Api(args[0]), clients, seconds, n);
+    System.out.printf("submit throughput, subscribers gone:     %,8.0f jobs/s, node CPU %.3f ms a job%n", after,
+        (cpuSeconds(pid) - cpu2) * 1000 / n[0]);
     System.exit(0);
   }
 
@@ -111,6 +121,13 @@ public final class StreamsBench {
     return done.get() / (double) seconds;
   }
 
+  /** The node's CPU time so far (user and system), from /proc. */
+  static double cpuSeconds(long pid) throws Exception {
+    String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in clock ticks
+  }
+
   /** The node's heap used after a full GC, and its resident set, in bytes. */
   static long[] memory(long pid) throws Exception {
     run("jcmd", Long.toString(pid), "GC.run");
@@ -139,13 +156,21 @@ public final class StreamsBench {
   /** Counts the job events of a stream as its lines arrive. */
   static final class Counting implements Flow.Subscriber<String> {
     private final AtomicLong events;
+    private volatile Flow.Subscription subscription;
 
     Counting(AtomicLong events) {
       this.events = events;
     }
 
+    void cancel() {
+      if (subscription != null) {
+        subscription.cancel();
+      }
+    }
+
     @Override
     public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
       s.request(Long.MAX_VALUE);
     }
 

@@ -48,6 +48,18 @@ record JobView(
         j.execution(), j.historySteps());
   }
 
+  /**
+   * The job without its {@code input} and {@code output}, whose size has no small bound: what the event
+   * stream sends every subscriber on every change (a client reads them with {@code GET /api/v1/jobs/{id}}).
+   */
+  static JobView summary(Job j) {
+    return new JobView(j.id(), j.status(), j.url(), j.workflow(), null, j.priority(), j.attempt(),
+        j.failures(), j.maxAttempts(), time(j.runAt()), j.timeoutMs(), j.workerId(), time(j.leaseUntil()),
+        j.progress(), j.progressMessage(), null, j.error(), j.reason(), time(j.createdAt()),
+        time(j.updatedAt()), time(j.startedAt()), time(j.finishedAt()), j.moduleSha256(), j.pinnedSha256(),
+        j.execution(), j.historySteps());
+  }
+
   static String time(Long epochMillis) {
     return epochMillis == null ? null : Instant.ofEpochMilli(epochMillis).toString();
   }

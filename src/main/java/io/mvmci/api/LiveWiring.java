@@ -25,7 +25,7 @@ class LiveWiring {
     JobFeed feed = new JobFeed(() -> node.stateMachine().queries(), new JobFeed.Renderer() {
       @Override
       public byte[] job(Job job) {
-        return json.writeValueAsBytes(JobView.of(job));
+        return json.writeValueAsBytes(JobView.summary(job));
       }
 
       @Override

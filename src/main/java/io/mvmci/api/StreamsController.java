@@ -45,8 +45,9 @@ class StreamsController {
   }
 
   /**
-   * Job changes: each {@code event: job} carries the job as {@code GET /api/v1/jobs/{id}} shows it,
-   * once the change has applied on this node; {@code event: resync} asks the client to reload what it
+   * Job changes: each {@code event: job} carries the job as {@code GET /api/v1/jobs/{id}} shows it
+   * but without {@code input} and {@code output} (read those from there), once the change has applied
+   * on this node; {@code event: resync} asks the client to reload what it
    * shows. Filters: {@code status} (one or more, comma-separated), {@code workflow}, {@code job} (an
    * id). {@code Last-Event-ID} (or {@code last_event_id}) resumes after an earlier event.
    */

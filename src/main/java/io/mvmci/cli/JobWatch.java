@@ -51,7 +51,7 @@ final class JobWatch {
       err.println();
       err.flush();
     }
-    return latest[0];
+    return client.get("/api/v1/jobs/" + id); // with its output, which the stream's events leave out
   }
 
   private void draw(JsonNode job) {

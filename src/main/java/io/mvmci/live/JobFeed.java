@@ -79,6 +79,10 @@ public final class JobFeed implements Effects, ApplyListeners.Indexed, AutoClose
    * reload. Answers at once; the stream starts on the feed's thread.
    */
   public void subscribe(JobReads.Filter filter, String lastEventId, Sink sink) {
+    if (!running) {
+      sink.close(); // the node is stopping: the client reconnects elsewhere
+      return;
+    }
     listening.incrementAndGet();
     joins.add(new Join(filter, Frames.parseId(lastEventId), sink, -1, -1));
     signal();
@@ -90,6 +94,10 @@ public final class JobFeed implements Effects, ApplyListeners.Indexed, AutoClose
    * the end of the stream once the job has finished.
    */
   public void follow(long seq, long afterLine, Sink sink) {
+    if (!running) {
+      sink.close();
+      return;
+    }
     listening.incrementAndGet();
     joins.add(new Join(null, null, sink, seq, afterLine));
     signal();

@@ -17,7 +17,7 @@ import org.openqa.selenium.By;
 
 /**
  * The dashboard in headless Chromium, served by a follower of a three-node cluster: a job submitted
- * with curl appears on the open jobs page without a reload; the detail page shows progress and log
+ * with curl appears on the open jobs page (and the overview's latest jobs) without a reload; the detail page shows progress and log
  * lines as they arrive; cancel and retry work from their buttons; every page loads without a console
  * error. With {@code -Dmvmci.screenshots=DIR} it also saves a screenshot of each main page there
  * (the ones under {@code docs/} came from this test).
@@ -102,7 +102,12 @@ class DashboardBrowserTest {
     assertThat(browser.js("return window.__stillTheSamePage === true;")).as("no reload").isEqualTo(true);
     String running = curlSubmit("{\"workflow\":\"noop\"}");
     browser.awaitText("tr[data-job='" + running + "'] .badge", "Completed");
-    screenshot("jobs");
+    assertThat(browser.consoleErrors()).isEmpty();
+
+    browser.open(follower.url("/"));
+    browser.await("#recent-body");
+    String onOverview = curlSubmit("{\"workflow\":\"noop\",\"delay_ms\":600000}");
+    browser.awaitText("#recent-body tr[data-job='" + onOverview + "']", "Pending");
     assertThat(browser.consoleErrors()).isEmpty();
   }
 
@@ -148,7 +153,7 @@ class DashboardBrowserTest {
       someLoad();
     }
     record Page(String route, String ready, String shot) {}
-    for (Page p : List.of(new Page("#/", "#counts .card", "overview"), new Page("#/jobs", "#jobs-body", null),
+    for (Page p : List.of(new Page("#/", "#counts .card", "overview"), new Page("#/jobs", "#jobs-body tr", "jobs"),
         new Page("#/workers", "#workers-body tr", "workers"), new Page("#/cluster", "#cluster-body tr", "cluster"),
         new Page("#/modules", "#modules .panel", "modules"))) {
       browser.open(follower.url("/" + p.route()));

@@ -49,7 +49,7 @@ class StreamsController {
    * but without {@code input} and {@code output} (read those from there), once the change has applied
    * on this node; {@code event: resync} asks the client to reload what it
    * shows. Filters: {@code status} (one or more, comma-separated), {@code workflow}, {@code job} (an
-   * id). {@code Last-Event-ID} (or {@code last_event_id}) resumes after an earlier event.
+   * id; such a stream starts with the job as it is now, unless it resumes). {@code Last-Event-ID} (or {@code last_event_id}) resumes after an earlier event.
    */
   @ApiResponse(responseCode = "200", description = "An SSE stream: event: job (data: a job), event: resync",
       content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string")))

@@ -146,7 +146,10 @@ final class Client {
       String line;
       while ((line = in.readLine()) != null) {
         if (line.isEmpty()) {
-          if (data != null && !handler.on(new Event(id, type == null ? "message" : type, data.toString()))) {
+          // a block without data (a heartbeat, an id) is a "ping": the handler may stop on its clock
+          Event e = data != null ? new Event(id, type == null ? "message" : type, data.toString())
+              : new Event(id, "ping", "");
+          if (!handler.on(e)) {
             return id;
           }
           type = null;

@@ -211,6 +211,14 @@ final class Fanout {
       }
     }
     sink.send(Frames.ping(id()));
+    if (last == null && j.filter().seq() >= 0) {
+      // a stream of one job starts with the job as it is, so a client that read it just before
+      // subscribing misses no change in between
+      byte[] now = chunk(read(new TreeSet<>(List.of(j.filter().seq()))), j.filter(), id(), new HashMap<>());
+      if (now.length > 0) {
+        sink.send(now);
+      }
+    }
     streams.add(s);
     return true;
   }

@@ -76,7 +76,8 @@ public final class JobFeed implements Effects, ApplyListeners.Indexed, AutoClose
    * the change has applied ({@code event: job}). With {@code lastEventId} (a previous event's id), it
    * first sends what changed since then: from the ring, else from a read of the jobs changed since
    * that event's time, else (too many, or no time) an {@code event: resync} telling the client to
-   * reload. Answers at once; the stream starts on the feed's thread.
+   * reload. A stream of one job ({@code filter.seq()}) that does not resume starts with the job as it
+   * is. Answers at once; the stream starts on the feed's thread.
    */
   public void subscribe(JobReads.Filter filter, String lastEventId, Sink sink) {
     if (!running) {

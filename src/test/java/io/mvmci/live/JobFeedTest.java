@@ -146,6 +146,14 @@ class JobFeedTest {
   }
 
   @Test
+  void aStreamOfOneJobStartsWithTheJobAsItIs() throws Exception {
+    apply(submit(T));
+    Collected one = new Collected();
+    feed.subscribe(new JobReads.Filter(java.util.Set.of(), null, 0), null, one);
+    await().atMost(WAIT).until(() -> one.text().contains("\"job_id\":\"job-0\",\"status\":\"Pending\""));
+  }
+
+  @Test
   void aFollowerGetsTheLinesAsTheyApplyThenTheEnd() throws Exception {
     apply(submit(T));
     JobRef ref = ((Result.Claimed) apply(new ClaimJobs(T + 1, "w", 1, 60_000)).get(0)).jobs().get(0).ref();

@@ -43,11 +43,11 @@ class ClusterController {
    * @param peers with {@code ?members=true}: each other member's own view, fetched from it now
    *     ({@code unreachable} with the reason if it did not answer within a second)
    */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
   record View(int nodeId, String role, Integer leaderId, String leaderHttp, long term, long commitIndex,
-      long appliedIndex, String state, List<MemberView> members, Long applyLag, Boolean ready,
-      String notReady, Long snapshotIndex, Long snapshotsTaken, Long snapshotsInstalled,
-      Long msSinceLeaderContact, List<JsonNode> peers) {}
+      long appliedIndex, String state, List<MemberView> members, long applyLag, boolean ready,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String notReady, long snapshotIndex, long snapshotsTaken,
+      long snapshotsInstalled, @JsonInclude(JsonInclude.Include.NON_NULL) Long msSinceLeaderContact,
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<JsonNode> peers) {}
 
   record MemberView(int id, String raft, String http) {}
 

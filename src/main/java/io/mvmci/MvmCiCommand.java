@@ -1,5 +1,6 @@
 package io.mvmci;
 
+import io.mvmci.cli.ClientCommands;
 import io.mvmci.config.InvalidConfigException;
 import io.mvmci.ops.LogSettings;
 import io.mvmci.ops.backup.BackupCli;
@@ -17,7 +18,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * {@code mvm-ci}: the command line. Without a command it starts a node; {@code node}, {@code worker},
- * {@code backup} and {@code restore} are its commands. {@code --help} on any of them prints its usage
+ * {@code backup} and {@code restore} are its commands, and {@code jobs}, {@code cluster} and
+ * {@code modules} are the API's client ({@link io.mvmci.cli}). {@code --help} on any of them prints its usage
  * and starts nothing. A wrong or unknown option ends with picocli's message, a hint, and status 2;
  * an invalid configuration with one line and 78; a node that cannot start with one line (see
  * {@link StartupFailure}).
@@ -53,10 +55,15 @@ final class MvmCiCommand implements Callable<Integer> {
         .addSubcommand(BackupCli.backupCommand(env))
         .addSubcommand(BackupCli.restoreCommand(env))
         .addSubcommand(new CommandLine.HelpCommand());
+    ClientCommands.addTo(cli, env);
     cli.setOut(out);
     cli.setErr(err);
     cli.setParameterExceptionHandler(MvmCiCommand::usageError);
     cli.setExecutionExceptionHandler((e, command, parsed) -> {
+      Integer client = ClientCommands.exitCode(e, command.getErr());
+      if (client != null) {
+        return client;
+      }
       if (e instanceof StartupFailure f) {
         command.getErr().println(f.getMessage());
         return f.exitCode();

@@ -7,11 +7,19 @@
  * wire layout, its apply, its effects) → {@code store} (SQLite). The rest is cut by feature. Dependencies
  * run one way: a package imports only packages listed below it.
  * <pre>
- *   io.mvmci              Main, the command line (picocli: node, worker, backup, restore), start-up
- *                         checks, the Spring wiring and the one worker settings factory
+ *   io.mvmci              Main, the command line (picocli: node, worker, backup, restore, and the
+ *                         client's commands), start-up checks, the Spring wiring and the one worker
+ *                         settings factory
+ *   io.mvmci.dashboard    the web dashboard at /: a small SPA kept as plain files in the jar (no build
+ *                         step, no CDN), its login (session cookie when [api] token is set)
+ *   io.mvmci.cli          the command-line client: jobs, cluster, modules over the HTTP API and its
+ *                         SSE streams (uses nothing of the node)
  *   io.mvmci.ops          operations: health and readiness, mvmci_* metrics, [api] token, encrypted
  *                         backups and restore, leadership handover on shutdown, log settings
- *   io.mvmci.api          HTTP: SPEC §1 endpoints, /api/v1, problem+json, the worker/admin auth filter
+ *   io.mvmci.api          HTTP: SPEC §1 endpoints, /api/v1, problem+json, the worker/admin auth filter,
+ *                         the SSE streams (non-blocking writes), the OpenAPI description
+ *   io.mvmci.live         the live feed: job changes recorded as entries apply (with their log index),
+ *                         read, rendered and fanned out to the streams on a thread of its own
  *   io.mvmci.access       worker tickets: issued and revoked through the log
  *   io.mvmci.deploy       workflow modules cluster-wide (deploy, seed the bundled ones, promote,
  *                         delete), each node's registry kept in step; replays of run histories
@@ -31,6 +39,7 @@
  *   io.mvmci.job          the job domain: statuses and the one table of their transitions, ids, reasons
  *   io.mvmci.config       node configuration: TOML and the environment bound into records, validated
  * </pre>
+ * {@code cli} talks to a node over HTTP only; {@code dashboard} is its browser twin (the same JSON APIs).
  * {@code job}, {@code workflow} and {@code config} are leaves: none of them knows about Raft or HTTP;
  * nor does {@code worker}, which a remote worker process runs without a node.
  * The hard packages carry a design note: {@code store/DESIGN.md} (with the apply side of

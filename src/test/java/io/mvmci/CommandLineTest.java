@@ -78,7 +78,7 @@ class CommandLineTest {
       "worker --control-plane h:1 --token t --frob       | mvm-ci worker: Unknown option: '--frob'   | 2",
       "backup --out f --frob                             | mvm-ci backup: Unknown option: '--frob'   | 64",
       "restore --backup f --frob                         | mvm-ci restore: Unknown option: '--frob'  | 64",
-      "wrker                                             | Did you mean: mvm-ci worker?               | 2",
+      "wrker                                             | Did you mean: mvm-ci worker               | 2",
       "--config a.toml --config b.toml                   | option '--config' (FILE) should be specified only once | 2",
       "worker --capacity                                 | Missing required parameter for option '--capacity' | 2",
       "worker                                            | no control plane                           | 2",

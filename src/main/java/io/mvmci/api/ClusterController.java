@@ -1,11 +1,16 @@
 package io.mvmci.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.mvmci.config.Member;
 import io.mvmci.config.NodeConfig;
 import io.mvmci.replication.RaftNode;
+import io.mvmci.replication.RaftStatus;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * {@code GET /api/v1/cluster}: this node's own view of the Raft group, read locally and at once (no
@@ -16,10 +21,15 @@ import org.springframework.web.bind.annotation.RestController;
 class ClusterController {
   private final RaftNode node;
   private final NodeConfig config;
+  private final ClusterPeers peers;
+  private final NodeReadiness readiness;
 
-  ClusterController(RaftNode node, NodeConfig config) {
+  ClusterController(RaftNode node, NodeConfig config, ApiSecret secret, ObjectMapper json,
+      NodeReadiness readiness) {
     this.node = node;
     this.config = config;
+    this.readiness = readiness;
+    this.peers = new ClusterPeers(config.members(), secret.value(), json);
   }
 
   /**
@@ -27,20 +37,36 @@ class ClusterController {
    *     {@code leaderId}: an election is under way, or it cannot reach the others)
    * @param state the Ratis life cycle of this node's division; anything but {@code RUNNING} means
    *     the node has stopped taking part
+   * @param applyLag committed entries not yet applied here
+   * @param ready whether the node's readiness probe passes; {@code notReady} says why not
+   * @param snapshotIndex the log index of the latest snapshot this node holds (-1: none)
+   * @param peers with {@code ?members=true}: each other member's own view, fetched from it now
+   *     ({@code unreachable} with the reason if it did not answer within a second)
    */
   record View(int nodeId, String role, Integer leaderId, String leaderHttp, long term, long commitIndex,
-      long appliedIndex, String state, List<MemberView> members) {}
+      long appliedIndex, String state, List<MemberView> members, long applyLag, boolean ready,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String notReady, long snapshotIndex, long snapshotsTaken,
+      long snapshotsInstalled, @JsonInclude(JsonInclude.Include.NON_NULL) Long msSinceLeaderContact,
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<JsonNode> peers) {}
 
   record MemberView(int id, String raft, String http) {}
 
   @GetMapping("/api/v1/cluster")
-  View view() {
+  View view(@RequestParam(required = false) String members) {
+    boolean withPeers = HistoryController.flag("members", members);
     Integer leader = node.leaderId().orElse(null);
     String leaderHttp = config.members().stream().filter(m -> leader != null && m.id() == leader)
         .map(m -> m.http().toString()).findFirst().orElse(null);
+    RaftStatus status = node.status();
+    String notReady = readiness.notReadyReason();
+    var snapshot = node.stateMachine().getLatestSnapshot();
     return new View(node.selfId(), node.isLeader() ? "leader" : "follower", leader, leaderHttp,
         node.currentTerm(), node.commitIndex(), node.appliedIndex(), node.lifeCycle().name(),
-        config.members().stream().map(ClusterController::member).toList());
+        config.members().stream().map(ClusterController::member).toList(), status.applyLag(), notReady == null,
+        notReady, snapshot == null ? -1L : snapshot.getIndex(), node.stateMachine().snapshotsTaken(),
+        node.stateMachine().snapshotsInstalled(),
+        status.msSinceLeaderContact() < 0 ? null : status.msSinceLeaderContact(),
+        withPeers ? peers.views(node.selfId()) : null);
   }
 
   private static MemberView member(Member m) {

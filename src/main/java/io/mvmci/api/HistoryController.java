@@ -1,5 +1,9 @@
 package io.mvmci.api;
 
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.Operation;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.mvmci.deploy.Replays;
 import io.mvmci.job.Job;
@@ -130,6 +134,8 @@ class HistoryController {
    * node: against the version its last attempt ran, or {@code {"module_sha256": ...}}. The verdict is
    * {@code deterministic}, or {@code diverges} with the first step where it does and how.
    */
+  @Operation(summary = "Replay the job's history without side effects", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
+      mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.ReplayRequest.class))))
   @PostMapping("/jobs/{id}/replay")
   ReplayView replay(@PathVariable String id, HttpServletRequest request) throws IOException {
     String body = RequestBodies.read(request, 4096);

@@ -55,9 +55,13 @@ record JobView(
 
   /** With {@code children} (ids), as one job's own page shows it; lists leave them out. */
   static JobView of(Job j, List<String> children) {
-    return new JobView(j.id(), j.status(), j.url(), j.workflow(), j.input(), j.priority(), j.attempt(),
+    return view(j, j.input(), j.output(), children);
+  }
+
+  private static JobView view(Job j, String input, String output, List<String> children) {
+    return new JobView(j.id(), j.status(), j.url(), j.workflow(), input, j.priority(), j.attempt(),
         j.failures(), j.maxAttempts(), time(j.runAt()), j.timeoutMs(), j.workerId(), time(j.leaseUntil()),
-        j.progress(), j.progressMessage(), j.output(), j.error(), j.reason(), time(j.createdAt()),
+        j.progress(), j.progressMessage(), output, j.error(), j.reason(), time(j.createdAt()),
         time(j.updatedAt()), time(j.startedAt()), time(j.finishedAt()), j.moduleSha256(), j.pinnedSha256(),
         j.execution(), j.historySteps(), waitingFor(j.waitingFor()), time(j.wakeAt()),
         j.parentSeq() == null ? null : JobId.format(j.parentSeq()), j.parentSeq() == null ? null : j.detached(),
@@ -74,6 +78,14 @@ record JobView(
       }
     }
     return stored;
+  }
+
+  /**
+   * The job without its {@code input} and {@code output}, whose size has no small bound: what the event
+   * stream sends every subscriber on every change (a client reads them with {@code GET /api/v1/jobs/{id}}).
+   */
+  static JobView summary(Job j) {
+    return view(j, null, null, null);
   }
 
   static String time(Long epochMillis) {

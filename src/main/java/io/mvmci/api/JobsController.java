@@ -1,5 +1,9 @@
 package io.mvmci.api;
 
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.Operation;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.mvmci.config.NodeConfig;
 import io.mvmci.job.Job;
@@ -7,6 +11,7 @@ import io.mvmci.job.JobEvent;
 import io.mvmci.job.JobStatus;
 import io.mvmci.queue.Consistency;
 import io.mvmci.queue.JobService;
+import io.mvmci.store.JobReads;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -64,6 +69,12 @@ class JobsController {
     }
   }
 
+  @Operation(summary = "Submit a job", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+      mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.SubmitRequest.class))))
+  @ApiResponse(responseCode = "201", description = "The new job (Location: its URL)",
+      content = @Content(mediaType = "application/json", schema = @Schema(implementation = JobView.class)))
+  @ApiResponse(responseCode = "200", description = "The job an earlier submission with this Idempotency-Key made",
+      content = @Content(mediaType = "application/json", schema = @Schema(implementation = JobView.class)))
   @PostMapping(value = "/jobs", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"})
   void submit(HttpServletRequest request, HttpServletResponse response,
       @RequestHeader(value = "Idempotency-Key", required = false) String key) throws IOException {
@@ -82,6 +93,10 @@ class JobsController {
    * as for {@code POST /jobs} plus an optional {@code idempotency_key}. All or nothing at validation;
    * 201 with the jobs in the order given. The body cap is {@code raft.group_commit_max_bytes}.
    */
+  @Operation(summary = "Submit up to 1,000 jobs at once", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+      mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.BatchRequest.class))))
+  @ApiResponse(responseCode = "201", description = "The jobs, in the order given",
+      content = @Content(mediaType = "application/json", schema = @Schema(implementation = Batch.class)))
   @PostMapping(value = "/jobs/batch", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"})
   ResponseEntity<Batch> submitBatch(HttpServletRequest request) throws IOException {
     String body = RequestBodies.read(request, maxBatchBody);
@@ -136,6 +151,15 @@ class JobsController {
     return ResponseEntity.ok(JobView.of(jobs.cancel(id, "the API")));
   }
 
+  /**
+   * Puts a Failed or Cancelled job back in the queue: 200 with the job, Pending again, with a fresh
+   * execution and its whole failure budget; 409 for a job that is not Failed or Cancelled.
+   */
+  @PostMapping("/jobs/{id}/retry")
+  ResponseEntity<JobView> retry(@PathVariable String id) {
+    return ResponseEntity.ok(JobView.of(jobs.retry(id, "the API")));
+  }
+
   record Logs(String jobId, List<LineView> lines, Long nextAfter) {}
 
   record LineView(long id, String at, int attempt, String level, String message) {}
@@ -161,22 +185,27 @@ class JobsController {
     return ResponseEntity.ok().headers(ReadParams.headers(c)).body(new Logs(id, lines, next));
   }
 
-  /** A page of jobs in submission order, by keyset: pass {@code next_cursor} back as {@code cursor}. */
+  /**
+   * A page of jobs by keyset: pass {@code next_cursor} back as {@code cursor} with the same filters.
+   * Oldest first unless {@code order=desc}. Filters: {@code status} (one or more, comma-separated),
+   * {@code workflow}, {@code job} (an id: the page holds that job or nothing).
+   */
   @GetMapping("/jobs")
   ResponseEntity<Page> list(@RequestParam(required = false) String status,
+      @RequestParam(required = false) String workflow, @RequestParam(required = false) String job,
+      @RequestParam(required = false) String order,
       @RequestParam(required = false) String limit, @RequestParam(required = false) String cursor,
       @RequestParam(required = false) String consistency) {
     Consistency c = ReadParams.consistency(consistency);
-    JobStatus s = null;
-    if (status != null && !status.isEmpty()) {
-      s = JobStatus.parse(status);
-      if (s == null) {
-        throw new BadRequestException("status", "status must be one of " + List.of(JobStatus.values())
-            + ", not \"" + status + "\"");
-      }
+    JobReads.Filter filter = StreamsController.filter(status, workflow, job);
+    if (order != null && !order.isEmpty() && !order.equals("asc") && !order.equals("desc")) {
+      throw new BadRequestException("order", "order must be asc or desc, not \"" + order + "\"");
     }
+    boolean desc = "desc".equals(order);
     int n = pageSize(limit);
-    List<Job> page = jobs.page(s, Cursor.decode(cursor), n, c);
+    long after = Cursor.decode(cursor);
+    List<Job> page = filter.equals(JobReads.Filter.ALL) && !desc ? jobs.page(null, after, n, c)
+        : jobs.read(c, q -> q.reads().page(filter, after, desc, n));
     String next = page.size() == n ? Cursor.encode(page.get(page.size() - 1).seq()) : null;
     return ResponseEntity.ok().headers(ReadParams.headers(c))
         .body(new Page(page.stream().map(JobView::of).toList(), next, c.wireName()));

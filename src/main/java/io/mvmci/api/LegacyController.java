@@ -1,5 +1,9 @@
 package io.mvmci.api;
 
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.Operation;
 import io.mvmci.config.NodeConfig;
 import io.mvmci.job.JobStatus;
 import io.mvmci.queue.Consistency;
@@ -39,6 +43,13 @@ class LegacyController {
   }
 
   /** A form ({@code url=...}, curl's default) or a JSON object; answers 201 with the new job. */
+  @Operation(summary = "Submit a job (SPEC §1)", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+      @Content(mediaType = "application/x-www-form-urlencoded", schema = @Schema(implementation = ApiSchemas.NewJobForm.class)),
+      @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.SubmitRequest.class))}))
+  @ApiResponse(responseCode = "201", description = "The new job",
+      content = @Content(mediaType = "application/json", schema = @Schema(implementation = JobView.class)))
+  @ApiResponse(responseCode = "200", description = "The job an earlier submission with this Idempotency-Key made",
+      content = @Content(mediaType = "application/json", schema = @Schema(implementation = JobView.class)))
   @PostMapping("/new-job")
   void newJob(HttpServletRequest request, HttpServletResponse response,
       @RequestHeader(value = "Idempotency-Key", required = false) String key)
@@ -52,6 +63,9 @@ class LegacyController {
   }
 
   /** Every job, oldest first, streamed. */
+  @ApiResponse(responseCode = "200", description = "Every job, oldest first", content = @Content(
+      mediaType = "application/json", array = @io.swagger.v3.oas.annotations.media.ArraySchema(
+          schema = @Schema(implementation = JobView.class))))
   @GetMapping(value = "/queue/list", produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<StreamingResponseBody> list(@RequestParam(required = false) String consistency) {
     Consistency c = ReadParams.consistency(consistency);

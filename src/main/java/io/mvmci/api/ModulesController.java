@@ -1,5 +1,9 @@
 package io.mvmci.api;
 
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.Operation;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.mvmci.config.NodeConfig;
 import io.mvmci.deploy.ModuleDeployer;
@@ -98,6 +102,14 @@ class ModulesController {
    * against the new version: if any would diverge, nothing is deployed and the answer (409) says which
    * and where; with {@code dry_run=true} the check is all that happens.
    */
+  @Operation(summary = "Deploy a module version cluster-wide", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+      mediaType = "application/wasm", schema = @Schema(type = "string", format = "binary"))))
+  @ApiResponse(responseCode = "201", description = "Deployed: the latest version of its name",
+      content = @Content(mediaType = "application/json", schema = @Schema(implementation = Deployed.class)))
+  @ApiResponse(responseCode = "200", description = "dry_run=true: the in-flight check alone",
+      content = @Content(mediaType = "application/json", schema = @Schema(implementation = Deployed.class)))
+  @ApiResponse(responseCode = "409", description = "check=in-flight: a run in flight would diverge; nothing deployed",
+      content = @Content(mediaType = "application/json", schema = @Schema(implementation = Deployed.class)))
   @PostMapping("/{name}")
   ResponseEntity<?> deploy(@PathVariable String name, HttpServletRequest request) throws IOException {
     // The body first, then the query: a client that sends the bytes with a form content type (curl
@@ -148,6 +160,7 @@ class ModulesController {
   }
 
   /** Makes a stored version the latest of its name again: a rollback. */
+  @ApiResponse(responseCode = "204", description = "Promoted: the latest version of its name again")
   @PostMapping("/{name}/{sha256}/promote")
   ResponseEntity<Void> promote(@PathVariable String name, @PathVariable String sha256) {
     try {
@@ -159,6 +172,7 @@ class ModulesController {
   }
 
   /** Deletes a version no unfinished job uses (409 for the latest, or one in use). */
+  @ApiResponse(responseCode = "204", description = "Deleted")
   @DeleteMapping("/{name}/{sha256}")
   ResponseEntity<Void> delete(@PathVariable String name, @PathVariable String sha256) {
     try {
@@ -169,6 +183,8 @@ class ModulesController {
     return ResponseEntity.noContent().build();
   }
 
+  @ApiResponse(responseCode = "200", description = "The module's bytes",
+      content = @Content(mediaType = "application/wasm", schema = @Schema(type = "string", format = "binary")))
   @GetMapping("/{name}/{sha256}")
   ResponseEntity<byte[]> download(@PathVariable String name, @PathVariable String sha256) {
     WorkflowModule m = registry.find(name, sha256)

@@ -80,12 +80,18 @@ class WorkerController {
 
   record Accepted(boolean accepted) {}
 
-  /** A node or worker as an operator sees it; times are ISO-8601. */
+  /**
+   * A node or worker as an operator sees it; times are ISO-8601. {@code label} is the label of the
+   * ticket a remote worker came with ({@code <ticket id>:<worker id>}).
+   */
+  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
   record WorkerView(String workerId, Integer nodeId, String kind, String status, String startedAt,
-      String lastSeen, int capacity, int running) {
-    static WorkerView of(JobQueries.Worker w) {
+      String lastSeen, int capacity, int running, String label) {
+    static WorkerView of(JobQueries.Worker w, java.util.Map<String, String> ticketLabels) {
+      int colon = w.workerId().indexOf(':');
+      String label = colon > 0 ? ticketLabels.get(w.workerId().substring(0, colon)) : null;
       return new WorkerView(w.workerId(), w.nodeId(), w.kind(), w.status(), JobView.time(w.startedAt()),
-          JobView.time(w.lastSeen()), w.capacity(), w.running());
+          JobView.time(w.lastSeen()), w.capacity(), w.running(), label);
     }
   }
 
@@ -98,8 +104,13 @@ class WorkerController {
   @GetMapping
   ResponseEntity<Workers> list(@RequestParam(required = false) String consistency) {
     Consistency c = ReadParams.consistency(consistency);
+    List<JobQueries.Worker> all = jobs.workers(c);
+    java.util.Map<String, String> labels = new java.util.HashMap<>();
+    if (all.stream().anyMatch(w -> w.workerId().indexOf(':') > 0)) {
+      jobs.read(Consistency.LOCAL, JobQueries::tickets).forEach(t -> labels.put(t.id(), t.label()));
+    }
     return ResponseEntity.ok().headers(ReadParams.headers(c))
-        .body(new Workers(jobs.workers(c).stream().map(WorkerView::of).toList(), c.wireName()));
+        .body(new Workers(all.stream().map(w -> WorkerView.of(w, labels)).toList(), c.wireName()));
   }
 
   @PostMapping("/claim")

@@ -324,6 +324,10 @@ public record AppendSteps(long at, String workerId, JobRef job, List<Write> writ
 
   @Override
   public void announce(Result result, Effects effects) {
-    // the history is read from the database; nothing waits for an append (the proposer has its result)
+    // the history is read from the database; nothing waits for an append (the proposer has its result),
+    // but the live views show the new steps, log lines and progress
+    if (result instanceof Result.Ack) {
+      effects.jobProgressed(job.seq());
+    }
   }
 }

@@ -28,7 +28,8 @@ public enum CommandType {
   DELETE_MODULE(18, DeleteModule::read),
   SUSPEND_JOB(19, SuspendJob::read),
   WAKE_JOBS(20, WakeJobs::read),
-  SEND_SIGNAL(21, SendSignal::read);
+  SEND_SIGNAL(21, SendSignal::read),
+  RETRY_JOB(22, RetryJob::read);
 
   private static final CommandType[] BY_CODE = new CommandType[64];
 

@@ -21,6 +21,25 @@ public interface Effects {
   default void jobSubmitted(long seq, long at) {
   }
 
+  /**
+   * {@link #jobSubmitted(long, long)} with the job's workflow, for parts that keep figures per
+   * workflow. A submission raises this one; by default it is the two-argument method.
+   */
+  default void jobSubmitted(long seq, long at, String workflow) {
+    jobSubmitted(seq, at);
+  }
+
+  /** A finished job (Failed or Cancelled) was put back in the queue, as Pending, at {@code at}. */
+  default void jobRetried(long seq, long at) {
+  }
+
+  /**
+   * A run of job {@code seq} recorded progress or log lines (nothing else about the job changed). Raised
+   * once per job and command, for the live views.
+   */
+  default void jobProgressed(long seq) {
+  }
+
   /** A worker claimed these jobs at {@code at}. */
   default void jobsClaimed(long at, List<Result.ClaimedJob> jobs) {
   }

@@ -133,6 +133,13 @@ public record ReportProgress(long at, String workerId, List<Item> items) impleme
 
   @Override
   public void announce(Result result, Effects effects) {
-    // progress and log lines are read from the database; nothing waits for them
+    // progress and log lines are read from the database; only the live views hear of them
+    if (result instanceof Result.Stale s) {
+      for (Item item : items) {
+        if (!s.jobs().contains(item.job())) {
+          effects.jobProgressed(item.job().seq());
+        }
+      }
+    }
   }
 }

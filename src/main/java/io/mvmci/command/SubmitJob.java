@@ -205,7 +205,7 @@ public record SubmitJob(
   @Override
   public void announce(Result result, Effects effects) {
     if (result instanceof Result.Submitted s && !s.duplicate()) {
-      effects.jobSubmitted(s.seq(), at);
+      effects.jobSubmitted(s.seq(), at, workflow);
       effects.workReady();
     }
   }

@@ -28,8 +28,9 @@ public enum JobStatus {
   /**
    * {@code InProgress -> Pending} is a lease that ran out (the worker died) or a worker handing a job
    * back; it does not count as a failed attempt. {@code InProgress -> Waiting} is a run that suspended
-   * itself; {@code Waiting -> Pending} wakes it, to be claimed and replayed up to its wait. The three
-   * final states allow nothing.
+   * itself; {@code Waiting -> Pending} wakes it, to be claimed and replayed up to its wait.
+   * {@code Failed -> Pending} and {@code Cancelled -> Pending} are a retry asked for over the API
+   * ({@code RetryJob}); a Completed job allows nothing.
    */
   private static final Map<JobStatus, Set<JobStatus>> ALLOWED = new EnumMap<>(Map.of(
       Pending, EnumSet.of(InProgress, Cancelled),
@@ -37,8 +38,8 @@ public enum JobStatus {
       Retrying, EnumSet.of(InProgress, Cancelled),
       Waiting, EnumSet.of(Pending, Cancelled),
       Completed, EnumSet.noneOf(JobStatus.class),
-      Failed, EnumSet.noneOf(JobStatus.class),
-      Cancelled, EnumSet.noneOf(JobStatus.class)));
+      Failed, EnumSet.of(Pending),
+      Cancelled, EnumSet.of(Pending)));
 
   public boolean canBecome(JobStatus next) {
     return ALLOWED.get(this).contains(next);
@@ -64,13 +65,17 @@ public enum JobStatus {
       return null;
     }
     Set<JobStatus> allowed = ALLOWED.get(this);
-    return allowed.isEmpty()
+    return isTerminal()
         ? "is already " + this + ", a final state"
         : "is " + this + ", which can become " + allowed + " but not " + next;
   }
 
+  /**
+   * Finished: Completed, Failed or Cancelled. Nothing a worker or the reaper does moves a finished
+   * job; only a retry over the API takes a Failed or Cancelled one back to Pending.
+   */
   public boolean isTerminal() {
-    return ALLOWED.get(this).isEmpty();
+    return this == Completed || this == Failed || this == Cancelled;
   }
 
   /** A job a worker may claim (once its run-at time has come). */

@@ -46,6 +46,10 @@ public final class Reasons {
         + " while " + from;
   }
 
+  public static String retried(String by, JobStatus from) {
+    return "retried by " + by + " (was " + from + "); waiting for a worker";
+  }
+
   public static String leaseExpired(String worker, long leaseUntil, int failures, int maxAttempts) {
     String what = "worker " + worker + " stopped renewing its lease (expired "
         + Instant.ofEpochMilli(leaseUntil) + ")";

@@ -1,6 +1,7 @@
 package io.mvmci.ops;
 
 import io.mvmci.api.ApiSecret;
+import io.mvmci.api.NodeReadiness;
 import io.mvmci.config.NodeConfig;
 import io.mvmci.ops.backup.Backups;
 import io.mvmci.ops.health.RaftHealth;
@@ -10,7 +11,9 @@ import io.mvmci.ops.metrics.EngineMetrics;
 import io.mvmci.ops.metrics.QueueMetrics;
 import io.mvmci.ops.metrics.WaitMetrics;
 import io.mvmci.ops.metrics.RaftMetrics;
+import io.mvmci.ops.metrics.Throughput;
 import io.mvmci.ops.security.ApiTokenFilter;
+import io.mvmci.ops.security.Sessions;
 import io.mvmci.replication.ApplyListeners;
 import io.mvmci.replication.RaftNode;
 import io.mvmci.workflow.ModuleRegistry;
@@ -44,6 +47,12 @@ class OpsWiring {
     return new RaftHealthIndicator(node, RaftHealth.DEFAULT_MAX_APPLY_LAG);
   }
 
+  /** What the cluster view reports as this node's health: the readiness probe's verdict. */
+  @Bean
+  NodeReadiness nodeReadiness(RaftNode node) {
+    return () -> RaftHealth.notReadyReason(node.status(), RaftHealth.DEFAULT_MAX_APPLY_LAG);
+  }
+
   @Bean
   RaftLifecycleHealthIndicator raftLifecycleHealthIndicator(RaftNode node) {
     return new RaftLifecycleHealthIndicator(node);
@@ -69,14 +78,27 @@ class OpsWiring {
   }
 
   @Bean
+  Throughput throughput(ApplyListeners listeners) {
+    Throughput t = new Throughput();
+    listeners.add(t);
+    return t;
+  }
+
+  @Bean
   EngineMetrics engineMetrics(WorkflowEngine engine, ModuleRegistry modules) {
     return new EngineMetrics(engine, modules);
   }
 
   @Bean
-  FilterRegistrationBean<ApiTokenFilter> apiTokenFilter(NodeConfig config, ApiSecret secret, ObjectMapper json) {
+  Sessions sessions(NodeConfig config) {
+    return new Sessions(config.apiToken());
+  }
+
+  @Bean
+  FilterRegistrationBean<ApiTokenFilter> apiTokenFilter(NodeConfig config, ApiSecret secret, ObjectMapper json,
+      Sessions sessions) {
     FilterRegistrationBean<ApiTokenFilter> r =
-        new FilterRegistrationBean<>(new ApiTokenFilter(config.apiToken(), secret.value(), json));
+        new FilterRegistrationBean<>(new ApiTokenFilter(config.apiToken(), secret.value(), json, sessions));
     r.addUrlPatterns("/*");
     r.setOrder(5);
     return r;

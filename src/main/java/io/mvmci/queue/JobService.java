@@ -1,6 +1,7 @@
 package io.mvmci.queue;
 
 import io.mvmci.command.CancelJob;
+import io.mvmci.command.RetryJob;
 import io.mvmci.command.Result;
 import io.mvmci.command.SendSignal;
 import io.mvmci.command.SubmitJob;
@@ -109,19 +110,19 @@ public final class JobService {
   /**
    * Cancels a job that has not finished. A pending job leaves the queue; a running one is stopped on
    * whichever worker holds it (at once on an embedded worker, at its next heartbeat on a remote one).
+   * Its children that are not detached are cancelled with it.
    */
   public Job cancel(String id, String by) {
-    long seq = JobId.parse(id);
-    if (seq < 0) {
-      throw new JobNotFoundException(id);
-    }
-    Result result = await(node.submit(new CancelJob(clock.millis(), seq, by)), writeTimeoutMs, "cancel");
-    if (result instanceof Result.Rejected r) {
-      if (r.reason() == Result.Reason.UNKNOWN_JOB) {
-        throw new JobNotFoundException(id);
-      }
-      throw new JobConflictException(r.message());
-    }
+    onJob(id, "cancel", seq -> new CancelJob(clock.millis(), seq, by));
+    return get(id, Consistency.LINEARIZABLE);
+  }
+
+  /**
+   * Puts a Failed or Cancelled job back in the queue as Pending, with a fresh execution and its whole
+   * failure budget ({@link io.mvmci.command.RetryJob}); a job in any other state is a conflict.
+   */
+  public Job retry(String id, String by) {
+    onJob(id, "retry", seq -> new RetryJob(clock.millis(), seq, by));
     return get(id, Consistency.LINEARIZABLE);
   }
 
@@ -133,19 +134,24 @@ public final class JobService {
    * @throws JobConflictException the job has finished
    */
   public Result.Signaled signal(String id, String name, String payload, String idempotencyKey) {
+    return (Result.Signaled) onJob(id, "signal", seq -> new SendSignal(clock.millis(), seq, name, payload,
+        idempotencyKey));
+  }
+
+  /** Proposes a command on job {@code id}: unknown is a 404, a refusal a 409 with its reason. */
+  private Result onJob(String id, String what, java.util.function.LongFunction<io.mvmci.command.Command> command) {
     long seq = JobId.parse(id);
     if (seq < 0) {
       throw new JobNotFoundException(id);
     }
-    Result result = await(node.submit(new SendSignal(clock.millis(), seq, name, payload, idempotencyKey)),
-        writeTimeoutMs, "signal");
+    Result result = await(node.submit(command.apply(seq)), writeTimeoutMs, what);
     if (result instanceof Result.Rejected r) {
       if (r.reason() == Result.Reason.UNKNOWN_JOB) {
         throw new JobNotFoundException(id);
       }
       throw new JobConflictException(r.message());
     }
-    return (Result.Signaled) result;
+    return result;
   }
 
   public List<LogLine> logs(String id, long afterId, int limit, Consistency consistency) {

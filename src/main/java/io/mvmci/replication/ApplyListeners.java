@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Fans applied entries out to this node's parts, registered after the node was built: each command
  * announces its {@link Effects} ({@link Command#announce}) to every part in turn. A part that throws
- * is logged and skipped; the others still hear.
+ * is logged and skipped; the others still hear. A part that also implements {@link Indexed} is told
+ * each entry's log index around its announcements.
  */
 public final class ApplyListeners implements ApplyListener {
   private static final Logger LOG = LoggerFactory.getLogger(ApplyListeners.class);
@@ -29,14 +30,35 @@ public final class ApplyListeners implements ApplyListener {
   /** Apply thread only: whether the entry being announced raised {@link Effects#workReady}. */
   private boolean workReady;
 
+  /**
+   * A part that needs the log index of what it hears (the live event stream numbers its events by
+   * it): {@link #entryStarts} before an entry's effects are announced, {@link #entryEnds} after the
+   * last of them. Same thread and contract as {@link Effects}.
+   */
+  public interface Indexed {
+    void entryStarts(long index);
+
+    void entryEnds(long index);
+  }
+
   /** Announces an entry's commands; {@link Effects#workReady} goes out once per entry, at its end. */
   @Override
   public void applied(long index, List<Command> batch, List<Result> results) {
     workReady = false;
+    each(p -> {
+      if (p instanceof Indexed i) {
+        i.entryStarts(index);
+      }
+    });
     CommandProcessor.announce(batch, results, fanOut);
     if (workReady) {
       each(Effects::workReady);
     }
+    each(p -> {
+      if (p instanceof Indexed i) {
+        i.entryEnds(index);
+      }
+    });
   }
 
   @Override
@@ -63,6 +85,21 @@ public final class ApplyListeners implements ApplyListener {
     @Override
     public void jobSubmitted(long seq, long at) {
       each(p -> p.jobSubmitted(seq, at));
+    }
+
+    @Override
+    public void jobSubmitted(long seq, long at, String workflow) {
+      each(p -> p.jobSubmitted(seq, at, workflow));
+    }
+
+    @Override
+    public void jobRetried(long seq, long at) {
+      each(p -> p.jobRetried(seq, at));
+    }
+
+    @Override
+    public void jobProgressed(long seq) {
+      each(p -> p.jobProgressed(seq));
     }
 
     @Override

@@ -26,16 +26,23 @@ public final class JobQueries {
   private final ReadPool pool;
   private final HistoryQueries history;
   private final WaitQueries waits;
+  private final JobReads reads;
 
   JobQueries(ReadPool pool) {
     this.pool = pool;
     this.history = new HistoryQueries(pool);
     this.waits = new WaitQueries(pool);
+    this.reads = new JobReads(pool);
   }
 
   /** Reads of waiting runs, signals and child jobs. */
   public WaitQueries waits() {
     return waits;
+  }
+
+  /** Reads of the dashboard and the live streams: jobs by id, changed since, filtered pages. */
+  public JobReads reads() {
+    return reads;
   }
 
   /** Reads of the replicated run history. */

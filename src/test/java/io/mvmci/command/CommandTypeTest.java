@@ -44,7 +44,8 @@ class CommandTypeTest {
       Map.entry(CommandType.DELETE_MODULE, new DeleteModule(T, "m", "ab")),
       Map.entry(CommandType.SUSPEND_JOB, new SuspendJob(T, "w", REF, "signal:go", T + 1, 3)),
       Map.entry(CommandType.WAKE_JOBS, new WakeJobs(T, 100)),
-      Map.entry(CommandType.SEND_SIGNAL, new SendSignal(T, 7, "go", "{}", "k1"))));
+      Map.entry(CommandType.SEND_SIGNAL, new SendSignal(T, 7, "go", "{}", "k1")),
+      Map.entry(CommandType.RETRY_JOB, new RetryJob(T, 7, "alice"))));
 
   @Test
   void everyTypeHasASampleThatRoundTripsThroughItsOwnReader() {
@@ -93,6 +94,8 @@ class CommandTypeTest {
     assertThat(CommandCodec.decode(CommandCodec.encode(List.of(child)))).containsExactly(child);
     assertThat(HexFormat.of().formatHex(CommandCodec.frame(child))).endsWith("00000002" + "0002" + "00000008"
         + "0000000000000005" + "0003" + "00000001" + "01");
+    assertThat(HexFormat.of().formatHex(CommandCodec.frame(SAMPLES.get(CommandType.RETRY_JOB))))
+        .isEqualTo("0016" + "00000019" + "0000018bcfe56800" + "0000000000000007" + "00000005616c696365");
     assertThat(CommandCodec.decode(CommandCodec.encode(List.of(CommandCodecTest.SUBMIT))))
         .as("a submission without options keeps the type-1 layout").containsExactly(CommandCodecTest.SUBMIT);
     assertThat(CommandCodecTest.SUBMIT.type()).isEqualTo(CommandType.SUBMIT_JOB);

@@ -66,8 +66,11 @@ public class DeterminismTest {
                   List.of(new ReportProgress.Line(t, r.nextInt(4), "line " + r.nextInt(9)))))));
           case 6 -> batch.add(new CompleteJob(t, worker, some, "{\"n\":" + r.nextInt(99) + "}"));
           case 7 -> batch.add(new FailJob(t, worker, some, "boom", r.nextBoolean(), t + r.nextInt(2_000), null));
-          case 8 -> batch.add(r.nextBoolean() ? new CancelJob(t, r.nextInt(jobs + 1), "test")
-              : new ReleaseJob(t, worker, some, "test"));
+          case 8 -> batch.add(switch (r.nextInt(3)) {
+            case 0 -> new CancelJob(t, r.nextInt(jobs + 1), "test");
+            case 1 -> new RetryJob(t, r.nextInt(jobs + 1), "test");
+            default -> new ReleaseJob(t, worker, some, "test");
+          });
           default -> batch.add(r.nextInt(3) == 0 ? new PurgeJobs(t, t - r.nextInt(20_000), 1 + r.nextInt(5))
               : new ExpireLeases(t, t - 5_000));
         }

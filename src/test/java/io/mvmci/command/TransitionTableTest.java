@@ -91,12 +91,15 @@ class TransitionTableTest {
   }
 
   /**
-   * The command that turns a job into {@code to}, reporting under {@code ref} where it reports: a
-   * Waiting job becomes Pending when its timer fires (a worker has no claim on it to hand back).
+   * The command that turns a job in {@code from} into {@code to}, reporting under {@code ref} where it
+   * reports. Pending is reached three ways: a running job's hand-back, a Waiting job's timer (a worker
+   * has no claim on it to hand back), and a finished job's retry over the API (RetryJobTest holds that
+   * a retry of a job that is not finished is refused).
    */
   private static Command commandTo(JobStatus from, JobStatus to, JobRef ref) {
     return switch (to) {
-      case Pending -> from == JobStatus.Waiting ? new WakeJobs(LATER, 10) : new ReleaseJob(LATER, "w", ref, "stopping");
+      case Pending -> from == JobStatus.Waiting ? new WakeJobs(LATER, 10)
+          : from.isTerminal() ? new RetryJob(LATER, 0, "test") : new ReleaseJob(LATER, "w", ref, "stopping");
       case Waiting -> new SuspendJob(LATER, "w", ref, "timer", LATER + 60_000, 0);
       case InProgress -> new ClaimJobs(LATER, "w2", 10, 60_000);
       case Retrying -> new FailJob(LATER, "w", ref, "again", true, LATER + 1_000, null);

@@ -126,9 +126,11 @@ class OpsNodeTest {
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       Map<String, Double> after = scrape();
       assertThat(after.get("mvmci_queue_jobs{status=\"Completed\"}")).isGreaterThanOrEqualTo(3);
-      assertMoved(before, after, "mvmci_jobs_submitted_total", 4);
-      assertMoved(before, after, "mvmci_jobs_finished_total{status=\"Completed\"}", 3);
-      assertMoved(before, after, "mvmci_jobs_finished_total{status=\"Failed\"}", 1);
+      assertMoved(before, after, "mvmci_jobs_submitted_total{workflow=\"crawler\"}", 3);
+      assertMoved(before, after, "mvmci_jobs_submitted_total{workflow=\"trap\"}", 1);
+      assertMoved(before, after, "mvmci_jobs_finished_total{status=\"Completed\",workflow=\"crawler\"}", 3);
+      assertMoved(before, after, "mvmci_jobs_finished_total{status=\"Failed\",workflow=\"trap\"}", 1);
+      assertThat(after).containsKey("mvmci_queue_oldest_pending_age_seconds");
       assertMoved(before, after, "mvmci_jobs_claim_latency_seconds_count{attempt=\"first\"}", 4);
       assertMoved(before, after, "mvmci_jobs_run_duration_seconds_count{outcome=\"completed\"}", 3);
       assertMoved(before, after, "mvmci_engine_runs_started_total", 4);
@@ -272,8 +274,8 @@ class OpsNodeTest {
     int checked = 0;
     for (Map.Entry<RequestMappingInfo, ?> e : mappings.getHandlerMethods().entrySet()) {
       String controller = ((org.springframework.web.method.HandlerMethod) e.getValue()).getBeanType().getName();
-      if (!controller.startsWith("io.mvmci.")) {
-        continue;
+      if (!controller.startsWith("io.mvmci.") || controller.equals("io.mvmci.dashboard.DashboardController")) {
+        continue; // the dashboard's page is a page, not an API operation
       }
       for (String path : e.getKey().getPatternValues()) {
         for (var method : e.getKey().getMethodsCondition().getMethods()) {

@@ -70,4 +70,29 @@ class ApplyListenersTest {
     listeners.applied(3, List.of(submit()), List.of(new Result.Submitted(0, true)));
     assertThat(heard).isEmpty();
   }
+
+  @Test
+  void anIndexedPartHearsTheEntrysIndexAroundItsEffects() {
+    ApplyListeners listeners = new ApplyListeners();
+    List<String> heard = new ArrayList<>();
+    class Part implements Effects, ApplyListeners.Indexed {
+      @Override
+      public void entryStarts(long index) {
+        heard.add("start " + index);
+      }
+
+      @Override
+      public void entryEnds(long index) {
+        heard.add("end " + index);
+      }
+
+      @Override
+      public void jobSubmitted(long seq, long at, String workflow) {
+        heard.add("job-" + seq + " " + workflow);
+      }
+    }
+    listeners.add(new Part());
+    listeners.applied(12, List.of(submit()), List.of(new Result.Submitted(4, false)));
+    assertThat(heard).containsExactly("start 12", "job-4 noop", "end 12");
+  }
 }

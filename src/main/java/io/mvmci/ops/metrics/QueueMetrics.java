@@ -29,6 +29,13 @@ import java.util.concurrent.TimeUnit;
  * <p>Every node applies every entry, so every node reports the whole cluster's job events: read
  * them from one node, or take the max across nodes, never the sum.
  *
+ * <p>Submissions and finished jobs are counted per workflow ({@code workflow} label). Workflows are
+ * module names, which only a deploy (secret_api) adds, so the label's values are bounded; past
+ * {@value #MAX_WORKFLOWS} names the rest are counted as {@code other}. The workflow of a finished job
+ * comes from its submission as this node saw it, else from its row (read on the metrics thread).
+ * {@code mvmci_queue_oldest_pending_age_seconds} is how long the longest-waiting runnable job (Pending
+ * or Retrying whose run-at time has come) has waited, from the runnable index; 0 when none waits.
+ *
  * <p>The apply thread only hands events to a single metrics thread (bounded queue; an event that
  * does not fit is dropped and counted in {@code mvmci_metrics_events_dropped_total}). Claim latency
  * (created → claimed) and run duration (claimed → outcome) come from the times this listener saw in
@@ -40,11 +47,18 @@ public final class QueueMetrics implements MeterBinder, Effects, AutoCloseable {
   private final QueueStateMachine sm;
   private final Cached<Map<JobStatus, Long>> counts;
   private final ThreadPoolExecutor worker;
-  private Counter submitted;
+  /** Distinct workflow label values at most; more are counted as {@code other}. */
+  static final int MAX_WORKFLOWS = 100;
+  private MeterRegistry registry;
+  private final Map<String, Counter> submittedBy = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Counter> finishedBy = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Apply thread only: the workflow of each job in play. */
+  private final Map<Long, String> workflowOf = new java.util.HashMap<>();
+  private final Cached<Long> oldestRunnable;
+  private final java.time.Clock clock;
   private Counter retries;
   private Counter expired;
   private Counter dropped;
-  private final Map<JobStatus, Counter> finished = new EnumMap<>(JobStatus.class);
   private Timer claimFirst;
   private Timer claimRetry;
   private final Map<String, Timer> durations = new java.util.HashMap<>();
@@ -57,8 +71,14 @@ public final class QueueMetrics implements MeterBinder, Effects, AutoCloseable {
   private final Map<Long, long[]> claimedAt = new java.util.HashMap<>();
 
   public QueueMetrics(QueueStateMachine sm) {
+    this(sm, java.time.Clock.systemUTC());
+  }
+
+  public QueueMetrics(QueueStateMachine sm, java.time.Clock clock) {
     this.sm = sm;
+    this.clock = clock;
     this.counts = new Cached<>(this::readCounts, 1_000, new EnumMap<>(JobStatus.class));
+    this.oldestRunnable = new Cached<>(this::readOldestRunnable, 1_000, -1L);
     this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(10_000),
         r -> {
           Thread t = new Thread(r, "metrics-jobs");
@@ -80,26 +100,66 @@ public final class QueueMetrics implements MeterBinder, Effects, AutoCloseable {
     }
   }
 
+  private long readOldestRunnable() {
+    try {
+      Long runAt = sm.queries().nextRunAt();
+      return runAt == null ? -1 : runAt;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private double oldestPendingAgeSeconds() {
+    long runAt = oldestRunnable.get();
+    return runAt < 0 ? 0 : Math.max(0, clock.millis() - runAt) / 1000.0;
+  }
+
+  private Counter submittedCounter(String workflow) {
+    return submittedBy.computeIfAbsent(label(workflow), w -> Counter.builder("mvmci.jobs.submitted")
+        .description("jobs added to the queue, by workflow").tag("workflow", w).register(registry));
+  }
+
+  private Counter finishedCounter(JobStatus status, String workflow) {
+    String key = status.name() + " " + label(workflow);
+    return finishedBy.computeIfAbsent(key, k -> Counter.builder("mvmci.jobs.finished")
+        .description("jobs that reached a final status through a worker's report or a cancel, by workflow")
+        .tag("status", status.name()).tag("workflow", k.substring(k.indexOf(' ') + 1)).register(registry));
+  }
+
+  private final java.util.Set<String> workflows = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private String label(String workflow) {
+    if (workflow == null) {
+      return "unknown";
+    }
+    if (workflows.contains(workflow)) {
+      return workflow;
+    }
+    if (workflows.size() < MAX_WORKFLOWS) {
+      workflows.add(workflow);
+      return workflow;
+    }
+    return "other";
+  }
+
   @Override
   public void bindTo(MeterRegistry registry) {
+    this.registry = registry;
+    Gauge.builder("mvmci.queue.oldest.pending.age", this, QueueMetrics::oldestPendingAgeSeconds)
+        .description("how long the longest-waiting runnable job (Pending or Retrying, run-at time come) has"
+            + " waited; 0 when none waits (cached 1 s)")
+        .baseUnit("seconds").register(registry);
     for (JobStatus s : JobStatus.values()) {
       Gauge.builder("mvmci.queue.jobs", counts, c -> c.get().getOrDefault(s, 0L))
           .description("jobs in the queue by status (exact as of the last applied entry; cached 1 s)")
           .baseUnit("jobs").tag("status", s.name()).register(registry);
     }
-    submitted = Counter.builder("mvmci.jobs.submitted").description("jobs added to the queue")
-        .register(registry);
     retries = Counter.builder("mvmci.jobs.retries")
         .description("failed attempts that will be retried after a backoff").register(registry);
     expired = Counter.builder("mvmci.jobs.leases.expired")
         .description("claims whose lease ran out (their worker went silent)").register(registry);
     dropped = Counter.builder("mvmci.metrics.events.dropped")
         .description("job events not measured because the metrics thread fell behind").register(registry);
-    for (JobStatus s : List.of(JobStatus.Completed, JobStatus.Failed, JobStatus.Cancelled)) {
-      finished.put(s, Counter.builder("mvmci.jobs.finished")
-          .description("jobs that reached a final status through a worker's report or a cancel")
-          .tag("status", s.name()).register(registry));
-    }
     claimFirst = claimTimer(registry, "first");
     claimRetry = claimTimer(registry, "retry");
     for (String outcome : List.of("completed", "failed", "retrying", "released", "suspended")) {
@@ -129,11 +189,12 @@ public final class QueueMetrics implements MeterBinder, Effects, AutoCloseable {
   // The Effects below run on the apply thread: they classify and hand over; never block, never throw.
 
   @Override
-  public void jobSubmitted(long seq, long at) {
+  public void jobSubmitted(long seq, long at, String workflow) {
     if (bound) {
-      submitted.increment();
+      submittedCounter(workflow).increment();
       track();
       createdAt.put(seq, at);
+      workflowOf.put(seq, workflow);
     }
   }
 
@@ -160,7 +221,7 @@ public final class QueueMetrics implements MeterBinder, Effects, AutoCloseable {
     if (!bound) {
       return;
     }
-    finished(to);
+    finished(job.seq(), to);
     if (to == JobStatus.Retrying) {
       retries.increment();
     }
@@ -175,15 +236,17 @@ public final class QueueMetrics implements MeterBinder, Effects, AutoCloseable {
     claimedAt.remove(job.seq());
     if (to.isTerminal()) {
       createdAt.remove(job.seq());
+      workflowOf.remove(job.seq());
     }
   }
 
   @Override
   public void jobCancelled(long seq, long at) {
     if (bound) {
-      finished(JobStatus.Cancelled);
+      finished(seq, JobStatus.Cancelled);
       claimedAt.remove(seq);
       createdAt.remove(seq);
+      workflowOf.remove(seq);
     }
   }
 
@@ -194,18 +257,32 @@ public final class QueueMetrics implements MeterBinder, Effects, AutoCloseable {
     }
   }
 
-  private void finished(JobStatus to) {
-    Counter f = finished.get(to);
-    if (f != null) {
-      f.increment();
+  private void finished(long seq, JobStatus to) {
+    if (!to.isTerminal()) {
+      return;
+    }
+    String workflow = workflowOf.get(seq);
+    if (workflow != null) {
+      finishedCounter(to, workflow).increment();
+    } else {
+      worker.execute(() -> finishedCounter(to, workflowFromRow(seq)).increment());
+    }
+  }
+
+  private String workflowFromRow(long seq) {
+    try {
+      return sm.queries().get(seq).map(io.mvmci.job.Job::workflow).orElse(null);
+    } catch (SQLException | RuntimeException e) {
+      return null;
     }
   }
 
   /** Bounds the maps: past {@link #MAX_TRACKED} jobs (say, many failed by lease expiry) start over. */
   private void track() {
-    if (createdAt.size() + claimedAt.size() >= MAX_TRACKED) {
+    if (createdAt.size() + claimedAt.size() + workflowOf.size() >= MAX_TRACKED) {
       createdAt.clear();
       claimedAt.clear();
+      workflowOf.clear();
     }
   }
 
@@ -213,6 +290,7 @@ public final class QueueMetrics implements MeterBinder, Effects, AutoCloseable {
   public void reloaded() {
     createdAt.clear();
     claimedAt.clear();
+    workflowOf.clear();
   }
 
   private void recordClaim(int attempt, long ms) {

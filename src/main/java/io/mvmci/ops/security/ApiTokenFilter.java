@@ -33,8 +33,10 @@ import tools.jackson.databind.ObjectMapper;
  *       secret_api} or a ticket (the API's InternalAuthFilter); {@code api.token} is refused there</td></tr>
  * </table>
  *
- * Credentials come as {@code Authorization: Bearer <value>} and are compared in constant time. A
- * refusal is a 401 problem+json that never echoes what was sent. A caller holding a credential is
+ * Credentials come as {@code Authorization: Bearer <value>} and are compared in constant time, or as
+ * the dashboard's session cookie ({@link Sessions}); a request that changes something with the cookie
+ * alone must carry the session's anti-CSRF header, else it is a 403. A refusal is a 401 problem+json
+ * that never echoes what was sent. A caller holding a credential is
  * shown to Spring as an authenticated principal, which is what lets the health endpoint show
  * details to it ({@code show-details: when-authorized}).
  */
@@ -44,17 +46,24 @@ public final class ApiTokenFilter extends OncePerRequestFilter {
   private final byte[] token;
   private final byte[] secretApi;
   private final ObjectMapper json;
+  private final Sessions sessions;
 
   public ApiTokenFilter(Optional<String> token, String secretApi, ObjectMapper json) {
+    this(token, secretApi, json, new Sessions(token));
+  }
+
+  public ApiTokenFilter(Optional<String> token, String secretApi, ObjectMapper json, Sessions sessions) {
     this.token = token.map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
     this.secretApi = secretApi.getBytes(StandardCharsets.UTF_8);
     this.json = json;
+    this.sessions = sessions;
   }
 
   static Guard guard(String path) {
     if (path.equals("/new-job") || path.equals("/queue") || path.startsWith("/queue/")
         || path.equals("/api/v1/jobs") || path.startsWith("/api/v1/jobs/")
-        || path.equals("/api/v1/stats") || path.equals("/api/v1/modules")) {
+        || path.equals("/api/v1/stats") || path.startsWith("/api/v1/stats/") || path.equals("/api/v1/modules")
+        || path.equals("/api/v1/events")) {
       return Guard.PUBLIC;
     }
     if (path.equals("/actuator/health") || path.startsWith("/actuator/health/")) {
@@ -79,13 +88,25 @@ public final class ApiTokenFilter extends OncePerRequestFilter {
       return;
     }
     boolean known = credentialMatches(bearer(request));
+    if (!known && bearer(request) == null) {
+      String session = Sessions.cookie(request);
+      if (sessions.valid(session, System.currentTimeMillis())) {
+        if (!SAFE.contains(request.getMethod())
+            && !sessions.csrfMatches(session, request.getHeader(Sessions.CSRF_HEADER))) {
+          refuse(response, HttpStatus.FORBIDDEN, "csrf", "a request that changes something with the"
+              + " session cookie must carry the session's " + Sessions.CSRF_HEADER + " header");
+          return;
+        }
+        known = true;
+      }
+    }
     if (known) {
       chain.doFilter(authenticated(request), response);
     } else if (guard == Guard.HEALTH) {
       chain.doFilter(request, response);
     } else {
-      refuse(response, bearer(request) == null
-          ? "this endpoint needs Authorization: Bearer <api.token>"
+      refuse(response, HttpStatus.UNAUTHORIZED, "unauthorized", bearer(request) == null
+          ? "this endpoint needs Authorization: Bearer <api.token> (or a dashboard session)"
           : "the bearer credential is not this cluster's api.token");
     }
   }
@@ -124,12 +145,17 @@ public final class ApiTokenFilter extends OncePerRequestFilter {
     };
   }
 
-  private void refuse(HttpServletResponse response, String detail) throws IOException {
-    ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, detail);
-    p.setType(URI.create("urn:mvmci:problem:unauthorized"));
-    p.setTitle(HttpStatus.UNAUTHORIZED.getReasonPhrase());
-    response.setStatus(HttpStatus.UNAUTHORIZED.value());
-    response.setHeader("WWW-Authenticate", "Bearer realm=\"mvm-ci\"");
+  private static final java.util.Set<String> SAFE = java.util.Set.of("GET", "HEAD", "OPTIONS");
+
+  private void refuse(HttpServletResponse response, HttpStatus status, String type, String detail)
+      throws IOException {
+    ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
+    p.setType(URI.create("urn:mvmci:problem:" + type));
+    p.setTitle(status.getReasonPhrase());
+    response.setStatus(status.value());
+    if (status == HttpStatus.UNAUTHORIZED) {
+      response.setHeader("WWW-Authenticate", "Bearer realm=\"mvm-ci\"");
+    }
     response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
     response.getOutputStream().write(json.writeValueAsBytes(p));
   }

@@ -1,0 +1,47 @@
+package io.mvmci.api;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Request bodies as {@code /openapi.json} describes them. The parsing is {@link SubmitRequests}'s (it
+ * checks each field's type and refuses unknown ones); {@code OpenApiTest} holds these fields equal to
+ * the ones it accepts.
+ */
+final class ApiSchemas {
+  private ApiSchemas() {}
+
+  @Schema(name = "SubmitRequest", description = "A job to submit. Every field is optional; an empty object submits"
+      + " a crawler job without a url, which is refused: give url, or a workflow that needs none.")
+  record SubmitRequest(
+      @Schema(description = "The page the crawler fetches (http or https); also in its input", example = "https://example.com")
+      String url,
+      @Schema(description = "A deployed workflow module's name (default: crawler)", example = "noop") String workflow,
+      @Schema(description = "The workflow's input, a JSON object") Map<String, Object> input,
+      @Schema(description = "Higher runs first (default 0)") Integer priority,
+      @Schema(description = "Not before this instant (ISO-8601); or delay_ms", format = "date-time") String runAt,
+      @Schema(description = "Not before this many ms from now; or run_at", minimum = "0") Long delayMs,
+      @Schema(description = "Failures allowed before the job is Failed for good (default [jobs] max_attempts)")
+      Integer maxAttempts,
+      @Schema(description = "How long one attempt may run (default [jobs] timeout_ms)") Long timeoutMs,
+      @Schema(description = "Pin the job to this stored version of its workflow") String moduleSha256) {}
+
+  @Schema(name = "BatchSubmitRequest")
+  record BatchRequest(@Schema(description = "1 to 1,000 submissions, each with an optional idempotency_key",
+      requiredMode = Schema.RequiredMode.REQUIRED) List<BatchItem> jobs) {}
+
+  @Schema(name = "BatchSubmitItem")
+  record BatchItem(String url, String workflow, Map<String, Object> input, Integer priority, String runAt, Long delayMs,
+      Integer maxAttempts, Long timeoutMs, String moduleSha256,
+      @Schema(description = "Submitting the same key again answers the job it made") String idempotencyKey) {}
+
+  @Schema(name = "NewJobForm", description = "SPEC §1: form fields (curl -d url=...); a JSON SubmitRequest is accepted too")
+  record NewJobForm(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "https://example.com") String url,
+      String workflow, Integer priority, String runAt, Long delayMs, Integer maxAttempts, Long timeoutMs,
+      String moduleSha256) {}
+
+  @Schema(name = "ReplayRequest")
+  record ReplayRequest(@Schema(description = "Replay against this version instead of the last attempt's")
+      String moduleSha256) {}
+}

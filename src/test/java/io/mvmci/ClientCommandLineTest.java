@@ -1,0 +1,132 @@
+package io.mvmci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mvmci.testing.ClusterConfig;
+import io.mvmci.testing.CountingServer;
+import io.mvmci.testing.Http;
+import io.mvmci.testing.TestNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The client commands against a real node, run as {@code mvm-ci} runs them (in this JVM): what they
+ * print for people and with {@code --json}, the progress bar of {@code jobs submit --wait}, following
+ * logs, and the exit statuses scripts rely on.
+ */
+class ClientCommandLineTest {
+  static TestNode node;
+  static CountingServer web;
+
+  @BeforeAll
+  static void start() throws Exception {
+    web = new CountingServer();
+    node = TestNode.cluster(Files.createTempDirectory("mvmci-cli"), 1, "\n[workers]\nembedded = 2\n").get(0).start();
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+    web.close();
+  }
+
+  record Run(int status, String out, String err) {
+    JsonNode json() {
+      return Http.JSON.readTree(out);
+    }
+  }
+
+  static Run run(String... args) {
+    return runWith(Map.of(), args);
+  }
+
+  static Run runWith(Map<String, String> extraEnv, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    Map<String, String> env = new HashMap<>(Map.of("MVMCI_URL", node.url("")));
+    env.putAll(extraEnv);
+    int status = MvmCiCommand.execute(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(status, out.toString(), err.toString());
+  }
+
+  @Test
+  void submitWaitDrawsAProgressBarAndExitsWithTheOutcome() {
+    Run ok = run("jobs", "submit", "--workflow", "pipeline", "--input",
+        "{\"steps\":[{\"name\":\"a\",\"url\":\"" + web.url("/a") + "\"},{\"name\":\"b\",\"url\":\"" + web.url("/b") + "\"}]}",
+        "--wait", "--json");
+    assertThat(ok.status()).as(ok.err()).isZero();
+    assertThat(ok.json().get("status").asString()).isEqualTo("Completed");
+    assertThat(ok.err()).contains("[##############################] 100% Completed");
+
+    Run failed = run("jobs", "submit", "--workflow", "pipeline", "--max-attempts", "1", "--input",
+        "{\"steps\":[{\"name\":\"a\",\"url\":\"http://127.0.0.1:1/\",\"retries\":0}]}", "--wait");
+    assertThat(failed.status()).as(failed.err()).isEqualTo(1);
+    assertThat(failed.out()).contains("status").contains("Failed");
+
+    Run plain = run("jobs", "submit", "https://example.com/", "--delay-ms", "600000");
+    assertThat(plain.status()).isZero();
+    assertThat(plain.out().strip()).matches("job-\\d+");
+  }
+
+  @Test
+  void listGetCancelAndRetryWithTheirExitStatuses() {
+    String id = run("jobs", "submit", "--workflow", "noop", "--delay-ms", "600000").out().strip();
+    Run table = run("jobs", "list", "--limit", "5");
+    assertThat(table.out()).startsWith("JOB").contains(id).contains("Pending");
+    JsonNode page = run("jobs", "list", "--json", "--status", "Pending").json();
+    assertThat(page.get("jobs").get(0).get("job_id").asString()).isEqualTo(id);
+    assertThat(run("jobs", "get", id).out()).contains("status").contains("Pending");
+
+    assertThat(run("jobs", "retry", id).status()).as("not finished").isEqualTo(4);
+    assertThat(run("jobs", "cancel", id).status()).isZero();
+    Run again = run("jobs", "cancel", id);
+    assertThat(again.status()).isEqualTo(4);
+    assertThat(again.err()).startsWith("mvm-ci: ").contains("already Cancelled").contains("409");
+    Run retried = run("jobs", "retry", id, "--json");
+    assertThat(retried.status()).isZero();
+    assertThat(retried.json().get("execution").asInt()).isEqualTo(2);
+
+    assertThat(run("jobs", "get", "job-999999").status()).isEqualTo(3);
+    assertThat(run("jobs", "list", "--status", "Sideways").status()).isEqualTo(65);
+    assertThat(run("jobs", "list", "--url", "http://127.0.0.1:1").status()).isEqualTo(69);
+    assertThat(run("jobs", "frobnicate").status()).isEqualTo(2);
+  }
+
+  @Test
+  void logsFollowPrintsLinesAsTheyComeUntilTheJobEnds() throws Exception {
+    web.hold("/slow/cli");
+    String id = run("jobs", "submit", "--workflow", "pipeline", "--input", "{\"steps\":[{\"name\":\"first\",\"url\":\""
+        + web.url("/first") + "\"},{\"name\":\"held\",\"url\":\"" + web.url("/slow/cli") + "\",\"retries\":0}]}").out().strip();
+    CompletableFuture<Run> follow = CompletableFuture.supplyAsync(() -> run("jobs", "logs", id, "--follow"));
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+        .until(() -> run("jobs", "logs", id).out().contains("step 1/2 first"));
+    assertThat(follow).isNotDone();
+    web.release("/slow/cli");
+    Run done = follow.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(done.status()).isZero();
+    assertThat(done.out()).contains("INFO step 1/2 first: HTTP 200").contains("step 2/2 held: HTTP 200");
+  }
+
+  @Test
+  void clusterStatusAndModuleDeploy() throws Exception {
+    Run status = run("cluster", "status");
+    assertThat(status.status()).as(status.out()).isZero();
+    assertThat(status.out()).startsWith("NODE").contains("leader");
+
+    java.nio.file.Path wasm = java.nio.file.Path.of("workflows/hostile/hello.wasm");
+    Run refused = run("modules", "deploy", wasm.toString());
+    assertThat(refused.status()).as("no secret_api").isEqualTo(77);
+    Run deployed = runWith(Map.of("MVMCI_SECRET_API", ClusterConfig.SECRET_API), "modules", "deploy", wasm.toString());
+    assertThat(deployed.status()).as(deployed.err()).isZero();
+    assertThat(deployed.out()).startsWith("hello ").matches("(?s)hello [0-9a-f]{64} \\(\\d+ bytes\\)\\s*");
+    assertThat(run("modules", "list").out()).contains("hello");
+  }
+}

@@ -56,16 +56,24 @@ class WorkerHistoryController {
   @PostMapping("/steps")
   Appended append(HttpServletRequest request) throws IOException {
     JsonNode body = body(request);
+    List<AppendSteps.Write> writes = writes(body);
+    if (writes.isEmpty()) {
+      throw new BadRequestException("writes", "writes must be a non-empty array");
+    }
+    return appended(transport(request, body).appendSteps(ref(body), writes));
+  }
+
+  private static List<AppendSteps.Write> writes(JsonNode body) {
     List<AppendSteps.Write> writes = new ArrayList<>();
     for (JsonNode w : body.path("writes")) {
       writes.add(new AppendSteps.Write(integer(w, "seq"), text(w, "kind", 64), bytes(w, "digest"),
           text(w, "summary", 4096), integer(w, "code", Integer.MIN_VALUE), integer(w, "offset"), bytes(w, "bytes"),
           w.path("last").asBoolean(false)));
     }
-    if (writes.isEmpty()) {
-      throw new BadRequestException("writes", "writes must be a non-empty array");
-    }
-    Result r = transport(request, body).appendSteps(ref(body), writes);
+    return writes;
+  }
+
+  private static Appended appended(Result r) {
     if (r instanceof Result.Rejected rejected) {
       String kind = switch (rejected.reason()) {
         case LIMIT -> "limit";
@@ -108,8 +116,6 @@ class WorkerHistoryController {
         .map(WorkerController.ClaimedView::of).toList());
   }
 
-  record Accepted(boolean accepted) {}
-
   record SignalView(long id, String payload) {}
 
   record NextSignal(SignalView signal) {}
@@ -121,14 +127,18 @@ class WorkerHistoryController {
     }
   }
 
-  /** The run under this claim waits: the job gives its slot back until the wait is over. */
+  /**
+   * The run under this claim waits, with its last history writes: the job gives its slot back until
+   * the wait is over. Answered as {@code /steps} is.
+   */
   @PostMapping("/suspend")
-  Accepted suspend(HttpServletRequest request) throws IOException {
+  Appended suspend(HttpServletRequest request) throws IOException {
     JsonNode body = body(request);
     JsonNode wakeAt = body.path("wake_at");
     JsonNode after = body.path("signals_after");
-    return new Accepted(transport(request, body).suspend(ref(body), text(body, "waiting_for", 200),
-        wakeAt.isIntegralNumber() ? wakeAt.asLong() : -1, after.isIntegralNumber() ? after.asLong() : 0));
+    return appended(transport(request, body).suspend(ref(body), text(body, "waiting_for", 200),
+        wakeAt.isIntegralNumber() ? wakeAt.asLong() : -1, after.isIntegralNumber() ? after.asLong() : 0,
+        writes(body)));
   }
 
   /** The next signal of a name sent to a job this worker runs, after the last one its run took. */

@@ -88,9 +88,10 @@ final class ClaimLoop {
   private RunSpec spec(Run run, Result.ClaimedJob job) {
     ModuleRef module = job.moduleSha256() == null ? ModuleRef.latest(job.workflow())
         : ModuleRef.exact(job.workflow(), job.moduleSha256());
+    run.history = new ReplicatedHistory(transport, job.ref(), job.execution(), job.historySteps());
     return new RunSpec(run.runId, module, job.input().getBytes(StandardCharsets.UTF_8),
         Duration.ofMillis(job.timeoutMs()))
-        .withHistory(new ReplicatedHistory(transport, job.ref(), job.execution(), job.historySteps()))
+        .withHistory(run.history)
         .withServices(new ClusterServices(transport, job.ref(), job.execution(), settings.suspendAfterMs()));
   }
 

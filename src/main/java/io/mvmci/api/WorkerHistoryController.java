@@ -88,23 +88,16 @@ class WorkerHistoryController {
   /** The steps of an execution of a job this worker holds the claim on, without results. */
   @PostMapping("/history")
   Steps history(HttpServletRequest request) throws IOException {
-    JsonNode body = body(request);
-    LocalTransport transport = transport(request, body);
-    JobRef job = ref(body);
-    int execution = integer(body, "execution");
-    requireClaim(transport, job);
-    return new Steps(transport.steps(job, execution).stream().map(s -> new StepView(s.seq(), s.kind(),
+    Claim c = claim(request);
+    return new Steps(c.transport().steps(c.job(), integer(c.body(), "execution")).stream().map(s -> new StepView(s.seq(), s.kind(),
         Base64.getEncoder().encodeToString(s.digest()), s.summary(), s.done(), s.code())).toList());
   }
 
   /** The recorded result of one step, as bytes. */
   @PostMapping("/step-result")
   ResponseEntity<byte[]> stepResult(HttpServletRequest request) throws IOException {
-    JsonNode body = body(request);
-    LocalTransport transport = transport(request, body);
-    JobRef job = ref(body);
-    requireClaim(transport, job);
-    byte[] result = transport.stepResult(job, integer(body, "execution"), integer(body, "step"));
+    Claim c = claim(request);
+    byte[] result = c.transport().stepResult(c.job(), integer(c.body(), "execution"), integer(c.body(), "step"));
     return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM).body(result);
   }
 
@@ -144,12 +137,10 @@ class WorkerHistoryController {
   /** The next signal of a name sent to a job this worker runs, after the last one its run took. */
   @PostMapping("/signal")
   NextSignal signal(HttpServletRequest request) throws IOException {
-    JsonNode body = body(request);
-    LocalTransport transport = transport(request, body);
-    JobRef job = ref(body);
-    requireClaim(transport, job);
-    JsonNode after = body.path("after");
-    return new NextSignal(transport.nextSignal(job, text(body, "name", 128), after.isIntegralNumber() ? after.asLong() : 0)
+    Claim c = claim(request);
+    JsonNode after = c.body().path("after");
+    return new NextSignal(c.transport().nextSignal(c.job(), text(c.body(), "name", 128),
+            after.isIntegralNumber() ? after.asLong() : 0)
         .map(s -> new SignalView(s.id(), new String(s.payload(), java.nio.charset.StandardCharsets.UTF_8)))
         .orElse(null));
   }
@@ -157,24 +148,29 @@ class WorkerHistoryController {
   /** Spawns a child of a job this worker runs, under the run's key. */
   @PostMapping("/spawn")
   AnswerView spawn(HttpServletRequest request) throws IOException {
-    JsonNode body = body(request);
-    LocalTransport transport = transport(request, body);
-    JobRef job = ref(body);
-    requireClaim(transport, job);
-    return AnswerView.of(transport.spawn(job, text(body, "key", 255), bytes(body, "request")));
+    Claim c = claim(request);
+    return AnswerView.of(c.transport().spawn(c.job(), text(c.body(), "key", 255), bytes(c.body(), "request")));
   }
 
   /** The outcome of a child of a job this worker runs. */
   @PostMapping("/child")
   AnswerView child(HttpServletRequest request) throws IOException {
+    Claim c = claim(request);
+    return AnswerView.of(c.transport().childOutcome(c.job(), text(c.body(), "child", 100)));
+  }
+
+  /** A request on a job this worker holds the current claim on: its body, the worker's transport, the job. */
+  private record Claim(JsonNode body, LocalTransport transport, JobRef job) {}
+
+  private Claim claim(HttpServletRequest request) throws IOException {
     JsonNode body = body(request);
     LocalTransport transport = transport(request, body);
     JobRef job = ref(body);
     requireClaim(transport, job);
-    return AnswerView.of(transport.childOutcome(job, text(body, "child", 100)));
+    return new Claim(body, transport, job);
   }
 
-  /** Only the worker holding a job's current claim reads its history. */
+  /** Only the worker holding a job's current claim reads its history, its signals and its children. */
   private void requireClaim(LocalTransport transport, JobRef ref) {
     Job job = jobs.get(io.mvmci.job.JobId.format(ref.seq()), Consistency.LINEARIZABLE);
     if (job.status() != JobStatus.InProgress || job.attempt() != ref.attempt()

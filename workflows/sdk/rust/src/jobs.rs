@@ -18,10 +18,16 @@
 //! A child that is not [detached](JobOptions::detached) is cancelled when its parent ends, whatever
 //! the parent's outcome.
 
+// Without the feature only what the stubs' signatures need is compiled, all of it inline or generic:
+// the SDK's compiled code, and so the modules of workflows that do not use version 3, stay as they
+// were before version 3 (the crawler's bytes did not change).
+
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+#[cfg(any(feature = "abi-v3", test))]
+use serde::Deserialize;
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::Error;
@@ -30,7 +36,7 @@ use crate::{sys, take_all};
 
 /// Options of a child job: those of `POST /api/v1/jobs`, and `detached`. Unset ones take the jobs
 /// API's defaults.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(any(feature = "abi-v3", test), derive(Debug, Clone, Default, PartialEq, Eq))]
 pub struct JobOptions {
     pub priority: Option<i32>,
     pub max_attempts: Option<u32>,
@@ -46,35 +52,42 @@ pub struct JobOptions {
 }
 
 impl JobOptions {
+    #[inline]
     pub fn new() -> Self {
-        JobOptions::default()
+        JobOptions { priority: None, max_attempts: None, timeout: None, run_at: None, module_sha256: None, detached: false }
     }
 
+    #[inline]
     pub fn priority(mut self, priority: i32) -> Self {
         self.priority = Some(priority);
         self
     }
 
+    #[inline]
     pub fn max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = Some(attempts);
         self
     }
 
+    #[inline]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
+    #[inline]
     pub fn run_at(mut self, instant: impl Into<String>) -> Self {
         self.run_at = Some(instant.into());
         self
     }
 
+    #[inline]
     pub fn module_sha256(mut self, sha256: impl Into<String>) -> Self {
         self.module_sha256 = Some(sha256.into());
         self
     }
 
+    #[inline]
     pub fn detached(mut self, detached: bool) -> Self {
         self.detached = detached;
         self
@@ -83,6 +96,7 @@ impl JobOptions {
 
 /// A `spawn_job` request as the ABI encodes it: fields in this order, `input` as serde writes it
 /// (a `serde_json::Value`'s keys sorted), so the same request always gives the same bytes.
+#[cfg(any(feature = "abi-v3", test))]
 #[derive(Serialize)]
 struct Wire<'a, I: ?Sized> {
     workflow: &'a str,
@@ -101,6 +115,7 @@ struct Wire<'a, I: ?Sized> {
     detached: bool,
 }
 
+#[cfg(any(feature = "abi-v3", test))]
 fn encode<I: Serialize + ?Sized>(workflow: &str, input: &I, options: &JobOptions) -> Result<Vec<u8>, Error> {
     let wire = Wire {
         workflow,
@@ -116,7 +131,7 @@ fn encode<I: Serialize + ?Sized>(workflow: &str, input: &I, options: &JobOptions
 }
 
 /// A child's final status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(feature = "abi-v3", test), derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize))]
 pub enum JobStatus {
     Completed,
     Failed,
@@ -124,21 +139,22 @@ pub enum JobStatus {
 }
 
 /// What [`await_job`] found.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(any(feature = "abi-v3", test), derive(Debug, Clone, PartialEq, Deserialize))]
 pub struct JobOutcome {
     pub job_id: String,
     pub status: JobStatus,
     /// The child's output, when it set one (a failed child may have).
-    #[serde(default)]
+    #[cfg_attr(any(feature = "abi-v3", test), serde(default))]
     pub output: Option<Value>,
     /// Why the child did not complete (Failed, Cancelled).
-    #[serde(default)]
+    #[cfg_attr(any(feature = "abi-v3", test), serde(default))]
     pub error: Option<String>,
 }
 
 impl JobOutcome {
+    #[inline]
     pub fn completed(&self) -> bool {
-        self.status == JobStatus::Completed
+        matches!(self.status, JobStatus::Completed)
     }
 }
 
@@ -149,15 +165,18 @@ struct Spawned {
 }
 
 /// The timeout as the ABI takes it: -1 for none.
+#[cfg(any(feature = "abi-v3", test))]
 fn timeout_ms(timeout: Option<Duration>) -> i64 {
     timeout.map_or(-1, |t| i64::try_from(t.as_millis()).unwrap_or(i64::MAX))
 }
 
+#[cfg(any(feature = "abi-v3", test))]
 fn parse_signal<T: DeserializeOwned>(name: &str, payload: &[u8]) -> Result<T, Error> {
     serde_json::from_slice(payload)
         .map_err(|e| Error::msg(format!("signal \"{}\" carries a payload that is not the JSON expected: {}", name, e)))
 }
 
+#[cfg(any(feature = "abi-v3", test))]
 fn parse_outcome(code: i32, job_id: &str, answer: &[u8]) -> Result<JobOutcome, Error> {
     if code == -1 {
         let why = serde_json::from_slice::<Value>(answer).ok()
@@ -222,7 +241,7 @@ pub fn await_job<J: AsRef<str>>(job_id: J) -> Result<JobOutcome, Error> {
 pub fn await_signal<T: DeserializeOwned>(name: &str, timeout: Option<Duration>) -> Result<Option<T>, Error> {
     #[allow(clippy::let_unit_value)]
     let () = NeedsAbiV3::<T>::AWAIT_SIGNAL;
-    let _ = (name, timeout_ms(timeout), parse_signal::<T>);
+    let _ = (name, timeout);
     unreachable!()
 }
 
@@ -231,7 +250,7 @@ pub fn await_signal<T: DeserializeOwned>(name: &str, timeout: Option<Duration>) 
 pub fn spawn_job<I: Serialize + ?Sized>(workflow: &str, input: &I, options: &JobOptions) -> Result<String, Error> {
     #[allow(clippy::let_unit_value)]
     let () = NeedsAbiV3::<&I>::SPAWN_JOB;
-    let _ = encode(workflow, input, options);
+    let _ = (workflow, input, options);
     unreachable!()
 }
 
@@ -240,7 +259,7 @@ pub fn spawn_job<I: Serialize + ?Sized>(workflow: &str, input: &I, options: &Job
 pub fn await_job<J: AsRef<str>>(job_id: J) -> Result<JobOutcome, Error> {
     #[allow(clippy::let_unit_value)]
     let () = NeedsAbiV3::<J>::AWAIT_JOB;
-    let _ = (job_id.as_ref(), parse_outcome);
+    let _ = job_id;
     unreachable!()
 }
 

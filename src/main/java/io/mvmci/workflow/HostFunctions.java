@@ -300,7 +300,9 @@ final class HostFunctions {
         steps.record(take, SIGNAL_TIMED_OUT, longBytes(0));
         return new Step(steps.current(), take, true, SIGNAL_TIMED_OUT, longBytes(0));
       }
-      if (left > s.suspendSleepsLongerThanMs()) {
+      // A wait without a deadline has nothing to sleep until: it always gives the thread back (with a
+      // threshold of Long.MAX_VALUE it used to spin on sleepUntil(-1), deaf to a stop request).
+      if (deadline < 0 || left > s.suspendSleepsLongerThanMs()) {
         throw new RunAbort.Suspend("signal:" + name, deadline, after);
       }
       sleepUntil(deadline);

@@ -99,6 +99,27 @@ class ApiErrors extends ResponseEntityExceptionHandler {
     return handleExceptionInternal(e, p, headers, status, request);
   }
 
+  /** A query string Tomcat cannot decode ({@code ?limit=%ff}, {@code ?limit=%zz}). */
+  @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+  ResponseEntity<ProblemDetail> badQuery(RuntimeException e) {
+    return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+        "the query string is malformed: each %XX escape must be two hex digits and the decoded bytes UTF-8", null);
+  }
+
+  /** A multipart body, which no endpoint takes (a {@code multipart/form-data} with no boundary, say). */
+  @ExceptionHandler(org.springframework.web.multipart.MultipartException.class)
+  ResponseEntity<ProblemDetail> multipart(RuntimeException e) {
+    return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+        "multipart bodies are not accepted; send application/x-www-form-urlencoded or application/json", null);
+  }
+
+  /** A number in a JSON body that does not fit the field it was read into; a safety net behind the checks. */
+  @ExceptionHandler(tools.jackson.databind.exc.JsonNodeException.class)
+  ResponseEntity<ProblemDetail> badJsonValue(RuntimeException e) {
+    return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+        "a value in the body has the wrong type or is out of range for its field", null);
+  }
+
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> unexpected(Exception e) {
     LOG.error("unexpected error answering a request", e);

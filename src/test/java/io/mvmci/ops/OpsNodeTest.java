@@ -196,6 +196,11 @@ class OpsNodeTest {
         new Case("no token on prometheus", "GET", "/actuator/prometheus", null, 401),
         new Case("wrong token on prometheus", "GET", "/actuator/prometheus", "nope", 401),
         new Case("no token on the actuator index", "GET", "/actuator", null, 401),
+        new Case("no token on the worker list", "GET", "/api/v1/workers", null, 401),
+        new Case("no token on the cluster view", "GET", "/api/v1/cluster", null, 401),
+        new Case("no token on the OpenAPI description", "GET", "/openapi.json", null, 401),
+        new Case("a ticket on the worker list", "GET", "/api/v1/workers", ticket, 401),
+        new Case("no token on an unknown path", "GET", "/no/such/endpoint", null, 401),
         new Case("the public token on a worker endpoint", "POST", "/api/v1/workers/heartbeat", TOKEN, 401),
         new Case("the public token on a module download", "GET", "/api/v1/modules/crawler/x", TOKEN, 401),
         new Case("the public token on an admin endpoint", "GET", "/api/v1/tickets", TOKEN, 401),
@@ -235,6 +240,8 @@ class OpsNodeTest {
     assertThat(get(node.url("/queue/list"), bearer(SECRET_API)).status()).isEqualTo(200);
     assertThat(get(node.url("/api/v1/modules"), "Authorization", "bearer " + TOKEN).status()).isEqualTo(200);
     assertThat(get(node.url("/actuator/prometheus"), bearer(SECRET_API)).status()).isEqualTo(200);
+    assertThat(get(node.url("/api/v1/workers"), bearer(TOKEN)).status()).isEqualTo(200);
+    assertThat(get(node.url("/api/v1/cluster"), bearer(SECRET_API)).status()).isEqualTo(200);
     assertThat(get(node.url("/actuator/health")).status()).isIn(200, 503);
     assertThat(get(node.url("/actuator/health/liveness")).status()).isEqualTo(200);
     Reply created = submit(web.url("/open"));
@@ -264,7 +271,7 @@ class OpsNodeTest {
 
   @Test
   void theOpenApiDescriptionListsEveryEndpointTheControllersDefine() {
-    Reply r = get(node.url("/openapi.json"));
+    Reply r = get(node.url("/openapi.json"), bearer(TOKEN));
     assertThat(r.status()).isEqualTo(200);
     JsonNode paths = r.json().get("paths");
     RequestMappingHandlerMapping mappings = node.bean("requestMappingHandlerMapping",

@@ -23,8 +23,10 @@ import tools.jackson.databind.ObjectMapper;
  * <table>
  *   <caption>Who may call what</caption>
  *   <tr><th>paths</th><th>token unset (default)</th><th>token set</th></tr>
- *   <tr><td>{@code /new-job}, {@code /queue/**}, {@code /api/v1/jobs**}, {@code /api/v1/stats},
- *       {@code /api/v1/modules} (the list)</td><td>anyone</td><td>{@code api.token} or {@code secret_api}</td></tr>
+ *   <tr><td>everything not listed below: {@code /new-job}, {@code /queue/**}, {@code /api/v1/jobs**},
+ *       {@code /api/v1/stats}, {@code /api/v1/modules} (the list), {@code /api/v1/workers} (the list),
+ *       {@code /api/v1/cluster}, {@code /openapi.json}, unknown paths</td><td>anyone</td><td>{@code api.token}
+ *       or {@code secret_api}</td></tr>
  *   <tr><td>{@code /actuator/health**}</td><td>anyone, with details</td><td>anyone; details only
  *       with {@code api.token} or {@code secret_api}</td></tr>
  *   <tr><td>other {@code /actuator/**} (prometheus)</td><td>anyone</td><td>{@code api.token} or
@@ -51,19 +53,23 @@ public final class ApiTokenFilter extends OncePerRequestFilter {
     this.json = json;
   }
 
+  /**
+   * Which rule a path follows. Everything is guarded unless it is health (open for probes) or one of
+   * the internal endpoints, which have their own filter: a new endpoint (or {@code /api/v1/cluster},
+   * the worker list, {@code /openapi.json}, an unknown path) needs the token without anyone listing it.
+   */
   static Guard guard(String path) {
-    if (path.equals("/new-job") || path.equals("/queue") || path.startsWith("/queue/")
-        || path.equals("/api/v1/jobs") || path.startsWith("/api/v1/jobs/")
-        || path.equals("/api/v1/stats") || path.equals("/api/v1/modules")) {
-      return Guard.PUBLIC;
-    }
     if (path.equals("/actuator/health") || path.startsWith("/actuator/health/")) {
       return Guard.HEALTH;
     }
     if (path.equals("/actuator") || path.startsWith("/actuator/")) {
       return Guard.ACTUATOR;
     }
-    return Guard.NONE;
+    if (path.startsWith("/api/v1/workers/") || path.equals("/api/v1/tickets") || path.startsWith("/api/v1/tickets/")
+        || path.startsWith("/api/v1/modules/") || path.startsWith("/api/v1/admin/")) {
+      return Guard.NONE;
+    }
+    return Guard.PUBLIC;
   }
 
   @Override

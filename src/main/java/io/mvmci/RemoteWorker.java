@@ -39,7 +39,7 @@ final class RemoteWorker {
       var transport = new RemoteTransport(o.controlPlanes(), o.token(), workerId, json, modules);
       CountDownLatch stopped = new CountDownLatch(1);
       var relay = new ProgressRelay();
-      WorkflowEngine engine = new WorkflowEngine(o.engine(), modules, relay);
+      WorkflowEngine engine = new WorkflowEngine(o.engine(), modules, relay, o.egress());
       WorkerAgent agent = new WorkerAgent(o.settings(), transport, engine, json);
       relay.target(agent::publish);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

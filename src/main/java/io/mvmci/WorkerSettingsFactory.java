@@ -1,12 +1,18 @@
 package io.mvmci;
 
+import io.mvmci.config.HostPort;
 import io.mvmci.config.JobsSection;
+import io.mvmci.config.Member;
 import io.mvmci.config.NodeConfig;
 import io.mvmci.config.WorkersSection;
 import io.mvmci.worker.WorkerSettings;
+import io.mvmci.workflow.EgressPolicy;
 import io.mvmci.workflow.EngineConfig;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The one place a worker's settings are made, for a node's embedded pool and for a remote worker
@@ -41,6 +47,34 @@ final class WorkerSettingsFactory {
   static EngineConfig embeddedEngine(NodeConfig config) {
     WorkersSection w = config.workers();
     return engine(config.dataDir(), w.memoryLimitMb(), w.stackSizeKb(), w.journalFsync());
+  }
+
+  /**
+   * Where a node's runs may connect: public addresses and {@code [workers] egress_allow}, never a port
+   * of this cluster (every member's HTTP and Raft address, and this node's listen addresses).
+   */
+  static EgressPolicy embeddedEgress(NodeConfig config) {
+    List<EgressPolicy.Endpoint> own = new ArrayList<>();
+    for (Member m : config.members()) {
+      own.add(endpoint(m.http()));
+      own.add(endpoint(m.raft()));
+    }
+    own.add(endpoint(config.httpBind()));
+    own.add(endpoint(config.raftBind()));
+    return EgressPolicy.allowing(config.workers().egressAllow()).protecting(own);
+  }
+
+  /** Where a remote worker's runs may connect: as a node's, its control planes protected. */
+  static EgressPolicy remoteEgress(List<String> allow, List<URI> controlPlanes) {
+    List<EgressPolicy.Endpoint> own = controlPlanes.stream()
+        .map(u -> new EgressPolicy.Endpoint(u.getHost(), u.getPort() > 0 ? u.getPort()
+            : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80))
+        .toList();
+    return EgressPolicy.allowing(allow).protecting(own);
+  }
+
+  private static EgressPolicy.Endpoint endpoint(HostPort a) {
+    return new EgressPolicy.Endpoint(a.host(), a.port());
   }
 
   static EngineConfig remoteEngine(Path dataDir, boolean journalFsync) {

@@ -41,7 +41,8 @@ class WorkerWiring {
 
   @Bean(destroyMethod = "close")
   WorkflowEngine workflowEngine(NodeConfig config, ModuleRegistry registry, ProgressRelay relay) {
-    return new WorkflowEngine(WorkerSettingsFactory.embeddedEngine(config), registry, relay);
+    return new WorkflowEngine(WorkerSettingsFactory.embeddedEngine(config), registry, relay,
+        WorkerSettingsFactory.embeddedEgress(config));
   }
 
   @Bean

@@ -78,6 +78,7 @@ class NodeProcessTest {
 
         [workers]
         embedded = 2
+        egress_allow = ["127.0.0.1/32"]
         """.formatted(dir.resolve("data"), SECRET_RAFT, SECRET_API, KEY, raft, http, TOKEN));
     node = NodeProcess.start(config, dir.resolve("node.log"), ENV);
     awaitReady();

@@ -70,7 +70,7 @@ class OpsWiring {
     FilterRegistrationBean<ApiTokenFilter> r =
         new FilterRegistrationBean<>(new ApiTokenFilter(config.apiToken(), secret.value(), json));
     r.addUrlPatterns("/*");
-    r.setOrder(5);
+    r.setOrder(5); // before the API's filters: the internal credentials, then reading bodies
     return r;
   }
 

@@ -1,5 +1,6 @@
 package io.mvmci.ops.security;
 
+import io.mvmci.api.EarlyAnswers;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -12,7 +13,6 @@ import java.security.MessageDigest;
 import java.security.Principal;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.ObjectMapper;
@@ -90,7 +90,7 @@ public final class ApiTokenFilter extends OncePerRequestFilter {
     } else if (guard == Guard.HEALTH) {
       chain.doFilter(request, response);
     } else {
-      refuse(response, bearer(request) == null
+      refuse(request, response, bearer(request) == null
           ? "this endpoint needs Authorization: Bearer <api.token>"
           : "the bearer credential is not this cluster's api.token");
     }
@@ -130,13 +130,12 @@ public final class ApiTokenFilter extends OncePerRequestFilter {
     };
   }
 
-  private void refuse(HttpServletResponse response, String detail) throws IOException {
+  /** Refuses before the body is read; an unread body is not waited for ({@link EarlyAnswers}). */
+  private void refuse(HttpServletRequest request, HttpServletResponse response, String detail) throws IOException {
     ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, detail);
     p.setType(URI.create("urn:mvmci:problem:unauthorized"));
     p.setTitle(HttpStatus.UNAUTHORIZED.getReasonPhrase());
-    response.setStatus(HttpStatus.UNAUTHORIZED.value());
     response.setHeader("WWW-Authenticate", "Bearer realm=\"mvm-ci\"");
-    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-    response.getOutputStream().write(json.writeValueAsBytes(p));
+    EarlyAnswers.problem(request, response, json, p);
   }
 }

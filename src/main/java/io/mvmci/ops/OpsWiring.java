@@ -6,6 +6,7 @@ import io.mvmci.ops.backup.Backups;
 import io.mvmci.ops.health.RaftHealth;
 import io.mvmci.ops.health.RaftHealthIndicator;
 import io.mvmci.ops.health.RaftLifecycleHealthIndicator;
+import io.mvmci.ops.health.StorageHealthIndicator;
 import io.mvmci.ops.metrics.EngineMetrics;
 import io.mvmci.ops.metrics.QueueMetrics;
 import io.mvmci.ops.metrics.RaftMetrics;
@@ -41,6 +42,11 @@ class OpsWiring {
   @Bean
   RaftHealthIndicator raftHealthIndicator(RaftNode node) {
     return new RaftHealthIndicator(node, RaftHealth.DEFAULT_MAX_APPLY_LAG);
+  }
+
+  @Bean
+  StorageHealthIndicator storageHealthIndicator(RaftNode node) {
+    return new StorageHealthIndicator(node);
   }
 
   @Bean

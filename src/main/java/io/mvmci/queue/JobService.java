@@ -231,13 +231,13 @@ public final class JobService {
     }
   }
 
-  private static <T> T await(java.util.concurrent.Future<T> f, long timeoutMs, String what) {
+  private <T> T await(java.util.concurrent.Future<T> f, long timeoutMs, String what) {
     try {
       return f.get(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       f.cancel(false);
-      throw new ReplicationException(what + " timed out after " + timeoutMs + " ms: no leader or no quorum",
-          false);
+      throw new ReplicationException(what + " timed out after " + timeoutMs + " ms: "
+          + node.disk().refusal().orElse("no leader or no quorum") + "; whether it took effect is unknown", false);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof ReplicationException r) {

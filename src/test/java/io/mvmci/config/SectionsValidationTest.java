@@ -154,7 +154,7 @@ class SectionsValidationTest {
         timeout_ms = 60000
         """);
 
-    assertEquals(new RaftSection(300, 600, 2000, 5000, 3, 64, 262144, 8 << 20, 16 << 20), c.raft());
+    assertEquals(new RaftSection(300, 600, 2000, 5000, 3, 64, 262144, 8 << 20, 16 << 20, 256), c.raft());
     assertEquals(Optional.of("a-bearer-token-of-some-length"), c.apiToken());
     assertEquals(4096, c.api().maxBodyBytes());
     assertEquals(1 << 20, c.api().maxModuleBytes());

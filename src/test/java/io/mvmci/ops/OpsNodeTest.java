@@ -103,7 +103,12 @@ class OpsNodeTest {
               .get("details").get("applied_index").asLong()).as("applied_index after a write").isGreaterThan(applied));
     }
     JsonNode readiness = get(node.url("/actuator/health/readiness"), bearer(TOKEN)).json();
-    assertThat(readiness.get("components").propertyNames()).containsExactlyInAnyOrder("raft", "readinessState");
+    assertThat(readiness.get("components").propertyNames()).containsExactlyInAnyOrder("raft", "readinessState",
+        "storage");
+    JsonNode storage = readiness.get("components").get("storage");
+    assertThat(storage.get("status").asString()).isEqualTo("UP");
+    assertThat(storage.get("details").get("free_bytes").asLong()).isPositive();
+    assertThat(storage.get("details").get("reserve_bytes").asLong()).isEqualTo(256L << 20);
   }
 
   @Test

@@ -56,6 +56,39 @@ class ResumeAfterKillTest {
     }
   }
 
+  /**
+   * A run resumed from the claim its node held keeps its job's {@code timeout_ms}: the independent
+   * test run saw a 30 s job end "timed out after 300 s" after a restart (the resume spec once carried
+   * no timeout). The workflow spins forever, so only the timeout ends it.
+   */
+  @Test
+  void aResumedRunKeepsItsJobsTimeout() throws Exception {
+    TestNode spec = TestNode.cluster(dir, 1, "").get(0);
+    String id;
+    try (NodeProcess first = NodeProcess.start(spec.config, dir.resolve("first.log"), Map.of())) {
+      awaitUp(spec);
+      Reply deployed = post(spec.url("/api/v1/modules/spin"), "application/wasm",
+          java.nio.file.Files.readAllBytes(Path.of("workflows/hostile/loop.wasm")),
+          "Authorization", "Bearer " + io.mvmci.testing.ClusterConfig.SECRET_API);
+      assertThat(deployed.status()).as(deployed.body()).isEqualTo(201);
+      Reply r = post(spec.url("/api/v1/jobs"), "application/json",
+          "{\"workflow\":\"spin\",\"timeout_ms\":8000,\"max_attempts\":1}");
+      assertThat(r.status()).as(r.body()).isEqualTo(201);
+      id = r.json().get("job_id").asString();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+          .until(() -> get(spec.url("/api/v1/jobs/" + id)).json().get("status").asString().equals("InProgress"));
+      first.kill();
+    }
+    try (NodeProcess second = NodeProcess.start(spec.config, dir.resolve("second.log"), Map.of())) {
+      awaitUp(spec);
+      JsonNode job = await().atMost(Duration.ofSeconds(60)).until(() -> get(spec.url("/api/v1/jobs/" + id)).json(),
+          j -> j.get("status").asString().equals("Failed"));
+      assertThat(second.output()).as("resumed from the claim it held").contains("resuming " + id);
+      assertThat(job.get("attempt").asInt()).isEqualTo(1);
+      assertThat(job.get("error").asString()).contains("timed out after 8 s");
+    }
+  }
+
   private static void awaitUp(TestNode node) {
     await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
         .until(() -> get(node.url("/queue/stats")).status() == 200);

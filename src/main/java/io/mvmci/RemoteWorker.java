@@ -47,8 +47,12 @@ final class RemoteWorker {
         engine.close();
         stopped.countDown();
       }, "worker-shutdown"));
-      LoggerFactory.getLogger(RemoteWorker.class).info("worker {} (capacity {}) working for {}",
-          workerId, o.capacity(), o.controlPlanes());
+      var admission = WorkerSettingsFactory.remoteAdmission(o.capacity(), Runtime.getRuntime().maxMemory());
+      var log = LoggerFactory.getLogger(RemoteWorker.class);
+      if (admission.reduced() || admission.overcommitted()) {
+        log.warn("{}", admission.describe());
+      }
+      log.info("worker {} (capacity {}) working for {}", workerId, admission.admitted(), o.controlPlanes());
       agent.start();
       stopped.await();
       return ExitCodes.OK;

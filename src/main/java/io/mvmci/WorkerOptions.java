@@ -28,7 +28,7 @@ record WorkerOptions(List<URI> controlPlanes, String token, Path dataDir, int ca
   }
 
   WorkerSettings settings() {
-    return WorkerSettingsFactory.remote(capacity, heartbeatMs, leaseMs);
+    return WorkerSettingsFactory.remote(capacity, heartbeatMs, leaseMs, dataDir);
   }
 
   EngineConfig engine() {

@@ -5,6 +5,7 @@ import io.mvmci.config.JobsSection;
 import io.mvmci.config.Member;
 import io.mvmci.config.NodeConfig;
 import io.mvmci.config.WorkersSection;
+import io.mvmci.worker.Admission;
 import io.mvmci.worker.WorkerSettings;
 import io.mvmci.workflow.EgressPolicy;
 import io.mvmci.workflow.EngineConfig;
@@ -29,19 +30,39 @@ final class WorkerSettingsFactory {
 
   private WorkerSettingsFactory() {}
 
+  /** The file where a worker lists the runs it is resuming (quarantine after a crash). */
+  static final String RESUME_LOG = "resuming";
+
+  /** Its capacity is the slots that fit this JVM's heap ({@link #embeddedAdmission}). */
   static WorkerSettings embedded(NodeConfig config) {
     JobsSection jobs = config.jobs();
-    return settings(jobs, Math.max(1, config.workers().embedded()), jobs.heartbeatMs(), jobs.leaseMs());
+    return settings(jobs, embeddedAdmission(config, Runtime.getRuntime().maxMemory()).admitted(), jobs.heartbeatMs(),
+        jobs.leaseMs(), config.dataDir().resolve(RESUME_LOG));
+  }
+
+  /** How many of {@code [workers] embedded} runs fit a heap of {@code heapBytes}. */
+  static Admission embeddedAdmission(NodeConfig config, long heapBytes) {
+    return Admission.of(Math.max(1, config.workers().embedded()), config.workers().memoryLimitMb() * MIB,
+        config.jobs().maxStepBytes(), heapBytes);
   }
 
   /** {@code heartbeatMs} and {@code leaseMs} are the flags' values, or {@link #REMOTE_JOBS}'. */
-  static WorkerSettings remote(int capacity, long heartbeatMs, long leaseMs) {
-    return settings(REMOTE_JOBS, capacity, heartbeatMs, leaseMs);
+  static WorkerSettings remote(int capacity, long heartbeatMs, long leaseMs, Path dataDir) {
+    return settings(REMOTE_JOBS, remoteAdmission(capacity, Runtime.getRuntime().maxMemory()).admitted(),
+        heartbeatMs, leaseMs, dataDir == null ? null : dataDir.resolve(RESUME_LOG));
   }
 
-  private static WorkerSettings settings(JobsSection jobs, int capacity, long heartbeatMs, long leaseMs) {
+  /** How many of a remote worker's {@code --capacity} runs fit a heap of {@code heapBytes}. */
+  static Admission remoteAdmission(int capacity, long heapBytes) {
+    return Admission.of(capacity, WorkersSection.DEFAULT_MEMORY_LIMIT_MB * MIB, REMOTE_JOBS.maxStepBytes(), heapBytes);
+  }
+
+  private static final long MIB = 1024 * 1024;
+
+  private static WorkerSettings settings(JobsSection jobs, int capacity, long heartbeatMs, long leaseMs,
+      Path resumeLog) {
     return new WorkerSettings(capacity, leaseMs, heartbeatMs, jobs.backoffBaseMs(), jobs.backoffMaxMs(),
-        SHUTDOWN_GRACE);
+        SHUTDOWN_GRACE, resumeLog);
   }
 
   static EngineConfig embeddedEngine(NodeConfig config) {

@@ -4,6 +4,7 @@ import io.mvmci.command.AppendSteps;
 import io.mvmci.config.NodeConfig;
 import io.mvmci.replication.ApplyListeners;
 import io.mvmci.replication.RaftNode;
+import io.mvmci.worker.Admission;
 import io.mvmci.worker.ProgressRelay;
 import io.mvmci.worker.WorkerAgent;
 import io.mvmci.worker.node.LocalTransport;
@@ -26,6 +27,7 @@ import tools.jackson.databind.ObjectMapper;
  */
 @Configuration(proxyBeanMethods = false)
 class WorkerWiring {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WorkerWiring.class);
 
   @Bean
   ModuleRegistry moduleRegistry() throws InvalidModuleException {
@@ -50,6 +52,20 @@ class WorkerWiring {
     WorkSignal signal = new WorkSignal();
     listeners.add(signal);
     return signal;
+  }
+
+  /** How many embedded runs fit this JVM's heap; logged, and exported as mvmci_workers_slots. */
+  @Bean
+  Admission admission(NodeConfig config) {
+    Admission a = WorkerSettingsFactory.embeddedAdmission(config, Runtime.getRuntime().maxMemory());
+    if (config.workers().embedded() > 0) {
+      if (a.reduced() || a.overcommitted()) {
+        LOG.warn("{}", a.describe());
+      } else {
+        LOG.info("{}", a.describe());
+      }
+    }
+    return a;
   }
 
   @Bean(destroyMethod = "close")

@@ -66,6 +66,22 @@ class OpsWiring {
     return metrics;
   }
 
+  /** mvmci_workers_slots{kind}: the embedded worker slots configured and those the heap admits. */
+  @Bean
+  io.micrometer.core.instrument.binder.MeterBinder workerSlotMetrics(io.mvmci.worker.Admission admission) {
+    return registry -> {
+      io.micrometer.core.instrument.Gauge.builder("mvmci.workers.slots", admission, a -> a.configured())
+          .tag("kind", "configured").description("embedded worker slots: configured, and admitted by the heap")
+          .register(registry);
+      io.micrometer.core.instrument.Gauge.builder("mvmci.workers.slots", admission, a -> a.admitted())
+          .tag("kind", "admitted").description("embedded worker slots: configured, and admitted by the heap")
+          .register(registry);
+      io.micrometer.core.instrument.Gauge.builder("mvmci.workers.run.memory", admission, a -> a.perRunBytes())
+          .baseUnit("bytes").description("what one run may hold on the heap, as admission counts it")
+          .register(registry);
+    };
+  }
+
   @Bean
   EngineMetrics engineMetrics(WorkflowEngine engine, ModuleRegistry modules) {
     return new EngineMetrics(engine, modules);

@@ -11,6 +11,7 @@ import java.time.Duration;
  * @param backoffBaseMs first retry delay; doubles with each failure, with jitter
  * @param backoffMaxMs longest retry delay
  * @param shutdownGrace how long a stopping worker lets its runs finish before handing them back
+ * @param resumeLog where the worker lists the runs it is resuming ({@link ResumeLog}); null keeps none
  */
 public record WorkerSettings(
     int capacity,
@@ -18,7 +19,13 @@ public record WorkerSettings(
     long heartbeatMs,
     long backoffBaseMs,
     long backoffMaxMs,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    java.nio.file.Path resumeLog) {
+
+  public WorkerSettings(int capacity, long leaseMs, long heartbeatMs, long backoffBaseMs, long backoffMaxMs,
+      Duration shutdownGrace) {
+    this(capacity, leaseMs, heartbeatMs, backoffBaseMs, backoffMaxMs, shutdownGrace, null);
+  }
 
   public WorkerSettings {
     if (capacity < 1) {

@@ -89,6 +89,44 @@ class ResumeAfterKillTest {
     }
   }
 
+  /**
+   * A run that was being resumed when its node died again is not resumed a third time (a run that
+   * crashes its node, out of memory say, would crash it at every start): it is quarantined, reported
+   * failed as a counted attempt, and retried after the backoff, so max_attempts bounds the loop.
+   */
+  @Test
+  void aRunCutShortWhileBeingResumedIsQuarantinedNotResumedAgain() throws Exception {
+    TestNode spec = TestNode.cluster(dir, 1, "").get(0);
+    String id;
+    try (NodeProcess first = NodeProcess.start(spec.config, dir.resolve("first.log"), Map.of())) {
+      awaitUp(spec);
+      Reply deployed = post(spec.url("/api/v1/modules/spin"), "application/wasm",
+          java.nio.file.Files.readAllBytes(Path.of("workflows/hostile/loop.wasm")),
+          "Authorization", "Bearer " + io.mvmci.testing.ClusterConfig.SECRET_API);
+      assertThat(deployed.status()).as(deployed.body()).isEqualTo(201);
+      Reply r = post(spec.url("/api/v1/jobs"), "application/json",
+          "{\"workflow\":\"spin\",\"timeout_ms\":600000,\"max_attempts\":3}");
+      id = r.json().get("job_id").asString();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+          .until(() -> get(spec.url("/api/v1/jobs/" + id)).json().get("status").asString().equals("InProgress"));
+      first.kill();
+    }
+    try (NodeProcess second = NodeProcess.start(spec.config, dir.resolve("second.log"), Map.of())) {
+      await().atMost(Duration.ofSeconds(90)).until(() -> second.output().contains("resuming " + id + "/1"));
+      second.kill();
+    }
+    try (NodeProcess third = NodeProcess.start(spec.config, dir.resolve("third.log"), Map.of())) {
+      awaitUp(spec);
+      JsonNode job = await().atMost(Duration.ofSeconds(60)).until(() -> get(spec.url("/api/v1/jobs/" + id)).json(),
+          j -> j.get("failures").asInt() == 1);
+      assertThat(third.output()).contains(id + "/1 was being resumed when this worker last stopped without a word;"
+          + " quarantined").doesNotContain("resuming " + id + "/1");
+      JsonNode events = get(spec.url("/api/v1/jobs/" + id + "/events")).json().get("events");
+      assertThat(events.toString()).contains("quarantined: the worker stopped");
+      assertThat(job.get("status").asString()).as("retried, as any failed attempt").isIn("Retrying", "InProgress");
+    }
+  }
+
   private static void awaitUp(TestNode node) {
     await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
         .until(() -> get(node.url("/queue/stats")).status() == 200);

@@ -41,6 +41,12 @@ class ApiErrors extends ResponseEntityExceptionHandler {
     return problem(HttpStatus.BAD_REQUEST, "invalid-job", "Invalid job", e.getMessage(), e.field());
   }
 
+  @ExceptionHandler(io.mvmci.queue.IdempotencyConflictException.class)
+  ResponseEntity<ProblemDetail> idempotencyConflict(io.mvmci.queue.IdempotencyConflictException e) {
+    return problem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused", "Idempotency-Key reused",
+        e.getMessage(), e.field() == null ? "Idempotency-Key" : e.field());
+  }
+
   @ExceptionHandler(JobNotFoundException.class)
   ResponseEntity<ProblemDetail> notFound(JobNotFoundException e) {
     return problem(HttpStatus.NOT_FOUND, "job-not-found", "Job not found", e.getMessage(), null);

@@ -31,6 +31,15 @@ class ApiWiring {
     return r;
   }
 
+  /**
+   * A JSON body that names a field twice is refused (400), as the form parser refuses a field given
+   * twice, instead of the last one silently winning.
+   */
+  @Bean
+  org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer strictDuplicates() {
+    return builder -> builder.enable(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+  }
+
   @Bean
   FilterRegistrationBean<BodyReadFilter> bodyRead(NodeConfig config, ObjectMapper json) {
     long budget = Math.max(MIN_BODY_BUDGET, Runtime.getRuntime().maxMemory() / 8);

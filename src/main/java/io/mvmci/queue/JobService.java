@@ -85,8 +85,13 @@ public final class JobService {
       if (!(r instanceof Result.Submitted s)) {
         throw new InvalidJobException("jobs[" + i + "]", ((Result.Rejected) r).message());
       }
-      out.add(s.duplicate() ? new Submission(get(JobId.format(s.seq()), Consistency.LINEARIZABLE), true)
-          : new Submission(commands.get(i).pendingJob(s.seq()), false));
+      if (s.duplicate()) {
+        Job stored = get(JobId.format(s.seq()), Consistency.LINEARIZABLE);
+        IdempotencyConflictException.check(commands.get(i), stored, "jobs[" + i + "]");
+        out.add(new Submission(stored, true));
+      } else {
+        out.add(new Submission(commands.get(i).pendingJob(s.seq()), false));
+      }
     }
     return out;
   }
@@ -99,7 +104,9 @@ public final class JobService {
       if (!s.duplicate()) {
         return new Submission(command.pendingJob(s.seq()), false);
       }
-      return new Submission(get(JobId.format(s.seq()), Consistency.LINEARIZABLE), true);
+      Job stored = get(JobId.format(s.seq()), Consistency.LINEARIZABLE);
+      IdempotencyConflictException.check(command, stored, null);
+      return new Submission(stored, true);
     }
     Result.Rejected r = (Result.Rejected) result;
     throw new InvalidJobException(null, r.message());

@@ -4,6 +4,7 @@ import io.mvmci.command.AppendSteps;
 import io.mvmci.config.NodeConfig;
 import io.mvmci.replication.ApplyListeners;
 import io.mvmci.replication.RaftNode;
+import io.mvmci.api.ClaimPause;
 import io.mvmci.worker.Admission;
 import io.mvmci.worker.ProgressRelay;
 import io.mvmci.worker.WorkerAgent;
@@ -88,12 +89,26 @@ class WorkerWiring {
         config.jobs().retentionHours() * 3_600_000L);
   }
 
-  /** The worker first (it resumes what this node held), then the reaper, which could expire it. */
+  @Bean
+  ClaimPause claimPause(NodeConfig config) {
+    return new ClaimPause(config.dataDir());
+  }
+
+  /**
+   * The worker first (it resumes what this node held), then the reaper, which could expire it. A node
+   * whose claims are paused ({@link ClaimPause}) starts its worker once they resume.
+   */
   @EventListener(ApplicationReadyEvent.class)
   void startWorker(ApplicationReadyEvent ready) {
     var context = ready.getApplicationContext();
     if (context.getBean(NodeConfig.class).workers().embedded() > 0) {
-      context.getBean(WorkerAgent.class).start();
+      ClaimPause pause = context.getBean(ClaimPause.class);
+      if (pause.paused()) {
+        LOG.warn("claims are paused on this node (restored with --paused): its worker does not claim and its"
+            + " remote workers get no jobs until POST /api/v1/admin/claims/resume");
+      }
+      WorkerAgent agent = context.getBean(WorkerAgent.class);
+      pause.whenResumed(agent::start);
     }
     context.getBean(Reaper.class).start();
   }

@@ -47,11 +47,13 @@ class WorkerController {
   private final RemoteWorkerTransports transports;
   private final ObjectMapper json;
   private final JobService jobs;
+  private final ClaimPause pause;
 
-  WorkerController(RemoteWorkerTransports transports, ObjectMapper json, JobService jobs) {
+  WorkerController(RemoteWorkerTransports transports, ObjectMapper json, JobService jobs, ClaimPause pause) {
     this.transports = transports;
     this.json = json;
     this.jobs = jobs;
+    this.pause = pause;
   }
 
   record Ref(long seq, int attempt) {
@@ -107,6 +109,10 @@ class WorkerController {
     JsonNode body = body(request);
     int max = intField(body, "max", 1, 1024);
     long waitMs = body.has("wait_ms") ? longField(body, "wait_ms", 0, MAX_WAIT_MS) : 0;
+    if (pause.paused()) {
+      transport(request, body); // the caller's credential and worker_id are still checked
+      return new Claimed(List.of());
+    }
     List<Result.ClaimedJob> jobs = transport(request, body).claimThenWait(max, Duration.ofMillis(waitMs));
     return new Claimed(jobs.stream().map(ClaimedView::of).toList());
   }

@@ -70,6 +70,7 @@ final class ClaimLoop {
     Set<String> cutShort = resumeLog.previous();
     List<Run> resuming = new ArrayList<>();
     List<RunSpec> specs = new ArrayList<>();
+    List<Integer> steps = new ArrayList<>();
     Set<String> ids = new LinkedHashSet<>();
     for (Result.ClaimedJob job : claimsHeldUntilAnswered()) {
       String id = RunIds.of(job.ref());
@@ -84,14 +85,15 @@ final class ClaimLoop {
         reporter.handBack(runs.add(job.ref(), job.failures(), false));
         continue;
       }
-      LOG.info("resuming {} from its history ({} steps)", id, job.historySteps());
       Run run = runs.add(job.ref(), job.failures(), true);
       resuming.add(run);
       specs.add(spec(run, job));
+      steps.add(job.historySteps());
       ids.add(id);
     }
-    resumeLog.record(ids);
+    resumeLog.record(ids); // before any of them runs: a crash from here on quarantines them at the next start
     for (int i = 0; i < resuming.size(); i++) {
+      LOG.info("resuming {} from its history ({} steps)", resuming.get(i).runId, steps.get(i));
       reporter.launch(resuming.get(i), specs.get(i));
     }
   }

@@ -198,11 +198,7 @@ class WorkerHistoryController {
   }
 
   private static JobRef ref(JsonNode n) {
-    long seq = n.path("seq").isIntegralNumber() && n.path("seq").canConvertToLong() ? n.path("seq").asLong() : -1;
-    if (seq < 0) {
-      throw new BadRequestException("seq", "\"seq\" must be a job's sequence number");
-    }
-    return new JobRef(seq, integer(n, "attempt"));
+    return WorkerController.ref(n);
   }
 
   private static int integer(JsonNode n, String name) {

@@ -96,6 +96,18 @@ final class Reporter implements AutoCloseable {
   }
 
   /** Hands back a job claimed while the worker was stopping, without running it. */
+  /**
+   * Reports {@code run} failed without running it: it was being resumed when this worker last stopped
+   * without a word, so it may be what stopped it. A counted attempt, retried after the usual backoff.
+   */
+  void quarantine(Run run) {
+    long delay = Backoff.delayMs(run.failures + 1, settings.backoffBaseMs(), settings.backoffMaxMs(),
+        ThreadLocalRandom.current());
+    reporter.execute(() -> report(run, () -> transport.fail(run.ref, "quarantined: the worker stopped (killed, or"
+        + " crashed) while it resumed this run after an earlier stop, so it was not resumed again", true, delay,
+        null)));
+  }
+
   void handBack(Run run) {
     reporter.execute(() -> report(run, () -> transport.release(run.ref, "worker is stopping")));
   }

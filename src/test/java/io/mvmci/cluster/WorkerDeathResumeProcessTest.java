@@ -43,6 +43,8 @@ class WorkerDeathResumeProcessTest {
 
   @BeforeAll
   static void start() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("workflows/testing/sequence/sequence.wasm")),
+        "needs workflows/testing/sequence/sequence.wasm, which comes with the guest SDK work (i12-sdk)");
     cluster = ProcessCluster.start("worker-death", 0, JOBS);
     web = new CountingServer();
     workers = Files.createTempDirectory("mvmci-workers");

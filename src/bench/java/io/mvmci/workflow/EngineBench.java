@@ -42,7 +42,7 @@ public final class EngineBench {
     ComputeBench helloBench = new ComputeBench(compile(hello), 0, 0);
     table.row("hello.wasm (1 page), with its 10 host functions",
         Samples.time(500, 2000, () -> helloBench.instance(com.dylibso.chicory.runtime.ByteArrayMemory::new,
-            new HostFunctions(null, "bench", new byte[0], null, () -> false).imports())).median(), "");
+            new HostFunctions(null, "bench", new byte[0], null, () -> false, null).imports())).median(), "");
 
     Map<String, ComputeBench.Timing> node = compute.node(kernelFile, root.resolve("workflows/kernel/run-node.mjs"));
     Map<String, ComputeBench.Timing> chicory = compute.chicoryByteArrayMemory();

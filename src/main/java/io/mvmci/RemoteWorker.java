@@ -33,7 +33,7 @@ final class RemoteWorker {
     try {
       Files.createDirectories(o.dataDir());
       String workerId = o.workerId() != null ? o.workerId() : persistentId(o.dataDir());
-      ModuleRegistry modules = new ModuleRegistry(o.dataDir().resolve(WorkerWiring.COMPILED_DIR));
+      ModuleRegistry modules = new ModuleRegistry(o.dataDir().resolve(WorkerSettingsFactory.COMPILED_DIR));
       modules.loadBundled(RemoteWorker.class.getClassLoader());
       var json = JsonMapper.builder().build();
       var transport = new RemoteTransport(o.controlPlanes(), o.token(), workerId, json, modules);

@@ -30,6 +30,9 @@ final class WorkerSettingsFactory {
 
   private WorkerSettingsFactory() {}
 
+  /** Where a node, or a remote worker, keeps its modules' compiled classes across restarts. */
+  static final String COMPILED_DIR = "compiled";
+
   /** The file where a worker lists the runs it is resuming (quarantine after a crash). */
   static final String RESUME_LOG = "resuming";
 

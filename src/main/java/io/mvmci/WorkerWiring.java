@@ -30,13 +30,11 @@ import tools.jackson.databind.ObjectMapper;
  */
 @Configuration(proxyBeanMethods = false)
 class WorkerWiring {
-  /** Where a node keeps its modules' compiled classes across restarts. */
-  static final String COMPILED_DIR = "compiled";
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WorkerWiring.class);
 
   @Bean
   ModuleRegistry moduleRegistry(NodeConfig config) throws InvalidModuleException {
-    ModuleRegistry registry = new ModuleRegistry(config.dataDir().resolve(COMPILED_DIR));
+    ModuleRegistry registry = new ModuleRegistry(config.dataDir().resolve(WorkerSettingsFactory.COMPILED_DIR));
     registry.loadBundled(WorkerWiring.class.getClassLoader());
     return registry;
   }

@@ -13,8 +13,9 @@ import org.springframework.web.bind.annotation.RestController;
  * Where the servlet container sends an error that no controller answered (an exception in a filter,
  * a {@code sendError}): a problem+json body like every other error, instead of Spring Boot's
  * whitelabel map. Asked for directly, {@code /error} is an unknown endpoint (404), not
- * {@code {"status": 999}}.
+ * {@code {"status": 999}}. Not an operation of the API, so not in {@code /openapi.json}.
  */
+@io.swagger.v3.oas.annotations.Hidden
 @RestController
 class ErrorEndpoint implements ErrorController {
   @RequestMapping("/error")

@@ -88,7 +88,7 @@ class WorkerHistoryController {
   /** The steps of an execution of a job this worker holds the claim on, without results. */
   @PostMapping("/history")
   Steps history(HttpServletRequest request) throws IOException {
-    Claim c = claim(request);
+    Claim c = claim(request, "execution");
     return new Steps(c.transport().steps(c.job(), integer(c.body(), "execution")).stream().map(s -> new StepView(s.seq(), s.kind(),
         Base64.getEncoder().encodeToString(s.digest()), s.summary(), s.done(), s.code())).toList());
   }
@@ -96,7 +96,7 @@ class WorkerHistoryController {
   /** The recorded result of one step, as bytes. */
   @PostMapping("/step-result")
   ResponseEntity<byte[]> stepResult(HttpServletRequest request) throws IOException {
-    Claim c = claim(request);
+    Claim c = claim(request, "execution", "step");
     byte[] result = c.transport().stepResult(c.job(), integer(c.body(), "execution"), integer(c.body(), "step"));
     return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM).body(result);
   }
@@ -162,10 +162,17 @@ class WorkerHistoryController {
   /** A request on a job this worker holds the current claim on: its body, the worker's transport, the job. */
   private record Claim(JsonNode body, LocalTransport transport, JobRef job) {}
 
-  private Claim claim(HttpServletRequest request) throws IOException {
+  /**
+   * Reads the request and checks the claim. {@code ints} are the body's integer fields the endpoint reads:
+   * a malformed one is a 400 naming it, answered before the claim is looked up.
+   */
+  private Claim claim(HttpServletRequest request, String... ints) throws IOException {
     JsonNode body = body(request);
     LocalTransport transport = transport(request, body);
     JobRef job = ref(body);
+    for (String field : ints) {
+      integer(body, field);
+    }
     requireClaim(transport, job);
     return new Claim(body, transport, job);
   }

@@ -90,7 +90,7 @@ class WorkflowCorpusTest {
    */
   private static final Map<String, Integer> DECLARED = Map.ofEntries(
       Map.entry("crawler", 1), Map.entry("echo", 1), Map.entry("noop", 1), Map.entry("pipeline", 2),
-      Map.entry("sequence", 2), Map.entry("steps", 1), Map.entry("approval", 3), Map.entry("approval-rs", 3),
+      Map.entry("sequence", 2), Map.entry("steps", 1), Map.entry("waits", 3), Map.entry("approval", 3), Map.entry("approval-rs", 3),
       Map.entry("fanout", 3), Map.entry("fanout-rs", 3), Map.entry("nightly", 2),
       Map.entry("kernel", 1), Map.entry("hostcalls", 1));
 

@@ -11,7 +11,7 @@ class ApiTokenFilterGuardTest {
     for (String p : new String[] {"/new-job", "/queue/list", "/queue/stats", "/api/v1/jobs", "/api/v1/jobs/job-1",
         "/api/v1/jobs/job-1/cancel", "/api/v1/jobs/job-1/logs", "/api/v1/stats", "/api/v1/modules",
         "/api/v1/workers", "/api/v1/cluster", "/openapi.json", "/openapi.json/swagger-config", "/api/v1/jobsx",
-        "/no/such/endpoint", "/", "/error"}) {
+        "/no/such/endpoint", "/error", "/api/v1/events", "/api/v1/sessionx", "/assetsx", "/index.htm"}) {
       assertThat(ApiTokenFilter.guard(p)).as(p).isEqualTo(Guard.PUBLIC);
     }
   }
@@ -29,6 +29,13 @@ class ApiTokenFilterGuardTest {
   void workerAndAdminEndpointsAreLeftToTheInternalFilter() {
     for (String p : new String[] {"/api/v1/workers/claim", "/api/v1/tickets", "/api/v1/modules/crawler",
         "/api/v1/admin/backup"}) {
+      assertThat(ApiTokenFilter.guard(p)).as(p).isEqualTo(Guard.NONE);
+    }
+  }
+
+  @Test
+  void theDashboardShellAndItsLoginAreOpenSoABrowserCanAskForTheToken() {
+    for (String p : new String[] {"/", "/index.html", "/assets/app.js", "/api/v1/session"}) {
       assertThat(ApiTokenFilter.guard(p)).as(p).isEqualTo(Guard.NONE);
     }
   }

@@ -41,13 +41,23 @@ class ApiErrors extends ResponseEntityExceptionHandler {
     return problem(HttpStatus.BAD_REQUEST, "invalid-job", "Invalid job", e.getMessage(), e.field());
   }
 
+  @ExceptionHandler(io.mvmci.schedule.InvalidScheduleException.class)
+  ResponseEntity<ProblemDetail> invalidSchedule(io.mvmci.schedule.InvalidScheduleException e) {
+    return problem(HttpStatus.BAD_REQUEST, "invalid-schedule", "Invalid schedule", e.getMessage(), e.field());
+  }
+
+  @ExceptionHandler(io.mvmci.schedule.ScheduleConflictException.class)
+  ResponseEntity<ProblemDetail> scheduleConflict(RuntimeException e) {
+    return problem(HttpStatus.CONFLICT, "schedule-conflict", "Schedule conflict", e.getMessage(), null);
+  }
+
   @ExceptionHandler(JobNotFoundException.class)
   ResponseEntity<ProblemDetail> notFound(JobNotFoundException e) {
     return problem(HttpStatus.NOT_FOUND, "job-not-found", "Job not found", e.getMessage(), null);
   }
 
   @ExceptionHandler({TicketsController.TicketNotFoundException.class,
-      ModulesController.ModuleNotFoundException.class})
+      ModulesController.ModuleNotFoundException.class, io.mvmci.schedule.ScheduleNotFoundException.class})
   ResponseEntity<ProblemDetail> otherNotFound(RuntimeException e) {
     return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage(), null);
   }

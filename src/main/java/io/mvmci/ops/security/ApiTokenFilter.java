@@ -24,7 +24,7 @@ import tools.jackson.databind.ObjectMapper;
  *   <caption>Who may call what</caption>
  *   <tr><th>paths</th><th>token unset (default)</th><th>token set</th></tr>
  *   <tr><td>{@code /new-job}, {@code /queue/**}, {@code /api/v1/jobs**}, {@code /api/v1/stats},
- *       {@code /api/v1/modules} (the list)</td><td>anyone</td><td>{@code api.token} or {@code secret_api}</td></tr>
+ *       {@code /api/v1/schedules**}, {@code /api/v1/modules} (the list)</td><td>anyone</td><td>{@code api.token} or {@code secret_api}</td></tr>
  *   <tr><td>{@code /actuator/health**}</td><td>anyone, with details</td><td>anyone; details only
  *       with {@code api.token} or {@code secret_api}</td></tr>
  *   <tr><td>other {@code /actuator/**} (prometheus)</td><td>anyone</td><td>{@code api.token} or
@@ -63,7 +63,7 @@ public final class ApiTokenFilter extends OncePerRequestFilter {
     if (path.equals("/new-job") || path.equals("/queue") || path.startsWith("/queue/")
         || path.equals("/api/v1/jobs") || path.startsWith("/api/v1/jobs/")
         || path.equals("/api/v1/stats") || path.startsWith("/api/v1/stats/") || path.equals("/api/v1/modules")
-        || path.equals("/api/v1/events")) {
+        || path.equals("/api/v1/events") || path.equals("/api/v1/schedules") || path.startsWith("/api/v1/schedules/")) {
       return Guard.PUBLIC;
     }
     if (path.equals("/actuator/health") || path.startsWith("/actuator/health/")) {

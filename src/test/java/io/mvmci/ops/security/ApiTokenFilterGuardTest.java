@@ -9,7 +9,8 @@ class ApiTokenFilterGuardTest {
   @Test
   void publicEndpointsAreGuarded() {
     for (String p : new String[] {"/new-job", "/queue/list", "/queue/stats", "/api/v1/jobs", "/api/v1/jobs/job-1",
-        "/api/v1/jobs/job-1/cancel", "/api/v1/jobs/job-1/logs", "/api/v1/stats", "/api/v1/modules"}) {
+        "/api/v1/jobs/job-1/cancel", "/api/v1/jobs/job-1/logs", "/api/v1/stats", "/api/v1/modules", "/api/v1/schedules",
+        "/api/v1/schedules/nightly", "/api/v1/schedules/nightly/trigger"}) {
       assertThat(ApiTokenFilter.guard(p)).as(p).isEqualTo(Guard.PUBLIC);
     }
   }
@@ -26,7 +27,7 @@ class ApiTokenFilterGuardTest {
   @Test
   void workerAndAdminEndpointsAreLeftToTheInternalFilter() {
     for (String p : new String[] {"/api/v1/workers/claim", "/api/v1/tickets", "/api/v1/modules/crawler",
-        "/api/v1/admin/backup", "/openapi.json", "/api/v1/jobsx"}) {
+        "/api/v1/admin/backup", "/openapi.json", "/api/v1/jobsx", "/api/v1/schedulesx"}) {
       assertThat(ApiTokenFilter.guard(p)).as(p).isEqualTo(Guard.NONE);
     }
   }

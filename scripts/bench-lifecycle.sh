@@ -170,6 +170,13 @@ listen_addr_api = "127.0.0.1"
 
 [workers]
 embedded = $SLOTS
+# No-op runs need one page of memory. Admission counts each run as 2 x this cap + 3 x the largest
+# step + 2 MiB against half the heap: with 1 MiB and 64 KiB, a 1 GiB heap admits 122 of 128 slots
+# (the node logs the number), where the 64 MiB default would admit 3.
+memory_limit_mb = 1
+
+[jobs]
+max_step_bytes = 65536
 EOF
   done
 }

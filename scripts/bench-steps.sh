@@ -56,7 +56,9 @@ say "building the load client (mvn -Pbench test-compile) ..."
   && mvn -B -q -Pbench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath)
 CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$ROOT/target/bench.classpath")"
 
-export EXTRA_TOML=$'[raft]\nelection_timeout_min_ms = 500\nelection_timeout_max_ms = 1000\n'
+# The steps workflow needs one page of memory: a 1 MiB cap (and 64 KiB steps) lets a 1 GiB heap admit
+# every slot (a run counts 2 x the cap + 3 x the largest step + 2 MiB against half the heap).
+export EXTRA_TOML=$'memory_limit_mb = 1\n[jobs]\nmax_step_bytes = 65536\n[raft]\nelection_timeout_min_ms = 500\nelection_timeout_max_ms = 1000\n'
 cluster_start
 await_leader 60 1 2 3 >/dev/null
 curl -sf -m 30 -X POST "$(url 1 /api/v1/modules/steps)" -H "Authorization: Bearer $SECRET_API" \

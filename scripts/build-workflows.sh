@@ -75,7 +75,8 @@ fi
 if [ $test -eq 1 ]; then
   echo "== Rust SDK unit tests"
   (cd workflows/sdk/rust && /usr/bin/cargo test --quiet --locked --target x86_64-unknown-linux-gnu \
-    && /usr/bin/cargo test --quiet --locked --features abi-v2 --target x86_64-unknown-linux-gnu)
+    && /usr/bin/cargo test --quiet --locked --features abi-v2 --target x86_64-unknown-linux-gnu \
+    && /usr/bin/cargo test --quiet --locked --features abi-v3 --target x86_64-unknown-linux-gnu)
   echo "== Node harness tests (the ABI in JavaScript)"
   node --test workflows/tools/test/*.test.mjs
 fi

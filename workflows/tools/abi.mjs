@@ -1,8 +1,8 @@
-// The host ABI (workflows/README.md), versions 1 and 2, as data, and a static check of a module
+// The host ABI (workflows/README.md), versions 1 to 3, as data, and a static check of a module
 // against it. A second reading of the contract, independent of the Java host's.
 
 /** The newest ABI version; a module declares its own by exporting `mvmci_abi_v<n>`. */
-export const LATEST = 2;
+export const LATEST = 3;
 
 /** Every import a module may take from `mvmci`, with its signature. */
 export const IMPORTS = {
@@ -17,10 +17,13 @@ export const IMPORTS = {
   sleep_ms: [['i64'], []],
   fail: [['i32', 'i32'], []],
   fail_with: [['i32', 'i32', 'i32'], []],
+  await_signal: [['i32', 'i32', 'i64'], ['i32']],
+  spawn_job: [['i32', 'i32'], ['i32']],
+  await_job: [['i32', 'i32'], ['i32']],
 };
 
 /** The ABI version that introduced an import, where it is not 1. Versions only add imports. */
-export const SINCE = { fail_with: 2 };
+export const SINCE = { fail_with: 2, await_signal: 3, spawn_job: 3, await_job: 3 };
 
 /** `fail_with` flag: the failure is terminal, the job is not retried. */
 export const FAIL_TERMINAL = 1;

@@ -8,7 +8,8 @@
 # sources give the same bytes.
 #
 # After the build the module is checked against the ABI (workflows/tools/abi.mjs), so that a
-# workflow that calls failTerminal but still re-exports mvmci_abi_v1 fails here, not at deploy.
+# workflow that calls failTerminal but still re-exports mvmci_abi_v1, or one that waits for a signal
+# or spawns a job but does not re-export mvmci_abi_v3, fails here, not at deploy.
 #
 # Usage: cd workflows/<name> && ../sdk/assemblyscript/build-workflow.sh NAME ENTRY.ts
 set -euo pipefail
@@ -33,7 +34,8 @@ sdk_rel=$(realpath --relative-to=. "$sdk")
   --use "abort=$sdk_rel/assembly/index/abortHandler"
 if ! check=$(node "$repo/workflows/tools/run.mjs" --check "$name.wasm"); then
   echo "build-workflow.sh: $check" >&2
-  echo "  (a workflow that calls failTerminal re-exports mvmci_abi_v2 instead of mvmci_abi_v1)" >&2
+  echo "  (a workflow that calls failTerminal re-exports mvmci_abi_v2 instead of mvmci_abi_v1; one that calls" >&2
+  echo "  awaitSignal, spawnJob, JobRequest.spawn or awaitJob re-exports mvmci_abi_v3)" >&2
   rm "$name.wasm"
   exit 1
 fi

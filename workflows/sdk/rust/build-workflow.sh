@@ -10,7 +10,8 @@
 # A Cargo.lock that does not name this crate was copied with another workflow's folder: it is
 # replaced by a fresh one (the versions are Debian's either way: its registry has one of each).
 # After the build the module's ABI declaration is checked against its imports: a module that
-# imports `fail_with` must export `mvmci_abi_v2` (the SDK's `abi-v2` feature does that).
+# imports `fail_with` must export `mvmci_abi_v2` or `mvmci_abi_v3` (the SDK's `abi-v2` feature does
+# that), one that imports `await_signal`, `spawn_job` or `await_job` `mvmci_abi_v3` (`abi-v3`).
 #
 # Usage: cd workflows/<name> && ../sdk/rust/build-workflow.sh <name>
 set -euo pipefail
@@ -42,10 +43,18 @@ fi
 /usr/bin/cargo build "${locked[@]}" --release
 wasm-opt -Oz --strip-debug --strip-producers "target/wasm32-unknown-unknown/release/${crate//-/_}.wasm" -o "$name.wasm"
 module=$(wasm-dis "$name.wasm")
-if grep -q '(import "mvmci" "fail_with"' <<<"$module" && ! grep -q '(export "mvmci_abi_v2"' <<<"$module"; then
-  echo "build-workflow.sh: $name.wasm imports mvmci.fail_with, which needs ABI version 2: build it with the SDK's" >&2
-  echo "  abi-v2 feature (mvmci = { path = \"../sdk/rust\", features = [\"abi-v2\"] }), whose workflow! exports mvmci_abi_v2" >&2
-  rm "$name.wasm"
-  exit 1
-fi
+declared=0
+for v in 3 2 1; do
+  if grep -q "(export \"mvmci_abi_v$v\"" <<<"$module"; then declared=$v; break; fi
+done
+needs() { # needs FUNCTION VERSION FEATURE: the module may import FUNCTION only if it declares VERSION or later
+  if grep -q "(import \"mvmci\" \"$1\"" <<<"$module" && [ "$declared" -lt "$2" ]; then
+    echo "build-workflow.sh: $name.wasm imports mvmci.$1, which needs ABI version $2: build it with the SDK's" >&2
+    echo "  $3 feature (mvmci = { path = \"../sdk/rust\", features = [\"$3\"] }), whose workflow! exports mvmci_abi_v$2" >&2
+    rm "$name.wasm"
+    exit 1
+  fi
+}
+needs fail_with 2 abi-v2
+for f in await_signal spawn_job await_job; do needs "$f" 3 abi-v3; done
 echo "$(stat -c %s "$name.wasm") bytes  $(sha256sum "$name.wasm" | cut -c1-64)  ${PWD#"$repo"/}/$name.wasm"

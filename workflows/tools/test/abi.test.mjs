@@ -32,11 +32,22 @@ test('every workflow folder has a built module that speaks the ABI', () => {
 test('a module declares the version its imports need', () => {
   assert.equal(declaredVersion(parseModule(readFileSync(workflow('pipeline'))).exports), 2);
   assert.equal(declaredVersion(parseModule(readFileSync(workflow('crawler'))).exports), 1);
+  assert.equal(declaredVersion(parseModule(readFileSync(workflow('nightly'))).exports), 2);
+  for (const v3 of ['approval', 'approval-rs', 'fanout', 'fanout-rs']) {
+    assert.equal(declaredVersion(parseModule(readFileSync(workflow(v3))).exports), 3, v3);
+  }
   // The hostile guests are built to be refused, or not: v1-imports-v2 declares 1 and imports fail_with.
   const hostile = (name) => readFileSync(`${WORKFLOWS}hostile/${name}.wasm`);
   assert.deepEqual(checkModule(hostile('terminal')), []);
   assert.deepEqual(checkModule(hostile('v1-imports-v2')),
     ['import mvmci.fail_with needs ABI version 2: export mvmci_abi_v2 instead of mvmci_abi_v1']);
+  assert.deepEqual(checkModule(hostile('waits')), []);
+  assert.deepEqual(checkModule(hostile('v2-imports-v3')),
+    ['import mvmci.await_signal needs ABI version 3: export mvmci_abi_v3 instead of mvmci_abi_v2']);
+});
+
+test('a version 3 module may import what versions 1 and 2 do', () => {
+  assert.deepEqual(checkModule(patched('mvmci_abi_v1', 'mvmci_abi_v3')), []);
 });
 
 /** noop.wasm with `from` replaced by `to` (same length) wherever it occurs. */
@@ -49,8 +60,8 @@ function patched(from, to) {
   return bytes;
 }
 
-test('a module without mvmci_abi_v1 or v2 is refused', async () => {
-  const refusal = 'unsupported ABI: module does not export mvmci_abi_v1 (it exports mvmci_abi_v9, which this host does not speak; it speaks versions 1 to 2)';
+test('a module that declares no version this host speaks is refused', async () => {
+  const refusal = 'unsupported ABI: module does not export mvmci_abi_v1 (it exports mvmci_abi_v9, which this host does not speak; it speaks versions 1 to 3)';
   const bytes = patched('mvmci_abi_v1', 'mvmci_abi_v9');
   assert.deepEqual(checkModule(bytes), [refusal]);
   const r = await runWorkflow(bytes);

@@ -1,4 +1,4 @@
-// Guest SDK for mvm-ci workflows in AssemblyScript: host ABI versions 1 and 2 (workflows/README.md).
+// Guest SDK for mvm-ci workflows in AssemblyScript: host ABI versions 1 to 3 (workflows/README.md).
 //
 // A workflow's entry file re-exports the ABI version it speaks and exports `run`:
 //
@@ -6,12 +6,15 @@
 //   export { mvmci_abi_v1 } from "../sdk/assemblyscript/assembly";
 //   export function run(): void { const input = inputJson(); progress(50, "halfway"); outputJson(input); }
 //
-// Version 1 is everything here but failTerminal. A workflow that calls failTerminal imports the
-// host's `fail_with`, which only version 2 has: it re-exports `mvmci_abi_v2` instead of
+// Version 1 is everything here but failTerminal and jobs.ts. A workflow that calls failTerminal
+// imports the host's `fail_with`, which only version 2 has: it re-exports `mvmci_abi_v2` instead of
 // `mvmci_abi_v1` (a version 1 module that imports it is refused at deploy:
 // "import mvmci.fail_with needs ABI version 2: export mvmci_abi_v2 instead of mvmci_abi_v1";
-// build-workflow.sh checks this too). The compiler leaves out imports nothing calls, so a workflow
-// that never calls failTerminal stays a version 1 module and runs on hosts that speak only version 1.
+// build-workflow.sh checks this too). A workflow that waits for signals or spawns and awaits child
+// jobs (awaitSignal, spawnJob, JobRequest, awaitJob: jobs.ts) imports version 3's functions and
+// re-exports `mvmci_abi_v3`; it may call failTerminal too. The compiler leaves out imports nothing
+// calls, so a workflow that calls none of these stays a version 1 module and runs on hosts that
+// speak only version 1.
 //
 // The entry file is built with `--use abort=<path to this file>/abortHandler` so that a failed
 // assertion, an out-of-range index or a null dereference fails the run with a readable message
@@ -26,6 +29,9 @@ import { takeResult } from "./result";
 
 export { Json, JsonKind, quote } from "./json";
 export { Request, Response, HttpError, HttpResult, ErrorKind, httpGet } from "./http";
+export {
+  NO_TIMEOUT, awaitSignal, awaitSignalText, JobStatus, JobOutcome, SpawnResult, JobRequest, spawnJob, awaitJob,
+} from "./jobs";
 
 /** What the host keeps of a `fail` and a `progress` message; the SDK cuts longer ones itself. */
 const FAIL_MAX = 8 * 1024;
@@ -39,6 +45,10 @@ export function mvmci_abi_v1(): void {}
 /** Its presence declares host ABI version 2 (version 1 plus `fail_with`): re-export it instead of
  *  `mvmci_abi_v1` from a workflow that calls failTerminal. */
 export function mvmci_abi_v2(): void {}
+
+/** Its presence declares host ABI version 3 (version 2 plus `await_signal`, `spawn_job` and
+ *  `await_job`): re-export it instead from a workflow that calls awaitSignal, spawnJob or awaitJob. */
+export function mvmci_abi_v3(): void {}
 
 /** `s` encoded as UTF-8, cut to at most `limit` bytes on a character boundary. */
 function utf8(s: string, limit: i32 = i32.MAX_VALUE): ArrayBuffer {
@@ -103,7 +113,9 @@ export function nowMs(): i64 {
   return host.now_ms();
 }
 
-/** A durable sleep: after a crash the resumed run sleeps only for what remains. */
+/** A durable sleep: after a crash the resumed run sleeps only for what remains. On a node, a sleep
+ *  longer than the node's suspension threshold gives the run's slot back: the job is Waiting for a
+ *  timer and any node resumes it, by replay, once the wake-up time has come. */
 export function sleep(ms: i64): void {
   host.sleep_ms(ms);
 }

@@ -22,3 +22,14 @@ export function takeErrorMessage(): string {
     cap *= 4;
   }
 }
+
+/** Copies the whole result buffer when the last call returned a code rather than its length (ABI
+ *  version 3's calls): reads into a growing buffer until the host copies less than asked. */
+export function takeAll(): ArrayBuffer {
+  let cap = 4 * 1024;
+  while (true) {
+    const buf = takeResult(cap);
+    if (buf.byteLength < cap) return buf;
+    cap *= 4;
+  }
+}

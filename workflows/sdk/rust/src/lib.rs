@@ -16,6 +16,9 @@
 //! [`fail_terminal`] (the host's `fail_with`) and makes `workflow!` export `mvmci_abi_v2` instead,
 //! so the module always declares the version its imports need: `fail_terminal` does not exist
 //! without the feature, and a module built with it declares version 2 even if it never calls it.
+//! The `abi-v3` feature (which implies `abi-v2`) adds version 3's signals and child jobs,
+//! [`await_signal`], [`spawn_job`] and [`await_job`] (module [`jobs`]), and makes `workflow!` export
+//! `mvmci_abi_v3`; without it a call of any of the three does not compile.
 //!
 //! Determinism: the host records every side effect in the run's history and replays it after a
 //! crash (on any node), so a workflow
@@ -31,7 +34,10 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 pub mod http;
+pub mod jobs;
 mod sys;
+
+pub use jobs::{await_job, await_signal, spawn_job, JobOptions, JobOutcome, JobStatus};
 
 pub use serde_json;
 
@@ -46,8 +52,9 @@ const ERROR_MESSAGE_MAX: usize = 64 * 1024;
 
 /// Declares the workflow's entry point. Expands to the exports the ABI asks for: `run`, which
 /// calls `$main` and ends the run as failed if it returns an error or panics, and
-/// `mvmci_abi_v1` (`mvmci_abi_v2` with the SDK's `abi-v2` feature), whose presence declares the
-/// ABI version. `$main` is a `fn()` returning `()` or `Result<(), E>` with `E: Display`.
+/// `mvmci_abi_v1` (`mvmci_abi_v2` with the SDK's `abi-v2` feature, `mvmci_abi_v3` with `abi-v3`),
+/// whose presence declares the ABI version. `$main` is a `fn()` returning `()` or `Result<(), E>`
+/// with `E: Display`.
 #[cfg(not(feature = "abi-v2"))]
 #[macro_export]
 macro_rules! workflow {
@@ -66,7 +73,7 @@ macro_rules! workflow {
 /// calls `$main` and ends the run as failed if it returns an error or panics, and
 /// `mvmci_abi_v2` (this SDK is built with its `abi-v2` feature), whose presence declares the
 /// ABI version. `$main` is a `fn()` returning `()` or `Result<(), E>` with `E: Display`.
-#[cfg(feature = "abi-v2")]
+#[cfg(all(feature = "abi-v2", not(feature = "abi-v3")))]
 #[macro_export]
 macro_rules! workflow {
     ($main:path) => {
@@ -80,8 +87,32 @@ macro_rules! workflow {
     };
 }
 
-/// The ABI version [`workflow!`] declares: 1, or 2 with the `abi-v2` feature.
-pub const ABI_VERSION: u32 = if cfg!(feature = "abi-v2") { 2 } else { 1 };
+/// Declares the workflow's entry point. Expands to the exports the ABI asks for: `run`, which
+/// calls `$main` and ends the run as failed if it returns an error or panics, and
+/// `mvmci_abi_v3` (this SDK is built with its `abi-v3` feature), whose presence declares the
+/// ABI version. `$main` is a `fn()` returning `()` or `Result<(), E>` with `E: Display`.
+#[cfg(feature = "abi-v3")]
+#[macro_export]
+macro_rules! workflow {
+    ($main:path) => {
+        #[no_mangle]
+        pub extern "C" fn mvmci_abi_v3() {}
+
+        #[no_mangle]
+        pub extern "C" fn run() {
+            $crate::__run($main)
+        }
+    };
+}
+
+/// The ABI version [`workflow!`] declares: 1, 2 with the `abi-v2` feature, 3 with `abi-v3`.
+pub const ABI_VERSION: u32 = if cfg!(feature = "abi-v3") {
+    3
+} else if cfg!(feature = "abi-v2") {
+    2
+} else {
+    1
+};
 
 #[doc(hidden)]
 pub fn __run<O: Outcome>(main: impl FnOnce() -> O) {
@@ -182,6 +213,20 @@ fn take_error_message() -> Vec<u8> {
     }
 }
 
+/// Copies the whole result buffer after a call that returned a code rather than its length (ABI
+/// version 3's): reads into a growing buffer until the host copies less than asked.
+#[cfg(feature = "abi-v3")]
+fn take_all() -> Vec<u8> {
+    let mut cap = 4 * 1024;
+    loop {
+        let buf = take_result(cap as i32);
+        if buf.len() < cap {
+            return buf;
+        }
+        cap *= 4;
+    }
+}
+
 /// The job's input, as submitted. The same bytes every time the job runs.
 pub fn input() -> Vec<u8> {
     take_result(unsafe { sys::input() })
@@ -250,7 +295,9 @@ pub fn now_ms() -> i64 {
     unsafe { sys::now_ms() }
 }
 
-/// A durable sleep: after a crash the resumed run sleeps only for what remains.
+/// A durable sleep: after a crash the resumed run sleeps only for what remains. On a node, a sleep
+/// longer than the node's suspension threshold gives the run's slot back: the job is Waiting for a
+/// timer, and any node resumes it, by replay, once the wake-up time has come.
 pub fn sleep(duration: Duration) {
     let ms = i64::try_from(duration.as_millis()).unwrap_or(i64::MAX);
     unsafe { sys::sleep_ms(ms) }

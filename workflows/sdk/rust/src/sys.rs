@@ -1,5 +1,5 @@
-//! The raw imports of the host ABI: version 1, and with the `abi-v2` feature `fail_with` of
-//! version 2. Pointers are offsets into this module's memory. Off wasm32 (the SDK's and
+//! The raw imports of the host ABI: version 1, with the `abi-v2` feature `fail_with` of version 2,
+//! and with the `abi-v3` feature `await_signal`, `spawn_job` and `await_job` of version 3. Pointers are offsets into this module's memory. Off wasm32 (the SDK's and
 //! workflows' native unit tests) they exist but panic when called.
 
 #[cfg(target_arch = "wasm32")]
@@ -24,6 +24,19 @@ extern "C" {
     pub fn fail_with(ptr: *const u8, len: i32, flags: i32);
 }
 
+// ABI version 3. Declared only with the `abi-v3` feature, whose `workflow!` exports `mvmci_abi_v3`.
+// Each returns a code, not a length: the result buffer is read whole (`take_all`).
+#[cfg(all(target_arch = "wasm32", feature = "abi-v3"))]
+#[link(wasm_import_module = "mvmci")]
+extern "C" {
+    /// 0: a signal was taken (its payload in the result buffer); 1: timed out.
+    pub fn await_signal(name_ptr: *const u8, name_len: i32, timeout_ms: i64) -> i32;
+    /// 0: spawned (`{"job_id": ...}` in the result buffer); 1: refused (the reason).
+    pub fn spawn_job(ptr: *const u8, len: i32) -> i32;
+    /// 0 Completed, 1 Failed, 2 Cancelled, -1 not a child; the outcome's JSON in the result buffer.
+    pub fn await_job(id_ptr: *const u8, id_len: i32) -> i32;
+}
+
 /// `fail_with` flag: the failure is terminal, the job is not retried.
 #[cfg(feature = "abi-v2")]
 pub const FAIL_TERMINAL: i32 = 1;
@@ -46,6 +59,12 @@ mod native {
     pub unsafe fn fail(_: *const u8, _: i32) { absent() }
     #[cfg(feature = "abi-v2")]
     pub unsafe fn fail_with(_: *const u8, _: i32, _: i32) { absent() }
+    #[cfg(feature = "abi-v3")]
+    pub unsafe fn await_signal(_: *const u8, _: i32, _: i64) -> i32 { absent() }
+    #[cfg(feature = "abi-v3")]
+    pub unsafe fn spawn_job(_: *const u8, _: i32) -> i32 { absent() }
+    #[cfg(feature = "abi-v3")]
+    pub unsafe fn await_job(_: *const u8, _: i32) -> i32 { absent() }
 }
 
 #[cfg(not(target_arch = "wasm32"))]

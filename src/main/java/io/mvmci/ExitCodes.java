@@ -10,7 +10,9 @@ final class ExitCodes {
   static final int FAILED = 1;
   /** A wrong, missing or unknown option or argument (or an environment variable standing for one). */
   static final int USAGE = 2;
-  /** EX_CANTCREAT: the data directory cannot be created or written. */
+  /** EX_DATAERR: a file in the data directory is not what it should be (not a database, corrupt). */
+  static final int DATA_ERROR = 65;
+  /** EX_CANTCREAT: the data directory cannot be created or written (full, read-only, in use). */
   static final int CANT_CREATE = 73;
   /** EX_CONFIG: the configuration file or an environment override of it is invalid. */
   static final int CONFIG = 78;

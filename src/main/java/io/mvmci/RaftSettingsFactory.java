@@ -32,6 +32,7 @@ final class RaftSettingsFactory {
             GroupCommitter.Limits.DEFAULT.maxInFlight(), GroupCommitter.Limits.DEFAULT.maxQueued()),
         r.logEntryMaxBytes(),
         r.logSegmentSizeBytes(),
+        r.minFreeDiskMb() * 1024L * 1024,
         NodeSecrets.raft(config),
         Map.of());
   }

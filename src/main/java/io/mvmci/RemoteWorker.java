@@ -33,13 +33,13 @@ final class RemoteWorker {
     try {
       Files.createDirectories(o.dataDir());
       String workerId = o.workerId() != null ? o.workerId() : persistentId(o.dataDir());
-      ModuleRegistry modules = new ModuleRegistry();
+      ModuleRegistry modules = new ModuleRegistry(o.dataDir().resolve(WorkerWiring.COMPILED_DIR));
       modules.loadBundled(RemoteWorker.class.getClassLoader());
       var json = JsonMapper.builder().build();
       var transport = new RemoteTransport(o.controlPlanes(), o.token(), workerId, json, modules);
       CountDownLatch stopped = new CountDownLatch(1);
       var relay = new ProgressRelay();
-      WorkflowEngine engine = new WorkflowEngine(o.engine(), modules, relay);
+      WorkflowEngine engine = new WorkflowEngine(o.engine(), modules, relay, o.egress());
       WorkerAgent agent = new WorkerAgent(o.settings(), transport, engine, json);
       relay.target(agent::publish);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -47,8 +47,12 @@ final class RemoteWorker {
         engine.close();
         stopped.countDown();
       }, "worker-shutdown"));
-      LoggerFactory.getLogger(RemoteWorker.class).info("worker {} (capacity {}) working for {}",
-          workerId, o.capacity(), o.controlPlanes());
+      var admission = WorkerSettingsFactory.remoteAdmission(o.capacity(), Runtime.getRuntime().maxMemory());
+      var log = LoggerFactory.getLogger(RemoteWorker.class);
+      if (admission.reduced() || admission.overcommitted()) {
+        log.warn("{}", admission.describe());
+      }
+      log.info("worker {} (capacity {}) working for {}", workerId, admission.admitted(), o.controlPlanes());
       agent.start();
       stopped.await();
       return ExitCodes.OK;

@@ -32,6 +32,10 @@ final class StartupFailure extends RuntimeException {
 
   /** The failure {@code thrown} amounts to, if it is one of the recognised kinds; else empty. */
   static Optional<StartupFailure> of(Throwable thrown) {
+    Optional<StartupFailure> data = dataDirectory(thrown);
+    if (data.isPresent()) {
+      return data;
+    }
     for (Throwable t = thrown; t != null; t = t.getCause()) {
       if (t instanceof StartupFailure f) {
         return Optional.of(f);
@@ -46,6 +50,43 @@ final class StartupFailure extends RuntimeException {
       if (t instanceof AccessDeniedException e) {
         return Optional.of(new StartupFailure(ExitCodes.CANT_CREATE,
             "cannot access " + e.getFile() + ": " + reason(e), thrown));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A data directory the node cannot use: its Raft storage locked by another process (a second node on
+   * the same data_dir), or a database that is not one, or one on a disk that cannot take writes. The
+   * line is the message of the outermost cause that names the file ("cannot open ..."), else SQLite's.
+   */
+  static Optional<StartupFailure> dataDirectory(Throwable thrown) {
+    String named = null;
+    for (Throwable t = thrown; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      if (t instanceof java.io.IOException && m != null && m.startsWith("Failed to lock storage ")) {
+        String dir = m.substring("Failed to lock storage ".length()).replaceFirst("\\. The directory is already locked.*", "");
+        return Optional.of(new StartupFailure(ExitCodes.CANT_CREATE, "the Raft storage " + dir + " is locked by"
+            + " another process: another node runs on this data directory; stop it, or give this node a"
+            + " data_dir of its own", thrown));
+      }
+      if (named == null && m != null && m.startsWith("cannot open ")) {
+        named = m;
+      }
+      if (t instanceof org.sqlite.SQLiteException e) {
+        int code = e.getResultCode().code & 0xff;
+        String line = named != null ? named : m;
+        if (code == 26 /* NOTADB */ || code == 11 /* CORRUPT */) {
+          return Optional.of(new StartupFailure(ExitCodes.DATA_ERROR, line + "; restore it from a backup, or move"
+              + " it away to have the node rebuild it from the cluster", thrown));
+        }
+        if (code == 13 /* FULL */ || code == 8 /* READONLY */ || code == 10 /* IOERR */ || code == 14 /* CANTOPEN */) {
+          return Optional.of(new StartupFailure(ExitCodes.CANT_CREATE, line + "; free space in the data"
+              + " directory or make it writable", thrown));
+        }
+        if (code == 5 /* BUSY */ || code == 6 /* LOCKED */) {
+          return Optional.of(new StartupFailure(ExitCodes.CANT_CREATE, line + "; another process holds it", thrown));
+        }
       }
     }
     return Optional.empty();

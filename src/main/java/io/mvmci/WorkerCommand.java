@@ -1,6 +1,7 @@
 package io.mvmci;
 
 import io.mvmci.worker.WorkerTicket;
+import io.mvmci.workflow.EgressPolicy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Spec;
         + "(lease 3000 ms, heartbeat 1000 ms, backoff 1000 ms doubling to 60000 ms); the engine's caps are "
         + "the [workers] defaults (64 MiB of memory, a 4096 KiB stack). If the control plane's [jobs] "
         + "lease_ms differs, give it as --lease-ms.",
-        "Environment: CONTROL_PLANE_TICKET, MVMCI_WORKER_TOKEN (or SECRET_API), MVMCI_WORKER_DATA_DIR."})
+        "Environment: CONTROL_PLANE_TICKET, MVMCI_WORKER_TOKEN (or SECRET_API), MVMCI_WORKER_DATA_DIR, "
+            + "MVMCI_WORKER_EGRESS_ALLOW."})
 final class WorkerCommand implements Callable<Integer> {
   private static final String WORKER_ID = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
 
@@ -74,6 +76,12 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--journal-fsync", paramLabel = "true|false",
       description = "Fsync every journal commit, so that a power cut repeats no step. Default: false.")
   String journalFsync;
+
+  @Option(names = "--egress-allow", paramLabel = "CIDR[,CIDR...]",
+      description = "Address ranges runs' HTTP requests may reach besides public addresses, as a node's "
+          + "[workers] egress_allow (loopback, private and link-local addresses are denied otherwise). "
+          + "Env: MVMCI_WORKER_EGRESS_ALLOW. Default: none.")
+  String egressAllow;
 
   @Spec
   CommandSpec spec;
@@ -146,8 +154,20 @@ final class WorkerCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--worker-id must be 1-64 letters, digits, '.', '_' or '-'");
     }
     String dir = dataDir != null ? dataDir : env.getOrDefault("MVMCI_WORKER_DATA_DIR", "./worker-data");
-    return new WorkerOptions(planes, credential, Path.of(dir), slots, workerId, heartbeat, lease, fsync,
-        suspendAfter);
+    String allow = egressAllow != null ? egressAllow : env.getOrDefault("MVMCI_WORKER_EGRESS_ALLOW", "");
+    List<String> ranges = new ArrayList<>();
+    for (String r : allow.split("[,\\n]")) {
+      if (!r.isBlank()) {
+        try {
+          EgressPolicy.allowing(List.of(r.strip()));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("--egress-allow: " + e.getMessage());
+        }
+        ranges.add(r.strip());
+      }
+    }
+    return new WorkerOptions(planes, credential, Path.of(dir), slots, workerId, heartbeat, lease, fsync, suspendAfter,
+        ranges);
   }
 
   private static URI base(String url) {

@@ -1,6 +1,7 @@
 package io.mvmci;
 
 import io.mvmci.worker.WorkerSettings;
+import io.mvmci.workflow.EgressPolicy;
 import io.mvmci.workflow.EngineConfig;
 import java.net.URI;
 import java.nio.file.Path;
@@ -11,16 +12,23 @@ import java.util.List;
  * ({@link WorkerCommand}).
  *
  * @param workerId the id asked for, or null to use (or make) the one kept in the data directory
+ * @param egressAllow address ranges runs may reach besides public addresses, as {@code [workers]
+ *     egress_allow} on a node
  */
 record WorkerOptions(List<URI> controlPlanes, String token, Path dataDir, int capacity, String workerId,
-    long heartbeatMs, long leaseMs, boolean journalFsync, long suspendAfterMs) {
+    long heartbeatMs, long leaseMs, boolean journalFsync, long suspendAfterMs, List<String> egressAllow) {
 
   WorkerOptions {
     controlPlanes = List.copyOf(controlPlanes);
+    egressAllow = List.copyOf(egressAllow);
+  }
+
+  EgressPolicy egress() {
+    return WorkerSettingsFactory.remoteEgress(egressAllow, controlPlanes);
   }
 
   WorkerSettings settings() {
-    return WorkerSettingsFactory.remote(capacity, heartbeatMs, leaseMs, suspendAfterMs);
+    return WorkerSettingsFactory.remote(capacity, heartbeatMs, leaseMs, suspendAfterMs, dataDir);
   }
 
   EngineConfig engine() {

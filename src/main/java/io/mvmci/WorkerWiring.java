@@ -4,6 +4,8 @@ import io.mvmci.command.AppendSteps;
 import io.mvmci.config.NodeConfig;
 import io.mvmci.replication.ApplyListeners;
 import io.mvmci.replication.RaftNode;
+import io.mvmci.api.ClaimPause;
+import io.mvmci.worker.Admission;
 import io.mvmci.worker.ProgressRelay;
 import io.mvmci.worker.WorkerAgent;
 import io.mvmci.worker.node.ChildJobs;
@@ -28,10 +30,13 @@ import tools.jackson.databind.ObjectMapper;
  */
 @Configuration(proxyBeanMethods = false)
 class WorkerWiring {
+  /** Where a node keeps its modules' compiled classes across restarts. */
+  static final String COMPILED_DIR = "compiled";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WorkerWiring.class);
 
   @Bean
-  ModuleRegistry moduleRegistry() throws InvalidModuleException {
-    ModuleRegistry registry = new ModuleRegistry();
+  ModuleRegistry moduleRegistry(NodeConfig config) throws InvalidModuleException {
+    ModuleRegistry registry = new ModuleRegistry(config.dataDir().resolve(COMPILED_DIR));
     registry.loadBundled(WorkerWiring.class.getClassLoader());
     return registry;
   }
@@ -43,7 +48,8 @@ class WorkerWiring {
 
   @Bean(destroyMethod = "close")
   WorkflowEngine workflowEngine(NodeConfig config, ModuleRegistry registry, ProgressRelay relay) {
-    return new WorkflowEngine(WorkerSettingsFactory.embeddedEngine(config), registry, relay);
+    return new WorkflowEngine(WorkerSettingsFactory.embeddedEngine(config), registry, relay,
+        WorkerSettingsFactory.embeddedEgress(config));
   }
 
   @Bean
@@ -51,6 +57,20 @@ class WorkerWiring {
     WorkSignal signal = new WorkSignal();
     listeners.add(signal);
     return signal;
+  }
+
+  /** How many embedded runs fit this JVM's heap; logged, and exported as mvmci_workers_slots. */
+  @Bean
+  Admission admission(NodeConfig config) {
+    Admission a = WorkerSettingsFactory.embeddedAdmission(config, Runtime.getRuntime().maxMemory());
+    if (config.workers().embedded() > 0) {
+      if (a.reduced() || a.overcommitted()) {
+        LOG.warn("{}", a.describe());
+      } else {
+        LOG.info("{}", a.describe());
+      }
+    }
+    return a;
   }
 
   @Bean(destroyMethod = "close")
@@ -76,12 +96,26 @@ class WorkerWiring {
     return new Timers(node, clock);
   }
 
-  /** The worker first (it resumes what this node held), then the reaper, which could expire it. */
+  @Bean
+  ClaimPause claimPause(NodeConfig config) {
+    return new ClaimPause(config.dataDir());
+  }
+
+  /**
+   * The worker first (it resumes what this node held), then the reaper, which could expire it. A node
+   * whose claims are paused ({@link ClaimPause}) starts its worker once they resume.
+   */
   @EventListener(ApplicationReadyEvent.class)
   void startWorker(ApplicationReadyEvent ready) {
     var context = ready.getApplicationContext();
     if (context.getBean(NodeConfig.class).workers().embedded() > 0) {
-      context.getBean(WorkerAgent.class).start();
+      ClaimPause pause = context.getBean(ClaimPause.class);
+      if (pause.paused()) {
+        LOG.warn("claims are paused on this node (restored with --paused): its worker does not claim and its"
+            + " remote workers get no jobs until POST /api/v1/admin/claims/resume");
+      }
+      WorkerAgent agent = context.getBean(WorkerAgent.class);
+      pause.whenResumed(agent::start);
     }
     context.getBean(Reaper.class).start();
     context.getBean(Timers.class).start();

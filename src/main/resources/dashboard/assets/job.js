@@ -1,4 +1,5 @@
-// One job: status, progress and log lines live; its timeline, attempts, history, output; cancel, retry.
+// One job: status, progress and log lines live; its timeline, attempts, history, output; what it waits
+// for, its parent and children; cancel, retry, send a signal.
 import { api, badge, h, progressBar, short, stream, throttle, time, toast } from './lib.js';
 
 const FINISHED = ['Completed', 'Failed', 'Cancelled'];
@@ -8,7 +9,11 @@ export async function job(app, page, match) {
   const title = h('h1', {}, h('span', { class: 'mono' }, id));
   const cancel = h('button', { class: 'danger', id: 'cancel', disabled: true, onclick: () => act('cancel') }, 'Cancel');
   const retry = h('button', { id: 'retry', disabled: true, onclick: () => act('retry') }, 'Retry now');
-  const actions = h('div', { class: 'actions' }, cancel, retry);
+  const signalName = h('input', { id: 'signal-name', placeholder: 'signal name', value: 'approve', size: 12 });
+  const signalBody = h('input', { id: 'signal-payload', placeholder: 'JSON payload', value: '{}', size: 24 });
+  const signal = h('button', { id: 'signal', onclick: () => sendSignal() }, 'Send signal');
+  const actions = h('div', { class: 'actions' }, cancel, retry, signalName, signalBody, signal);
+  const family = h('div', { id: 'family' });
   const summary = h('div', { class: 'kv', id: 'summary' });
   const progress = h('div', { id: 'progress' });
   const timeline = h('ul', { class: 'timeline', id: 'timeline' });
@@ -17,7 +22,7 @@ export async function job(app, page, match) {
   const result = h('div', { id: 'result' });
   app.append(title, h('div', { class: 'grid2' },
     h('div', {},
-      h('div', { class: 'panel' }, summary, h('h2', {}, 'Progress'), progress, h('h2', {}, 'Actions'), actions),
+      h('div', { class: 'panel' }, summary, family, h('h2', {}, 'Progress'), progress, h('h2', {}, 'Actions'), actions),
       h('div', { class: 'panel' }, h('h2', {}, 'Log'), log),
       h('div', { class: 'panel' }, h('h2', {}, 'Run history'), history),
       h('div', { class: 'panel' }, h('h2', {}, 'Output'), result)),
@@ -30,10 +35,17 @@ export async function job(app, page, match) {
       ['pinned', short(j.pinned_sha256)], ['attempt', `${j.attempt} (failures ${j.failures} of ${j.max_attempts})`],
       ['execution', j.execution], ['worker', j.worker_id], ['created', time(j.created_at)], ['started', time(j.started_at)],
       ['finished', time(j.finished_at)], ['reason', j.reason], ['url', j.url],
+      ['waiting for', j.waiting_for], ['wakes', time(j.wake_at)],
     ].filter(([, v]) => v !== null && v !== undefined && v !== '').flatMap(([k, v]) => [h('div', {}, k), h('div', {}, String(v))]));
     progress.replaceChildren(progressBar(j.progress, true),
       h('p', { class: 'muted', id: 'progress-text' }, j.progress != null ? `${j.progress}% ${j.progress_message || ''}` : 'no progress reported yet'));
     const finished = FINISHED.includes(j.status);
+    signal.disabled = finished;
+    family.replaceChildren(
+      j.parent_id ? h('p', {}, 'parent ', h('a', { href: '#/jobs/' + j.parent_id, class: 'mono' }, j.parent_id),
+        j.detached ? ' (detached: outlives it)' : ' (ends with it)') : '',
+      j.children ? h('p', {}, `${j.children.length} children: `, ...j.children.flatMap((c) =>
+        [h('a', { href: '#/jobs/' + c, class: 'mono' }, c), ' '])) : '');
     cancel.disabled = finished;
     retry.disabled = !(j.status === 'Failed' || j.status === 'Cancelled');
     result.replaceChildren(
@@ -47,6 +59,15 @@ export async function job(app, page, match) {
       show(full);
       toast(what === 'cancel' ? 'Cancelled ' + id : 'Queued ' + id + ' again');
       refreshDetails();
+    } catch (e) {
+      toast(e.message);
+    }
+  };
+  const sendSignal = async () => {
+    try {
+      const sent = await api(`/api/v1/jobs/${id}/signals/${encodeURIComponent(signalName.value)}`,
+        { method: 'POST', body: signalBody.value, headers: { 'Content-Type': 'application/json' } });
+      toast(`Signal ${sent.name} sent` + (sent.woke ? '; the run woke' : ''));
     } catch (e) {
       toast(e.message);
     }

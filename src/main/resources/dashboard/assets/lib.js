@@ -92,4 +92,4 @@ export function every(ms, fn, page) {
   page.cleanups.push(() => clearInterval(id));
 }
 
-export const STATUSES = ['Pending', 'InProgress', 'Retrying', 'Completed', 'Failed', 'Cancelled'];
+export const STATUSES = ['Pending', 'InProgress', 'Waiting', 'Retrying', 'Completed', 'Failed', 'Cancelled'];

@@ -97,6 +97,47 @@ class StartupFailureTest {
     assertThat(e.out()).isEmpty();
   }
 
+  /**
+   * A second node on the data directory of a running one (finding 6 of the independent test run: a
+   * node that could not open its data directory must exit non-zero with one clear line).
+   */
+  @Test
+  void aDataDirectoryInUseByAnotherNodeIsOneLineAndStatus73() throws Exception {
+    Path data = dir.resolve("shared");
+    Path first = dir.resolve("first.toml");
+    int firstRaft = FreePorts.next();
+    int firstHttp = FreePorts.next();
+    Files.writeString(first, """
+        [node]
+        node_id = 1
+        data_dir = "%s"
+        nodes = ["1 127.0.0.1:%d 127.0.0.1:%d"]
+        [workers]
+        embedded = 0
+        """.formatted(data, firstRaft, firstHttp));
+    try (NodeProcess running = NodeProcess.start(first, dir.resolve("first.log"), java.util.Map.of())) {
+      running.awaitReady(java.time.Duration.ofSeconds(120));
+      Exit e = mvmci("--config", config(data).toString());
+      assertThat(e.status()).as("%s", e).isEqualTo(73);
+      assertThat(e.err()).singleElement().asString()
+          .startsWith("the Raft storage " + data.resolve("raft"))
+          .contains("is locked by another process: another node runs on this data directory");
+      assertThat(running.isUp()).as("the running node is untouched").isTrue();
+    }
+  }
+
+  @Test
+  void aDatabaseThatIsNotOneIsOneLineAndStatus65() throws Exception {
+    Path data = dir.resolve("data");
+    Files.createDirectories(data.resolve("db"));
+    Files.writeString(data.resolve("db").resolve("queue.sqlite"), "not a database ".repeat(100));
+    Exit e = mvmci("--config", config(data).toString());
+    assertThat(e.status()).as("%s", e).isEqualTo(65);
+    assertThat(e.err()).singleElement().asString()
+        .startsWith("cannot open the queue database " + data.resolve("db").resolve("queue.sqlite"))
+        .contains("not a database").endsWith("to have the node rebuild it from the cluster");
+  }
+
   @Test
   void helpInAFreshDirectoryPrintsUsageAndWritesNothing() throws Exception {
     for (String[] args : List.of(new String[] {"--help"}, new String[] {"worker", "--help"})) {
@@ -127,6 +168,14 @@ class StartupFailureTest {
     assertThat(StartupFailure.of(denied)).get().extracting(Throwable::getMessage)
         .isEqualTo("cannot access /var/lib/mvm-ci/secret_api: Permission denied");
     assertThat(StartupFailure.of(new IllegalStateException("a bug"))).isEmpty();
+    var full = new IllegalStateException("Error creating bean with name 'workflowEngine'",
+        new RuntimeException("cannot open journal /d/journal.sqlite (is another process using it?): [SQLITE_FULL] x",
+            new org.sqlite.SQLiteException("[SQLITE_FULL] x", org.sqlite.SQLiteErrorCode.SQLITE_FULL)));
+    assertThat(StartupFailure.of(full)).get().satisfies(f -> {
+      assertThat(f.getMessage()).isEqualTo("cannot open journal /d/journal.sqlite (is another process using it?):"
+          + " [SQLITE_FULL] x; free space in the data directory or make it writable");
+      assertThat(f.exitCode()).isEqualTo(73);
+    });
 
     StartupFailureReporter reporter = new StartupFailureReporter();
     assertThat(reporter.reportException(http)).as("Spring prints no banner for it").isTrue();

@@ -82,7 +82,7 @@ final class HostCallBench implements AutoCloseable {
       RunSpec spec = RunSpec.of("replay", ModuleRef.latest("hostcalls"),
           ("t" + steps).getBytes(StandardCharsets.UTF_8));
       try (WorkflowEngine crashing = new WorkflowEngine(EngineConfig.defaults(dir), registry, u -> {},
-          HttpBridge.defaultClient(), crashAtEnd)) {
+          new HttpBridge(EgressPolicy.publicOnly()), crashAtEnd)) {
         try {
           crashing.start(spec).outcome().get();
           throw new IllegalStateException("the bench run was meant to crash");

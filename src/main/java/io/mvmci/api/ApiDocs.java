@@ -64,7 +64,7 @@ class ApiDocs {
       case ADMIN -> List.of(new SecurityRequirement().addList("secretApi"));
       case WORKER -> List.of(new SecurityRequirement().addList("workerTicket"),
           new SecurityRequirement().addList("secretApi"));
-      case NONE -> path.equals("/api/v1/session") || path.equals("/api/v1/cluster") || path.equals("/api/v1/workers")
+      case NONE -> path.equals("/api/v1/session")
           ? List.of() : List.of(new SecurityRequirement(), new SecurityRequirement().addList("apiToken"),
           new SecurityRequirement().addList("session"));
     };

@@ -51,6 +51,12 @@ class ApiErrors extends ResponseEntityExceptionHandler {
     return problem(HttpStatus.CONFLICT, "schedule-conflict", "Schedule conflict", e.getMessage(), null);
   }
 
+  @ExceptionHandler(io.mvmci.queue.IdempotencyConflictException.class)
+  ResponseEntity<ProblemDetail> idempotencyConflict(io.mvmci.queue.IdempotencyConflictException e) {
+    return problem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused", "Idempotency-Key reused",
+        e.getMessage(), e.field() == null ? "Idempotency-Key" : e.field());
+  }
+
   @ExceptionHandler(JobNotFoundException.class)
   ResponseEntity<ProblemDetail> notFound(JobNotFoundException e) {
     return problem(HttpStatus.NOT_FOUND, "job-not-found", "Job not found", e.getMessage(), null);
@@ -107,6 +113,27 @@ class ApiErrors extends ResponseEntityExceptionHandler {
     ProblemDetail p = ProblemDetail.forStatusAndDetail(status,
         "no such endpoint: " + e.getHttpMethod() + " /" + e.getResourcePath());
     return handleExceptionInternal(e, p, headers, status, request);
+  }
+
+  /** A query string Tomcat cannot decode ({@code ?limit=%ff}, {@code ?limit=%zz}). */
+  @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+  ResponseEntity<ProblemDetail> badQuery(RuntimeException e) {
+    return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+        "the query string is malformed: each %XX escape must be two hex digits and the decoded bytes UTF-8", null);
+  }
+
+  /** A multipart body, which no endpoint takes (a {@code multipart/form-data} with no boundary, say). */
+  @ExceptionHandler(org.springframework.web.multipart.MultipartException.class)
+  ResponseEntity<ProblemDetail> multipart(RuntimeException e) {
+    return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+        "multipart bodies are not accepted; send application/x-www-form-urlencoded or application/json", null);
+  }
+
+  /** A number in a JSON body that does not fit the field it was read into; a safety net behind the checks. */
+  @ExceptionHandler(tools.jackson.databind.exc.JsonNodeException.class)
+  ResponseEntity<ProblemDetail> badJsonValue(RuntimeException e) {
+    return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+        "a value in the body has the wrong type or is out of range for its field", null);
   }
 
   @ExceptionHandler(Exception.class)

@@ -1,14 +1,25 @@
 package io.mvmci.api;
 
 import io.mvmci.access.TicketService;
+import io.mvmci.config.NodeConfig;
+import jakarta.servlet.DispatcherType;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.ObjectMapper;
 
-/** The API's own infrastructure: the filter that guards worker and administration endpoints. */
+/**
+ * The API's own infrastructure: the filter that guards worker and administration endpoints, and the
+ * one that reads request bodies without holding a thread, after every credential check.
+ */
 @Configuration(proxyBeanMethods = false)
 class ApiWiring {
+  /** Order of the filters: the public token (ops, 5), the internal credentials (10), then bodies. */
+  static final int INTERNAL_AUTH_ORDER = 10;
+  static final int BODY_READ_ORDER = 20;
+  /** The fewest bytes of bodies being read at once that a node allows, whatever its heap. */
+  static final long MIN_BODY_BUDGET = 64L * 1024 * 1024;
+
   @Bean
   FilterRegistrationBean<InternalAuthFilter> internalAuth(ApiSecret secret, TicketService tickets,
       ObjectMapper json) {
@@ -16,7 +27,42 @@ class ApiWiring {
         new FilterRegistrationBean<>(new InternalAuthFilter(secret.value(), tickets, json));
     r.addUrlPatterns("/api/v1/workers/*", "/api/v1/tickets", "/api/v1/tickets/*", "/api/v1/modules/*",
         "/api/v1/admin/*");
-    r.setOrder(10);
+    r.setOrder(INTERNAL_AUTH_ORDER);
     return r;
+  }
+
+  /**
+   * A JSON body that names a field twice is refused (400), as the form parser refuses a field given
+   * twice, instead of the last one silently winning.
+   */
+  @Bean
+  org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer strictDuplicates() {
+    return builder -> builder.enable(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+  }
+
+  @Bean
+  FilterRegistrationBean<BodyReadFilter> bodyRead(NodeConfig config, ObjectMapper json) {
+    long budget = Math.max(MIN_BODY_BUDGET, Runtime.getRuntime().maxMemory() / 8);
+    FilterRegistrationBean<BodyReadFilter> r = new FilterRegistrationBean<>(
+        new BodyReadFilter(json, config.api().bodyTimeoutMs(), path -> bodyCap(config, path), budget));
+    r.addUrlPatterns("/*");
+    r.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
+    r.setAsyncSupported(true);
+    r.setOrder(BODY_READ_ORDER);
+    return r;
+  }
+
+  /** The most body bytes the endpoint at {@code path} takes; its controller checks its own exact cap. */
+  static long bodyCap(NodeConfig config, String path) {
+    if (path.startsWith("/api/v1/modules/")) {
+      return config.api().maxModuleBytes();
+    }
+    if (path.startsWith("/api/v1/workers/")) {
+      return Math.max(WorkerController.MAX_BODY, WorkerHistoryController.MAX_BODY);
+    }
+    if (path.equals("/api/v1/jobs/batch")) {
+      return config.raft().groupCommitMaxBytes();
+    }
+    return Math.max(config.api().maxBodyBytes(), 64 * 1024);
   }
 }

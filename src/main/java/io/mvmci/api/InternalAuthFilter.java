@@ -6,13 +6,10 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.ObjectMapper;
 
@@ -81,7 +78,7 @@ final class InternalAuthFilter extends OncePerRequestFilter {
     String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
         ? header.substring(7).strip() : null;
     if (token == null || token.isEmpty()) {
-      refuse(response, HttpStatus.UNAUTHORIZED, "this endpoint needs Authorization: Bearer <secret_api"
+      refuse(request, response, HttpStatus.UNAUTHORIZED, "this endpoint needs Authorization: Bearer <secret_api"
           + (need == Need.WORKER ? " or a worker ticket's token>" : ">"));
       return;
     }
@@ -97,21 +94,19 @@ final class InternalAuthFilter extends OncePerRequestFilter {
       return;
     }
     if (need == Need.ADMIN && ticket.isPresent()) {
-      refuse(response, HttpStatus.FORBIDDEN, "a worker ticket cannot do this; it needs secret_api");
+      refuse(request, response, HttpStatus.FORBIDDEN, "a worker ticket cannot do this; it needs secret_api");
       return;
     }
-    refuse(response, HttpStatus.UNAUTHORIZED, "the credential is not secret_api or a live worker ticket");
+    refuse(request, response, HttpStatus.UNAUTHORIZED, "the credential is not secret_api or a live worker ticket");
   }
 
-  private void refuse(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
-    ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
-    p.setType(URI.create("urn:mvmci:problem:" + (status == HttpStatus.FORBIDDEN ? "forbidden" : "unauthorized")));
-    p.setTitle(status.getReasonPhrase());
-    response.setStatus(status.value());
+  /** Refuses before the body is read; an unread body is not waited for ({@link EarlyAnswers}). */
+  private void refuse(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
+      throws IOException {
     if (status == HttpStatus.UNAUTHORIZED) {
       response.setHeader("WWW-Authenticate", "Bearer realm=\"mvm-ci\"");
     }
-    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-    response.getOutputStream().write(json.writeValueAsBytes(p));
+    EarlyAnswers.problem(request, response, json, EarlyAnswers.of(status,
+        status == HttpStatus.FORBIDDEN ? "forbidden" : "unauthorized", detail));
   }
 }

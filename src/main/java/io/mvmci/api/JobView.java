@@ -51,6 +51,11 @@ record JobView(
     List<String> children,
     String idempotencyKey) {
 
+  /**
+   * A job waiting for a worker (Pending, Retrying) shows no worker, lease or progress: the queue keeps
+   * the last holder's in its row (a job handed back or whose lease ran out), but nobody runs it now,
+   * and a resumed run reports its progress again. The lease is shown only while a worker holds it.
+   */
   static JobView of(Job j) {
     return of(j, null);
   }
@@ -61,9 +66,12 @@ record JobView(
   }
 
   private static JobView view(Job j, String input, String output, List<String> children) {
+    boolean waiting = j.status() == JobStatus.Pending || j.status() == JobStatus.Retrying;
+    boolean held = j.status() == JobStatus.InProgress;
     return new JobView(j.id(), j.status(), j.url(), j.workflow(), input, j.priority(), j.attempt(),
-        j.failures(), j.maxAttempts(), time(j.runAt()), j.timeoutMs(), j.workerId(), time(j.leaseUntil()),
-        j.progress(), j.progressMessage(), output, j.error(), j.reason(), time(j.createdAt()),
+        j.failures(), j.maxAttempts(), time(j.runAt()), j.timeoutMs(), waiting ? null : j.workerId(),
+        held ? time(j.leaseUntil()) : null, waiting ? null : j.progress(), waiting ? null : j.progressMessage(),
+        output, j.error(), j.reason(), time(j.createdAt()),
         time(j.updatedAt()), time(j.startedAt()), time(j.finishedAt()), j.moduleSha256(), j.pinnedSha256(),
         j.execution(), j.historySteps(), waitingFor(j.waitingFor()), time(j.wakeAt()),
         j.parentSeq() == null ? null : JobId.format(j.parentSeq()), j.parentSeq() == null ? null : j.detached(),

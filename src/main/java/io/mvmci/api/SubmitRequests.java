@@ -161,25 +161,37 @@ final class SubmitRequests {
         text(root, "module_sha256"));
   }
 
+  /** The latest {@code run_at} a request may name; the queue refuses more than 366 days ahead anyway. */
+  static final Instant MAX_RUN_AT = Instant.parse("9999-12-31T23:59:59.999Z");
+  /** The longest {@code delay_ms}: 366 days, the queue's own bound. */
+  static final long MAX_DELAY_MS = 366 * 24 * 3_600_000L;
+
   private static Instant runAt(String runAt, Long delayMs, long now) {
     if (runAt != null && delayMs != null) {
       throw new BadRequestException("run_at", "give run_at or delay_ms, not both");
     }
     if (delayMs != null) {
-      if (delayMs < 0) {
-        throw new BadRequestException("delay_ms", "\"delay_ms\" must not be negative");
+      if (delayMs < 0 || delayMs > MAX_DELAY_MS) {
+        throw new BadRequestException("delay_ms", "\"delay_ms\" must be an integer from 0 to " + MAX_DELAY_MS
+            + " (366 days), not " + delayMs);
       }
       return Instant.ofEpochMilli(now + delayMs);
     }
     if (runAt == null) {
       return null;
     }
+    Instant at;
     try {
-      return Instant.parse(runAt);
+      at = Instant.parse(runAt);
     } catch (DateTimeParseException e) {
       throw new BadRequestException("run_at",
           "\"run_at\" must be an ISO-8601 instant such as 2030-01-01T00:00:00Z, not \"" + runAt + "\"");
     }
+    if (at.isBefore(Instant.EPOCH) || at.isAfter(MAX_RUN_AT)) {
+      throw new BadRequestException("run_at", "\"run_at\" must be between 1970-01-01T00:00:00Z and "
+          + MAX_RUN_AT + ", not \"" + runAt + "\"");
+    }
+    return at;
   }
 
   private static String text(JsonNode root, String name) {

@@ -47,11 +47,13 @@ class WorkerController {
   private final RemoteWorkerTransports transports;
   private final ObjectMapper json;
   private final JobService jobs;
+  private final ClaimPause pause;
 
-  WorkerController(RemoteWorkerTransports transports, ObjectMapper json, JobService jobs) {
+  WorkerController(RemoteWorkerTransports transports, ObjectMapper json, JobService jobs, ClaimPause pause) {
     this.transports = transports;
     this.json = json;
     this.jobs = jobs;
+    this.pause = pause;
   }
 
   record Ref(long seq, int attempt) {
@@ -118,6 +120,10 @@ class WorkerController {
     JsonNode body = body(request);
     int max = intField(body, "max", 1, 1024);
     long waitMs = body.has("wait_ms") ? longField(body, "wait_ms", 0, MAX_WAIT_MS) : 0;
+    if (pause.paused()) {
+      transport(request, body); // the caller's credential and worker_id are still checked
+      return new Claimed(List.of());
+    }
     List<Result.ClaimedJob> jobs = transport(request, body).claimThenWait(max, Duration.ofMillis(waitMs));
     return new Claimed(jobs.stream().map(ClaimedView::of).toList());
   }
@@ -137,11 +143,11 @@ class WorkerController {
     for (JsonNode item : body.path("items")) {
       List<ReportProgress.Line> lines = new ArrayList<>();
       for (JsonNode l : item.path("lines")) {
-        lines.add(new ReportProgress.Line(l.path("at").asLong(), l.path("level").asInt(),
+        lines.add(new ReportProgress.Line(longField(l, "at", 0, Long.MAX_VALUE), intField(l, "level", 0, 3),
             clip(l.path("text").asString(""), 8 * 1024)));
       }
-      items.add(new ReportProgress.Item(ref(item), item.path("percent").asInt(-1),
-          clip(item.path("message").asString(""), 1024), lines));
+      int percent = item.has("percent") ? intField(item, "percent", -1, 100) : -1;
+      items.add(new ReportProgress.Item(ref(item), percent, clip(item.path("message").asString(""), 1024), lines));
     }
     return new Stale(transport(request, body).progress(items).stream().map(Ref::of).toList());
   }
@@ -195,11 +201,20 @@ class WorkerController {
     return out;
   }
 
-  private static JobRef ref(JsonNode n) {
-    if (!n.path("seq").isIntegralNumber() || !n.path("attempt").isIntegralNumber()) {
+  /** A claim: {@code seq} and {@code attempt}, each a non-negative integer that fits its field. */
+  static JobRef ref(JsonNode n) {
+    JsonNode seq = n.path("seq");
+    JsonNode attempt = n.path("attempt");
+    if (!seq.isIntegralNumber() || !attempt.isIntegralNumber()) {
       throw new BadRequestException("seq", "each job needs integer \"seq\" and \"attempt\"");
     }
-    return new JobRef(n.path("seq").asLong(), n.path("attempt").asInt());
+    if (!seq.canConvertToLong() || seq.asLong() < 0) {
+      throw new BadRequestException("seq", "\"seq\" must be an integer from 0 to " + Long.MAX_VALUE);
+    }
+    if (!attempt.canConvertToInt() || attempt.asInt() < 0) {
+      throw new BadRequestException("attempt", "\"attempt\" must be an integer from 0 to " + Integer.MAX_VALUE);
+    }
+    return new JobRef(seq.asLong(), attempt.asInt());
   }
 
   private static int intField(JsonNode body, String name, int min, int max) {
@@ -208,7 +223,7 @@ class WorkerController {
 
   private static long longField(JsonNode body, String name, long min, long max) {
     JsonNode n = body.get(name);
-    if (n == null || !n.isIntegralNumber() || n.asLong() < min || n.asLong() > max) {
+    if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < min || n.asLong() > max) {
       throw new BadRequestException(name, "\"" + name + "\" must be an integer from " + min + " to " + max);
     }
     return n.asLong();

@@ -56,16 +56,24 @@ class WorkerHistoryController {
   @PostMapping("/steps")
   Appended append(HttpServletRequest request) throws IOException {
     JsonNode body = body(request);
+    List<AppendSteps.Write> writes = writes(body);
+    if (writes.isEmpty()) {
+      throw new BadRequestException("writes", "writes must be a non-empty array");
+    }
+    return appended(transport(request, body).appendSteps(ref(body), writes));
+  }
+
+  private static List<AppendSteps.Write> writes(JsonNode body) {
     List<AppendSteps.Write> writes = new ArrayList<>();
     for (JsonNode w : body.path("writes")) {
       writes.add(new AppendSteps.Write(integer(w, "seq"), text(w, "kind", 64), bytes(w, "digest"),
           text(w, "summary", 4096), integer(w, "code", Integer.MIN_VALUE), integer(w, "offset"), bytes(w, "bytes"),
           w.path("last").asBoolean(false)));
     }
-    if (writes.isEmpty()) {
-      throw new BadRequestException("writes", "writes must be a non-empty array");
-    }
-    Result r = transport(request, body).appendSteps(ref(body), writes);
+    return writes;
+  }
+
+  private static Appended appended(Result r) {
     if (r instanceof Result.Rejected rejected) {
       String kind = switch (rejected.reason()) {
         case LIMIT -> "limit";
@@ -80,23 +88,16 @@ class WorkerHistoryController {
   /** The steps of an execution of a job this worker holds the claim on, without results. */
   @PostMapping("/history")
   Steps history(HttpServletRequest request) throws IOException {
-    JsonNode body = body(request);
-    LocalTransport transport = transport(request, body);
-    JobRef job = ref(body);
-    int execution = integer(body, "execution");
-    requireClaim(transport, job);
-    return new Steps(transport.steps(job, execution).stream().map(s -> new StepView(s.seq(), s.kind(),
+    Claim c = claim(request);
+    return new Steps(c.transport().steps(c.job(), integer(c.body(), "execution")).stream().map(s -> new StepView(s.seq(), s.kind(),
         Base64.getEncoder().encodeToString(s.digest()), s.summary(), s.done(), s.code())).toList());
   }
 
   /** The recorded result of one step, as bytes. */
   @PostMapping("/step-result")
   ResponseEntity<byte[]> stepResult(HttpServletRequest request) throws IOException {
-    JsonNode body = body(request);
-    LocalTransport transport = transport(request, body);
-    JobRef job = ref(body);
-    requireClaim(transport, job);
-    byte[] result = transport.stepResult(job, integer(body, "execution"), integer(body, "step"));
+    Claim c = claim(request);
+    byte[] result = c.transport().stepResult(c.job(), integer(c.body(), "execution"), integer(c.body(), "step"));
     return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM).body(result);
   }
 
@@ -107,8 +108,6 @@ class WorkerHistoryController {
     return new WorkerController.Claimed(transport(request, body).claimsHeld().stream()
         .map(WorkerController.ClaimedView::of).toList());
   }
-
-  record Accepted(boolean accepted) {}
 
   record SignalView(long id, String payload) {}
 
@@ -121,25 +120,27 @@ class WorkerHistoryController {
     }
   }
 
-  /** The run under this claim waits: the job gives its slot back until the wait is over. */
+  /**
+   * The run under this claim waits, with its last history writes: the job gives its slot back until
+   * the wait is over. Answered as {@code /steps} is.
+   */
   @PostMapping("/suspend")
-  Accepted suspend(HttpServletRequest request) throws IOException {
+  Appended suspend(HttpServletRequest request) throws IOException {
     JsonNode body = body(request);
     JsonNode wakeAt = body.path("wake_at");
     JsonNode after = body.path("signals_after");
-    return new Accepted(transport(request, body).suspend(ref(body), text(body, "waiting_for", 200),
-        wakeAt.isIntegralNumber() ? wakeAt.asLong() : -1, after.isIntegralNumber() ? after.asLong() : 0));
+    return appended(transport(request, body).suspend(ref(body), text(body, "waiting_for", 200),
+        wakeAt.isIntegralNumber() ? wakeAt.asLong() : -1, after.isIntegralNumber() ? after.asLong() : 0,
+        writes(body)));
   }
 
   /** The next signal of a name sent to a job this worker runs, after the last one its run took. */
   @PostMapping("/signal")
   NextSignal signal(HttpServletRequest request) throws IOException {
-    JsonNode body = body(request);
-    LocalTransport transport = transport(request, body);
-    JobRef job = ref(body);
-    requireClaim(transport, job);
-    JsonNode after = body.path("after");
-    return new NextSignal(transport.nextSignal(job, text(body, "name", 128), after.isIntegralNumber() ? after.asLong() : 0)
+    Claim c = claim(request);
+    JsonNode after = c.body().path("after");
+    return new NextSignal(c.transport().nextSignal(c.job(), text(c.body(), "name", 128),
+            after.isIntegralNumber() ? after.asLong() : 0)
         .map(s -> new SignalView(s.id(), new String(s.payload(), java.nio.charset.StandardCharsets.UTF_8)))
         .orElse(null));
   }
@@ -147,24 +148,29 @@ class WorkerHistoryController {
   /** Spawns a child of a job this worker runs, under the run's key. */
   @PostMapping("/spawn")
   AnswerView spawn(HttpServletRequest request) throws IOException {
-    JsonNode body = body(request);
-    LocalTransport transport = transport(request, body);
-    JobRef job = ref(body);
-    requireClaim(transport, job);
-    return AnswerView.of(transport.spawn(job, text(body, "key", 255), bytes(body, "request")));
+    Claim c = claim(request);
+    return AnswerView.of(c.transport().spawn(c.job(), text(c.body(), "key", 255), bytes(c.body(), "request")));
   }
 
   /** The outcome of a child of a job this worker runs. */
   @PostMapping("/child")
   AnswerView child(HttpServletRequest request) throws IOException {
+    Claim c = claim(request);
+    return AnswerView.of(c.transport().childOutcome(c.job(), text(c.body(), "child", 100)));
+  }
+
+  /** A request on a job this worker holds the current claim on: its body, the worker's transport, the job. */
+  private record Claim(JsonNode body, LocalTransport transport, JobRef job) {}
+
+  private Claim claim(HttpServletRequest request) throws IOException {
     JsonNode body = body(request);
     LocalTransport transport = transport(request, body);
     JobRef job = ref(body);
     requireClaim(transport, job);
-    return AnswerView.of(transport.childOutcome(job, text(body, "child", 100)));
+    return new Claim(body, transport, job);
   }
 
-  /** Only the worker holding a job's current claim reads its history. */
+  /** Only the worker holding a job's current claim reads its history, its signals and its children. */
   private void requireClaim(LocalTransport transport, JobRef ref) {
     Job job = jobs.get(io.mvmci.job.JobId.format(ref.seq()), Consistency.LINEARIZABLE);
     if (job.status() != JobStatus.InProgress || job.attempt() != ref.attempt()
@@ -192,11 +198,7 @@ class WorkerHistoryController {
   }
 
   private static JobRef ref(JsonNode n) {
-    long seq = n.path("seq").isIntegralNumber() && n.path("seq").canConvertToLong() ? n.path("seq").asLong() : -1;
-    if (seq < 0) {
-      throw new BadRequestException("seq", "\"seq\" must be a job's sequence number");
-    }
-    return new JobRef(seq, integer(n, "attempt"));
+    return WorkerController.ref(n);
   }
 
   private static int integer(JsonNode n, String name) {

@@ -89,11 +89,7 @@ public final class CommandProcessor implements AutoCloseable {
       }
       w.commit();
     } catch (SQLException | RuntimeException e) {
-      try {
-        w.rollback();
-      } catch (SQLException suppressed) {
-        e.addSuppressed(suppressed);
-      }
+      rollback(e);
       throw e;
     }
     appliedTerm = term;
@@ -101,6 +97,25 @@ public final class CommandProcessor implements AutoCloseable {
     nextJobSeq = tx.nextJobSeq;
     results.followUps.addAll(tx.followUps);
     return results;
+  }
+
+  /**
+   * Rolls the failed entry back, and makes sure the next one runs in a transaction. SQLite rolls a
+   * transaction back itself on some errors (SQLITE_FULL, SQLITE_IOERR); sqlite-jdbc's rollback then
+   * fails ("no transaction is active") and skips beginning the next one, which would leave the writer
+   * committing every statement on its own: a retried entry would then half-apply.
+   */
+  private void rollback(Exception cause) {
+    try {
+      w.rollback();
+    } catch (SQLException suppressed) {
+      cause.addSuppressed(suppressed);
+      try (java.sql.Statement begin = w.createStatement()) {
+        begin.execute("BEGIN");
+      } catch (SQLException again) {
+        cause.addSuppressed(again); // a transaction is open after all
+      }
+    }
   }
 
   /** Records an entry that carries no commands (Ratis's own), unless it was recorded before. */
@@ -113,7 +128,7 @@ public final class CommandProcessor implements AutoCloseable {
       meta(Meta.APPLIED_INDEX, index);
       w.commit();
     } catch (SQLException e) {
-      w.rollback();
+      rollback(e);
       throw e;
     }
     appliedTerm = term;

@@ -10,7 +10,8 @@ import java.sql.SQLException;
 /**
  * Delivers a signal to a job that has not finished: it is kept, in arrival order, until the job's
  * run consumes it ({@code await_signal}); a job Waiting for a signal of that name wakes. A signal
- * with an idempotency key the job has seen already is answered with the first one and adds nothing.
+ * with an idempotency key the job has seen already is answered with the first one and adds nothing,
+ * even once the job has finished (a sender's retry must not turn into a conflict).
  *
  * @param payload JSON text
  * @param idempotencyKey the sender's key, or null
@@ -42,10 +43,6 @@ public record SendSignal(long at, long seq, String name, String payload, String 
     if (s == null) {
       return new Result.Rejected(Result.Reason.UNKNOWN_JOB, "no job " + JobId.format(seq));
     }
-    if (s.status().isTerminal()) {
-      return new Result.Rejected(Result.Reason.ILLEGAL_TRANSITION, JobId.format(seq) + " is already "
-          + s.status() + ": it takes no more signals");
-    }
     if (idempotencyKey != null) {
       PreparedStatement find = tx.sql(BY_KEY);
       find.setLong(1, seq);
@@ -55,6 +52,10 @@ public record SendSignal(long at, long seq, String name, String payload, String 
           return new Result.Signaled(rs.getLong(1), true, false);
         }
       }
+    }
+    if (s.status().isTerminal()) {
+      return new Result.Rejected(Result.Reason.ILLEGAL_TRANSITION, JobId.format(seq) + " is already "
+          + s.status() + ": it takes no more signals");
     }
     PreparedStatement insert = tx.sql(INSERT);
     insert.setLong(1, seq);

@@ -5,6 +5,8 @@ import io.mvmci.job.Reasons;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * A run under a current claim suspends itself: its next step must wait (a long sleep, a signal not
@@ -14,12 +16,30 @@ import java.sql.SQLException;
  * to it. If what it waits for has already happened when this applies (the signal arrived meanwhile, the
  * child finished, the timer is due), the job is Pending at once instead.
  *
+ * <p>It may carry the run's last history writes (the step that begins the wait, recorded lazily): they
+ * are appended as {@link AppendSteps} would append them, in the same transaction, so a suspension is
+ * one log entry, not two, and the wait is in the history exactly when the job waits.
+ *
  * @param waitingFor {@code timer}, {@code signal:<name>} or {@code job:<seq>}
  * @param wakeAt when a timer is due, or when the wait times out; -1 for none
  * @param signalsAfter for a signal wait: the id of the last signal the run consumed (0: none)
+ * @param writes history writes to append first (maybe none)
+ * @param limits the proposing node's history limits, for {@code writes}
  */
-public record SuspendJob(long at, String workerId, JobRef job, String waitingFor, long wakeAt, long signalsAfter)
-    implements Command {
+public record SuspendJob(long at, String workerId, JobRef job, String waitingFor, long wakeAt, long signalsAfter,
+    List<AppendSteps.Write> writes, AppendSteps.Limits limits) implements Command {
+
+  public SuspendJob {
+    writes = List.copyOf(writes);
+    Objects.requireNonNull(limits, "limits");
+  }
+
+  /** A suspension that carries no history writes. */
+  public SuspendJob(long at, String workerId, JobRef job, String waitingFor, long wakeAt, long signalsAfter) {
+    this(at, workerId, job, waitingFor, wakeAt, signalsAfter, List.of(), NO_LIMITS);
+  }
+
+  static final AppendSteps.Limits NO_LIMITS = new AppendSteps.Limits(0, 0, 0);
 
   private static final java.util.regex.Pattern WAIT_FOR =
       java.util.regex.Pattern.compile("timer|signal:[A-Za-z0-9._:-]{1,128}|job:[0-9]{1,18}");
@@ -42,10 +62,13 @@ public record SuspendJob(long at, String workerId, JobRef job, String waitingFor
     w.i64(at).str(workerId);
     job.writeTo(w);
     w.str(waitingFor).i64(wakeAt).i64(signalsAfter);
+    Lists.write(w, writes, AppendSteps.Write::writeTo);
+    limits.writeTo(w);
   }
 
   static SuspendJob read(WireReader r) {
-    return new SuspendJob(r.i64(), r.str(), JobRef.read(r), r.str(), r.i64(), r.i64());
+    return new SuspendJob(r.i64(), r.str(), JobRef.read(r), r.str(), r.i64(), r.i64(),
+        Lists.read(r, AppendSteps.Write::read), AppendSteps.Limits.read(r));
   }
 
   @Override
@@ -57,6 +80,12 @@ public record SuspendJob(long at, String workerId, JobRef job, String waitingFor
     Result refused = JobRows.refuseReport(s, job.seq(), workerId, job, JobStatus.Waiting);
     if (refused != null) {
       return refused;
+    }
+    if (!writes.isEmpty()) {
+      Result appended = new AppendSteps(at, workerId, job, writes, limits).apply(tx);
+      if (appended instanceof Result.Rejected) {
+        return appended;
+      }
     }
     String already = alreadyHappened(tx);
     if (already != null) {

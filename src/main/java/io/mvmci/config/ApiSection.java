@@ -13,13 +13,17 @@ import java.util.Optional;
  *     requests; {@code max_body_bytes}, bytes, default 65536
  * @param maxModuleBytes largest accepted WebAssembly module on deploy; {@code
  *     max_module_bytes}, bytes, default 16 MiB
+ * @param bodyTimeoutMs how long a request's whole body may take to arrive once its headers have; a
+ *     body still incomplete then is answered 408 and its connection closed; no request thread waits
+ *     for it meanwhile; {@code body_timeout_ms}, milliseconds, default 10000
  */
 public record ApiSection(
     Optional<Secret> token,
     @Range(min = 1024, max = 64 * 1024 * 1024, unit = "bytes") int maxBodyBytes,
-    @Range(min = 1024, max = 512 * 1024 * 1024, unit = "bytes") int maxModuleBytes) {
+    @Range(min = 1024, max = 512 * 1024 * 1024, unit = "bytes") int maxModuleBytes,
+    @Range(min = 100, max = 600_000, unit = "milliseconds") int bodyTimeoutMs) {
 
-  public static final ApiSection DEFAULTS = new ApiSection(Optional.empty(), 65_536, 16 * 1024 * 1024);
+  public static final ApiSection DEFAULTS = new ApiSection(Optional.empty(), 65_536, 16 * 1024 * 1024, 10_000);
 
   /** The token rule; an empty token turns the token off. The binder has checked the ranges. */
   ApiSection checked(Fields f) {
@@ -28,6 +32,6 @@ public record ApiSection(
       throw f.invalid("token", "must be at least " + NodeSection.MIN_SECRET_CHARS
           + " characters (empty turns the token off)");
     }
-    return new ApiSection(t, maxBodyBytes, maxModuleBytes);
+    return new ApiSection(t, maxBodyBytes, maxModuleBytes, bodyTimeoutMs);
   }
 }

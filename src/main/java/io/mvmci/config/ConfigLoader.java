@@ -91,7 +91,8 @@ public final class ConfigLoader {
         .checked(fields.get(Section.NODE), environment.http(), environment.raft());
     RaftSection raft = Binding.bind(Section.RAFT, fields.get(Section.RAFT)).checked(fields.get(Section.RAFT));
     ApiSection api = Binding.bind(Section.API, fields.get(Section.API)).checked(fields.get(Section.API));
-    WorkersSection workers = Binding.bind(Section.WORKERS, fields.get(Section.WORKERS));
+    WorkersSection workers = Binding.bind(Section.WORKERS, fields.get(Section.WORKERS))
+        .checked(fields.get(Section.WORKERS));
     JobsSection jobs = Binding.bind(Section.JOBS, fields.get(Section.JOBS)).checked(fields.get(Section.JOBS));
     crossCheck(raft, api, jobs, fields);
     if (!node.exampleValues().isEmpty()) {

@@ -25,6 +25,9 @@ package io.mvmci.config;
  *     20 MiB
  * @param logSegmentSizeBytes size at which a Raft log segment file is closed and a new one
  *     started; {@code log_segment_size_bytes}, bytes, default 64 MiB
+ * @param minFreeDiskMb free space the data directory keeps: below it the node refuses writes (503,
+ *     with the reason) until space returns, so the Raft log and the database never meet a full disk;
+ *     0 refuses only once a write failed; {@code min_free_disk_mb}, MiB, default 256
  */
 public record RaftSection(
     @Range(min = 50, max = 60_000, unit = "milliseconds") int electionTimeoutMinMs,
@@ -35,12 +38,13 @@ public record RaftSection(
     @Range(min = 1, max = 65_536, unit = "commands") int groupCommitMaxBatch,
     @Range(min = 1024, max = 256 * 1024 * 1024, unit = "bytes") int groupCommitMaxBytes,
     @Range(min = 64 * 1024, max = 1024 * 1024 * 1024, unit = "bytes") int logEntryMaxBytes,
-    @Range(min = 1024 * 1024, max = 64L * 1024 * 1024 * 1024, unit = "bytes") long logSegmentSizeBytes) {
+    @Range(min = 1024 * 1024, max = 64L * 1024 * 1024 * 1024, unit = "bytes") long logSegmentSizeBytes,
+    @Range(min = 0, max = 1024 * 1024, unit = "MiB") int minFreeDiskMb) {
 
   static final int MIB = 1024 * 1024;
 
   public static final RaftSection DEFAULTS =
-      new RaftSection(500, 1000, 3000, 20_000, 2, 512, MIB, 20 * MIB, 64L * MIB);
+      new RaftSection(500, 1000, 3000, 20_000, 2, 512, MIB, 20 * MIB, 64L * MIB, 256);
 
   /** The rules between keys of this section; the binder has checked each key's range. */
   RaftSection checked(Fields f) {

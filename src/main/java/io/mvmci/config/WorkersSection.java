@@ -1,5 +1,10 @@
 package io.mvmci.config;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.regex.Pattern;
+
 /**
  * The {@code [workers]} section: workers embedded in the node. Every key is optional.
  *
@@ -15,13 +20,25 @@ package io.mvmci.config;
  * @param journalFsync whether the engine's journal fsyncs every commit, so that a power cut repeats
  *     no journaled step (a process crash never does); costs an fsync per step; {@code
  *     journal_fsync}, boolean, default false
+ * @param egressAllow address ranges workflows' HTTP requests may reach besides public addresses
+ *     (loopback, private, link-local and other non-public ranges are denied otherwise); each an IP
+ *     address or CIDR range such as {@code "10.1.0.0/16"}; this cluster's own ports stay denied;
+ *     {@code egress_allow}, array of strings, default empty
  */
 public record WorkersSection(
     @Range(min = 0, max = 1024, unit = "threads") int embedded,
     @Range(min = 256, max = 1024 * 1024, unit = "KiB") int stackSizeKb,
     @Range(min = 1, max = MAX_MEMORY_LIMIT_MB, unit = "MiB") int memoryLimitMb,
     boolean allowInterpretedModules,
-    boolean journalFsync) {
+    boolean journalFsync,
+    List<String> egressAllow) {
+
+  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+
+  public WorkersSection {
+    egressAllow = List.copyOf(egressAllow);
+  }
 
   public static final int DEFAULT_STACK_SIZE_KB = 4096;
   public static final int DEFAULT_MEMORY_LIMIT_MB = 64;
@@ -31,6 +48,51 @@ public record WorkersSection(
 
   /** Defaults for a machine with {@code processors} available processors. */
   public static WorkersSection defaults(int processors) {
-    return new WorkersSection(processors, DEFAULT_STACK_SIZE_KB, DEFAULT_MEMORY_LIMIT_MB, false, false);
+    return new WorkersSection(processors, DEFAULT_STACK_SIZE_KB, DEFAULT_MEMORY_LIMIT_MB, false, false, List.of());
+  }
+
+  /** The rules of this section; the binder has checked each key's range. */
+  WorkersSection checked(Fields f) {
+    for (int i = 0; i < egressAllow.size(); i++) {
+      String why = rangeProblem(egressAllow.get(i));
+      if (why != null) {
+        throw f.invalidAt("egress_allow", i, Problems.quote(egressAllow.get(i)), why);
+      }
+    }
+    return this;
+  }
+
+  /**
+   * Why {@code text} is not an IP address or CIDR range, or null if it is one. Only literals are
+   * accepted (nothing is looked up): a host name would be resolved once, and its address may change.
+   */
+  static String rangeProblem(String text) {
+    String s = text.strip();
+    int slash = s.indexOf('/');
+    String address = slash < 0 ? s : s.substring(0, slash);
+    int bits;
+    if (IPV4.matcher(address).matches()) {
+      for (String part : address.split("\\.")) {
+        if (Integer.parseInt(part) > 255) {
+          return "must be an IP address or range such as 10.0.0.0/8 or fd00::/8 (not a host name)";
+        }
+      }
+      bits = 32;
+    } else if (IPV6.matcher(address).matches()) {
+      try {
+        bits = InetAddress.getByName("[" + address + "]").getAddress().length * 8;
+      } catch (UnknownHostException e) {
+        return "must be an IP address or range such as 10.0.0.0/8 or fd00::/8 (not a host name)";
+      }
+    } else {
+      return "must be an IP address or range such as 10.0.0.0/8 or fd00::/8 (not a host name)";
+    }
+    if (slash >= 0) {
+      String prefix = s.substring(slash + 1);
+      if (!prefix.matches("\\d{1,3}") || Integer.parseInt(prefix) > bits) {
+        return "the prefix length after / must be 0 to " + bits;
+      }
+    }
+    return null;
   }
 }

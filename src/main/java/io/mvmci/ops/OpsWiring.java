@@ -7,6 +7,7 @@ import io.mvmci.ops.backup.Backups;
 import io.mvmci.ops.health.RaftHealth;
 import io.mvmci.ops.health.RaftHealthIndicator;
 import io.mvmci.ops.health.RaftLifecycleHealthIndicator;
+import io.mvmci.ops.health.StorageHealthIndicator;
 import io.mvmci.ops.metrics.EngineMetrics;
 import io.mvmci.ops.metrics.QueueMetrics;
 import io.mvmci.ops.metrics.ScheduleMetrics;
@@ -55,6 +56,11 @@ class OpsWiring {
   }
 
   @Bean
+  StorageHealthIndicator storageHealthIndicator(RaftNode node) {
+    return new StorageHealthIndicator(node);
+  }
+
+  @Bean
   RaftLifecycleHealthIndicator raftLifecycleHealthIndicator(RaftNode node) {
     return new RaftLifecycleHealthIndicator(node);
   }
@@ -69,6 +75,22 @@ class OpsWiring {
     QueueMetrics metrics = new QueueMetrics(node.stateMachine());
     listeners.add(metrics);
     return metrics;
+  }
+
+  /** mvmci_workers_slots{kind}: the embedded worker slots configured and those the heap admits. */
+  @Bean
+  io.micrometer.core.instrument.binder.MeterBinder workerSlotMetrics(io.mvmci.worker.Admission admission) {
+    return registry -> {
+      io.micrometer.core.instrument.Gauge.builder("mvmci.workers.slots", admission, a -> a.configured())
+          .tag("kind", "configured").description("embedded worker slots: configured, and admitted by the heap")
+          .register(registry);
+      io.micrometer.core.instrument.Gauge.builder("mvmci.workers.slots", admission, a -> a.admitted())
+          .tag("kind", "admitted").description("embedded worker slots: configured, and admitted by the heap")
+          .register(registry);
+      io.micrometer.core.instrument.Gauge.builder("mvmci.workers.run.memory", admission, a -> a.perRunBytes())
+          .baseUnit("bytes").description("what one run may hold on the heap, as admission counts it")
+          .register(registry);
+    };
   }
 
   @Bean
@@ -108,7 +130,7 @@ class OpsWiring {
     FilterRegistrationBean<ApiTokenFilter> r =
         new FilterRegistrationBean<>(new ApiTokenFilter(config.apiToken(), secret.value(), json, sessions));
     r.addUrlPatterns("/*");
-    r.setOrder(5);
+    r.setOrder(5); // before the API's filters: the internal credentials, then reading bodies
     return r;
   }
 

@@ -87,8 +87,13 @@ public final class JobService {
       if (!(r instanceof Result.Submitted s)) {
         throw new InvalidJobException("jobs[" + i + "]", ((Result.Rejected) r).message());
       }
-      out.add(s.duplicate() ? new Submission(get(JobId.format(s.seq()), Consistency.LINEARIZABLE), true)
-          : new Submission(commands.get(i).pendingJob(s.seq()), false));
+      if (s.duplicate()) {
+        Job stored = get(JobId.format(s.seq()), Consistency.LINEARIZABLE);
+        IdempotencyConflictException.check(commands.get(i), stored, "jobs[" + i + "]");
+        out.add(new Submission(stored, true));
+      } else {
+        out.add(new Submission(commands.get(i).pendingJob(s.seq()), false));
+      }
     }
     return out;
   }
@@ -111,7 +116,9 @@ public final class JobService {
       if (!s.duplicate()) {
         return new Submission(command.pendingJob(s.seq()), false);
       }
-      return new Submission(get(JobId.format(s.seq()), Consistency.LINEARIZABLE), true);
+      Job stored = get(JobId.format(s.seq()), Consistency.LINEARIZABLE);
+      IdempotencyConflictException.check(command, stored, null);
+      return new Submission(stored, true);
     }
     Result.Rejected r = (Result.Rejected) result;
     throw new InvalidJobException(null, r.message());
@@ -271,13 +278,13 @@ public final class JobService {
     }
   }
 
-  private static <T> T await(java.util.concurrent.Future<T> f, long timeoutMs, String what) {
+  private <T> T await(java.util.concurrent.Future<T> f, long timeoutMs, String what) {
     try {
       return f.get(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       f.cancel(false);
-      throw new ReplicationException(what + " timed out after " + timeoutMs + " ms: no leader or no quorum",
-          false);
+      throw new ReplicationException(what + " timed out after " + timeoutMs + " ms: "
+          + node.disk().refusal().orElse("no leader or no quorum") + "; whether it took effect is unknown", false);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof ReplicationException r) {

@@ -53,7 +53,12 @@ final class SubmissionValidator {
       throw new InvalidJobException("priority", "priority must be between -" + JobDefaults.MAX_PRIORITY
           + " and " + JobDefaults.MAX_PRIORITY + ", not " + priority);
     }
-    long runAt = j.runAt() == null ? now : j.runAt().toEpochMilli();
+    long runAt;
+    try {
+      runAt = j.runAt() == null ? now : j.runAt().toEpochMilli();
+    } catch (ArithmeticException e) {
+      throw new InvalidJobException("run_at", "run_at may be at most 366 days ahead");
+    }
     if (runAt - now > JobDefaults.MAX_DELAY_MS) {
       throw new InvalidJobException("run_at", "run_at may be at most 366 days ahead");
     }

@@ -60,10 +60,30 @@ public final class QueueStateMachine extends BaseStateMachine {
   private final BackgroundSnapshots snapshots;
   private final AtomicLong snapshotsInstalled = new AtomicLong();
   private final AtomicLong leaderChanges = new AtomicLong();
+  private final DiskGuard disk;
+  private final BusyRetry retry;
 
   public QueueStateMachine(Path dbFile, int readers, ApplyListener listener) {
+    this(dbFile, readers, listener, null);
+  }
+
+  /** @param disk told when storage cannot take an entry, and asked before the leader takes a proposal */
+  QueueStateMachine(Path dbFile, int readers, ApplyListener listener, DiskGuard disk) {
     this.live = new LiveStore(dbFile, readers);
     this.listener = listener;
+    this.disk = disk;
+    this.retry = disk == null ? BusyRetry.SYSTEM : new BusyRetry(System::nanoTime, Thread::sleep,
+        new BusyRetry.Faults() {
+          @Override
+          public void blocked(long index, String cause) {
+            disk.applyBlocked(index, cause);
+          }
+
+          @Override
+          public void resumed() {
+            disk.applyResumed();
+          }
+        });
     this.snapshots = new BackgroundSnapshots(storage, live::backupTo, BackgroundSnapshots.snapshotThread(),
         System::nanoTime);
   }
@@ -90,10 +110,18 @@ public final class QueueStateMachine extends BaseStateMachine {
     return storage.getLatestSnapshot();
   }
 
-  /** Leader side: refuse an entry that does not decode before it reaches the log. */
+  /**
+   * Leader side: refuse an entry that does not decode before it reaches the log, and every entry
+   * while this node cannot store writes (the proposer gets the reason).
+   */
   @Override
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
     TransactionContext trx = super.startTransaction(request);
+    java.util.Optional<String> refusal = disk == null ? java.util.Optional.empty() : disk.refusal();
+    if (refusal.isPresent()) {
+      trx.setException(new StateMachineException("the leader refuses writes: " + refusal.get()));
+      return trx;
+    }
     try {
       trx.setStateMachineContext(CommandCodec.decode(request.getMessage().getContent().asReadOnlyByteBuffer()));
     } catch (MalformedCommandException e) {
@@ -111,7 +139,7 @@ public final class QueueStateMachine extends BaseStateMachine {
     List<Command> batch = trx.getStateMachineContext() instanceof List<?> decoded
         ? (List<Command>) decoded
         : CommandCodec.decode(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
-    List<Result> results = BusyRetry.SYSTEM.applyOrStop(term, index,
+    List<Result> results = retry.applyOrStop(term, index,
         () -> live.processor().apply(term, index, batch));
     updateLastAppliedTermIndex(term, index);
     if (results == null) { // applied before this restart
@@ -129,13 +157,19 @@ public final class QueueStateMachine extends BaseStateMachine {
   /** Ratis's own entries (configuration, a new leader's first) change nothing but are recorded too. */
   @Override
   public void notifyTermIndexUpdated(long term, long index) {
-    try {
+    retry.applyOrStop(term, index, () -> {
       live.processor().advance(term, index);
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot record entry " + term + ":" + index
-          + " in the queue database; stopping this node: " + e.getMessage(), e);
-    }
+      return null;
+    });
     super.notifyTermIndexUpdated(term, index);
+  }
+
+  /** Ratis could not write its log, and never will again in this process: see {@link DiskGuard}. */
+  @Override
+  public void notifyLogFailed(Throwable cause, LogEntryProto failedEntry) {
+    if (disk != null) {
+      disk.logFailed(cause);
+    }
   }
 
   @Override

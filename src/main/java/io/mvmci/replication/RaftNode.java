@@ -71,6 +71,7 @@ public final class RaftNode implements AutoCloseable {
   /** Identifies this node's own proposals on the leader path (Ratis's retry cache is keyed by it). */
   private final ClientId localClientId = ClientId.randomId();
   private final AtomicLong localCallId = new AtomicLong();
+  private final DiskGuard disk;
 
   private RaftNode(RaftSettings settings, ApplyListener listener) throws IOException {
     this.settings = settings;
@@ -82,7 +83,11 @@ public final class RaftNode implements AutoCloseable {
     RaftProperties props = properties(settings);
     Parameters params = settings.secret() == null ? new Parameters()
         : RaftTls.fromSecret(settings.secret()).configure(props, new Parameters());
-    this.stateMachine = new QueueStateMachine(settings.dbFile(), settings.readConnections(), listener);
+    java.nio.file.Files.createDirectories(settings.raftDir());
+    java.nio.file.Files.createDirectories(settings.dbFile().getParent());
+    this.disk = new DiskGuard(settings.selfId(), List.of(settings.raftDir(), settings.dbFile().getParent()),
+        settings.diskReserveBytes());
+    this.stateMachine = new QueueStateMachine(settings.dbFile(), settings.readConnections(), listener, disk);
     this.server = RaftServer.newBuilder()
         .setServerId(selfId)
         .setGroup(group)
@@ -106,7 +111,14 @@ public final class RaftNode implements AutoCloseable {
   public static RaftNode start(RaftSettings settings, ApplyListener listener) throws IOException {
     checkPortFree(settings.bindHost(), settings.raftPort());
     RaftNode node = new RaftNode(settings, listener);
-    node.server.start();
+    node.disk.onLogFailed(node::stopServer);
+    node.disk.start();
+    try {
+      node.server.start();
+    } catch (IOException | RuntimeException e) {
+      node.disk.close();
+      throw e;
+    }
     return node;
   }
 
@@ -156,9 +168,30 @@ public final class RaftNode implements AutoCloseable {
     return TimeDuration.valueOf(ms, TimeUnit.MILLISECONDS);
   }
 
-  /** Proposes one command through group commit; completes with its result once committed. */
+  /**
+   * Proposes one command through group commit; completes with its result once committed. While this
+   * node cannot store writes ({@link DiskGuard}) it fails at once, with the reason, and proposes nothing.
+   */
   public CompletableFuture<Result> submit(Command command) {
+    Optional<String> refusal = disk.refusal();
+    if (refusal.isPresent()) {
+      return CompletableFuture.failedFuture(new ReplicationException(refusal.get(), true));
+    }
     return committer.submit(command);
+  }
+
+  /** Whether this node can store writes, and why not (see {@link DiskGuard}). */
+  public DiskGuard.Status disk() {
+    return disk.status();
+  }
+
+  /** After the Raft log failed: this node leaves the group until it is restarted, as after a fatal apply. */
+  private void stopServer() {
+    try {
+      server.close();
+    } catch (IOException | RuntimeException e) {
+      // stopping anyway; health reports the division closed
+    }
   }
 
   /**
@@ -377,6 +410,7 @@ public final class RaftNode implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    disk.close();
     try {
       client.close();
     } finally {

@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param dbFile the live queue database, outside {@code raftDir}
  * @param bindHost the address the Raft port listens on
  * @param logEntryMaxBytes the largest log entry (a module deploy is one entry)
+ * @param diskReserveBytes free space in the data directory below which the node refuses writes
+ *     ({@link DiskGuard}); 0 refuses only when storage fails
  * @param secret the shared {@code secret_raft}; null runs plaintext (tests only)
  * @param ratisProperties raw Ratis keys applied last, for tuning beyond what the settings name
  */
@@ -34,6 +36,7 @@ public record RaftSettings(
     GroupCommitter.Limits groupCommit,
     int logEntryMaxBytes,
     long logSegmentBytes,
+    long diskReserveBytes,
     String secret,
     Map<String, String> ratisProperties) {
 

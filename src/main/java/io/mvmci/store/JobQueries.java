@@ -228,7 +228,8 @@ public final class JobQueries {
         List<Ticket> out = new ArrayList<>();
         while (rs.next()) {
           long revoked = rs.getLong(4);
-          out.add(new Ticket(rs.getString(1), rs.getString(2), rs.getLong(3), rs.wasNull() ? null : revoked));
+          Long revokedAt = rs.wasNull() ? null : revoked; // asked right after column 4, not after 3
+          out.add(new Ticket(rs.getString(1), rs.getString(2), rs.getLong(3), revokedAt));
         }
         return out;
       }

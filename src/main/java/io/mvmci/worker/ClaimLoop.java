@@ -7,7 +7,9 @@ import io.mvmci.workflow.RunSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -30,6 +32,7 @@ final class ClaimLoop {
   private final Reporter reporter;
   private final ScheduledExecutorService heartbeats;
   private final Thread claimer;
+  private final ResumeLog resumeLog;
   private volatile boolean stopping;
 
   ClaimLoop(WorkerSettings settings, WorkTransport transport, RunTable runs,
@@ -40,6 +43,7 @@ final class ClaimLoop {
     this.reporter = reporter;
     this.heartbeats = heartbeats;
     this.claimer = Threads.named("worker-claim").newThread(this::claimLoop);
+    this.resumeLog = new ResumeLog(settings.resumeLog());
   }
 
   /** Resumes the runs this worker held when it stopped, then starts claiming and heartbeating. */
@@ -58,14 +62,45 @@ final class ClaimLoop {
   /**
    * The claims this worker still holds (it stopped, or its process died, while they ran): each run
    * resumes from its replicated history, replaying what it recorded. Claims that went stale meanwhile
-   * are not listed; other workers resume those.
+   * are not listed; other workers resume those. A claim that was being resumed when the process last
+   * stopped without a word is quarantined rather than resumed again ({@link ResumeLog}): a run that
+   * crashes its worker must not crash it at every start. Claims beyond the free slots are handed back.
    */
   private void resumeUnfinished() {
+    Set<String> cutShort = resumeLog.previous();
+    List<Run> resuming = new ArrayList<>();
+    List<RunSpec> specs = new ArrayList<>();
+    List<Integer> steps = new ArrayList<>();
+    Set<String> ids = new LinkedHashSet<>();
     for (Result.ClaimedJob job : claimsHeldUntilAnswered()) {
-      LOG.info("resuming {} from its history ({} steps)", RunIds.of(job.ref()), job.historySteps());
-      Run run = runs.add(job.ref(), job.failures(), runs.tryTakeSlot());
-      reporter.launch(run, spec(run, job));
+      String id = RunIds.of(job.ref());
+      if (cutShort.contains(id)) {
+        LOG.warn("{} was being resumed when this worker last stopped without a word; quarantined: reported"
+            + " failed (a counted attempt) instead of resumed again", id);
+        reporter.quarantine(runs.add(job.ref(), job.failures(), false));
+        continue;
+      }
+      if (!runs.tryTakeSlot()) {
+        LOG.warn("{}: no free slot to resume it in (fewer slots than before?); handed back", id);
+        reporter.handBack(runs.add(job.ref(), job.failures(), false));
+        continue;
+      }
+      Run run = runs.add(job.ref(), job.failures(), true);
+      resuming.add(run);
+      specs.add(spec(run, job));
+      steps.add(job.historySteps());
+      ids.add(id);
     }
+    resumeLog.record(ids); // before any of them runs: a crash from here on quarantines them at the next start
+    for (int i = 0; i < resuming.size(); i++) {
+      LOG.info("resuming {} from its history ({} steps)", resuming.get(i).runId, steps.get(i));
+      reporter.launch(resuming.get(i), specs.get(i));
+    }
+  }
+
+  /** A clean stop: nothing this worker resumed was cut short by a crash. */
+  void stoppedCleanly() {
+    resumeLog.clear();
   }
 
   /** At start-up the queue may not be reachable yet (a node still joining); wait for it, bounded. */
@@ -88,9 +123,10 @@ final class ClaimLoop {
   private RunSpec spec(Run run, Result.ClaimedJob job) {
     ModuleRef module = job.moduleSha256() == null ? ModuleRef.latest(job.workflow())
         : ModuleRef.exact(job.workflow(), job.moduleSha256());
+    run.history = new ReplicatedHistory(transport, job.ref(), job.execution(), job.historySteps());
     return new RunSpec(run.runId, module, job.input().getBytes(StandardCharsets.UTF_8),
         Duration.ofMillis(job.timeoutMs()))
-        .withHistory(new ReplicatedHistory(transport, job.ref(), job.execution(), job.historySteps()))
+        .withHistory(run.history)
         .withServices(new ClusterServices(transport, job.ref(), job.execution(), settings.suspendAfterMs()));
   }
 

@@ -134,6 +134,11 @@ public final class RemoteTransport implements WorkTransport {
   @Override
   public Result appendSteps(JobRef job, List<AppendSteps.Write> writes) {
     ObjectNode body = ref(job);
+    putWrites(body, writes);
+    return appended(post("/api/v1/workers/steps", body, Duration.ofSeconds(30)), new Result.Ack());
+  }
+
+  private static void putWrites(ObjectNode body, List<AppendSteps.Write> writes) {
     ArrayNode array = body.putArray("writes");
     Base64.Encoder b64 = Base64.getEncoder();
     for (AppendSteps.Write w : writes) {
@@ -141,14 +146,17 @@ public final class RemoteTransport implements WorkTransport {
           .put("summary", w.summary()).put("code", w.code()).put("offset", w.offset())
           .put("bytes", b64.encodeToString(w.bytes())).put("last", w.last());
     }
-    JsonNode reply = post("/api/v1/workers/steps", body, Duration.ofSeconds(30));
+  }
+
+  /** {@code ok} is {@code done}; a refusal is the queue's, with its reason. */
+  private static Result appended(JsonNode reply, Result done) {
     String message = reply.path("message").asString("");
     return switch (reply.path("result").asString("")) {
-      case "ok" -> new Result.Ack();
+      case "ok" -> done;
       case "limit" -> new Result.Rejected(Result.Reason.LIMIT, message);
       case "invalid" -> new Result.Rejected(Result.Reason.INVALID, message);
       case "stale" -> new Result.Rejected(Result.Reason.STALE_CLAIM, message);
-      default -> throw new WorkException("control plane answered /api/v1/workers/steps with " + reply);
+      default -> throw new WorkException("control plane answered with " + reply);
     };
   }
 
@@ -172,9 +180,11 @@ public final class RemoteTransport implements WorkTransport {
   }
 
   @Override
-  public boolean suspend(JobRef job, String waitingFor, long wakeAt, long signalsAfter) {
+  public Result suspend(JobRef job, String waitingFor, long wakeAt, long signalsAfter, List<AppendSteps.Write> writes) {
     ObjectNode body = ref(job).put("waiting_for", waitingFor).put("wake_at", wakeAt).put("signals_after", signalsAfter);
-    return post("/api/v1/workers/suspend", body, Duration.ofSeconds(15)).path("accepted").asBoolean();
+    putWrites(body, writes);
+    return appended(post("/api/v1/workers/suspend", body, Duration.ofSeconds(30)),
+        new Result.Done(io.mvmci.job.JobStatus.Waiting));
   }
 
   @Override

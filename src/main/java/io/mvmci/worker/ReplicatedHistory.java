@@ -89,6 +89,17 @@ final class ReplicatedHistory implements RunHistory {
     } while (offset < result.length);
   }
 
+  /**
+   * The writes not yet sent (lazy steps), taken out: a suspension carries them, so that the step that
+   * begins the wait and the wait itself are one log entry.
+   */
+  synchronized List<AppendSteps.Write> takePending() {
+    List<AppendSteps.Write> out = List.copyOf(pending);
+    pending.clear();
+    pendingBytes = 0;
+    return out;
+  }
+
   @Override
   public synchronized void flush() {
     while (!pending.isEmpty()) {

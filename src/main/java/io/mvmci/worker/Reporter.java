@@ -1,5 +1,7 @@
 package io.mvmci.worker;
 
+import io.mvmci.command.AppendSteps;
+import io.mvmci.command.Result;
 import io.mvmci.job.JobId;
 import io.mvmci.worker.RunTable.Run;
 import io.mvmci.worker.RunTable.Stop;
@@ -7,6 +9,7 @@ import io.mvmci.workflow.FailureKind;
 import io.mvmci.workflow.RunOutcome;
 import io.mvmci.workflow.RunSpec;
 import io.mvmci.workflow.WorkflowEngine;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -93,6 +96,18 @@ final class Reporter implements AutoCloseable {
   }
 
   /** Hands back a job claimed while the worker was stopping, without running it. */
+  /**
+   * Reports {@code run} failed without running it: it was being resumed when this worker last stopped
+   * without a word, so it may be what stopped it. A counted attempt, retried after the usual backoff.
+   */
+  void quarantine(Run run) {
+    long delay = Backoff.delayMs(run.failures + 1, settings.backoffBaseMs(), settings.backoffMaxMs(),
+        ThreadLocalRandom.current());
+    reporter.execute(() -> report(run, () -> transport.fail(run.ref, "quarantined: the worker stopped (killed, or"
+        + " crashed) while it resumed this run after an earlier stop, so it was not resumed again", true, delay,
+        null)));
+  }
+
   void handBack(Run run) {
     reporter.execute(() -> report(run, () -> transport.release(run.ref, "worker is stopping")));
   }
@@ -121,7 +136,7 @@ final class Reporter implements AutoCloseable {
         reportAsync(run, () -> transport.completeAsync(run.ref, output));
       } else if (outcome instanceof RunOutcome.Suspended w) {
         LOG.debug("{} waits for {}; giving its slot back", run.runId, w.waitingFor());
-        report(run, () -> transport.suspend(run.ref, w.waitingFor(), w.wakeAt(), w.signalsAfter()));
+        suspend(run, w);
       } else {
         RunOutcome.Failed f = (RunOutcome.Failed) outcome;
         if (run.stop == Stop.RELEASE || f.kind() == FailureKind.SHUTDOWN) {
@@ -143,6 +158,23 @@ final class Reporter implements AutoCloseable {
     } finally {
       MDC.remove("job_id");
     }
+  }
+
+  /**
+   * Reports a suspension with the run's last history writes, in one command. A history limit the
+   * writes break fails the run for good, as it would have failed when recording them.
+   */
+  private void suspend(Run run, RunOutcome.Suspended w) {
+    List<AppendSteps.Write> writes = run.history == null ? List.of() : run.history.takePending();
+    reportAsync(run, () -> transport.suspendAsync(run.ref, w.waitingFor(), w.wakeAt(), w.signalsAfter(), writes)
+        .thenApply(r -> {
+          if (r instanceof Result.Rejected rejected && rejected.reason() == Result.Reason.LIMIT) {
+            LOG.info("{}: its wait breaks a history limit; failing it", run.runId);
+            return transport.fail(run.ref, Outcomes.error(FailureKind.HISTORY_LIMIT, rejected.message()), false, 0,
+                null);
+          }
+          return r instanceof Result.Done;
+        }));
   }
 
   private interface Report {

@@ -30,6 +30,8 @@ final class RunTable {
     final int failures;
     final boolean ownsSlot;
     volatile RunHandle handle;
+    /** The run's replicated history, once its spec is made: a suspension carries its last writes. */
+    volatile ReplicatedHistory history;
     volatile Stop stop = Stop.NONE;
     final RunProgress progress;
 

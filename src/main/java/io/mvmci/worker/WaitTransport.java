@@ -1,8 +1,12 @@
 package io.mvmci.worker;
 
+import io.mvmci.command.AppendSteps;
 import io.mvmci.command.JobRef;
+import io.mvmci.command.Result;
 import io.mvmci.workflow.RunServices;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * How a worker's runs wait without holding anything, and reach the jobs around them: suspending a
@@ -14,11 +18,24 @@ import java.util.Optional;
 public interface WaitTransport {
   /**
    * The run under claim {@code job} waits for {@code waitingFor} until {@code wakeAt} (-1: no
-   * deadline); {@code signalsAfter} is the last signal of that name it consumed. True if the queue
-   * took it (the job is Waiting, or Pending again if the wait was already over); false if the claim
-   * was stale.
+   * deadline); {@code signalsAfter} is the last signal of that name it consumed; {@code writes} are its
+   * last history writes, appended with the suspension. The queue's answer: Done (the job is Waiting,
+   * or Pending again if the wait was already over), or Rejected (a stale claim; a history limit).
    */
-  boolean suspend(JobRef job, String waitingFor, long wakeAt, long signalsAfter);
+  Result suspend(JobRef job, String waitingFor, long wakeAt, long signalsAfter, List<AppendSteps.Write> writes);
+
+  /**
+   * {@link #suspend} without holding the caller's thread while the queue commits. By default it
+   * calls {@link #suspend} on the calling thread.
+   */
+  default CompletableFuture<Result> suspendAsync(JobRef job, String waitingFor, long wakeAt, long signalsAfter,
+      List<AppendSteps.Write> writes) {
+    try {
+      return CompletableFuture.completedFuture(suspend(job, waitingFor, wakeAt, signalsAfter, writes));
+    } catch (WorkException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 
   /** The first signal named {@code name} sent to {@code job} with an id above {@code afterId}. */
   Optional<RunServices.Signal> nextSignal(JobRef job, String name, long afterId);

@@ -87,5 +87,6 @@ public final class WorkerAgent implements AutoCloseable {
     if (runs.size() > 0) {
       LOG.warn("stopped with {} runs unreported; their leases will expire", runs.size());
     }
+    claims.stoppedCleanly();
   }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param backoffMaxMs longest retry delay
  * @param shutdownGrace how long a stopping worker lets its runs finish before handing them back
  * @param suspendAfterMs a run that must wait longer than this gives its slot back (the job waits)
+ * @param resumeLog where the worker lists the runs it is resuming ({@link ResumeLog}); null keeps none
  */
 public record WorkerSettings(
     int capacity,
@@ -20,7 +21,13 @@ public record WorkerSettings(
     long backoffBaseMs,
     long backoffMaxMs,
     Duration shutdownGrace,
-    long suspendAfterMs) {
+    long suspendAfterMs,
+    java.nio.file.Path resumeLog) {
+
+  public WorkerSettings(int capacity, long leaseMs, long heartbeatMs, long backoffBaseMs, long backoffMaxMs,
+      Duration shutdownGrace, long suspendAfterMs) {
+    this(capacity, leaseMs, heartbeatMs, backoffBaseMs, backoffMaxMs, shutdownGrace, suspendAfterMs, null);
+  }
 
   public WorkerSettings {
     if (capacity < 1) {

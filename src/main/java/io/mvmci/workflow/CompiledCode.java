@@ -24,12 +24,32 @@ import org.slf4j.LoggerFactory;
  */
 record CompiledCode(
     String sha256, int sizeBytes, WasmModule wasm, Function<Instance, Machine> machines,
-    boolean usesInterpreter, long compileMillis) {
+    boolean usesInterpreter, long compileMillis, boolean cached) {
 
   private static final Logger LOG = LoggerFactory.getLogger(CompiledCode.class);
 
   static CompiledCode compile(byte[] bytes) throws InvalidModuleException {
+    return compile(bytes, CompileCache.NONE);
+  }
+
+  /** As {@link #compile(byte[])}, loading the compiler's output from {@code cache} if it holds it. */
+  static CompiledCode compile(byte[] bytes, CompileCache cache) throws InvalidModuleException {
     String sha256 = Sha256.hex(bytes);
+    try {
+      return compile(bytes, sha256, cache);
+    } catch (InvalidModuleException | RuntimeException e) {
+      if (!cache.has(sha256, InterpreterFallback.FAIL) && !cache.has(sha256, InterpreterFallback.SILENT)) {
+        throw e;
+      }
+      LOG.warn("module {}: its compiled classes in the cache could not be used ({}); compiling it again",
+          sha256, e.getMessage());
+      cache.drop(sha256, InterpreterFallback.FAIL);
+      cache.drop(sha256, InterpreterFallback.SILENT);
+      return compile(bytes, sha256, cache);
+    }
+  }
+
+  private static CompiledCode compile(byte[] bytes, String sha256, CompileCache cache) throws InvalidModuleException {
     long started = System.nanoTime();
     WasmModule wasm;
     try {
@@ -39,9 +59,21 @@ record CompiledCode(
     }
     AbiValidator.validate(wasm);
     Function<Instance, Machine> machines;
-    boolean interpreted = false;
+    boolean interpreted = cache.has(sha256, InterpreterFallback.SILENT);
+    boolean cached = interpreted || cache.has(sha256, InterpreterFallback.FAIL);
+    if (interpreted) {
+      LOG.warn("module {} has a function too large for the compiler; such functions run in Chicory's"
+          + " interpreter, where a run cannot always be stopped", sha256);
+      try {
+        machines = compiler(wasm, InterpreterFallback.SILENT, sha256, cache);
+      } catch (RuntimeException e) {
+        throw new InvalidModuleException("module cannot be compiled: " + e.getMessage(), e);
+      }
+      return new CompiledCode(sha256, bytes.length, wasm, machines, true, (System.nanoTime() - started) / 1_000_000,
+          true);
+    }
     try {
-      machines = compiler(wasm, InterpreterFallback.FAIL);
+      machines = compiler(wasm, InterpreterFallback.FAIL, sha256, cache);
     } catch (ChicoryException e) {
       if (!(e.getCause() instanceof MethodTooLargeException)) {
         throw new InvalidModuleException("module cannot be compiled: " + e.getMessage(), e);
@@ -49,20 +81,26 @@ record CompiledCode(
       LOG.warn("module {}: {}; such functions run in Chicory's interpreter, where a run"
           + " cannot always be stopped", sha256, e.getMessage());
       try {
-        machines = compiler(wasm, InterpreterFallback.SILENT);
+        machines = compiler(wasm, InterpreterFallback.SILENT, sha256, cache);
       } catch (RuntimeException again) {
         throw new InvalidModuleException("module cannot be compiled: " + again.getMessage(), again);
       }
       interpreted = true;
+      cached = false;
     } catch (RuntimeException e) {
       throw new InvalidModuleException("module cannot be compiled: " + e, e);
     }
     long millis = (System.nanoTime() - started) / 1_000_000;
-    return new CompiledCode(sha256, bytes.length, wasm, machines, interpreted, millis);
+    return new CompiledCode(sha256, bytes.length, wasm, machines, interpreted, millis, cached);
   }
 
-  private static Function<Instance, Machine> compiler(WasmModule wasm, InterpreterFallback fallback) {
-    return MachineFactoryCompiler.builder(wasm).withInterpreterFallback(fallback).compile();
+  private static Function<Instance, Machine> compiler(WasmModule wasm, InterpreterFallback fallback, String sha256,
+      CompileCache cache) {
+    MachineFactoryCompiler.Builder b = MachineFactoryCompiler.builder(wasm).withInterpreterFallback(fallback);
+    if (cache.enabled()) {
+      b.withCache(cache.forModule(sha256, fallback));
+    }
+    return b.compile();
   }
 
   /** Whether the module exports {@code _initialize}, to be called before {@code run}. */

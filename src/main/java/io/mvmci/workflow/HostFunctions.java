@@ -215,14 +215,21 @@ final class HostFunctions {
     Step.Request request = Step.Request.of(AbiImport.SLEEP_MS, longBytes(duration), duration + " ms");
     Step recorded = steps.next(request);
     long wake;
+    boolean suspend;
     if (recorded != null) {
       wake = ByteBuffer.wrap(recorded.result()).getLong();
+      suspend = cluster != null && wake - services.clock().millis() > cluster.suspendSleepsLongerThanMs();
     } else {
       long now = services.clock().millis();
       wake = duration > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + duration;
-      steps.record(request, 0, longBytes(wake));
+      suspend = cluster != null && duration > cluster.suspendSleepsLongerThanMs();
+      if (suspend) {
+        steps.recordLazily(request, 0, longBytes(wake)); // durable with the suspension, in one entry
+      } else {
+        steps.record(request, 0, longBytes(wake));
+      }
     }
-    if (cluster != null && wake - services.clock().millis() > cluster.suspendSleepsLongerThanMs()) {
+    if (suspend) {
       throw new RunAbort.Suspend("timer", wake, 0);
     }
     sleepUntil(wake);
@@ -261,7 +268,7 @@ final class HostFunctions {
     } else {
       long now = services.clock().millis();
       deadline = timeoutMs < 0 ? -1 : timeoutMs > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + timeoutMs;
-      steps.record(wait, 0, longBytes(deadline));
+      steps.recordLazily(wait, 0, longBytes(deadline)); // durable with the next step or the suspension
     }
     Step.Request take = Step.Request.of(AbiImport.AWAIT_SIGNAL, tagged(1, name), "\"" + name + "\" taken");
     Step got = steps.next(take);
@@ -293,7 +300,9 @@ final class HostFunctions {
         steps.record(take, SIGNAL_TIMED_OUT, longBytes(0));
         return new Step(steps.current(), take, true, SIGNAL_TIMED_OUT, longBytes(0));
       }
-      if (left > s.suspendSleepsLongerThanMs()) {
+      // A wait without a deadline has nothing to sleep until: it always gives the thread back (with a
+      // threshold of Long.MAX_VALUE it used to spin on sleepUntil(-1), deaf to a stop request).
+      if (deadline < 0 || left > s.suspendSleepsLongerThanMs()) {
         throw new RunAbort.Suspend("signal:" + name, deadline, after);
       }
       sleepUntil(deadline);

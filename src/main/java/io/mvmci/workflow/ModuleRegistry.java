@@ -33,6 +33,20 @@ public final class ModuleRegistry {
   private final List<WorkflowModule> bundled = new ArrayList<>();
   private volatile long compiles;
   private volatile long compileMillis;
+  private final CompileCache cache;
+
+  /** A registry that compiles every module it is given. */
+  public ModuleRegistry() {
+    this(null);
+  }
+
+  /**
+   * A registry that keeps what it compiles under {@code compiledDir} and loads it from there after a
+   * restart instead of compiling again ({@link CompileCache}); null keeps nothing.
+   */
+  public ModuleRegistry(java.nio.file.Path compiledDir) {
+    this.cache = compiledDir == null ? CompileCache.NONE : new CompileCache(compiledDir);
+  }
 
   /**
    * Validates, compiles and registers {@code wasm} under {@code name}, and makes it the latest
@@ -89,11 +103,12 @@ public final class ModuleRegistry {
     }
     CompiledCode code = compiled.get(sha256);
     if (code == null) {
-      code = CompiledCode.compile(wasm);
+      code = CompiledCode.compile(wasm, cache);
       compiled.put(sha256, code);
       compiles++;
       compileMillis += code.compileMillis();
-      LOG.info("compiled module {} ({} bytes) in {} ms", sha256, code.sizeBytes(), code.compileMillis());
+      LOG.info("{} module {} ({} bytes) in {} ms", code.cached() ? "loaded the compiled" : "compiled", sha256,
+          code.sizeBytes(), code.compileMillis());
     }
     return new WorkflowModule(name, code, wasm);
   }

@@ -249,7 +249,9 @@ final class RunExecution implements Runnable {
     if (t != null) {
       t.cancel(false);
     }
-    flushHistory();
+    if (!(result instanceof RunOutcome.Suspended)) {
+      flushHistory(); // a suspension's reporter makes the lazy steps durable with it (RunHistory)
+    }
     if (spec.history() == null && result.isFinal() && !alreadyRecorded) {
       try {
         ctx.journal().finish(runId(), result, ctx.services().clock().millis());

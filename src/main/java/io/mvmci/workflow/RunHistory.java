@@ -15,6 +15,10 @@ import java.util.List;
  * bytes and their level or percent as the code: a history that records them also publishes them (the
  * engine hands them to no {@link ProgressSink}).
  *
+ * <p>A run that ends {@link RunOutcome.Suspended} is not flushed by the engine: whoever reports the
+ * suspension makes its lazy steps (the step that begins the wait, at least) durable before the
+ * suspension, or with it atomically, so the wait is in the history exactly when the job waits.
+ *
  * <p>Threading: the run's thread calls everything but {@link #flush}, which the engine's flusher
  * thread also calls; an implementation serialises them.
  *

@@ -73,6 +73,18 @@ final class RunJournal {
   }
 
   /**
+   * Records the current (new) step with its result, lazily: it becomes durable with the next durable
+   * step, or with the run's suspension (the step that begins a wait), never later than anything that
+   * depends on it. A run that dies first records it again when resumed, as if it had not been reached.
+   */
+  void recordLazily(Step.Request request, int code, byte[] result) {
+    int seq = cursor - 1;
+    history.record(step(seq, request, true, code), result, true);
+    stats.stepRecorded();
+    hook.at(runId, seq, request.kind(), StepHook.Point.RECORDED);
+  }
+
+  /**
    * Records the current (new) log or progress step, whose result the guest does not use: with its
    * message when the history publishes it, and lazily.
    */

@@ -1,6 +1,5 @@
 package io.mvmci.workflow;
 
-import java.net.http.HttpClient;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,16 +38,26 @@ public final class WorkflowEngine implements AutoCloseable {
   private final RunExecution.Context context;
   private final Map<String, RunExecution> active = new ConcurrentHashMap<>();
   private final EngineStats stats;
+  private final HttpBridge http;
   private volatile boolean closed;
 
-  /** An engine journaling to {@code config.journalFile()}, running modules from {@code modules}. */
+  /**
+   * An engine journaling to {@code config.journalFile()}, running modules from {@code modules}, whose
+   * runs reach public addresses only ({@link EgressPolicy#publicOnly()}).
+   */
   public WorkflowEngine(EngineConfig config, ModuleRegistry modules, ProgressSink sink) {
-    this(config, modules, sink, HttpBridge.defaultClient(), Faults.fromEnvironment());
+    this(config, modules, sink, EgressPolicy.publicOnly());
   }
 
-  WorkflowEngine(EngineConfig config, ModuleRegistry modules, ProgressSink sink, HttpClient http,
+  /** As above; runs' HTTP requests may connect where {@code egress} allows. */
+  public WorkflowEngine(EngineConfig config, ModuleRegistry modules, ProgressSink sink, EgressPolicy egress) {
+    this(config, modules, sink, new HttpBridge(egress), Faults.fromEnvironment());
+  }
+
+  WorkflowEngine(EngineConfig config, ModuleRegistry modules, ProgressSink sink, HttpBridge http,
       StepHook hook) {
     this.config = config;
+    this.http = http;
     this.journal = Journal.open(config.journalFile(), config.journalFsync());
     this.stats = new EngineStats(journal::writes);
     this.progress = new ProgressCoalescer(sink, config.clock(), config.logLinesPerInterval(),
@@ -63,7 +72,7 @@ public final class WorkflowEngine implements AutoCloseable {
     flusher.scheduleWithFixedDelay(progress::flushAll, every, every, TimeUnit.NANOSECONDS);
     flusher.scheduleWithFixedDelay(() -> active.values().forEach(RunExecution::flushHistory), every, every,
         TimeUnit.NANOSECONDS);
-    HostServices services = new HostServices(config.clock(), new SecureRandom(), new HttpBridge(http), progress);
+    HostServices services = new HostServices(config.clock(), new SecureRandom(), http, progress);
     this.context = new RunExecution.Context(config, modules, journal, stats, services, hook, timers,
         execution -> active.remove(execution.runId(), execution));
   }
@@ -211,6 +220,7 @@ public final class WorkflowEngine implements AutoCloseable {
     flusher.shutdownNow();
     timers.shutdownNow();
     runThreads.shutdownNow();
+    http.close();
     progress.flushAll();
     journal.close();
   }

@@ -31,6 +31,8 @@ class NodeDeathResumeProcessTest {
 
   @Test
   void aRunWhoseNodeDiedForGoodFinishesElsewhereAndAWholeClusterRestartResumesOne() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("workflows/testing/sequence/sequence.wasm")),
+        "needs workflows/testing/sequence/sequence.wasm, which comes with the guest SDK work (i12-sdk)");
     try (ProcessCluster cluster = ProcessCluster.start("node-death", 1, JOBS); CountingServer web = new CountingServer()) {
       try {
         run(cluster, web);

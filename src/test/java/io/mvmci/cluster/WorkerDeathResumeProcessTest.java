@@ -43,6 +43,8 @@ class WorkerDeathResumeProcessTest {
 
   @BeforeAll
   static void start() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("workflows/testing/sequence/sequence.wasm")),
+        "needs workflows/testing/sequence/sequence.wasm, which comes with the guest SDK work (i12-sdk)");
     cluster = ProcessCluster.start("worker-death", 0, JOBS);
     web = new CountingServer();
     workers = Files.createTempDirectory("mvmci-workers");
@@ -170,6 +172,48 @@ class WorkerDeathResumeProcessTest {
     } finally {
       a.destroy();
       b.destroy();
+    }
+  }
+
+  /**
+   * A worker paused (SIGSTOP) with a request in flight, past its lease: another worker takes the job
+   * over and finishes it. When the paused worker goes on (SIGCONT) and its request answers, the history
+   * refuses its step (the claim is stale), so its run stops there: nothing after it is sent twice.
+   */
+  @Test
+  void aPausedWorkerWhoseLeaseWasTakenOverCanNoLongerAppend() throws Exception {
+    String prefix = "/paused/";
+    web.holdFirst(prefix + "a", 1);
+    WorkerProcess a = worker("pause-a", "");
+    WorkerProcess b = null;
+    try {
+      String id = submit(List.of(web.url(prefix + "a"), web.url(prefix + "b"), web.url(prefix + "c")), "GET", true);
+      await("the paused worker's request is in flight").atMost(Duration.ofSeconds(60))
+          .until(() -> web.hits(prefix + "a") == 1);
+      a.pause();
+      b = worker("pause-b", "");
+      assertThat(awaitFinished(id, Duration.ofSeconds(60))).isEqualTo("Completed");
+      JsonNode done = job(id);
+      assertThat(done.get("worker_id").asString()).endsWith("pause-b");
+      assertThat(done.get("attempt").asInt()).isEqualTo(2);
+      web.release(prefix + "a");
+      a.resume();
+      // the paused run now has its response; its next append is refused and it stops
+      await("the resumed worker's run stops").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+          .until(() -> a.output().contains("not current") || a.output().contains("claim is stale"));
+      Thread.sleep(1_000); // a moment for anything it might still (wrongly) send
+      assertThat(web.hits(prefix + "a")).as("in flight when paused, sent again by the next attempt (idempotent)")
+          .isEqualTo(2);
+      assertThat(web.hits(prefix + "b")).isEqualTo(1);
+      assertThat(web.hits(prefix + "c")).isEqualTo(1);
+      JsonNode after = job(id);
+      assertThat(after.get("status").asString()).isEqualTo("Completed");
+      assertThat(after.get("worker_id").asString()).endsWith("pause-b");
+    } finally {
+      a.destroy();
+      if (b != null) {
+        b.destroy();
+      }
     }
   }
 

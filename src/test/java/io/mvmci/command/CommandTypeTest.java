@@ -88,8 +88,9 @@ class CommandTypeTest {
     assertThat(HexFormat.of().formatHex(CommandCodec.frame(SAMPLES.get(CommandType.DELETE_MODULE))))
         .isEqualTo("0012" + "00000013" + "0000018bcfe56800" + "000000016d" + "000000026162");
     assertThat(HexFormat.of().formatHex(CommandCodec.frame(SAMPLES.get(CommandType.SUSPEND_JOB))))
-        .isEqualTo("0013" + "00000036" + "0000018bcfe56800" + "0000000177" + "0000000000000007" + "00000002"
-            + "000000097369676e616c3a676f" + "0000018bcfe56801" + "0000000000000003");
+        .isEqualTo("0013" + "0000004a" + "0000018bcfe56800" + "0000000177" + "0000000000000007" + "00000002"
+            + "000000097369676e616c3a676f" + "0000018bcfe56801" + "0000000000000003"
+            + "00000000" + "00000000" + "0000000000000000" + "00000000");
     assertThat(HexFormat.of().formatHex(CommandCodec.frame(SAMPLES.get(CommandType.WAKE_JOBS))))
         .isEqualTo("0014" + "0000000c" + "0000018bcfe56800" + "00000064");
     assertThat(HexFormat.of().formatHex(CommandCodec.frame(SAMPLES.get(CommandType.SEND_SIGNAL))))

@@ -79,7 +79,7 @@ class EnvironmentTest {
     assertEquals(1400, c.raft().electionTimeoutMaxMs());
     assertEquals(8L << 30, c.raft().logSegmentSizeBytes());
     assertEquals(Optional.of("token-0123456789abcdef"), c.apiToken());
-    assertEquals(new WorkersSection(0, 4096, 64, false, true), c.workers());
+    assertEquals(new WorkersSection(0, 4096, 64, false, true, java.util.List.of()), c.workers());
     assertEquals(5000, c.jobs().leaseMs());
   }
 

@@ -62,6 +62,12 @@ class SectionsValidationTest {
             "workers.allow_interpreted_modules = \"yes\": must be true or false"),
         Arguments.of("journal_fsync as a word", "[workers]\njournal_fsync = \"full\"",
             "workers.journal_fsync = \"full\": must be true or false"),
+        Arguments.of("an egress range that is a host name", "[workers]\negress_allow = [\"10.0.0.0/8\", \"localhost\"]",
+            "workers.egress_allow[1] = \"localhost\": must be an IP address or range such as 10.0.0.0/8 or fd00::/8 (not a host name)"),
+        Arguments.of("an egress prefix too long", "[workers]\negress_allow = [\"10.0.0.0/40\"]",
+            "workers.egress_allow[0] = \"10.0.0.0/40\": the prefix length after / must be 0 to 32"),
+        Arguments.of("egress_allow as a string", "[workers]\negress_allow = \"10.0.0.0/8\"",
+            "workers.egress_allow = \"10.0.0.0/8\": must be an array of strings"),
         // [jobs]
         Arguments.of("lease too small", "[jobs]\nlease_ms = 50",
             "jobs.lease_ms = 50: must be between 100 and 3600000 milliseconds"),
@@ -137,6 +143,7 @@ class SectionsValidationTest {
         stack_size_kb = 1024
         memory_limit_mb = 128
         journal_fsync = true
+        egress_allow = ["10.1.0.0/16", "fd00::/8", "127.0.0.1"]
         [jobs]
         lease_ms = 10000
         heartbeat_ms = 2000
@@ -147,11 +154,12 @@ class SectionsValidationTest {
         timeout_ms = 60000
         """);
 
-    assertEquals(new RaftSection(300, 600, 2000, 5000, 3, 64, 262144, 8 << 20, 16 << 20), c.raft());
+    assertEquals(new RaftSection(300, 600, 2000, 5000, 3, 64, 262144, 8 << 20, 16 << 20, 256), c.raft());
     assertEquals(Optional.of("a-bearer-token-of-some-length"), c.apiToken());
     assertEquals(4096, c.api().maxBodyBytes());
     assertEquals(1 << 20, c.api().maxModuleBytes());
-    assertEquals(new WorkersSection(0, 1024, 128, false, true), c.workers());
+    assertEquals(new WorkersSection(0, 1024, 128, false, true, java.util.List.of("10.1.0.0/16", "fd00::/8", "127.0.0.1")),
+        c.workers());
     assertEquals(new JobsSection(10000, 2000, 1000, 5, 500, 30000, 60000, 0, 2 * 1024 * 1024, 32 * 1024 * 1024, 50_000, 500), c.jobs());
   }
 

@@ -135,6 +135,25 @@ class DashboardBrowserTest {
   }
 
   /** For the screenshots: some throughput to draw, in a few bursts. */
+  @Test
+  void aWaitingJobSaysWhatItWaitsForAndTheSignalButtonWakesIt() throws Exception {
+    Http.Reply deployed = Http.post(nodes.get(0).url("/api/v1/modules/waits"), "application/wasm",
+        Files.readAllBytes(Path.of("workflows/testing/waits/waits.wasm")), "Authorization",
+        "Bearer " + nodes.get(0).bean(io.mvmci.api.ApiSecret.class).value());
+    assertThat(deployed.status()).as(deployed.body()).isIn(200, 201);
+    String id = curlSubmit("{\"workflow\":\"waits\",\"input\":{\"gate\":\"\"}}");
+    browser.open(follower.url("/#/jobs/" + id));
+    browser.awaitText("h1 .badge", "Waiting");
+    browser.awaitText("#summary", "signal:approve");
+    org.openqa.selenium.WebElement payload = browser.await("#signal-payload");
+    payload.clear();
+    payload.sendKeys("{\"by\":\"browser\"}");
+    browser.driver.findElement(By.id("signal")).click();
+    browser.awaitText("h1 .badge", "Completed");
+    browser.awaitText("#output", "browser");
+    assertThat(browser.consoleErrors()).isEmpty();
+  }
+
   static void someLoad() throws InterruptedException {
     StringBuilder batch = new StringBuilder("{\"jobs\":[");
     for (int i = 0; i < 200; i++) {

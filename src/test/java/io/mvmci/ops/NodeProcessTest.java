@@ -78,6 +78,7 @@ class NodeProcessTest {
 
         [workers]
         embedded = 2
+        egress_allow = ["127.0.0.1/32"]
         """.formatted(dir.resolve("data"), SECRET_RAFT, SECRET_API, KEY, raft, http, TOKEN));
     node = NodeProcess.start(config, dir.resolve("node.log"), ENV);
     awaitReady();
@@ -129,7 +130,7 @@ class NodeProcessTest {
     bodies.add(get(url("/api/v1/tickets"), auth(SECRET_API)).body());
     bodies.add(get(url("/no/such/endpoint"), auth(TOKEN)).body());
     bodies.add(get(url("/queue/list"), auth("wrong-" + TOKEN)).body());
-    bodies.add(get(url("/openapi.json")).body());
+    bodies.add(get(url("/openapi.json"), auth(TOKEN)).body());
     JsonNode links = get(url("/actuator"), auth(TOKEN)).json().get("_links");
     for (var link : links.properties()) {
       String href = link.getValue().get("href").asString();

@@ -103,7 +103,12 @@ class OpsNodeTest {
               .get("details").get("applied_index").asLong()).as("applied_index after a write").isGreaterThan(applied));
     }
     JsonNode readiness = get(node.url("/actuator/health/readiness"), bearer(TOKEN)).json();
-    assertThat(readiness.get("components").propertyNames()).containsExactlyInAnyOrder("raft", "readinessState");
+    assertThat(readiness.get("components").propertyNames()).containsExactlyInAnyOrder("raft", "readinessState",
+        "storage");
+    JsonNode storage = readiness.get("components").get("storage");
+    assertThat(storage.get("status").asString()).isEqualTo("UP");
+    assertThat(storage.get("details").get("free_bytes").asLong()).isPositive();
+    assertThat(storage.get("details").get("reserve_bytes").asLong()).isEqualTo(256L << 20);
   }
 
   @Test
@@ -198,6 +203,11 @@ class OpsNodeTest {
         new Case("no token on prometheus", "GET", "/actuator/prometheus", null, 401),
         new Case("wrong token on prometheus", "GET", "/actuator/prometheus", "nope", 401),
         new Case("no token on the actuator index", "GET", "/actuator", null, 401),
+        new Case("no token on the worker list", "GET", "/api/v1/workers", null, 401),
+        new Case("no token on the cluster view", "GET", "/api/v1/cluster", null, 401),
+        new Case("no token on the OpenAPI description", "GET", "/openapi.json", null, 401),
+        new Case("a ticket on the worker list", "GET", "/api/v1/workers", ticket, 401),
+        new Case("no token on an unknown path", "GET", "/no/such/endpoint", null, 401),
         new Case("the public token on a worker endpoint", "POST", "/api/v1/workers/heartbeat", TOKEN, 401),
         new Case("the public token on a module download", "GET", "/api/v1/modules/crawler/x", TOKEN, 401),
         new Case("the public token on an admin endpoint", "GET", "/api/v1/tickets", TOKEN, 401),
@@ -237,6 +247,8 @@ class OpsNodeTest {
     assertThat(get(node.url("/queue/list"), bearer(SECRET_API)).status()).isEqualTo(200);
     assertThat(get(node.url("/api/v1/modules"), "Authorization", "bearer " + TOKEN).status()).isEqualTo(200);
     assertThat(get(node.url("/actuator/prometheus"), bearer(SECRET_API)).status()).isEqualTo(200);
+    assertThat(get(node.url("/api/v1/workers"), bearer(TOKEN)).status()).isEqualTo(200);
+    assertThat(get(node.url("/api/v1/cluster"), bearer(SECRET_API)).status()).isEqualTo(200);
     assertThat(get(node.url("/actuator/health")).status()).isIn(200, 503);
     assertThat(get(node.url("/actuator/health/liveness")).status()).isEqualTo(200);
     Reply created = submit(web.url("/open"));
@@ -266,7 +278,7 @@ class OpsNodeTest {
 
   @Test
   void theOpenApiDescriptionListsEveryEndpointTheControllersDefine() {
-    Reply r = get(node.url("/openapi.json"));
+    Reply r = get(node.url("/openapi.json"), bearer(TOKEN));
     assertThat(r.status()).isEqualTo(200);
     JsonNode paths = r.json().get("paths");
     RequestMappingHandlerMapping mappings = node.bean("requestMappingHandlerMapping",

@@ -33,16 +33,18 @@ class ComposeFileTest {
   @TempDir Path dir;
 
   @Test
-  void threeNodesPublishHttpOnHostPorts3020To3022() {
+  void threeNodesPublishHttpOnHostPorts3020To3022OfTheHostsLoopback() {
     assertThat(compose.serviceNames()).containsExactlyInAnyOrder("node1", "node2", "node3", "worker");
     for (int i = 0; i < 3; i++) {
       Map<String, Object> node = compose.service(NODES.get(i));
       List<Object> ports = ComposeFile.list(node, "ports");
       assertThat(ports).as("%s ports", NODES.get(i)).hasSize(1);
       String[] mapping = String.valueOf(ports.get(0)).split(":");
-      assertThat(mapping).hasSize(2);
-      assertThat(Integer.parseInt(mapping[0])).isEqualTo(3020 + i);
-      int containerPort = Integer.parseInt(mapping[1]);
+      assertThat(mapping).hasSize(3);
+      assertThat(mapping[0]).as("published on the host's loopback unless MVMCI_PUBLISH_ADDR says otherwise")
+          .isEqualTo("127.0.0.1");
+      assertThat(Integer.parseInt(mapping[1])).isEqualTo(3020 + i);
+      int containerPort = Integer.parseInt(mapping[2]);
       Member self = member(NODES.get(i));
       assertThat(containerPort).as("published port is this node's http port in NODES").isEqualTo(self.http().port());
     }

@@ -138,6 +138,19 @@ class DockerfileTest {
     return env;
   }
 
+  /** The image starts with the Class Data Sharing archive its build made, from the jar it runs. */
+  @Test
+  void nodesStartWithTheClassDataSharingArchiveTheBuildMade() throws IOException {
+    List<Instruction> in = instructions();
+    Map<String, String> env = env(in);
+    String archive = "/opt/mvm-ci/mvm-ci.jsa";
+    assertThat(env.get("JAVA_OPTS")).contains("-XX:SharedArchiveFile=" + archive);
+    assertThat(all(in, "RUN")).anySatisfy(run -> assertThat(run)
+        .contains("-XX:ArchiveClassesAtExit=" + archive)
+        .contains("-Dspring.context.exit=onRefresh")
+        .contains("-jar " + env.get("MVMCI_JAR")));
+  }
+
   @Test
   void exposesHttpAndRaftChecksHealthAndStartsThroughTheEntrypoint() throws IOException {
     List<Instruction> in = instructions();

@@ -59,16 +59,17 @@ class EntrypointNodeTest {
         "-cp", quoted(io.mvmci.testing.NodeProcess.mainClasspath()), "io.mvmci.Main"), StandardCharsets.UTF_8);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path secretFile = Files.writeString(dir.resolve("secret_raft"), secret + "\n");
-    Map<String, String> env = Map.of(
-        "NODE_ID", "1",
-        "NODES", "1 127.0.0.1:" + raft + " 127.0.0.1:" + http,
-        "HTTP_PORT", Integer.toString(http),
-        "SECRET_RAFT_FILE", secretFile.toString(),
-        "LISTEN_ADDR_RAFT", "127.0.0.1",
-        "LISTEN_ADDR_API", "127.0.0.1",
-        "DATA_DIR", data.toString(),
-        "MVMCI_WORKERS__EMBEDDED", "1",
-        "MVMCI_JAVA_CMD", java + " @" + args);
+    Map<String, String> env = Map.ofEntries(
+        Map.entry("MVMCI_WORKERS__EGRESS_ALLOW", "127.0.0.1/32"), // the local test server
+        Map.entry("NODE_ID", "1"),
+        Map.entry("NODES", "1 127.0.0.1:" + raft + " 127.0.0.1:" + http),
+        Map.entry("HTTP_PORT", Integer.toString(http)),
+        Map.entry("SECRET_RAFT_FILE", secretFile.toString()),
+        Map.entry("LISTEN_ADDR_RAFT", "127.0.0.1"),
+        Map.entry("LISTEN_ADDR_API", "127.0.0.1"),
+        Map.entry("DATA_DIR", data.toString()),
+        Map.entry("MVMCI_WORKERS__EMBEDDED", "1"),
+        Map.entry("MVMCI_JAVA_CMD", java + " @" + args));
 
     ProcessBuilder pb = new ProcessBuilder(Entrypoint.SCRIPT.toString()).directory(dir.toFile());
     pb.environment().clear();

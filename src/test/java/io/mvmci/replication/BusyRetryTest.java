@@ -60,15 +60,56 @@ class BusyRetryTest {
 
   @Test
   void anyOtherSqlErrorStopsTheNodeAtOnce() {
-    SQLException ioError = new SQLiteException("[SQLITE_IOERR] disk I/O error", SQLiteErrorCode.SQLITE_IOERR);
+    SQLException corrupt = new SQLiteException("[SQLITE_CORRUPT] database disk image is malformed",
+        SQLiteErrorCode.SQLITE_CORRUPT);
     AtomicInteger attempts = new AtomicInteger();
 
-    assertThatThrownBy(() -> retry.applyOrStop(2, 7, failing(1, ioError, attempts)))
+    assertThatThrownBy(() -> retry.applyOrStop(2, 7, failing(1, corrupt, attempts)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("cannot apply entry 2:7 to the queue database; stopping this node")
-        .hasCause(ioError);
+        .hasCause(corrupt);
     assertThat(attempts).hasValue(1);
     assertThat(pauses).isEmpty();
+  }
+
+  /**
+   * A full disk, a read-only one or an I/O error is waited out for as long as it lasts (the apply
+   * thread stops nothing and skips nothing), with pauses growing to 5 s; the node is told when the
+   * entry waits and when it went in.
+   */
+  @Test
+  void storageThatCannotTakeTheEntryIsWaitedOutForAsLongAsItLasts() {
+    List<String> told = new ArrayList<>();
+    BusyRetry storage = new BusyRetry(clock::get, ms -> {
+      pauses.add(ms);
+      clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(ms));
+    }, new BusyRetry.Faults() {
+      @Override
+      public void blocked(long index, String cause) {
+        told.add("blocked " + index + ": " + cause);
+      }
+
+      @Override
+      public void resumed() {
+        told.add("resumed");
+      }
+    });
+    for (SQLiteErrorCode code : List.of(SQLiteErrorCode.SQLITE_FULL, SQLiteErrorCode.SQLITE_IOERR_WRITE,
+        SQLiteErrorCode.SQLITE_READONLY, SQLiteErrorCode.SQLITE_CANTOPEN)) {
+      told.clear();
+      pauses.clear();
+      AtomicInteger attempts = new AtomicInteger();
+      SQLException full = new SQLiteException("[" + code.name() + "] " + code.message, code);
+
+      assertThat(storage.applyOrStop(3, 11, failing(100, full, attempts))).isEqualTo("applied");
+
+      assertThat(attempts).hasValue(101);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(clock.get())).as("far beyond the lock window")
+          .isGreaterThan(BusyRetry.BUSY_RETRY_MS);
+      assertThat(pauses).startsWith(100L, 200L, 400L).contains(BusyRetry.STORAGE_PAUSE_MAX_MS)
+          .allMatch(p -> p <= BusyRetry.STORAGE_PAUSE_MAX_MS);
+      assertThat(told).hasSize(101).startsWith("blocked 11: " + full.getMessage()).endsWith("resumed");
+    }
   }
 
   @Test

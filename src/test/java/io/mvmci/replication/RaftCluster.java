@@ -40,7 +40,7 @@ final class RaftCluster implements AutoCloseable {
     Path home = dir.resolve("node" + id);
     return new RaftSettings(id, peers, home.resolve("raft"), home.resolve("db/queue.sqlite"),
         "127.0.0.1", Duration.ofMillis(500), Duration.ofMillis(1000), Duration.ofSeconds(3), snapshotEvery,
-        2, 2, GroupCommitter.Limits.DEFAULT, 4 << 20, 64L << 20, "cluster-test-secret-0123456789",
+        2, 2, GroupCommitter.Limits.DEFAULT, 4 << 20, 64L << 20, 0, "cluster-test-secret-0123456789",
         // small segments and gap, so that a few hundred entries are enough to purge the log
         Map.of("raft.server.log.segment.size.max", "8KB", "raft.server.log.purge.gap", "4"));
   }

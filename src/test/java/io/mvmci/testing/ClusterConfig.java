@@ -16,6 +16,12 @@ import java.util.stream.IntStream;
 public final class ClusterConfig {
   public static final String SECRET_RAFT = "test-raft-secret-0123456789";
   public static final String SECRET_API = "test-api-secret-0123456789";
+  /**
+   * What every test node's runs may reach besides public addresses: the tests' local HTTP server
+   * ({@link CountingServer}) on 127.0.0.1. A node's default denies loopback; a test that wants the
+   * default writes its own {@code egress_allow} into its [workers] section.
+   */
+  public static final String EGRESS_ALLOW = "egress_allow = [\"127.0.0.1/32\"]";
 
   public final Path dir;
   private final int[] raft;
@@ -44,9 +50,20 @@ public final class ClusterConfig {
     return dir.resolve("node" + id + ".toml");
   }
 
+  /** {@code sections} with {@link #EGRESS_ALLOW} in its [workers] section, unless it sets egress_allow. */
+  static String withEgress(String sections) {
+    if (sections.contains("egress_allow")) {
+      return sections;
+    }
+    if (sections.matches("(?s)(.*\\n)?\\[workers\\]\\s*\\n.*")) {
+      return sections.replaceFirst("\\[workers\\]\\s*\\n", "[workers]\n" + EGRESS_ALLOW + "\n");
+    }
+    return sections + "\n[workers]\n" + EGRESS_ALLOW + "\n";
+  }
+
   /**
    * (Re)writes member {@code id}'s file: its {@code [node]} section with this Raft secret and data
-   * directory ({@code dataDir}, under {@link #dir}), then {@code sections}.
+   * directory ({@code dataDir}, under {@link #dir}), then {@code sections}, with {@link #EGRESS_ALLOW}.
    */
   public Path write(int id, String secretRaft, String dataDir, String sections) {
     String members = IntStream.range(0, size())
@@ -65,7 +82,7 @@ public final class ClusterConfig {
           ]
 
           %s
-          """.formatted(id, dir.resolve(dataDir), secretRaft, SECRET_API, members, sections));
+          """.formatted(id, dir.resolve(dataDir), secretRaft, SECRET_API, members, withEgress(sections)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -151,6 +151,11 @@ public final class CountingServer implements AutoCloseable {
     latch(path).countDown();
   }
 
+  /** The port it listens on, on 127.0.0.1. */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
   /** The absolute URL of a target such as {@code /page?k=1}. */
   public String url(String target) {
     return "http://127.0.0.1:" + server.getAddress().getPort() + target;

@@ -71,9 +71,12 @@ public final class NodeProcess extends MainProcess {
     return r.json();
   }
 
-  /** Whether it answers HTTP; throws, with its log, if the process has ended. */
+  /**
+   * Whether it answers HTTP; throws, with its log, if the process has ended. A 401 counts: with
+   * {@code [api] token} set, {@code /api/v1/cluster} needs it.
+   */
   public boolean isUp() {
-    return answers("/api/v1/cluster");
+    return answers("/api/v1/cluster", 200, 401);
   }
 
   /** Waits until it answers HTTP (it may not see a leader yet); fails at once if it exits. */
@@ -86,16 +89,17 @@ public final class NodeProcess extends MainProcess {
   /** Waits until it is ready ({@code /actuator/health/readiness}: a leader is known); fails at once if it exits. */
   public NodeProcess awaitReady(Duration deadline) {
     await("node " + id + " is ready").atMost(deadline).pollInterval(Duration.ofMillis(200))
-        .until(() -> answers("/actuator/health/readiness"));
+        .until(() -> answers("/actuator/health/readiness", 200));
     return this;
   }
 
-  private boolean answers(String path) {
+  private boolean answers(String path, int... statuses) {
     if (!alive()) {
       throw new IllegalStateException("node " + id + " exited with " + exitValue() + "; its log:\n" + tail(40));
     }
     try {
-      return Http.get(url(path)).status() == 200;
+      int status = Http.get(url(path)).status();
+      return java.util.Arrays.stream(statuses).anyMatch(s -> s == status);
     } catch (UncheckedIOException e) {
       return false;
     }

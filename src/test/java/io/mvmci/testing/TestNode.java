@@ -111,7 +111,16 @@ public final class TestNode implements AutoCloseable {
   }
 
   public TestNode start() {
-    context = Main.start(new String[] {"--config", config.toString()}, Map.of());
+    return startWith();
+  }
+
+  /** Starts it with Spring properties as well, e.g. {@code --server.tomcat.threads.max=8}. */
+  public TestNode startWith(String... springProperties) {
+    String[] args = new String[springProperties.length + 2];
+    args[0] = "--config";
+    args[1] = config.toString();
+    System.arraycopy(springProperties, 0, args, 2, springProperties.length);
+    context = Main.start(args, Map.of());
     return this;
   }
 

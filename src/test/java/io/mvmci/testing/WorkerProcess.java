@@ -34,7 +34,10 @@ public final class WorkerProcess extends MainProcess {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    WorkerProcess w = new WorkerProcess(dataDir, args, env);
+    Map<String, String> withEgress = new java.util.HashMap<>(env);
+    // the tests' local HTTP server, as ClusterConfig.EGRESS_ALLOW lets the nodes reach it
+    withEgress.putIfAbsent("MVMCI_WORKER_EGRESS_ALLOW", "127.0.0.1/32");
+    WorkerProcess w = new WorkerProcess(dataDir, args, withEgress);
     w.launch();
     return w;
   }

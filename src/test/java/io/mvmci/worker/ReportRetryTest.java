@@ -109,7 +109,8 @@ class ReportRetryTest {
     }
 
     @Override
-    public boolean suspend(JobRef job, String waitingFor, long wakeAt, long signalsAfter) {
+    public io.mvmci.command.Result suspend(JobRef job, String waitingFor, long wakeAt, long signalsAfter,
+        java.util.List<io.mvmci.command.AppendSteps.Write> writes) {
       throw new AssertionError("hello never waits");
     }
 

@@ -56,6 +56,77 @@ class ResumeAfterKillTest {
     }
   }
 
+  /**
+   * A run resumed from the claim its node held keeps its job's {@code timeout_ms}: the independent
+   * test run saw a 30 s job end "timed out after 300 s" after a restart (the resume spec once carried
+   * no timeout). The workflow spins forever, so only the timeout ends it.
+   */
+  @Test
+  void aResumedRunKeepsItsJobsTimeout() throws Exception {
+    TestNode spec = TestNode.cluster(dir, 1, "").get(0);
+    String id;
+    try (NodeProcess first = NodeProcess.start(spec.config, dir.resolve("first.log"), Map.of())) {
+      awaitUp(spec);
+      Reply deployed = post(spec.url("/api/v1/modules/spin"), "application/wasm",
+          java.nio.file.Files.readAllBytes(Path.of("workflows/hostile/loop.wasm")),
+          "Authorization", "Bearer " + io.mvmci.testing.ClusterConfig.SECRET_API);
+      assertThat(deployed.status()).as(deployed.body()).isEqualTo(201);
+      Reply r = post(spec.url("/api/v1/jobs"), "application/json",
+          "{\"workflow\":\"spin\",\"timeout_ms\":8000,\"max_attempts\":1}");
+      assertThat(r.status()).as(r.body()).isEqualTo(201);
+      id = r.json().get("job_id").asString();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+          .until(() -> get(spec.url("/api/v1/jobs/" + id)).json().get("status").asString().equals("InProgress"));
+      first.kill();
+    }
+    try (NodeProcess second = NodeProcess.start(spec.config, dir.resolve("second.log"), Map.of())) {
+      awaitUp(spec);
+      JsonNode job = await().atMost(Duration.ofSeconds(60)).until(() -> get(spec.url("/api/v1/jobs/" + id)).json(),
+          j -> j.get("status").asString().equals("Failed"));
+      assertThat(second.output()).as("resumed from the claim it held").contains("resuming " + id);
+      assertThat(job.get("attempt").asInt()).isEqualTo(1);
+      assertThat(job.get("error").asString()).contains("timed out after 8 s");
+    }
+  }
+
+  /**
+   * A run that was being resumed when its node died again is not resumed a third time (a run that
+   * crashes its node, out of memory say, would crash it at every start): it is quarantined, reported
+   * failed as a counted attempt, and retried after the backoff, so max_attempts bounds the loop.
+   */
+  @Test
+  void aRunCutShortWhileBeingResumedIsQuarantinedNotResumedAgain() throws Exception {
+    TestNode spec = TestNode.cluster(dir, 1, "").get(0);
+    String id;
+    try (NodeProcess first = NodeProcess.start(spec.config, dir.resolve("first.log"), Map.of())) {
+      awaitUp(spec);
+      Reply deployed = post(spec.url("/api/v1/modules/spin"), "application/wasm",
+          java.nio.file.Files.readAllBytes(Path.of("workflows/hostile/loop.wasm")),
+          "Authorization", "Bearer " + io.mvmci.testing.ClusterConfig.SECRET_API);
+      assertThat(deployed.status()).as(deployed.body()).isEqualTo(201);
+      Reply r = post(spec.url("/api/v1/jobs"), "application/json",
+          "{\"workflow\":\"spin\",\"timeout_ms\":600000,\"max_attempts\":3}");
+      id = r.json().get("job_id").asString();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+          .until(() -> get(spec.url("/api/v1/jobs/" + id)).json().get("status").asString().equals("InProgress"));
+      first.kill();
+    }
+    try (NodeProcess second = NodeProcess.start(spec.config, dir.resolve("second.log"), Map.of())) {
+      await().atMost(Duration.ofSeconds(90)).until(() -> second.output().contains("resuming " + id + "/1"));
+      second.kill();
+    }
+    try (NodeProcess third = NodeProcess.start(spec.config, dir.resolve("third.log"), Map.of())) {
+      awaitUp(spec);
+      JsonNode job = await().atMost(Duration.ofSeconds(60)).until(() -> get(spec.url("/api/v1/jobs/" + id)).json(),
+          j -> j.get("failures").asInt() == 1);
+      assertThat(third.output()).contains(id + "/1 was being resumed when this worker last stopped without a word;"
+          + " quarantined").doesNotContain("resuming " + id + "/1");
+      JsonNode events = get(spec.url("/api/v1/jobs/" + id + "/events")).json().get("events");
+      assertThat(events.toString()).contains("quarantined: the worker stopped");
+      assertThat(job.get("status").asString()).as("retried, as any failed attempt").isIn("Retrying", "InProgress");
+    }
+  }
+
   private static void awaitUp(TestNode node) {
     await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
         .until(() -> get(node.url("/queue/stats")).status() == 200);

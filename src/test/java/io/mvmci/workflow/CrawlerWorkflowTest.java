@@ -99,9 +99,8 @@ class CrawlerWorkflowTest extends EngineTestSupport {
   }
 
   /**
-   * The host does not follow redirects (the ABI says so; {@code HttpBridge.defaultClient()} uses
-   * {@code Redirect.NEVER}): the crawler sees each 3xx and follows it itself, one journaled request
-   * per hop.
+   * The host does not follow redirects (the ABI says so; {@link HttpBridge}'s client has redirect
+   * handling off): the crawler sees each 3xx and follows it itself, one journaled request per hop.
    */
   @Test
   void followsRedirectsItselfAndResolvesLinksAgainstTheFinalUrl() {

@@ -17,7 +17,7 @@ public final class EngineChild {
     ModuleRegistry registry = new ModuleRegistry();
     WorkflowModule module = registry.deploy("child", Files.readAllBytes(Path.of(args[1])));
     try (WorkflowEngine engine = new WorkflowEngine(EngineConfig.defaults(Path.of(args[0])), registry,
-        updates -> {})) {
+        updates -> {}, EngineTestSupport.EGRESS)) {
       System.out.println("UNFINISHED " + engine.unfinishedRuns().stream().map(UnfinishedRun::runId).toList());
       RunOutcome outcome = engine.start(RunSpec.of(args[2], module.ref(), Files.readAllBytes(Path.of(args[3]))))
           .outcome().get();

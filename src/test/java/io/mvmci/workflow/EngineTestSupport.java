@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The one engine fixture: real engines over a real SQLite journal in a temporary folder, with the
- * real host HTTP client, a real local HTTP server ({@link #server}, answering
+ * real host HTTP client (allowed to reach 127.0.0.1, {@link #EGRESS}), a real local HTTP server ({@link #server}, answering
  * {@link CountingServer#HELLO} where a test set no route) and a {@link RecordingSink}. Modules come
  * from the test's own registry (the committed test guests, {@link #deploy}) or, for a test built with
  * {@link #shipped()}, the four shipped workflows. Engines built here and the server are closed after
@@ -36,6 +36,8 @@ abstract class EngineTestSupport {
   /** How long a run may take on a loaded 2-core machine before the test gives up on it. */
   static final Duration AWAIT = Duration.ofSeconds(60);
   static final JsonMapper JSON = JsonMapper.builder().build();
+  /** Public addresses and the test server's loopback address: what a node allows with egress_allow = ["127.0.0.1/32"]. */
+  static final EgressPolicy EGRESS = EgressPolicy.allowing(List.of("127.0.0.1/32"));
 
   @TempDir Path dataDir;
   final ModuleRegistry registry;
@@ -122,7 +124,7 @@ abstract class EngineTestSupport {
   }
 
   WorkflowEngine engine(UnaryOperator<EngineConfig> tweak, StepHook hook) {
-    WorkflowEngine e = new WorkflowEngine(tweak.apply(config()), registry, sink, HttpBridge.defaultClient(), hook);
+    WorkflowEngine e = new WorkflowEngine(tweak.apply(config()), registry, sink, new HttpBridge(EGRESS), hook);
     engines.add(e);
     return e;
   }

@@ -93,7 +93,7 @@ class ExternalHistoryTest {
       modules.deploy(name, Files.readAllBytes(Path.of("workflows/hostile/" + name + ".wasm")));
     }
     engine = new WorkflowEngine(EngineConfig.defaults(dir), modules, updates -> updates.forEach(
-        u -> u.logLines().forEach(l -> published.add(l.message()))));
+        u -> u.logLines().forEach(l -> published.add(l.message()))), EngineTestSupport.EGRESS);
   }
 
   @AfterEach

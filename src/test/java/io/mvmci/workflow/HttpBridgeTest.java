@@ -13,11 +13,12 @@ import tools.jackson.databind.json.JsonMapper;
 /** The HTTP side of http_request where a guest cannot easily look: bodies too big for its output. */
 class HttpBridgeTest {
   private final CountingServer server = new CountingServer();
-  private final HttpBridge bridge = new HttpBridge(HttpBridge.defaultClient());
+  private final HttpBridge bridge = new HttpBridge(EngineTestSupport.EGRESS);
 
   @AfterEach
   void stopServer() {
     server.close();
+    bridge.close();
   }
 
   @Test

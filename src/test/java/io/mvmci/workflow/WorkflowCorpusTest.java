@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The committed workflow modules against the host ABI ({@code workflows/README.md}), statically:
  * every folder under {@code workflows/} with a {@code build.sh} (and every test workflow's, under
  * {@code workflows/testing/}) has its built {@code .wasm}; Chicory parses it; it declares an ABI
- * version by exporting {@code mvmci_abi_v1} or {@code mvmci_abi_v2}; it exports {@code memory} and
+ * version by exporting {@code mvmci_abi_v<n>} (n from 1 to 3); it exports {@code memory} and
  * {@code run}; it imports only host functions of module {@code mvmci} that its version has, with the
  * ABI's signatures; the engine's own validator accepts it; and it declares the lowest version its
  * imports need, so that a module that can run on a version 1 host says so. How each workflow
@@ -45,7 +45,7 @@ class WorkflowCorpusTest {
   /** A host function's signature and the ABI version that introduced it. */
   private record HostFunction(FunctionType type, int since) {}
 
-  /** Every host function of ABI versions 1 and 2. Keep in step with workflows/README.md. */
+  /** Every host function of ABI versions 1 to 3. Keep in step with workflows/README.md. */
   private static final Map<String, HostFunction> ABI_IMPORTS =
       Map.ofEntries(
           Map.entry("result_read", v1(List.of(I32, I32), List.of(I32))),
@@ -58,10 +58,13 @@ class WorkflowCorpusTest {
           Map.entry("random_fill", v1(List.of(I32, I32), List.of())),
           Map.entry("sleep_ms", v1(List.of(I64), List.of())),
           Map.entry("fail", v1(List.of(I32, I32), List.of())),
-          Map.entry("fail_with", new HostFunction(FunctionType.of(List.of(I32, I32, I32), List.of()), 2)));
+          Map.entry("fail_with", new HostFunction(FunctionType.of(List.of(I32, I32, I32), List.of()), 2)),
+          Map.entry("await_signal", new HostFunction(FunctionType.of(List.of(I32, I32, I64), List.of(I32)), 3)),
+          Map.entry("spawn_job", new HostFunction(FunctionType.of(List.of(I32, I32), List.of(I32)), 3)),
+          Map.entry("await_job", new HostFunction(FunctionType.of(List.of(I32, I32), List.of(I32)), 3)));
 
   /** The newest ABI version. */
-  private static final int LATEST = 2;
+  private static final int LATEST = 3;
 
   /** Folders whose modules break the ABI on purpose, to test the host's refusals. */
   private static final Set<String> DELIBERATELY_INVALID = Set.of("hostile");
@@ -70,13 +73,26 @@ class WorkflowCorpusTest {
   private static final List<String> SHIPPED =
       List.of("crawler/crawler.wasm", "pipeline/pipeline.wasm", "noop/noop.wasm", "echo/echo.wasm");
 
+  /**
+   * The examples of ABI version 3 (signals, child jobs) and of schedules, in the jar too: an approval
+   * gate and a fan-out in AssemblyScript and in Rust (-rs), and the nightly job.
+   */
+  private static final List<String> EXAMPLES = List.of("approval/approval.wasm", "approval-rs/approval-rs.wasm",
+      "fanout/fanout.wasm", "fanout-rs/fanout-rs.wasm", "nightly/nightly.wasm");
+
   /** The test workflows (workflows/testing/, not in the jar): the crash tests' and the benchmark's. */
   private static final List<String> TESTING =
       List.of("testing/sequence/sequence.wasm", "testing/steps/steps.wasm");
 
-  /** The version each workflow declares: 2 for those that fail terminally (they import fail_with). */
-  private static final Map<String, Integer> DECLARED = Map.of(
-      "crawler", 1, "echo", 1, "noop", 1, "pipeline", 2, "sequence", 2, "steps", 1);
+  /**
+   * The version each workflow declares: 2 for those that fail terminally (they import fail_with), 3 for
+   * those that wait for signals or spawn jobs. Every module of the corpus is listed.
+   */
+  private static final Map<String, Integer> DECLARED = Map.ofEntries(
+      Map.entry("crawler", 1), Map.entry("echo", 1), Map.entry("noop", 1), Map.entry("pipeline", 2),
+      Map.entry("sequence", 2), Map.entry("steps", 1), Map.entry("approval", 3), Map.entry("approval-rs", 3),
+      Map.entry("fanout", 3), Map.entry("fanout-rs", 3), Map.entry("nightly", 2),
+      Map.entry("kernel", 1), Map.entry("hostcalls", 1));
 
   private static HostFunction v1(List<ValType> params, List<ValType> results) {
     return new HostFunction(FunctionType.of(params, results), 1);
@@ -110,7 +126,7 @@ class WorkflowCorpusTest {
 
   @Test
   void shippedAndTestModulesAreCommitted() {
-    for (String module : Stream.concat(SHIPPED.stream(), TESTING.stream()).toList()) {
+    for (String module : Stream.of(SHIPPED, EXAMPLES, TESTING).flatMap(List::stream).toList()) {
       assertTrue(Files.isRegularFile(WORKFLOWS.resolve(module)), () -> "workflows/" + module + " is missing: run scripts/build-workflows.sh");
     }
   }
@@ -128,13 +144,19 @@ class WorkflowCorpusTest {
   }
 
   @Test
-  void eachWorkflowDeclaresTheVersionExpected() {
+  void eachWorkflowDeclaresTheVersionExpected() throws IOException {
+    Map<String, Path> byName = new java.util.HashMap<>();
+    for (Path module : modules()) {
+      byName.put(module.getFileName().toString().replaceFirst("\\.wasm$", ""), module);
+    }
     DECLARED.forEach((name, version) -> {
-      Path path = SHIPPED.contains(name + "/" + name + ".wasm")
-          ? WORKFLOWS.resolve(name).resolve(name + ".wasm")
-          : WORKFLOWS.resolve("testing").resolve(name).resolve(name + ".wasm");
+      Path path = byName.get(name);
+      assertTrue(path != null, () -> name + ".wasm is not in any workflow folder");
       assertEquals(version, declaredVersion(exports(Parser.parse(path))), () -> path + " declares ABI version");
     });
+    for (Map.Entry<String, Path> module : byName.entrySet()) {
+      assertTrue(DECLARED.containsKey(module.getKey()), () -> module.getValue() + " is not in DECLARED: add it with its ABI version");
+    }
   }
 
   private static Map<String, Export> exports(WasmModule module) {
@@ -163,7 +185,7 @@ class WorkflowCorpusTest {
     Map<String, Export> exports = exports(module);
     int version = declaredVersion(exports);
     if (version == 0) {
-      fail("unsupported ABI: module does not export mvmci_abi_v1 (or mvmci_abi_v2)");
+      fail("unsupported ABI: module does not export mvmci_abi_v1 (or mvmci_abi_v2, mvmci_abi_v3)");
     }
     List<FunctionType> functionImports = new ArrayList<>();
     int needed = 1;

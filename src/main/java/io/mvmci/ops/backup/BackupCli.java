@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
  *
  * <pre>
  *   mvm-ci backup  [--config node.toml] --out FILE [--url http://host:port]
- *   mvm-ci restore [--config node.toml] --backup FILE
+ *   mvm-ci restore [--config node.toml] --backup FILE [--paused]
  * </pre>
  *
  * {@code backup} asks the running node for an online backup ({@code POST /api/v1/admin/backup} with
@@ -121,6 +121,10 @@ public final class BackupCli {
     @Option(names = "--backup", paramLabel = "FILE", required = true, description = "The backup to restore.")
     Path backup;
 
+    @Option(names = "--paused", description = "Start the node with claims paused: nothing runs, the jobs that were"
+        + " in flight included, until POST /api/v1/admin/claims/resume (secret_api) on this node.")
+    boolean paused;
+
     @Spec
     CommandSpec spec;
 
@@ -132,7 +136,7 @@ public final class BackupCli {
 
     @Override
     public Integer call() {
-      return withConfig(spec, "restore", config, env, c -> restore(c, backup, spec.commandLine().getOut()));
+      return withConfig(spec, "restore", config, env, c -> restore(c, backup, paused, spec.commandLine().getOut()));
     }
   }
 
@@ -161,12 +165,18 @@ public final class BackupCli {
     }
   }
 
-  private static int restore(NodeConfig config, Path file, PrintWriter out) throws IOException {
+  private static int restore(NodeConfig config, Path file, boolean paused, PrintWriter out) throws IOException {
     Restore.Summary s = Restore.run(file, config);
+    if (paused) {
+      io.mvmci.api.ClaimPause.pause(config.dataDir(), "restored from " + file + " with --paused");
+    }
     out.println("restored " + file + " into " + s.database());
     out.println("  taken on node " + s.header().nodeId() + " at " + Instant.ofEpochMilli(s.header().createdAtMillis())
         + " (Raft applied index " + s.header().appliedIndex() + "), key '" + s.header().keyId() + "'");
     out.println("  " + s.jobs() + " jobs; the next job will be job-" + s.nextJobSeq());
+    if (paused) {
+      out.println("  claims are paused: nothing runs until POST /api/v1/admin/claims/resume on this node");
+    }
     out.println("  start this node now; restore every other member of the cluster from the same file first");
     return 0;
   }

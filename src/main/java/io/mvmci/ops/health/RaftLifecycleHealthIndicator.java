@@ -19,8 +19,10 @@ public final class RaftLifecycleHealthIndicator implements HealthIndicator {
   @Override
   public Health health() {
     RaftStatus s = node.status();
-    return (RaftHealth.live(s) ? Health.up() : Health.down())
-        .withDetail("lifecycle", s.lifecycle())
-        .build();
+    Health.Builder b = (RaftHealth.live(s) ? Health.up() : Health.down()).withDetail("lifecycle", s.lifecycle());
+    if (node.disk().fault() == io.mvmci.replication.DiskGuard.Fault.LOG_FAILED) {
+      b.withDetail("reason", node.disk().reason());
+    }
+    return b.build();
   }
 }

@@ -35,6 +35,12 @@ public final class RaftMetrics implements MeterBinder {
     gauge(registry, "mvmci.raft.running", "1 while the Raft division runs; 0 after it stopped",
         s -> s.running() ? 1 : 0);
 
+    Gauge.builder("mvmci.storage.free", node, n -> n.disk().usableBytes()).baseUnit("bytes")
+        .description("free space in the data directory, as the disk guard last saw it").register(registry);
+    Gauge.builder("mvmci.storage.refusing", node, n -> n.disk().refusing() ? 1 : 0)
+        .description("1 while this node refuses writes for want of storage (see health's storage component)")
+        .register(registry);
+
     QueueStateMachine sm = node.stateMachine();
     FunctionCounter.builder("mvmci.raft.leader.changes", sm, QueueStateMachine::leaderChanges)
         .description("leaders this node learned of (elections it saw end)").register(registry);

@@ -1,5 +1,6 @@
 package io.mvmci.ops.security;
 
+import io.mvmci.api.EarlyAnswers;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -12,7 +13,6 @@ import java.security.MessageDigest;
 import java.security.Principal;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.ObjectMapper;
@@ -23,12 +23,16 @@ import tools.jackson.databind.ObjectMapper;
  * <table>
  *   <caption>Who may call what</caption>
  *   <tr><th>paths</th><th>token unset (default)</th><th>token set</th></tr>
- *   <tr><td>{@code /new-job}, {@code /queue/**}, {@code /api/v1/jobs**}, {@code /api/v1/stats},
- *       {@code /api/v1/schedules**}, {@code /api/v1/modules} (the list)</td><td>anyone</td><td>{@code api.token} or {@code secret_api}</td></tr>
+ *   <tr><td>everything not listed below: {@code /new-job}, {@code /queue/**}, {@code /api/v1/jobs**}, {@code /api/v1/schedules**},
+ *       {@code /api/v1/stats}, {@code /api/v1/modules} (the list), {@code /api/v1/workers} (the list),
+ *       {@code /api/v1/cluster}, {@code /openapi.json}, unknown paths</td><td>anyone</td><td>{@code api.token}
+ *       or {@code secret_api}</td></tr>
  *   <tr><td>{@code /actuator/health**}</td><td>anyone, with details</td><td>anyone; details only
  *       with {@code api.token} or {@code secret_api}</td></tr>
  *   <tr><td>other {@code /actuator/**} (prometheus)</td><td>anyone</td><td>{@code api.token} or
  *       {@code secret_api}</td></tr>
+ *   <tr><td>the dashboard's shell ({@code /}, {@code /assets/**}) and {@code /api/v1/session}</td>
+ *       <td colspan="2">anyone: a browser loads them before it holds a session</td></tr>
  *   <tr><td>worker, ticket, module-deploy and admin endpoints</td><td colspan="2">not here: {@code
  *       secret_api} or a ticket (the API's InternalAuthFilter); {@code api.token} is refused there</td></tr>
  * </table>
@@ -59,20 +63,28 @@ public final class ApiTokenFilter extends OncePerRequestFilter {
     this.sessions = sessions;
   }
 
+  /**
+   * Which rule a path follows. Everything is guarded unless it is health (open for probes) or one of
+   * the internal endpoints, which have their own filter: a new endpoint (or {@code /api/v1/cluster},
+   * the worker list, {@code /openapi.json}, an unknown path) needs the token without anyone listing it.
+   */
   static Guard guard(String path) {
-    if (path.equals("/new-job") || path.equals("/queue") || path.startsWith("/queue/")
-        || path.equals("/api/v1/jobs") || path.startsWith("/api/v1/jobs/")
-        || path.equals("/api/v1/stats") || path.startsWith("/api/v1/stats/") || path.equals("/api/v1/modules")
-        || path.equals("/api/v1/events") || path.equals("/api/v1/schedules") || path.startsWith("/api/v1/schedules/")) {
-      return Guard.PUBLIC;
-    }
     if (path.equals("/actuator/health") || path.startsWith("/actuator/health/")) {
       return Guard.HEALTH;
     }
     if (path.equals("/actuator") || path.startsWith("/actuator/")) {
       return Guard.ACTUATOR;
     }
-    return Guard.NONE;
+    if (path.startsWith("/api/v1/workers/") || path.equals("/api/v1/tickets") || path.startsWith("/api/v1/tickets/")
+        || path.startsWith("/api/v1/modules/") || path.startsWith("/api/v1/admin/")) {
+      return Guard.NONE;
+    }
+    // The dashboard's shell and its login: a browser must load them before it holds a session.
+    if (path.equals("/") || path.equals("/index.html") || path.startsWith("/assets/")
+        || path.equals("/api/v1/session")) {
+      return Guard.NONE;
+    }
+    return Guard.PUBLIC;
   }
 
   @Override
@@ -93,7 +105,7 @@ public final class ApiTokenFilter extends OncePerRequestFilter {
       if (sessions.valid(session, System.currentTimeMillis())) {
         if (!SAFE.contains(request.getMethod())
             && !sessions.csrfMatches(session, request.getHeader(Sessions.CSRF_HEADER))) {
-          refuse(response, HttpStatus.FORBIDDEN, "csrf", "a request that changes something with the"
+          refuse(request, response, HttpStatus.FORBIDDEN, "csrf", "a request that changes something with the"
               + " session cookie must carry the session's " + Sessions.CSRF_HEADER + " header");
           return;
         }
@@ -105,7 +117,7 @@ public final class ApiTokenFilter extends OncePerRequestFilter {
     } else if (guard == Guard.HEALTH) {
       chain.doFilter(request, response);
     } else {
-      refuse(response, HttpStatus.UNAUTHORIZED, "unauthorized", bearer(request) == null
+      refuse(request, response, HttpStatus.UNAUTHORIZED, "unauthorized", bearer(request) == null
           ? "this endpoint needs Authorization: Bearer <api.token> (or a dashboard session)"
           : "the bearer credential is not this cluster's api.token");
     }
@@ -147,16 +159,15 @@ public final class ApiTokenFilter extends OncePerRequestFilter {
 
   private static final java.util.Set<String> SAFE = java.util.Set.of("GET", "HEAD", "OPTIONS");
 
-  private void refuse(HttpServletResponse response, HttpStatus status, String type, String detail)
-      throws IOException {
+  /** Refuses before the body is read; an unread body is not waited for ({@link EarlyAnswers}). */
+  private void refuse(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String type,
+      String detail) throws IOException {
     ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
     p.setType(URI.create("urn:mvmci:problem:" + type));
     p.setTitle(status.getReasonPhrase());
-    response.setStatus(status.value());
     if (status == HttpStatus.UNAUTHORIZED) {
       response.setHeader("WWW-Authenticate", "Bearer realm=\"mvm-ci\"");
     }
-    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-    response.getOutputStream().write(json.writeValueAsBytes(p));
+    EarlyAnswers.problem(request, response, json, p);
   }
 }

@@ -181,10 +181,17 @@ public final class LocalTransport implements WorkTransport {
     return propose(new AppendSteps(clock.millis(), workerId, job, writes, limits));
   }
 
-  /** Read after a barrier: the claim that asks has applied here, and so has every step before it. */
+  /**
+   * Read once the claim that asks has applied here, and so has every step before it (its history is
+   * frozen from the claim on, until this claim appends): at once if this node's copy shows the claim
+   * (the usual case: the claim applied here before the worker heard of it), else after a barrier.
+   */
   @Override
   public List<HistoryStep> steps(JobRef job, int execution) {
-    barrier();
+    Optional<Job> local = read(q -> q.get(job.seq()));
+    if (local.isEmpty() || local.get().attempt() < job.attempt()) {
+      barrier();
+    }
     List<HistoryStep> out = new ArrayList<>();
     for (HistoryQueries.Step s : read(q -> q.history().steps(job.seq(), execution))) {
       out.add(new HistoryStep(s.seq(), s.kind(), s.digest(), s.summary(), s.done(), s.code()));
@@ -205,8 +212,16 @@ public final class LocalTransport implements WorkTransport {
   }
 
   @Override
-  public boolean suspend(JobRef job, String waitingFor, long wakeAt, long signalsAfter) {
-    return accepted(propose(new SuspendJob(clock.millis(), workerId, job, waitingFor, wakeAt, signalsAfter)));
+  public Result suspend(JobRef job, String waitingFor, long wakeAt, long signalsAfter, List<AppendSteps.Write> writes) {
+    return propose(new SuspendJob(clock.millis(), workerId, job, waitingFor, wakeAt, signalsAfter, writes, limits));
+  }
+
+  /** No thread waits for the commit, as for a completion. */
+  @Override
+  public CompletableFuture<Result> suspendAsync(JobRef job, String waitingFor, long wakeAt, long signalsAfter,
+      List<AppendSteps.Write> writes) {
+    return proposeAsync(new SuspendJob(clock.millis(), workerId, job, waitingFor, wakeAt, signalsAfter, writes,
+        limits));
   }
 
   /**

@@ -114,6 +114,38 @@ class RestoreTest {
     }
   }
 
+  /**
+   * The independent test run's finding 9: a restored backup ran its in-flight jobs again at once, with
+   * no way to start paused. Restored with --paused, a node runs nothing until its claims resume.
+   */
+  @Test
+  void aNodeRestoredPausedRunsNothingUntilItsClaimsResume() throws Exception {
+    Files.createDirectories(dir.resolve("paused"));
+    TestNode n = TestNode.cluster(dir.resolve("paused"), 1, "\n[workers]\nembedded = 1\n").get(0)
+        .withNodeKeys("enc_keys = [\"old/" + OLD_KEY + "\"]\nenc_key_active = \"old\"");
+    Cli restored = cli("restore", "--config", n.config.toString(), "--backup", backup.toString(), "--paused");
+    assertThat(restored.status()).as(restored.err()).isZero();
+    assertThat(restored.out()).contains("claims are paused");
+    String secret = "Bearer " + io.mvmci.testing.ClusterConfig.SECRET_API;
+    try (TestNode node = n.start()) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> get(node.url("/actuator/health/readiness")).status() == 200);
+      Reply submitted = post(node.url("/new-job"), "application/x-www-form-urlencoded", "url=" + web.url("/paused"));
+      String id = submitted.json().get("job_id").asString();
+      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> "Pending".equals(status(node, id)));
+      assertThat(get(node.url("/api/v1/admin/claims"), "Authorization", secret).json().get("paused").asBoolean()).isTrue();
+      Reply remote = post(node.url("/api/v1/workers/claim"), "application/json",
+          "{\"worker_id\":\"w\",\"max\":4}".getBytes(), "Authorization", secret);
+      assertThat(remote.json().get("jobs")).as("a remote worker gets nothing either").isEmpty();
+
+      Reply resumed = post(node.url("/api/v1/admin/claims/resume"), "application/json", new byte[0],
+          "Authorization", secret);
+      assertThat(resumed.json().get("paused").asBoolean()).isFalse();
+      await().atMost(Duration.ofSeconds(60)).until(() -> "Completed".equals(status(node, id)));
+      assertThat(web.hits("/paused")).isEqualTo(1);
+      assertThat(node.dataDir().resolve("claims-paused")).doesNotExist();
+    }
+  }
+
   @Test
   void aDataDirectoryWithRaftStateIsRefused() {
     Cli refused = cli("restore", "--config", source.config.toString(), "--backup", backup.toString());

@@ -7,10 +7,12 @@ import org.junit.jupiter.api.Test;
 
 class ApiTokenFilterGuardTest {
   @Test
-  void publicEndpointsAreGuarded() {
+  void everythingButHealthAndTheInternalEndpointsIsGuarded() {
     for (String p : new String[] {"/new-job", "/queue/list", "/queue/stats", "/api/v1/jobs", "/api/v1/jobs/job-1",
         "/api/v1/jobs/job-1/cancel", "/api/v1/jobs/job-1/logs", "/api/v1/stats", "/api/v1/modules", "/api/v1/schedules",
-        "/api/v1/schedules/nightly", "/api/v1/schedules/nightly/trigger"}) {
+        "/api/v1/schedules/nightly", "/api/v1/schedules/nightly/trigger", "/api/v1/schedulesx",
+        "/api/v1/workers", "/api/v1/cluster", "/openapi.json", "/openapi.json/swagger-config", "/api/v1/jobsx",
+        "/no/such/endpoint", "/error"}) {
       assertThat(ApiTokenFilter.guard(p)).as(p).isEqualTo(Guard.PUBLIC);
     }
   }
@@ -27,7 +29,14 @@ class ApiTokenFilterGuardTest {
   @Test
   void workerAndAdminEndpointsAreLeftToTheInternalFilter() {
     for (String p : new String[] {"/api/v1/workers/claim", "/api/v1/tickets", "/api/v1/modules/crawler",
-        "/api/v1/admin/backup", "/openapi.json", "/api/v1/jobsx", "/api/v1/schedulesx"}) {
+        "/api/v1/admin/backup"}) {
+      assertThat(ApiTokenFilter.guard(p)).as(p).isEqualTo(Guard.NONE);
+    }
+  }
+
+  @Test
+  void theDashboardShellAndItsLoginAreOpen() {
+    for (String p : new String[] {"/", "/index.html", "/assets/app.js", "/api/v1/session"}) {
       assertThat(ApiTokenFilter.guard(p)).as(p).isEqualTo(Guard.NONE);
     }
   }

@@ -1,0 +1,142 @@
+package io.mvmci.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mvmci.testing.ClusterConfig;
+import io.mvmci.testing.Http;
+import io.mvmci.testing.TestNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Slow request bodies (the independent test run's finding 3: 220 connections sending a byte every
+ * 5 s, each answered 401, held every request thread and the health probes timed out). Each node here
+ * has 8 request threads; three times as many connections send their headers and one byte of a
+ * 1,000-byte body, then nothing. Health must keep answering at once, a refusal must not wait for the
+ * body, and a body that does not arrive in time is a 408.
+ */
+class SlowBodyTest {
+  static final String TOKEN = "slow-body-test-token-0123456789";
+  static final int THREADS = 8;
+  static final long BODY_TIMEOUT_MS = 2_000;
+  static TestNode guarded;
+  static TestNode open;
+
+  @BeforeAll
+  static void start() throws IOException {
+    String api = "\n[api]\nbody_timeout_ms = " + BODY_TIMEOUT_MS + "\n";
+    guarded = TestNode.cluster(Files.createTempDirectory("mvmci-slow-guarded"), 1,
+        api + "token = \"" + TOKEN + "\"\n[workers]\nembedded = 0\n").get(0)
+        .startWith("--server.tomcat.threads.max=" + THREADS);
+    open = TestNode.cluster(Files.createTempDirectory("mvmci-slow-open"), 1, api + "[workers]\nembedded = 0\n").get(0)
+        .startWith("--server.tomcat.threads.max=" + THREADS);
+  }
+
+  @AfterAll
+  static void stop() {
+    guarded.close();
+    open.close();
+  }
+
+  /** Sends a POST's headers, declaring 1,000 bytes of body, and the first byte; then nothing. */
+  static Socket slowPost(TestNode node, String path, String... headers) {
+    try {
+      Socket s = new Socket("127.0.0.1", node.httpPort);
+      s.setSoTimeout(30_000);
+      StringBuilder req = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n"
+          + "Content-Type: application/json\r\n");
+      for (String h : headers) {
+        req.append(h).append("\r\n");
+      }
+      req.append("\r\n{");
+      s.getOutputStream().write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      return s;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String statusLine(Socket s) throws IOException {
+    InputStream in = s.getInputStream();
+    StringBuilder line = new StringBuilder();
+    for (int c; (c = in.read()) >= 0 && c != '\n'; ) {
+      line.append((char) c);
+    }
+    return line.toString().strip();
+  }
+
+  /** A health probe as an orchestrator sends one: a fresh connection and a 2 s deadline. */
+  static int probe(TestNode node) throws Exception {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(node.url("/actuator/health/liveness")))
+        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+    return r.statusCode();
+  }
+
+  static void closeAll(List<Socket> sockets) {
+    for (Socket s : sockets) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        // gone already
+      }
+    }
+  }
+
+  @Test
+  void unauthenticatedSlowBodiesAreRefusedAtOnceAndHoldNoThread() throws Exception {
+    List<Socket> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3 * THREADS; i++) {
+        slow.add(slowPost(guarded, i % 2 == 0 ? "/new-job" : "/api/v1/workers/claim"));
+      }
+      for (Socket s : slow) {
+        assertThat(statusLine(s)).as("refused before the body arrives").isEqualTo("HTTP/1.1 401");
+      }
+      for (int i = 0; i < 5; i++) {
+        assertThat(probe(guarded)).isEqualTo(200);
+      }
+      assertThat(Http.get(guarded.url("/queue/stats"), "Authorization", "Bearer " + TOKEN).status()).isEqualTo(200);
+    } finally {
+      closeAll(slow);
+    }
+  }
+
+  @Test
+  void slowBodiesOnAnOpenEndpointHoldNoThreadAndTimeOutWith408() throws Exception {
+    List<Socket> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3 * THREADS; i++) {
+        slow.add(slowPost(open, i % 2 == 0 ? "/new-job" : "/api/v1/jobs"));
+      }
+      slow.add(slowPost(open, "/api/v1/workers/claim", "Authorization: Bearer " + ClusterConfig.SECRET_API));
+      for (int i = 0; i < 5; i++) {
+        assertThat(probe(open)).isEqualTo(200);
+      }
+      Http.Reply ok = Http.post(open.url("/new-job"), "application/x-www-form-urlencoded", "url=https://example.com/");
+      assertThat(ok.status()).as("a whole body is served meanwhile").isEqualTo(201);
+      long start = System.nanoTime();
+      for (Socket s : slow) {
+        assertThat(statusLine(s)).isEqualTo("HTTP/1.1 408");
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+    } finally {
+      closeAll(slow);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package io.mvmci.waits;
+
+import static io.mvmci.testing.Http.get;
+import static io.mvmci.testing.Http.post;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.mvmci.deploy.ModuleDeployer;
+import io.mvmci.testing.Http.Reply;
+import io.mvmci.testing.TestNode;
+import io.mvmci.workflow.WorkflowEngine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Ten thousand runs wait at once on a three-node cluster with two slots per node: they hold no slot
+ * and no run thread while they wait (six slots could not hold them), the leader's timers wake each one
+ * when it is due, and every one completes. How late the timers fired is measured from the jobs' own
+ * events (the wake's time against the due time it names) and printed; a figure for an idle cluster is
+ * in the README ({@code scripts/bench-timers.sh}).
+ */
+class TenThousandWaitsTest {
+  static final int JOBS = 10_000;
+  static final long SLEEP_MS = 45_000;
+
+  @Test
+  void tenThousandWaitingRunsHoldNothingWakeOnTimeAndComplete() throws Exception {
+    Path dir = Files.createTempDirectory("mvmci-10k");
+    List<TestNode> nodes = TestNode.startAll(TestNode.cluster(dir, 3, "\n[workers]\nembedded = 2\n"));
+    try {
+      TestNode a = nodes.get(0);
+      a.bean(ModuleDeployer.class).deploy("waits", Files.readAllBytes(Path.of("workflows/testing/waits/waits.wasm")));
+      await().atMost(Duration.ofSeconds(30)).until(() -> nodes.stream().allMatch(n ->
+          get(n.url("/api/v1/modules")).body().contains("\"waits\"")));
+      List<String> ids = new ArrayList<>();
+      for (int batch = 0; batch < JOBS / 1000; batch++) {
+        StringBuilder body = new StringBuilder("{\"jobs\":[");
+        for (int i = 0; i < 1000; i++) {
+          body.append(i == 0 ? "" : ",").append("{\"workflow\":\"waits\",\"input\":{\"sleep\":").append(SLEEP_MS).append("}}");
+        }
+        Reply r = post(nodes.get(batch % 3).url("/api/v1/jobs/batch"), "application/json", body.append("]}").toString());
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        r.json().get("jobs").forEach(j -> ids.add(j.get("job").get("job_id").asString()));
+      }
+      assertThat(ids).hasSize(JOBS);
+
+      // every run reaches its sleep and gives its slot back: thousands wait on six slots
+      long[] mostWaiting = {0};
+      await("the runs reach their sleep").atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        JsonNode counts = get(a.url("/api/v1/stats")).json().get("counts");
+        long waiting = counts.get("Waiting").asLong();
+        mostWaiting[0] = Math.max(mostWaiting[0], waiting);
+        if (waiting > 1000) {
+          int running = 0;
+          for (TestNode n : nodes) {
+            running += n.bean(WorkflowEngine.class).activeRuns();
+          }
+          assertThat(running).as("run threads busy while %d runs wait", waiting).isLessThanOrEqualTo(6);
+        }
+        return waiting + counts.get("Completed").asLong() == JOBS;
+      });
+      assertThat(mostWaiting[0]).as("runs waiting at once, on six slots").isGreaterThan(JOBS / 2);
+
+      await("all complete").atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofSeconds(1))
+          .until(() -> get(a.url("/api/v1/stats")).json().get("counts").get("Completed").asLong() == JOBS);
+
+      // how late the timers fired: each woken job's event names the due time
+      List<String> sample = new ArrayList<>(ids);
+      Collections.shuffle(sample, ThreadLocalRandom.current());
+      List<Long> lags = new ArrayList<>();
+      for (String id : sample.subList(0, 300)) {
+        for (JsonNode e : get(a.url("/api/v1/jobs/" + id + "/events")).json().get("events")) {
+          String reason = e.get("reason").asString();
+          String marker = "its timer was due at ";
+          int at = reason.indexOf(marker);
+          if (at >= 0) {
+            Instant due = Instant.parse(reason.substring(at + marker.length(), reason.indexOf(';', at)));
+            lags.add(Instant.parse(e.get("at").asString()).toEpochMilli() - due.toEpochMilli());
+          }
+        }
+      }
+      assertThat(lags).as("each sampled job was woken by its timer").hasSize(300);
+      Collections.sort(lags);
+      long p50 = lags.get(lags.size() / 2);
+      long p99 = lags.get(lags.size() * 99 / 100);
+      System.out.printf("10,000 waits on 3 nodes x 2 slots: most waiting at once %d; timer lag p50 %d ms, p99 %d ms,"
+          + " max %d ms%n", mostWaiting[0], p50, p99, lags.get(lags.size() - 1));
+      assertThat(lags.get(0)).as("never fired early").isGreaterThanOrEqualTo(0);
+      assertThat(p99).as("woken on time, on a busy test machine").isLessThan(5_000);
+    } finally {
+      nodes.forEach(TestNode::close);
+    }
+  }
+}

@@ -1,0 +1,4 @@
+#!/usr/bin/env bash
+# Builds nightly.wasm from src/ (Rust). See workflows/README.md, "Building".
+# The module is named after this folder.
+cd "$(dirname "$0")" && exec ../sdk/rust/build-workflow.sh "$(basename "$PWD")"

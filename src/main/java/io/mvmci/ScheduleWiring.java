@@ -1,5 +1,6 @@
 package io.mvmci;
 
+import io.mvmci.config.NodeConfig;
 import io.mvmci.queue.JobService;
 import io.mvmci.replication.RaftNode;
 import io.mvmci.schedule.ScheduleFiring;
@@ -22,8 +23,8 @@ class ScheduleWiring {
   }
 
   @Bean(destroyMethod = "close")
-  ScheduleFiring scheduleFiring(RaftNode node, Clock clock) {
-    return new ScheduleFiring(node, clock);
+  ScheduleFiring scheduleFiring(RaftNode node, Clock clock, NodeConfig config) {
+    return new ScheduleFiring(node, clock, config.jobs().scheduleGraceMs());
   }
 
   @EventListener(ApplicationReadyEvent.class)

@@ -8,7 +8,8 @@ import io.mvmci.command.ScheduleSpec.CatchUp;
  * catch-up policy, its {@code next_fire_at} ({@code due}) and the leader's clock ({@code now}).
  *
  * <ul>
- *   <li>A fire time at most {@value #GRACE_MS} ms old fires as scheduled (a leader change, a slow
+ *   <li>A fire time at most {@code graceMs} old ({@code [jobs] schedule_grace_ms}, default
+ *       {@value #GRACE_MS} ms) fires as scheduled (a leader change, a slow
  *       tick): {@code SCHEDULED}, then the next time after it. A per-second schedule behind by a few
  *       seconds therefore fires each of those seconds, one after another.</li>
  *   <li>Fire times older than that passed while no leader fired them (the cluster was down, or had no
@@ -19,7 +20,7 @@ import io.mvmci.command.ScheduleSpec.CatchUp;
  * </ul>
  */
 public final class FirePlan {
-  /** How late a fire may be and still be made as scheduled. */
+  /** How late a fire may be and still be made as scheduled, unless configured otherwise. */
   public static final long GRACE_MS = 60_000;
   /** Missed fire times counted per fire; beyond it the count says "at least". */
   static final int MAX_COUNTED = 10_000;
@@ -29,15 +30,23 @@ public final class FirePlan {
 
   private FirePlan() {}
 
-  /** The fire to propose for schedule {@code id} due at {@code due}, or null if it is not due at {@code now}. */
+  /** {@link #plan(String, Cron, CatchUp, long, long, long)} with the default grace. */
   public static FireSchedule plan(String id, Cron cron, CatchUp catchUp, long due, long now) {
+    return plan(id, cron, catchUp, due, now, GRACE_MS);
+  }
+
+  /**
+   * The fire to propose for schedule {@code id} due at {@code due}, or null if it is not due at {@code now};
+   * fire times up to {@code graceMs} old fire as scheduled.
+   */
+  public static FireSchedule plan(String id, Cron cron, CatchUp catchUp, long due, long now, long graceMs) {
     if (due > now) {
       return null;
     }
-    if (now - due <= GRACE_MS) {
+    if (now - due <= graceMs) {
       return new FireSchedule(now, id, FireSchedule.Kind.SCHEDULED, due, due, cron.next(due), 0);
     }
-    long horizon = now - GRACE_MS;
+    long horizon = now - graceMs;
     int missed = 0;
     long t = due;
     while (t >= 0 && t < horizon && missed < MAX_COUNTED) {

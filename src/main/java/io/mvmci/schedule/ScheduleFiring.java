@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Failure model: a fire is a compare-and-set of the replicated {@code next_fire_at}, and its job's
  * idempotency key is {@code schedule:<id>:<fire time>}. A leader that dies before its fire commits
- * leaves the schedule due: the next leader fires it (late, within {@link FirePlan#GRACE_MS} as scheduled).
+ * leaves the schedule due: the next leader fires it (late, within the grace as scheduled).
  * A fire proposed twice (a new leader whose copy had not yet applied the old leader's fire) finds the
  * schedule moved on and does nothing. So no fire time is lost or doubled across a leader change;
  * after an outage longer than the grace, the catch-up policy says what happens to what passed.
@@ -41,13 +41,20 @@ public final class ScheduleFiring implements AutoCloseable {
 
   private final RaftNode node;
   private final Clock clock;
+  private final long graceMs;
   private final ScheduledExecutorService timer;
   /** Schedules whose cron this node cannot evaluate, warned about once (until it can). */
   private final Set<String> broken = new HashSet<>();
 
   public ScheduleFiring(RaftNode node, Clock clock) {
+    this(node, clock, FirePlan.GRACE_MS);
+  }
+
+  /** @param graceMs how late a fire is still made as scheduled ({@code [jobs] schedule_grace_ms}) */
+  public ScheduleFiring(RaftNode node, Clock clock, long graceMs) {
     this.node = node;
     this.clock = clock;
+    this.graceMs = graceMs;
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "schedules");
       t.setDaemon(true);
@@ -102,7 +109,7 @@ public final class ScheduleFiring implements AutoCloseable {
       Cron cron = Cron.parse(d.cron(), d.timeZone());
       ScheduleSpec.CatchUp catchUp = ScheduleSpec.CatchUp.parse(d.catchUp());
       FireSchedule fire = FirePlan.plan(d.id(), cron, catchUp == null ? ScheduleSpec.CatchUp.NONE : catchUp,
-          d.nextFireAt(), now);
+          d.nextFireAt(), now, graceMs);
       broken.remove(d.id());
       return fire;
     } catch (InvalidScheduleException e) {

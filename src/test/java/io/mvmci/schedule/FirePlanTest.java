@@ -63,6 +63,12 @@ class FirePlanTest {
         .isEqualTo(new FireSchedule(due + 250, "s", FireSchedule.Kind.SCHEDULED, due, due, due + 60_000, 0));
     assertThat(FirePlan.plan("s", everyMinute, CatchUp.NONE, due, due + FirePlan.GRACE_MS).kind())
         .isEqualTo(FireSchedule.Kind.SCHEDULED);
+    assertThat(FirePlan.plan("s", everyMinute, CatchUp.NONE, due, due + 5_000, 5_000).kind())
+        .as("[jobs] schedule_grace_ms = 5000: 5 s late is still on time").isEqualTo(FireSchedule.Kind.SCHEDULED);
+    assertThat(FirePlan.plan("s", everyMinute, CatchUp.NONE, due, due + 5_001, 5_000).kind())
+        .as("... and a millisecond more was missed").isEqualTo(FireSchedule.Kind.MISSED);
+    assertThat(FirePlan.plan("s", everyMinute, CatchUp.LAST, due, due + 5_001, 5_000))
+        .isEqualTo(new FireSchedule(due + 5_001, "s", FireSchedule.Kind.CATCH_UP, due, due, due + 60_000, 0));
 
     Cron everySecond = Cron.parse("*/1 * * * * *", "UTC");
     FireSchedule behind = FirePlan.plan("s", everySecond, CatchUp.NONE, due, due + 3_500);

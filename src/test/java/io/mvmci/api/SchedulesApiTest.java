@@ -273,4 +273,39 @@ class SchedulesApiTest {
     JsonNode events = get(node.url("/api/v1/jobs/" + queued + "/events")).json().get("events");
     assertThat(events.toString()).contains("woken: " + before + " finished");
   }
+
+  /**
+   * The README's nightly example as written there (workflows/nightly, shipped in the jar): a 03:00
+   * Paris schedule that skips overlaps and catches up the last missed night, run now with trigger; the
+   * job checks a URL and posts its summary.
+   */
+  @Test
+  void theReadmesNightlyScheduleRunsTheNightlyWorkflow() {
+    try (io.mvmci.testing.CountingServer web = new io.mvmci.testing.CountingServer()
+        .fallback(io.mvmci.testing.CountingServer.HELLO)) {
+      Reply created = create("{\"id\":\"nightly-checks\",\"cron\":\"0 3 * * *\",\"time_zone\":\"Europe/Paris\","
+          + "\"job\":{\"workflow\":\"nightly\",\"input\":{\"checks\":[{\"name\":\"api\",\"url\":\""
+          + web.url("/health") + "\"},{\"name\":\"down\",\"url\":\"" + web.url("/status/503") + "\"}],"
+          + "\"report_url\":\"" + web.url("/report") + "\"}},\"overlap\":\"skip\",\"catch_up\":\"last\"}");
+      assertThat(created.status()).as(created.body()).isEqualTo(201);
+      assertThat(Instant.parse(created.json().get("next_fire_at").asString()).atZone(java.time.ZoneId.of("Europe/Paris"))
+          .toLocalTime()).isEqualTo(java.time.LocalTime.of(3, 0));
+
+      Reply fired = post(url("/nightly-checks/trigger"), JSON, "");
+      assertThat(fired.status()).as(fired.body()).isEqualTo(200);
+      assertThat(fired.json().get("outcome").asString()).isEqualTo("submitted");
+      String id = fired.json().get("job_id").asString();
+      JsonNode done = await().atMost(Duration.ofSeconds(60)).until(() -> job(id),
+          j -> List.of("Completed", "Failed").contains(j.get("status").asString()));
+      assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("Completed");
+      assertThat(done.get("idempotency_key").asString()).startsWith("schedule:nightly-checks:manual:");
+      JsonNode out = done.get("output");
+      assertThat(out.get("ok").asInt()).isEqualTo(1);
+      assertThat(out.get("failed").asInt()).isEqualTo(1);
+      assertThat(out.get("checks").get(1).get("status").asInt()).isEqualTo(503);
+      assertThat(web.hits("/report")).isEqualTo(1);
+      assertThat(web.lastRequest("/report").body()).contains("\"checks\"");
+      assertThat(Http.delete(url("/nightly-checks")).status()).isEqualTo(204);
+    }
+  }
 }

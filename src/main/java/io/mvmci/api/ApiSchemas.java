@@ -54,7 +54,8 @@ final class ApiSchemas {
           requiredMode = Schema.RequiredMode.REQUIRED) TemplateRequest job,
       @Schema(description = "While the last job has not finished: skip the fire (default), queue the job after it,"
           + " or allow both to run", allowableValues = {"skip", "queue", "allow"}) String overlap,
-      @Schema(description = "Fire times that passed while no leader could fire them (more than 60 s late): none"
+      @Schema(description = "Fire times that passed while no leader could fire them (later than [jobs] schedule_grace_ms,"
+          + " 60 s by default): none"
           + " (default) passes over them; last fires the latest once", allowableValues = {"none", "last"})
       String catchUp,
       @Schema(description = "Create it paused (default false)") Boolean paused) {}

@@ -120,6 +120,12 @@ class ScheduleClusterTest {
     assertThat(s.get("counts").get("missed").asLong()).isZero();
     assertThat(outcomes(s)).as("each fire submitted its time's job").containsOnly("scheduled submitted")
         .hasSize(byFireTime.size());
+    long latest = 0;
+    for (JsonNode f : s.get("recent_fires")) {
+      latest = Math.max(latest, f.get("lateness_ms").asLong());
+    }
+    System.out.println("schedule fires across the leader's kill: " + byFireTime.size() + ", the latest made "
+        + latest + " ms after its time");
 
     first.start();
     cluster.awaitUp(first);

@@ -23,6 +23,8 @@
  *   io.mvmci.access       worker tickets: issued and revoked through the log
  *   io.mvmci.deploy       workflow modules cluster-wide (deploy, seed the bundled ones, promote,
  *                         delete), each node's registry kept in step; replays of run histories
+ *   io.mvmci.schedule     cron schedules: validated and replicated definitions, fired by the leader
+ *                         (the cron evaluated by proposers only; a fire is a compare-and-set)
  *   io.mvmci.queue        the job service: submit, read (linearizable or local), cancel, history
  *   io.mvmci.worker.node  the node's side of work: the local transport (claims, steps and reports
  *                         through this node's log), the work signal, the reaper
@@ -44,6 +46,7 @@
  * nor does {@code worker}, which a remote worker process runs without a node.
  * The hard packages carry a design note: {@code store/DESIGN.md} (with the apply side of
  * {@code command}), {@code replication/DESIGN.md}, {@code workflow/DESIGN.md}, {@code ops/DESIGN.md},
- * and the {@code package-info} of {@code command}, {@code worker} and {@code workflow}.
+ * {@code schedule/DESIGN.md}, and the {@code package-info} of {@code command}, {@code worker} and
+ * {@code workflow}.
  */
 package io.mvmci;

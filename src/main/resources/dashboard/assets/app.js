@@ -6,6 +6,7 @@ import { jobs } from './jobs.js';
 import { job } from './job.js';
 import { workers, cluster } from './nodes.js';
 import { modules } from './modules.js';
+import { schedules, schedule } from './schedules.js';
 
 const routes = [
   [/^#?\/?$/, 'overview', overview],
@@ -14,6 +15,8 @@ const routes = [
   [/^#\/workers$/, 'workers', workers],
   [/^#\/cluster$/, 'cluster', cluster],
   [/^#\/modules$/, 'modules', modules],
+  [/^#\/schedules$/, 'schedules', schedules],
+  [/^#\/schedules\/([^/]+)$/, 'schedules', schedule],
   [/^#\/login$/, null, login],
 ];
 

@@ -129,4 +129,49 @@ class ClientCommandLineTest {
     assertThat(deployed.out()).startsWith("hello ").matches("(?s)hello [0-9a-f]{64} \\(\\d+ bytes\\)\\s*");
     assertThat(run("modules", "list").out()).contains("hello");
   }
+
+  @Test
+  void schedulesCreateListPauseResumeTriggerAndDelete() {
+    Run created = run("schedules", "create", "cli-nightly", "0 30 2 * * *", "--time-zone", "Europe/Paris",
+        "--workflow", "noop", "--overlap", "queue", "--catch-up", "last", "--json");
+    assertThat(created.status()).as(created.err()).isZero();
+    assertThat(created.json().get("time_zone").asString()).isEqualTo("Europe/Paris");
+    assertThat(created.json().get("overlap").asString()).isEqualTo("queue");
+    assertThat(created.json().get("catch_up").asString()).isEqualTo("last");
+    assertThat(java.time.Instant.parse(created.json().get("next_fire_at").asString())
+        .atZone(java.time.ZoneId.of("Europe/Paris")).toLocalTime()).isEqualTo(java.time.LocalTime.of(2, 30));
+
+    Run again = run("schedules", "create", "cli-nightly", "0 30 2 * * *", "--workflow", "noop");
+    assertThat(again.status()).as("the id exists").isEqualTo(4);
+    Run bad = run("schedules", "create", "cli-bad", "0 0 25 * * *", "--workflow", "noop");
+    assertThat(bad.status()).as("hour 25").isEqualTo(65);
+    assertThat(bad.err()).contains("cron").contains("HTTP 400");
+    Run badZone = run("schedules", "create", "cli-bad", "@daily", "--time-zone", "Mars/Olympus", "--workflow", "noop");
+    assertThat(badZone.status()).isEqualTo(65);
+    assertThat(badZone.err()).contains("Mars/Olympus");
+
+    Run list = run("schedules", "list");
+    assertThat(list.status()).isZero();
+    assertThat(list.out()).startsWith("ID").contains("cli-nightly").contains("0 30 2 * * *").contains("Europe/Paris");
+
+    Run paused = run("schedules", "pause", "cli-nightly", "--json");
+    assertThat(paused.status()).as(paused.err()).isZero();
+    assertThat(paused.json().get("paused").asBoolean()).isTrue();
+    assertThat(run("schedules", "list").out()).contains("paused");
+    Run resumed = run("schedules", "resume", "cli-nightly", "--json");
+    assertThat(resumed.json().get("paused").asBoolean()).isFalse();
+    assertThat(resumed.json().hasNonNull("next_fire_at")).isTrue();
+
+    Run fired = run("schedules", "trigger", "cli-nightly");
+    assertThat(fired.status()).as(fired.err()).isZero();
+    assertThat(fired.out().strip()).matches("(submitted|queued) job-\\d+");
+    Run got = run("schedules", "get", "cli-nightly");
+    assertThat(got.out()).contains("FIRE TIME").contains("manual");
+
+    Run deleted = run("schedules", "delete", "cli-nightly");
+    assertThat(deleted.status()).isZero();
+    assertThat(deleted.out().strip()).isEqualTo("deleted cli-nightly");
+    assertThat(run("schedules", "delete", "cli-nightly").status()).as("gone").isEqualTo(3);
+    assertThat(run("schedules", "get", "cli-nightly").status()).isEqualTo(3);
+  }
 }

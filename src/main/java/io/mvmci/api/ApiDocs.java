@@ -79,10 +79,10 @@ class ApiDocs {
       problem(r, "403", "A worker ticket where secret_api is needed, or a session change without X-CSRF-Token");
     }
     if (path.contains("{")) {
-      problem(r, "404", "No such job, module or ticket");
+      problem(r, "404", "No such job, module, ticket or schedule");
     }
     if (method == PathItem.HttpMethod.POST || method == PathItem.HttpMethod.DELETE) {
-      problem(r, "409", "The job or module is not in a state that allows this");
+      problem(r, "409", "The job, module or schedule is not in a state that allows this (a schedule: its id exists)");
     }
     if (op.getRequestBody() != null) {
       problem(r, "413", "The body is larger than [api] max_body_bytes (modules: max_module_bytes)");

@@ -41,6 +41,16 @@ class ApiErrors extends ResponseEntityExceptionHandler {
     return problem(HttpStatus.BAD_REQUEST, "invalid-job", "Invalid job", e.getMessage(), e.field());
   }
 
+  @ExceptionHandler(io.mvmci.schedule.InvalidScheduleException.class)
+  ResponseEntity<ProblemDetail> invalidSchedule(io.mvmci.schedule.InvalidScheduleException e) {
+    return problem(HttpStatus.BAD_REQUEST, "invalid-schedule", "Invalid schedule", e.getMessage(), e.field());
+  }
+
+  @ExceptionHandler(io.mvmci.schedule.ScheduleConflictException.class)
+  ResponseEntity<ProblemDetail> scheduleConflict(RuntimeException e) {
+    return problem(HttpStatus.CONFLICT, "schedule-conflict", "Schedule conflict", e.getMessage(), null);
+  }
+
   @ExceptionHandler(io.mvmci.queue.IdempotencyConflictException.class)
   ResponseEntity<ProblemDetail> idempotencyConflict(io.mvmci.queue.IdempotencyConflictException e) {
     return problem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused", "Idempotency-Key reused",
@@ -53,7 +63,7 @@ class ApiErrors extends ResponseEntityExceptionHandler {
   }
 
   @ExceptionHandler({TicketsController.TicketNotFoundException.class,
-      ModulesController.ModuleNotFoundException.class})
+      ModulesController.ModuleNotFoundException.class, io.mvmci.schedule.ScheduleNotFoundException.class})
   ResponseEntity<ProblemDetail> otherNotFound(RuntimeException e) {
     return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage(), null);
   }

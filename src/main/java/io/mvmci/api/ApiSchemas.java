@@ -41,6 +41,32 @@ final class ApiSchemas {
       String workflow, Integer priority, String runAt, Long delayMs, Integer maxAttempts, Long timeoutMs,
       String moduleSha256) {}
 
+  @Schema(name = "ScheduleRequest", description = "A cron schedule: when (cron in time_zone), what (job), and its"
+      + " policies. POST takes id in the body; PUT takes it from the URL (a body id must match).")
+  record ScheduleRequest(
+      @Schema(description = "1-64 of a-z 0-9 _ . -, starting with a letter or digit", example = "nightly") String id,
+      @Schema(description = "Six fields, seconds first (Spring's form: 0 0 2 * * *), five fields (minute first:"
+          + " second 0), or a macro (@hourly, @daily, @weekly, @monthly, @yearly)", example = "0 0 2 * * *")
+      String cron,
+      @Schema(description = "An IANA time zone the cron is read in (default UTC)", example = "Europe/Paris")
+      String timeZone,
+      @Schema(description = "The job each fire submits: a SubmitRequest without run_at and delay_ms",
+          requiredMode = Schema.RequiredMode.REQUIRED) TemplateRequest job,
+      @Schema(description = "While the last job has not finished: skip the fire (default), queue the job after it,"
+          + " or allow both to run", allowableValues = {"skip", "queue", "allow"}) String overlap,
+      @Schema(description = "Fire times that passed while no leader could fire them (later than [jobs] schedule_grace_ms,"
+          + " 60 s by default): none"
+          + " (default) passes over them; last fires the latest once", allowableValues = {"none", "last"})
+      String catchUp,
+      @Schema(description = "Create it paused (default false)") Boolean paused) {}
+
+  @Schema(name = "ScheduleJob", description = "A schedule's job, as POST /api/v1/jobs takes it (no run_at, delay_ms)")
+  record TemplateRequest(
+      @Schema(description = "The page the crawler fetches (http or https)", example = "https://example.com") String url,
+      @Schema(description = "A deployed workflow module's name (default: crawler)", example = "noop") String workflow,
+      @Schema(description = "The workflow's input, a JSON object") Map<String, Object> input,
+      Integer priority, Integer maxAttempts, Long timeoutMs, String moduleSha256) {}
+
   @Schema(name = "ReplayRequest")
   record ReplayRequest(@Schema(description = "Replay against this version instead of the last attempt's")
       String moduleSha256) {}

@@ -13,7 +13,8 @@ import java.util.List;
  * {@code input} and {@code output} are embedded as the JSON the queue holds. Absent values are
  * omitted (a job has no {@code progress} until its workflow reports some). A Waiting job says what
  * it waits for ({@code waiting_for}) and until when ({@code wake_at}); a child job names its parent
- * ({@code parent_id}, {@code detached}); a parent's own page lists its {@code children}.
+ * ({@code parent_id}, {@code detached}); a parent's own page lists its {@code children}. A job submitted
+ * with an idempotency key shows it ({@code idempotency_key}; a schedule's: {@code schedule:<id>:<fire time>}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record JobView(
@@ -47,7 +48,8 @@ record JobView(
     String wakeAt,
     String parentId,
     Boolean detached,
-    List<String> children) {
+    List<String> children,
+    String idempotencyKey) {
 
   /**
    * A job waiting for a worker (Pending, Retrying) shows no worker, lease or progress: the queue keeps
@@ -73,7 +75,7 @@ record JobView(
         time(j.updatedAt()), time(j.startedAt()), time(j.finishedAt()), j.moduleSha256(), j.pinnedSha256(),
         j.execution(), j.historySteps(), waitingFor(j.waitingFor()), time(j.wakeAt()),
         j.parentSeq() == null ? null : JobId.format(j.parentSeq()), j.parentSeq() == null ? null : j.detached(),
-        children == null || children.isEmpty() ? null : children);
+        children == null || children.isEmpty() ? null : children, j.idempotencyKey());
   }
 
   /** {@code timer}, {@code signal:<name>}, or {@code job:<id>} ({@code job:job-12}): what a Waiting job waits for. */

@@ -23,7 +23,33 @@ final class SubmitRequests {
       "url", "workflow", "input", "priority", "run_at", "delay_ms", "max_attempts", "timeout_ms",
       "module_sha256"));
 
+  /** A schedule's job: a submission's fields but the start time, which is each fire's. */
+  static final Set<String> TEMPLATE_FIELDS = new LinkedHashSet<>(List.of(
+      "url", "workflow", "input", "priority", "max_attempts", "timeout_ms", "module_sha256"));
+
   private SubmitRequests() {}
+
+  /**
+   * A schedule's {@code job}: an object of {@link #TEMPLATE_FIELDS}, parsed as a submission is; a
+   * field at fault is named {@code job.<field>}.
+   */
+  static NewJob template(JsonNode job, ObjectMapper json, long now) {
+    if (job == null || !job.isObject()) {
+      throw new BadRequestException("job", "\"job\" must be a JSON object: the job each fire submits, as POST"
+          + " /api/v1/jobs takes it");
+    }
+    for (String timing : List.of("run_at", "delay_ms")) {
+      if (job.has(timing)) {
+        throw new BadRequestException("job." + timing, "a schedule's job starts at each fire time: \"" + timing
+            + "\" does not apply");
+      }
+    }
+    try {
+      return fromNode(job, json, null, TEMPLATE_FIELDS, now);
+    } catch (BadRequestException e) {
+      throw new BadRequestException("job" + (e.field() == null ? "" : "." + e.field()), "job: " + e.getMessage());
+    }
+  }
 
   static NewJob fromForm(Map<String, String> form, String idempotencyKey, long now) {
     if (form.containsKey("input")) {

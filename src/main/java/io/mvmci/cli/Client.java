@@ -43,6 +43,14 @@ final class Client {
     return send(b);
   }
 
+  JsonNode put(String path, String contentType, byte[] body) {
+    return send(request(path).PUT(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", contentType));
+  }
+
+  JsonNode delete(String path) {
+    return send(request(path).DELETE());
+  }
+
   JsonNode post(String path, String bearer, String contentType, byte[] body) {
     HttpRequest.Builder b = request(path, bearer).POST(HttpRequest.BodyPublishers.ofByteArray(body))
         .header("Content-Type", contentType);

@@ -8,7 +8,7 @@ public final class ClientCommands {
   private ClientCommands() {}
 
   /**
-   * Adds {@code jobs}, {@code cluster} and {@code modules} to {@code root}; they read their defaults
+   * Adds {@code jobs}, {@code cluster}, {@code modules} and {@code schedules} to {@code root}; they read their defaults
    * from {@code env}. A refused or failed request ends with one line on stderr and its
    * {@link ClientExit} status.
    */
@@ -23,7 +23,8 @@ public final class ClientCommands {
         return made;
       }
     };
-    for (Class<?> c : new Class<?>[] {JobsCommand.class, ClusterCommand.class, ModulesCommand.class}) {
+    for (Class<?> c : new Class<?>[] {JobsCommand.class, ClusterCommand.class, ModulesCommand.class,
+        SchedulesCommand.class}) {
       CommandLine sub = new CommandLine(c, factory);
       root.addSubcommand(sub);
     }

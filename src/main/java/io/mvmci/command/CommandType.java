@@ -29,7 +29,10 @@ public enum CommandType {
   SUSPEND_JOB(19, SuspendJob::read),
   WAKE_JOBS(20, WakeJobs::read),
   SEND_SIGNAL(21, SendSignal::read),
-  RETRY_JOB(22, RetryJob::read);
+  RETRY_JOB(22, RetryJob::read),
+  PUT_SCHEDULE(23, PutSchedule::read),
+  DELETE_SCHEDULE(24, DeleteSchedule::read),
+  FIRE_SCHEDULE(25, FireSchedule::read);
 
   private static final CommandType[] BY_CODE = new CommandType[64];
 

@@ -62,6 +62,16 @@ public interface Effects {
   default void timerFired(long seq, long wakeAt, long at) {
   }
 
+  /**
+   * The leader fired schedule {@code id} for {@code fireTime} at {@code at} (its clock, stamped in the
+   * command: {@code at - fireTime} is the lateness). {@code kind} is {@code scheduled}, {@code catch-up},
+   * {@code missed} or {@code manual}; {@code outcome} is {@code submitted}, {@code queued},
+   * {@code skipped}, {@code missed}, {@code duplicate} or {@code failed}; {@code missed} fire times were
+   * passed over with it (catch-up after downtime).
+   */
+  default void scheduleFired(String id, String kind, String outcome, long fireTime, long at, int missed) {
+  }
+
   /** The reaper took back {@code jobs} jobs whose lease had run out. */
   default void leasesExpired(int jobs) {
   }

@@ -12,6 +12,8 @@ import java.util.List;
  *   tag 1  module_sha256   string: the module version the job is pinned to
  *   tag 2  parent          i64: the seq of the job whose run spawned this one
  *   tag 3  detached        u8 (1): not cancelled when its parent ends
+ *   tag 4  after           i64: the seq of a job this one waits for: while that job is unfinished
+ *                          the new job starts Waiting ({@code job:<seq>}) and wakes when it ends
  * </pre>
  *
  * Tags are only ever appended; decoding refuses an unknown tag, a repeated one, or a short value.
@@ -19,31 +21,45 @@ import java.util.List;
  * @param moduleSha256 the module version pinned at submission, or null for the latest at each claim
  * @param parentSeq the parent job's seq, or -1 for none
  * @param detached whether the job outlives its parent (meaningful with a parent only)
+ * @param afterSeq the job this one runs after (a schedule's {@code queue} overlap), or -1 for none
  */
-public record JobOptions(String moduleSha256, long parentSeq, boolean detached) {
+public record JobOptions(String moduleSha256, long parentSeq, boolean detached, long afterSeq) {
   public static final JobOptions NONE = new JobOptions(null);
 
   private static final int MODULE_SHA256 = 1;
   private static final int PARENT = 2;
   private static final int DETACHED = 3;
+  private static final int AFTER = 4;
 
   public JobOptions(String moduleSha256) {
-    this(moduleSha256, -1, false);
+    this(moduleSha256, -1, false, -1);
+  }
+
+  public JobOptions(String moduleSha256, long parentSeq, boolean detached) {
+    this(moduleSha256, parentSeq, detached, -1);
   }
 
   public JobOptions {
     if (parentSeq < -1) {
       throw new IllegalArgumentException("parent seq " + parentSeq);
     }
+    if (afterSeq < -1) {
+      throw new IllegalArgumentException("after seq " + afterSeq);
+    }
   }
 
   public boolean isEmpty() {
-    return moduleSha256 == null && parentSeq < 0 && !detached;
+    return moduleSha256 == null && parentSeq < 0 && !detached && afterSeq < 0;
   }
 
   /** These options for a child of job {@code seq}. */
   public JobOptions withParent(long seq, boolean detach) {
-    return new JobOptions(moduleSha256, seq, detach);
+    return new JobOptions(moduleSha256, seq, detach, afterSeq);
+  }
+
+  /** These options for a job that waits for job {@code seq} to finish before it may start. */
+  public JobOptions after(long seq) {
+    return new JobOptions(moduleSha256, parentSeq, detached, seq);
   }
 
   void writeTo(WireWriter w) {
@@ -56,6 +72,9 @@ public record JobOptions(String moduleSha256, long parentSeq, boolean detached) 
     }
     if (detached) {
       tagged.add(option(DETACHED, new WireWriter(1).bool(true).toByteArray()));
+    }
+    if (afterSeq >= 0) {
+      tagged.add(option(AFTER, new WireWriter(8).i64(afterSeq).toByteArray()));
     }
     w.i32(tagged.size());
     tagged.forEach(w::raw);
@@ -73,7 +92,8 @@ public record JobOptions(String moduleSha256, long parentSeq, boolean detached) 
     String module = null;
     long parent = -1;
     boolean detached = false;
-    boolean[] seen = new boolean[4];
+    long after = -1;
+    boolean[] seen = new boolean[5];
     for (int i = 0; i < n; i++) {
       int tag = r.u16();
       WireReader value = r.slice(r.i32());
@@ -92,10 +112,16 @@ public record JobOptions(String moduleSha256, long parentSeq, boolean detached) 
             throw new MalformedCommandException("parent seq " + parent);
           }
         }
+        case AFTER -> {
+          after = value.i64();
+          if (after < 0) {
+            throw new MalformedCommandException("after seq " + after);
+          }
+        }
         default -> detached = value.bool();
       }
       value.expectEnd("job option " + tag);
     }
-    return new JobOptions(module, parent, detached);
+    return new JobOptions(module, parent, detached, after);
   }
 }

@@ -9,7 +9,8 @@ import java.util.List;
  * Result type codes are append-only, like command type codes.
  */
 public sealed interface Result permits Result.Submitted, Result.Rejected, Result.Claimed, Result.Stale,
-    Result.Done, Result.Expired, Result.Ack, Result.Purged, Result.Seeded, Result.Woken, Result.Signaled {
+    Result.Done, Result.Expired, Result.Ack, Result.Purged, Result.Seeded, Result.Woken, Result.Signaled,
+    Result.Fired, Result.Saved {
 
   int type();
 
@@ -255,6 +256,82 @@ public sealed interface Result permits Result.Submitted, Result.Rejected, Result
     }
   }
 
+  /**
+   * What a schedule's fire did ({@code FireSchedule}): its outcome, and the job it submitted (or, for a
+   * duplicate, the job its key already names), -1 for none.
+   */
+  record Fired(Outcome outcome, long jobSeq) implements Result {
+    static final int TYPE = 13;
+
+    /** Codes are append-only; {@link #label} is the metrics' and the API's spelling. */
+    public enum Outcome {
+      /** A job was submitted, Pending. */
+      SUBMITTED(1, "submitted"),
+      /** A job was submitted Waiting for the schedule's previous job (overlap {@code queue}). */
+      QUEUED(2, "queued"),
+      /** No job: the previous one had not finished (overlap {@code skip}). */
+      SKIPPED(3, "skipped"),
+      /** No job: fire times passed while no leader fired them, and catch-up passed over them. */
+      MISSED(4, "missed"),
+      /** The fire's idempotency key already named a job: that job is answered, none is added. */
+      DUPLICATE(5, "duplicate"),
+      /** The job could not be submitted (its pinned module version was deleted, say); the schedule goes on. */
+      FAILED(6, "failed"),
+      /** Nothing: the schedule is not due at that time any more (another leader fired it, it was paused or replaced). */
+      NOT_DUE(7, "not_due");
+
+      public final int code;
+      public final String label;
+
+      Outcome(int code, String label) {
+        this.code = code;
+        this.label = label;
+      }
+
+      static Outcome of(int code) {
+        for (Outcome o : values()) {
+          if (o.code == code) {
+            return o;
+          }
+        }
+        throw new MalformedCommandException("unknown fire outcome " + code);
+      }
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+
+    @Override
+    public void writeTo(WireWriter w) {
+      w.u8(outcome.code).i64(jobSeq);
+    }
+
+    static Fired read(WireReader r) {
+      return new Fired(Outcome.of(r.u8()), r.i64());
+    }
+  }
+
+  /** A schedule was written ({@code PutSchedule}): whether it is new, and its definition's revision now. */
+  record Saved(boolean created, long revision) implements Result {
+    static final int TYPE = 14;
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+
+    @Override
+    public void writeTo(WireWriter w) {
+      w.bool(created).i64(revision);
+    }
+
+    static Saved read(WireReader r) {
+      return new Saved(r.bool(), r.i64());
+    }
+  }
+
   /** The command took effect and has nothing to say beyond that. */
   record Ack() implements Result {
     static final int TYPE = 7;
@@ -281,7 +358,11 @@ public sealed interface Result permits Result.Submitted, Result.Rejected, Result
     INVALID(4),
     UNKNOWN_TICKET(5),
     /** A limit the proposing node stamped was broken (a run's history too large). */
-    LIMIT(6);
+    LIMIT(6),
+    /** No schedule of that id. */
+    UNKNOWN_SCHEDULE(7),
+    /** The schedule exists already (a create), or changed since the proposer read it. */
+    CONFLICT(8);
 
     final int code;
 

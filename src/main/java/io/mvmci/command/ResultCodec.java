@@ -47,6 +47,8 @@ public final class ResultCodec {
         case Result.Seeded.TYPE -> Result.Seeded.read(p);
         case Result.Woken.TYPE -> Result.Woken.read(p);
         case Result.Signaled.TYPE -> Result.Signaled.read(p);
+        case Result.Fired.TYPE -> Result.Fired.read(p);
+        case Result.Saved.TYPE -> Result.Saved.read(p);
         default -> throw new MalformedCommandException("unknown result type " + type);
       };
       p.expectEnd("result type " + type);

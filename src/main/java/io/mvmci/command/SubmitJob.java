@@ -51,6 +51,11 @@ public record SubmitJob(
   private static final String MODULE_KNOWN = "SELECT 1 FROM modules WHERE name = ? AND sha256 = ?";
   private static final String PIN = "UPDATE jobs SET pinned_sha256 = ? WHERE seq = ?";
   private static final String CHILD = "UPDATE jobs SET parent_seq = ?, detached = ? WHERE seq = ?";
+  /** A job that runs after an unfinished one: it starts Waiting for it (JobRows.ended wakes it). */
+  private static final String INSERT_WAITING = """
+      INSERT INTO jobs (seq, status, workflow, input, url, priority, run_at, attempt, max_attempts,
+                        timeout_ms, reason, idempotency_key, created_at, updated_at, waiting_for)
+      VALUES (?, 'Waiting', ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)""";
 
   private static String insert(int rows) {
     return """
@@ -70,7 +75,7 @@ public record SubmitJob(
     return Math.max(runAt, at);
   }
 
-  /** The job that applying this command creates as job {@code seq}. */
+  /** The job that applying this command creates as job {@code seq} (Pending: not one that waits {@code after} another). */
   public Job pendingJob(long seq) {
     long start = effectiveRunAt();
     return new Job(seq, JobStatus.Pending, workflow, input, url, priority, start, 0, 0, maxAttempts,
@@ -135,7 +140,15 @@ public record SubmitJob(
             + " is already " + parent.status() + ": it spawns no more children");
       }
     }
-    Result submitted = applyAll(List.of(this), tx).get(0);
+    boolean waits = false;
+    if (options.afterSeq() >= 0) {
+      JobRows.State after = tx.rows.load(options.afterSeq());
+      if (after == null) {
+        return new Result.Rejected(Result.Reason.INVALID, "no job " + JobId.format(options.afterSeq()) + " to run after");
+      }
+      waits = !after.status().isTerminal();
+    }
+    Result submitted = waits ? insertWaiting(tx) : applyAll(List.of(this), tx).get(0);
     long seq = ((Result.Submitted) submitted).seq();
     if (options.moduleSha256() != null) {
       PreparedStatement pin = tx.sql(PIN);
@@ -152,6 +165,36 @@ public record SubmitJob(
       tx.childSubmitted();
     }
     return submitted;
+  }
+
+  /**
+   * Adds this job as Waiting for job {@code options.afterSeq()}, which has not finished: created
+   * waiting rather than Pending then moved (the transition table has no Pending to Waiting), it is
+   * woken like a run suspended on that job ({@link JobRows#ended}).
+   */
+  private Result insertWaiting(Tx tx) throws SQLException {
+    long seq = tx.nextJobSeq++;
+    String waitingFor = "job:" + options.afterSeq();
+    PreparedStatement ps = tx.sql(INSERT_WAITING);
+    int i = 1;
+    ps.setLong(i++, seq);
+    ps.setString(i++, workflow);
+    ps.setString(i++, input);
+    Tx.setNullable(ps, i++, url);
+    ps.setInt(i++, priority);
+    ps.setLong(i++, effectiveRunAt());
+    ps.setInt(i++, maxAttempts);
+    ps.setLong(i++, timeoutMs);
+    ps.setString(i++, "submitted; " + Reasons.waiting(waitingFor, -1));
+    Tx.setNullable(ps, i++, idempotencyKey);
+    ps.setLong(i++, at);
+    ps.setLong(i++, at);
+    ps.setString(i, waitingFor);
+    ps.executeUpdate();
+    tx.moved(null, JobStatus.Waiting);
+    tx.jobWaitAdded();
+    tx.rows.eventsOfRange(seq, seq);
+    return new Result.Submitted(seq, false);
   }
 
   /** Whether this submission may apply in one statement with the plain ones around it. */

@@ -34,6 +34,10 @@ package io.mvmci.config;
  * @param suspendAfterMs a run that must wait longer than this (a {@code sleep_ms}, a signal's
  *     timeout) gives its worker slot and thread back and waits as a Waiting job; a shorter wait is
  *     slept on its thread; {@code suspend_after_ms}, milliseconds, default 500
+ * @param scheduleGraceMs how late the leader may make a schedule's fire and still make it as
+ *     scheduled (a leader change, a slow tick); fire times older than this passed while no leader
+ *     fired them and follow the schedule's {@code catch_up} policy; {@code schedule_grace_ms},
+ *     milliseconds, default 60000
  */
 public record JobsSection(
     @Range(min = 100, max = 3_600_000, unit = "milliseconds") int leaseMs,
@@ -47,12 +51,13 @@ public record JobsSection(
     @Range(min = 1024, max = 64 * MIB, unit = "bytes") int maxStepBytes,
     @Range(min = 64 * 1024, max = 1024 * MIB, unit = "bytes") int maxHistoryBytes,
     @Range(min = 10, max = 1_000_000, unit = "steps") int maxHistorySteps,
-    @Range(min = 0, max = DAY_MS, unit = "milliseconds") int suspendAfterMs) {
+    @Range(min = 0, max = DAY_MS, unit = "milliseconds") int suspendAfterMs,
+    @Range(min = 1000, max = DAY_MS, unit = "milliseconds") int scheduleGraceMs) {
 
   static final int MIB = 1024 * 1024;
 
   public static final JobsSection DEFAULTS = new JobsSection(3000, 1000, 500, 3, 1000, 60_000, 300_000, 0,
-      2 * MIB, 32 * MIB, 50_000, 500);
+      2 * MIB, 32 * MIB, 50_000, 500, 60_000);
 
   static final int DAY_MS = 86_400_000;
 

@@ -10,6 +10,7 @@ import io.mvmci.ops.health.RaftLifecycleHealthIndicator;
 import io.mvmci.ops.health.StorageHealthIndicator;
 import io.mvmci.ops.metrics.EngineMetrics;
 import io.mvmci.ops.metrics.QueueMetrics;
+import io.mvmci.ops.metrics.ScheduleMetrics;
 import io.mvmci.ops.metrics.WaitMetrics;
 import io.mvmci.ops.metrics.RaftMetrics;
 import io.mvmci.ops.metrics.Throughput;
@@ -95,6 +96,13 @@ class OpsWiring {
   @Bean
   WaitMetrics waitMetrics(RaftNode node, ApplyListeners listeners, java.time.Clock clock) {
     WaitMetrics metrics = new WaitMetrics(node.stateMachine(), clock);
+    listeners.add(metrics);
+    return metrics;
+  }
+
+  @Bean
+  ScheduleMetrics scheduleMetrics(RaftNode node, ApplyListeners listeners, java.time.Clock clock) {
+    ScheduleMetrics metrics = new ScheduleMetrics(node.stateMachine(), clock);
     listeners.add(metrics);
     return metrics;
   }

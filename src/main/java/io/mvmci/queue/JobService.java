@@ -98,6 +98,16 @@ public final class JobService {
     return out;
   }
 
+  /**
+   * Validates a submission as {@link #submit} does, without proposing it: the command it would
+   * propose at {@code now} (a schedule's job template is checked this way).
+   *
+   * @throws InvalidJobException naming the field at fault
+   */
+  public SubmitJob validate(NewJob request, long now) {
+    return validator.validate(request, now);
+  }
+
   /** Validates, stamps and replicates a new job; returns once its log entry has committed. */
   public Submission submit(NewJob request) {
     SubmitJob command = validator.validate(request, clock.millis());

@@ -123,6 +123,11 @@ public final class ApplyListeners implements ApplyListener {
     }
 
     @Override
+    public void scheduleFired(String id, String kind, String outcome, long fireTime, long at, int missed) {
+      each(p -> p.scheduleFired(id, kind, outcome, fireTime, at, missed));
+    }
+
+    @Override
     public void leasesExpired(int jobs) {
       each(p -> p.leasesExpired(jobs));
     }

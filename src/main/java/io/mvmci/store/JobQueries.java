@@ -27,12 +27,19 @@ public final class JobQueries {
   private final HistoryQueries history;
   private final WaitQueries waits;
   private final JobReads reads;
+  private final ScheduleQueries schedules;
 
   JobQueries(ReadPool pool) {
     this.pool = pool;
     this.history = new HistoryQueries(pool);
     this.waits = new WaitQueries(pool);
     this.reads = new JobReads(pool);
+    this.schedules = new ScheduleQueries(pool);
+  }
+
+  /** Reads of the cron schedules and their fires. */
+  public ScheduleQueries schedules() {
+    return schedules;
   }
 
   /** Reads of waiting runs, signals and child jobs. */

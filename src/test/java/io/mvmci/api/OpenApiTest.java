@@ -80,6 +80,27 @@ class OpenApiTest {
   }
 
   @Test
+  void schedulesHaveTheirBodyTheirAnswersAndTheirProblems() {
+    Operation create = api.getPaths().get("/api/v1/schedules").getPost();
+    Schema<?> body = resolve(create.getRequestBody().getContent().get("application/json").getSchema());
+    assertThat(body.getProperties().keySet()).as("the fields the parser accepts")
+        .containsExactlyInAnyOrderElementsOf(ScheduleRequests.FIELDS);
+    assertThat(create.getResponses()).containsKeys("201", "400", "409", "503");
+    assertThat(create.getResponses().get("400").getContent()).containsKey("application/problem+json");
+    Schema<?> view = resolve(create.getResponses().get("201").getContent().get("application/json").getSchema());
+    assertThat(view.getProperties()).containsKeys("id", "cron", "time_zone", "overlap", "catch_up", "next_fire_at",
+        "counts", "recent_fires");
+    PathItem one = api.getPaths().get("/api/v1/schedules/{id}");
+    assertThat(one.getPut().getResponses()).containsKeys("200", "201", "400");
+    assertThat(one.getGet().getResponses()).containsKeys("200", "404");
+    assertThat(one.getDelete().getResponses()).containsKeys("204", "404");
+    for (String action : new String[] {"pause", "resume", "trigger"}) {
+      assertThat(api.getPaths().get("/api/v1/schedules/{id}/" + action).getPost().getResponses()).as(action)
+          .containsKeys("200", "404");
+    }
+  }
+
+  @Test
   void everyDocumentedOperationExistsAndAnswersADocumentedStatus() throws Exception {
     String job = Http.post(node.url("/api/v1/jobs"), "application/json", "{\"workflow\":\"noop\"}").json()
         .get("job_id").asString();

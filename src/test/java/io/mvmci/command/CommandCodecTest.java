@@ -121,6 +121,18 @@ class CommandCodecTest {
   }
 
   @Test
+  void scheduleResultsKeepTheirBytes() {
+    List<Result> results = List.of(new Result.Fired(Result.Fired.Outcome.QUEUED, 7), new Result.Saved(true, 3),
+        new Result.Rejected(Result.Reason.CONFLICT, "x"));
+    String golden = "4d0100000003"
+        + "000d" + "00000009" + "02" + "0000000000000007"
+        + "000e" + "00000009" + "01" + "0000000000000003"
+        + "0002" + "00000007" + "0008" + "0000000178";
+    assertThat(HEX.formatHex(ResultCodec.encode(results))).isEqualTo(golden);
+    assertThat(ResultCodec.decode(HEX.parseHex(golden))).isEqualTo(results);
+  }
+
+  @Test
   void malformedEntriesAreRefusedWithAReason() {
     byte[] good = HEX.parseHex(SUBMIT_GOLDEN);
     assertThatThrownBy(() -> CommandCodec.decode(new byte[] {0x4d}))

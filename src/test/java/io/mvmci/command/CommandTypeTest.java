@@ -45,7 +45,12 @@ class CommandTypeTest {
       Map.entry(CommandType.SUSPEND_JOB, new SuspendJob(T, "w", REF, "signal:go", T + 1, 3)),
       Map.entry(CommandType.WAKE_JOBS, new WakeJobs(T, 100)),
       Map.entry(CommandType.SEND_SIGNAL, new SendSignal(T, 7, "go", "{}", "k1")),
-      Map.entry(CommandType.RETRY_JOB, new RetryJob(T, 7, "alice"))));
+      Map.entry(CommandType.RETRY_JOB, new RetryJob(T, 7, "alice")),
+      Map.entry(CommandType.PUT_SCHEDULE, PutSchedule.define(T, "s", false, new ScheduleSpec("0 * * * * *", "UTC", "m",
+          "{}", null, 0, 3, 1_000, null, ScheduleSpec.Overlap.QUEUE, ScheduleSpec.CatchUp.LAST), false, T + 1_000)),
+      Map.entry(CommandType.DELETE_SCHEDULE, new DeleteSchedule(T, "s")),
+      Map.entry(CommandType.FIRE_SCHEDULE, new FireSchedule(T, "s", FireSchedule.Kind.CATCH_UP, T - 120_000, T - 61_000,
+          T + 1_000, 2))));
 
   @Test
   void everyTypeHasASampleThatRoundTripsThroughItsOwnReader() {
@@ -97,6 +102,25 @@ class CommandTypeTest {
         + "0000000000000005" + "0003" + "00000001" + "01");
     assertThat(HexFormat.of().formatHex(CommandCodec.frame(SAMPLES.get(CommandType.RETRY_JOB))))
         .isEqualTo("0016" + "00000019" + "0000018bcfe56800" + "0000000000000007" + "00000005616c696365");
+    assertThat(HexFormat.of().formatHex(CommandCodec.frame(SAMPLES.get(CommandType.PUT_SCHEDULE))))
+        .isEqualTo("0017" + "00000054" + "0000018bcfe56800" + "0000000173" + "02"
+            + "0000000b" + "30202a202a202a202a202a" + "00000003555443"
+            + "000000016d" + "000000027b7d" + "00" + "00000000" + "00000003" + "00000000000003e8" + "00" + "02" + "02"
+            + "00" + "0000018bcfe56be8" + "ffffffffffffffff");
+    PutSchedule resume = PutSchedule.resume(T, "s", T + 1_000, 4);
+    assertThat(HexFormat.of().formatHex(CommandCodec.frame(resume)))
+        .isEqualTo("0017" + "0000001e" + "0000018bcfe56800" + "0000000173" + "04" + "0000018bcfe56be8" + "0000000000000004");
+    assertThat(CommandCodec.decode(CommandCodec.encode(List.of(resume, PutSchedule.pause(T, "s")))))
+        .containsExactly(resume, PutSchedule.pause(T, "s"));
+    assertThat(HexFormat.of().formatHex(CommandCodec.frame(SAMPLES.get(CommandType.DELETE_SCHEDULE))))
+        .isEqualTo("0018" + "0000000d" + "0000018bcfe56800" + "0000000173");
+    assertThat(HexFormat.of().formatHex(CommandCodec.frame(SAMPLES.get(CommandType.FIRE_SCHEDULE))))
+        .isEqualTo("0019" + "0000002a" + "0000018bcfe56800" + "0000000173" + "02" + "0000018bcfe39340"
+            + "0000018bcfe479b8" + "0000018bcfe56be8" + "00000002");
+    SubmitJob queued = new SubmitJob(T, "m", "{}", null, 0, T, 3, 1_000, "k", JobOptions.NONE.after(5));
+    assertThat(CommandCodec.decode(CommandCodec.encode(List.of(queued)))).containsExactly(queued);
+    assertThat(HexFormat.of().formatHex(CommandCodec.frame(queued))).endsWith("00000001" + "0004" + "00000008"
+        + "0000000000000005");
     assertThat(CommandCodec.decode(CommandCodec.encode(List.of(CommandCodecTest.SUBMIT))))
         .as("a submission without options keeps the type-1 layout").containsExactly(CommandCodecTest.SUBMIT);
     assertThat(CommandCodecTest.SUBMIT.type()).isEqualTo(CommandType.SUBMIT_JOB);

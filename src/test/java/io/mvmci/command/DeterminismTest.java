@@ -21,7 +21,8 @@ public class DeterminismTest {
   /**
    * A varied sequence of entries, the same every time for a given seed: submissions (some delayed,
    * some with repeated idempotency keys), claims, heartbeats, progress, completions, failures,
-   * hand-backs, cancellations and lease expiry, including commands under stale claims.
+   * hand-backs, cancellations and lease expiry, including commands under stale claims; and schedules
+   * (put, replace, pause, resume, fires of every kind with each overlap policy, stale fires, a delete).
    */
   public static List<List<Command>> entries(long seed) {
     Random r = new Random(seed);
@@ -75,9 +76,41 @@ public class DeterminismTest {
               : new ExpireLeases(t, t - 5_000));
         }
       }
+      schedules(e, t, batch);
       out.add(batch);
     }
     return out;
+  }
+
+  /** Schedule commands for entry {@code e}, from the entry's time alone (they draw no random number). */
+  static void schedules(int e, long t, List<Command> batch) {
+    String[] ids = {"s-skip", "s-queue", "s-allow"};
+    ScheduleSpec.Overlap[] overlaps = ScheduleSpec.Overlap.values();
+    if (e == 1) {
+      for (int i = 0; i < ids.length; i++) {
+        batch.add(PutSchedule.define(t, ids[i], true, new ScheduleSpec("*/1 * * * * *", "UTC", "noop", "{}", null, 0, 2,
+            60_000, null, overlaps[i], ScheduleSpec.CatchUp.LAST), false, 10_000L * e));
+      }
+    } else if (e > 1 && e % 7 == 0) {
+      for (String id : ids) {
+        long due = 10_000L * (e == 7 ? 1 : e - 7); // the previous fire's next (stale after a pause or replace)
+        batch.add(new FireSchedule(t, id, FireSchedule.Kind.SCHEDULED, due, due, 10_000L * e, 0));
+        batch.add(new FireSchedule(t, id, FireSchedule.Kind.SCHEDULED, due, due, 10_000L * e, 0)); // a duplicate
+      }
+    } else if (e == 100) {
+      batch.add(PutSchedule.pause(t, "s-allow"));
+      batch.add(new FireSchedule(t, "s-skip", FireSchedule.Kind.MANUAL, -1, t, -1, 0));
+    } else if (e == 120) {
+      batch.add(PutSchedule.resume(t, "s-allow", 10_000L * 126, 1));
+      batch.add(new FireSchedule(t, "s-queue", FireSchedule.Kind.MISSED, 10_000L * 119, 10_000L * 119,
+          10_000L * 126, 3));
+    } else if (e == 200) {
+      batch.add(PutSchedule.define(t, "s-queue", false, new ScheduleSpec("0 * * * * *", "Europe/Paris", "crawler",
+          "{\"url\":\"https://example.com/\"}", "https://example.com/", 1, 3, 60_000, null, ScheduleSpec.Overlap.QUEUE,
+          ScheduleSpec.CatchUp.NONE), false, 10_000L * 203));
+    } else if (e == 250) {
+      batch.add(new DeleteSchedule(t, "s-skip"));
+    }
   }
 
   static List<List<Result>> applyAll(Path file, List<List<Command>> entries) throws Exception {
@@ -111,7 +144,11 @@ public class DeterminismTest {
         .anyMatch(res -> res instanceof Result.Submitted s && s.duplicate())
         .anyMatch(res -> res instanceof Result.Claimed c && !c.jobs().isEmpty())
         .anyMatch(res -> res instanceof Result.Done d && d.status() == io.mvmci.job.JobStatus.Completed)
-        .anyMatch(res -> res instanceof Result.Rejected);
+        .anyMatch(res -> res instanceof Result.Rejected)
+        .anyMatch(res -> res instanceof Result.Fired f && f.outcome() == Result.Fired.Outcome.QUEUED)
+        .anyMatch(res -> res instanceof Result.Fired f && f.outcome() == Result.Fired.Outcome.SKIPPED)
+        .anyMatch(res -> res instanceof Result.Fired f && f.outcome() == Result.Fired.Outcome.NOT_DUE)
+        .anyMatch(res -> res instanceof Result.Fired f && f.outcome() == Result.Fired.Outcome.MISSED);
   }
 
   @Test

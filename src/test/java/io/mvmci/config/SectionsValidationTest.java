@@ -160,7 +160,7 @@ class SectionsValidationTest {
     assertEquals(1 << 20, c.api().maxModuleBytes());
     assertEquals(new WorkersSection(0, 1024, 128, false, true, java.util.List.of("10.1.0.0/16", "fd00::/8", "127.0.0.1")),
         c.workers());
-    assertEquals(new JobsSection(10000, 2000, 1000, 5, 500, 30000, 60000, 0, 2 * 1024 * 1024, 32 * 1024 * 1024, 50_000, 500), c.jobs());
+    assertEquals(new JobsSection(10000, 2000, 1000, 5, 500, 30000, 60000, 0, 2 * 1024 * 1024, 32 * 1024 * 1024, 50_000, 500, 60_000), c.jobs());
   }
 
   @Test

@@ -154,6 +154,40 @@ class DashboardBrowserTest {
     assertThat(browser.consoleErrors()).isEmpty();
   }
 
+  @Test
+  void aScheduleCreatedInTheFormFiresShowsItsFiresAndPausesFromItsButton() {
+    browser.open(follower.url("/#/schedules"));
+    browser.await("#create-schedule");
+    browser.driver.findElement(By.name("id")).sendKeys("browser-tick");
+    browser.driver.findElement(By.name("cron")).sendKeys("* * * * * *");
+    org.openqa.selenium.WebElement zone = browser.driver.findElement(By.name("time_zone"));
+    zone.clear();
+    zone.sendKeys("Asia/Tokyo");
+    browser.driver.findElement(By.name("workflow")).sendKeys("noop");
+    new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.name("overlap"))).selectByValue("allow");
+    browser.driver.findElement(By.cssSelector("#create-schedule button[type=submit]")).click();
+    browser.awaitText("#create-result", "Created browser-tick");
+    browser.awaitText("tr[data-schedule='browser-tick']", "Asia/Tokyo");
+    assertThat(Http.get(follower.url("/api/v1/schedules/browser-tick")).json().get("overlap").asString()).isEqualTo("allow");
+
+    browser.driver.findElement(By.cssSelector("tr[data-schedule='browser-tick'] a")).click();
+    browser.awaitText("#fires-body", "submitted");
+    browser.awaitText("#fires-body", "job-");
+    browser.driver.findElement(By.cssSelector("#schedule-summary button[data-action=pause]")).click();
+    browser.awaitText("#schedule-summary h1", "paused");
+    assertThat(Http.get(follower.url("/api/v1/schedules/browser-tick")).json().get("paused").asBoolean()).isTrue();
+
+    browser.open(follower.url("/#/schedules"));
+    browser.await("#create-schedule");
+    browser.driver.findElement(By.name("id")).sendKeys("browser-bad");
+    browser.driver.findElement(By.name("cron")).sendKeys("0 0 25 * * *");
+    browser.driver.findElement(By.name("workflow")).sendKeys("noop");
+    browser.driver.findElement(By.cssSelector("#create-schedule button[type=submit]")).click();
+    browser.awaitText("#create-result .error", "cron");
+    assertThat(browser.consoleErrors()).as("only the refused create's 400").allMatch(e -> e.contains("400"));
+    assertThat(Http.delete(follower.url("/api/v1/schedules/browser-tick")).status()).isEqualTo(204);
+  }
+
   static void someLoad() throws InterruptedException {
     StringBuilder batch = new StringBuilder("{\"jobs\":[");
     for (int i = 0; i < 200; i++) {
@@ -174,7 +208,7 @@ class DashboardBrowserTest {
     record Page(String route, String ready, String shot) {}
     for (Page p : List.of(new Page("#/", "#counts .card", "overview"), new Page("#/jobs", "#jobs-body tr", "jobs"),
         new Page("#/workers", "#workers-body tr", "workers"), new Page("#/cluster", "#cluster-body tr", "cluster"),
-        new Page("#/modules", "#modules .panel", "modules"))) {
+        new Page("#/modules", "#modules .panel", "modules"), new Page("#/schedules", "#schedules-body tr", "schedules"))) {
       browser.open(follower.url("/" + p.route()));
       browser.await(p.ready());
       if (p.route().equals("#/")) {

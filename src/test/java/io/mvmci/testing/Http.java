@@ -58,6 +58,15 @@ public final class Http {
     return send(b);
   }
 
+  public static Reply put(String url, String contentType, String body) {
+    return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", contentType)
+        .PUT(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  public static Reply delete(String url) {
+    return send(HttpRequest.newBuilder(URI.create(url)).DELETE());
+  }
+
   public static Reply delete(String url, String bearer) {
     return send(HttpRequest.newBuilder(URI.create(url)).DELETE().header("Authorization", "Bearer " + bearer));
   }

@@ -29,7 +29,11 @@ public enum CommandType {
   SUSPEND_JOB(19, SuspendJob::read),
   WAKE_JOBS(20, WakeJobs::read),
   SEND_SIGNAL(21, SendSignal::read),
-  RETRY_JOB(22, RetryJob::read);
+  RETRY_JOB(22, RetryJob::read),
+  // 23-25 are schedules'
+  CLAIM_JOBS_WITH_LABELS(26, ClaimJobs::readWithLabels),
+  HEARTBEAT_WITH_LABELS(27, Heartbeat::readWithLabels),
+  ISSUE_TICKET_WITH_LABELS(28, IssueTicket::readWithLabels);
 
   private static final CommandType[] BY_CODE = new CommandType[64];
 

@@ -1,8 +1,10 @@
 package io.mvmci.command;
 
+import io.mvmci.job.Dispatch;
 import io.mvmci.job.Job;
 import io.mvmci.job.JobId;
 import io.mvmci.job.JobStatus;
+import io.mvmci.job.Labels;
 import io.mvmci.job.Reasons;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -51,6 +53,11 @@ public record SubmitJob(
   private static final String MODULE_KNOWN = "SELECT 1 FROM modules WHERE name = ? AND sha256 = ?";
   private static final String PIN = "UPDATE jobs SET pinned_sha256 = ? WHERE seq = ?";
   private static final String CHILD = "UPDATE jobs SET parent_seq = ?, detached = ? WHERE seq = ?";
+  private static final String LABEL_SET = "SELECT id FROM label_sets WHERE labels = ?";
+  private static final String NEW_LABEL_SET = "INSERT INTO label_sets (labels) VALUES (?)";
+  private static final String DISPATCH = """
+      UPDATE jobs SET label_set = ?, labels = ?, concurrency_key = ?, concurrency_limit = ?, concurrency_policy = ?
+      WHERE seq = ?""";
 
   private static String insert(int rows) {
     return """
@@ -76,7 +83,7 @@ public record SubmitJob(
     return new Job(seq, JobStatus.Pending, workflow, input, url, priority, start, 0, 0, maxAttempts,
         timeoutMs, null, null, null, null, null, null, Reasons.submitted(at, start), idempotencyKey, at,
         at, null, null, null, options.moduleSha256(), 1, 0, null, null,
-        options.parentSeq() < 0 ? null : options.parentSeq(), options.detached());
+        options.parentSeq() < 0 ? null : options.parentSeq(), options.detached(), options.dispatch());
   }
 
   @Override
@@ -151,7 +158,47 @@ public record SubmitJob(
       child.executeUpdate();
       tx.childSubmitted();
     }
+    if (!options.dispatch().isEmpty()) {
+      storeDispatch(tx, seq, options.dispatch());
+    }
     return submitted;
+  }
+
+  /** Stores the job's labels (as the id of their set, made if new) and its concurrency group. */
+  private static void storeDispatch(Tx tx, long seq, Dispatch d) throws SQLException {
+    long set = 0;
+    if (!d.labels().isEmpty()) {
+      String labels = Labels.join(d.labels());
+      PreparedStatement find = tx.sql(LABEL_SET);
+      find.setString(1, labels);
+      try (ResultSet rs = find.executeQuery()) {
+        set = rs.next() ? rs.getLong(1) : -1;
+      }
+      if (set < 0) {
+        PreparedStatement add = tx.sql(NEW_LABEL_SET);
+        add.setString(1, labels);
+        add.executeUpdate();
+        try (ResultSet rs = find.executeQuery()) {
+          rs.next();
+          set = rs.getLong(1);
+        }
+      }
+    }
+    PreparedStatement ps = tx.sql(DISPATCH);
+    ps.setLong(1, set);
+    Tx.setNullable(ps, 2, d.labels().isEmpty() ? null : Labels.join(d.labels()));
+    Tx.setNullable(ps, 3, d.concurrencyKey());
+    if (d.concurrencyKey() == null) {
+      ps.setNull(4, java.sql.Types.INTEGER);
+    } else {
+      ps.setInt(4, d.concurrencyLimit());
+    }
+    Tx.setNullable(ps, 5, d.concurrencyKey() == null ? null : d.policy().wireName());
+    ps.setLong(6, seq);
+    ps.executeUpdate();
+    if (d.concurrencyKey() != null) {
+      tx.groupSubmitted();
+    }
   }
 
   /** Whether this submission may apply in one statement with the plain ones around it. */

@@ -13,7 +13,9 @@ import java.util.List;
  * {@code input} and {@code output} are embedded as the JSON the queue holds. Absent values are
  * omitted (a job has no {@code progress} until its workflow reports some). A Waiting job says what
  * it waits for ({@code waiting_for}) and until when ({@code wake_at}); a child job names its parent
- * ({@code parent_id}, {@code detached}); a parent's own page lists its {@code children}.
+ * ({@code parent_id}, {@code detached}); a parent's own page lists its {@code children}. A job that
+ * requires worker labels lists them ({@code labels}); one in a concurrency group names it and its
+ * limit and policy.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record JobView(
@@ -47,7 +49,11 @@ record JobView(
     String wakeAt,
     String parentId,
     Boolean detached,
-    List<String> children) {
+    List<String> children,
+    List<String> labels,
+    String concurrencyKey,
+    Integer concurrencyLimit,
+    String concurrencyPolicy) {
 
   /**
    * A job waiting for a worker (Pending, Retrying) shows no worker, lease or progress: the queue keeps
@@ -60,20 +66,28 @@ record JobView(
 
   /** With {@code children} (ids), as one job's own page shows it; lists leave them out. */
   static JobView of(Job j, List<String> children) {
-    return view(j, j.input(), j.output(), children);
+    return view(j, j.input(), j.output(), children, j.reason());
   }
 
-  private static JobView view(Job j, String input, String output, List<String> children) {
+  /** With {@code reason} instead of the stored one (see {@link LabelCoverage}). */
+  static JobView of(Job j, List<String> children, String reason) {
+    return view(j, j.input(), j.output(), children, reason);
+  }
+
+  private static JobView view(Job j, String input, String output, List<String> children, String reason) {
     boolean waiting = j.status() == JobStatus.Pending || j.status() == JobStatus.Retrying;
     boolean held = j.status() == JobStatus.InProgress;
     return new JobView(j.id(), j.status(), j.url(), j.workflow(), input, j.priority(), j.attempt(),
         j.failures(), j.maxAttempts(), time(j.runAt()), j.timeoutMs(), waiting ? null : j.workerId(),
         held ? time(j.leaseUntil()) : null, waiting ? null : j.progress(), waiting ? null : j.progressMessage(),
-        output, j.error(), j.reason(), time(j.createdAt()),
+        output, j.error(), reason, time(j.createdAt()),
         time(j.updatedAt()), time(j.startedAt()), time(j.finishedAt()), j.moduleSha256(), j.pinnedSha256(),
         j.execution(), j.historySteps(), waitingFor(j.waitingFor()), time(j.wakeAt()),
         j.parentSeq() == null ? null : JobId.format(j.parentSeq()), j.parentSeq() == null ? null : j.detached(),
-        children == null || children.isEmpty() ? null : children);
+        children == null || children.isEmpty() ? null : children,
+        j.dispatch().labels().isEmpty() ? null : j.dispatch().labels(), j.dispatch().concurrencyKey(),
+        j.dispatch().concurrencyKey() == null ? null : j.dispatch().concurrencyLimit(),
+        j.dispatch().concurrencyKey() == null ? null : j.dispatch().policy().wireName());
   }
 
   /** {@code timer}, {@code signal:<name>}, or {@code job:<id>} ({@code job:job-12}): what a Waiting job waits for. */
@@ -93,7 +107,7 @@ record JobView(
    * stream sends every subscriber on every change (a client reads them with {@code GET /api/v1/jobs/{id}}).
    */
   static JobView summary(Job j) {
-    return view(j, null, null, null);
+    return view(j, null, null, null, j.reason());
   }
 
   static String time(Long epochMillis) {

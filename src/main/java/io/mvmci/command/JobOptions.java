@@ -14,7 +14,7 @@ import java.util.List;
  *   tag 1  module_sha256   string: the module version the job is pinned to
  *   tag 2  parent          i64: the seq of the job whose run spawned this one
  *   tag 3  detached        u8 (1): not cancelled when its parent ends
- *   tag 5  labels          u32 count, then strings: the worker labels required, canonical
+ *   tag 5  labels          u32 count, then strings: the worker labels required, as given, no repeats
  *   tag 6  concurrency_key string: the job's concurrency group
  *   tag 7  concurrency_limit i32: the group's slots (absent: 1)
  *   tag 8  concurrency_policy string: cancel_in_progress | skip (absent: queue)
@@ -133,7 +133,7 @@ public record JobOptions(String moduleSha256, long parentSeq, boolean detached, 
           }
         }
         case DETACHED -> detached = value.bool();
-        case LABELS -> labels = WireLabels.read(value);
+        case LABELS -> labels = WireLabels.read(value, false);
         case CONCURRENCY_KEY -> key = value.str();
         case CONCURRENCY_LIMIT -> limit = value.i32();
         case CONCURRENCY_POLICY -> {

@@ -168,7 +168,7 @@ public record SubmitJob(
   private static void storeDispatch(Tx tx, long seq, Dispatch d) throws SQLException {
     long set = 0;
     if (!d.labels().isEmpty()) {
-      String labels = Labels.join(d.labels());
+      String labels = Labels.join(Labels.canonical(d.labels()));
       PreparedStatement find = tx.sql(LABEL_SET);
       find.setString(1, labels);
       try (ResultSet rs = find.executeQuery()) {

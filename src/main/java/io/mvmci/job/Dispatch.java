@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * Where and when a job may run, beyond its run-at time: the worker labels it requires, and the
  * concurrency group it belongs to.
  *
- * <p>Invariant: {@code labels} is canonical ({@link Labels#canonical}). A group is named by
+ * <p>Invariant: {@code labels} is checked ({@link Labels#checked}: valid, no repeats, in the order given). A group is named by
  * {@code concurrencyKey} (null: no group); at most {@code concurrencyLimit} of the group's jobs hold
  * a slot at once. A job holds its group's slot from its claim until it ends: while InProgress, while
  * Waiting (a run that gave its worker back still holds its group, as in Buildkite and GitHub
@@ -27,7 +27,7 @@ public record Dispatch(List<String> labels, String concurrencyKey, int concurren
   private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
   public Dispatch {
-    labels = Labels.canonical(labels);
+    labels = Labels.checked(labels);
     Objects.requireNonNull(policy, "policy");
     if (concurrencyLimit < 1 || concurrencyLimit > MAX_LIMIT) {
       throw new IllegalArgumentException("concurrency_limit must be between 1 and " + MAX_LIMIT + ", not "

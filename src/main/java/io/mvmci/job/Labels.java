@@ -9,9 +9,10 @@ import java.util.regex.Pattern;
 /**
  * Worker labels ({@code gpu}, {@code arm64}, {@code os.linux}): what a worker has and what a job
  * requires. A label is 1-64 lower-case letters, digits, '.', '_', '-' or ':', starting with a letter
- * or digit. A set of labels is kept canonical: sorted, without repeats, and written comma-separated
- * ({@code arm64,gpu}); the empty set is the empty string. A job whose labels are all among a worker's
- * may run on it.
+ * or digit. A set of labels is written comma-separated ({@code arm64,gpu}); the empty set is the
+ * empty string. Its canonical form is sorted, without repeats (how label sets are compared); a job
+ * keeps its labels in the order given, without repeats, so that sentences name them as the user did.
+ * A job whose labels are all among a worker's may run on it.
  */
 public final class Labels {
   /** Most labels a job may require or a worker may have. */
@@ -24,6 +25,25 @@ public final class Labels {
   public static String problem(String label) {
     return label != null && LABEL.matcher(label).matches() ? null
         : "a label is 1-64 lower-case letters, digits, '.', '_', '-' or ':', not \"" + clip(label) + "\"";
+  }
+
+  /**
+   * {@code labels} checked, in their order, without repeats; an IllegalArgumentException says which one
+   * is wrong.
+   */
+  public static List<String> checked(Collection<String> labels) {
+    java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+    for (String l : labels) {
+      String why = problem(l);
+      if (why != null) {
+        throw new IllegalArgumentException(why);
+      }
+      out.add(l);
+    }
+    if (out.size() > MAX) {
+      throw new IllegalArgumentException("at most " + MAX + " labels, not " + out.size());
+    }
+    return List.copyOf(out);
   }
 
   /** The canonical form of {@code labels}; an IllegalArgumentException says which one is wrong. */

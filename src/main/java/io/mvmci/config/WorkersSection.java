@@ -37,6 +37,9 @@ public record WorkersSection(
     List<String> egressAllow,
     List<String> labels) {
 
+  // The rule of io.mvmci.job.Labels, which sits above config in the package map (LabelRulesTest).
+  static final Pattern LABEL = Pattern.compile("[a-z0-9][a-z0-9._:-]{0,63}");
+  static final int MAX_LABELS = 32;
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
@@ -72,13 +75,14 @@ public record WorkersSection(
       }
     }
     for (int i = 0; i < labels.size(); i++) {
-      String why = io.mvmci.job.Labels.problem(labels.get(i));
+      String why = LABEL.matcher(labels.get(i)).matches() ? null
+          : "a label is 1-64 lower-case letters, digits, '.', '_', '-' or ':', not " + Problems.quote(labels.get(i));
       if (why != null) {
         throw f.invalidAt("labels", i, Problems.quote(labels.get(i)), why);
       }
     }
-    if (labels.size() > io.mvmci.job.Labels.MAX) {
-      throw f.invalid("labels", "at most " + io.mvmci.job.Labels.MAX + " labels");
+    if (labels.size() > MAX_LABELS) {
+      throw f.invalid("labels", "at most " + MAX_LABELS + " labels");
     }
     return this;
   }

@@ -36,7 +36,8 @@ final class RemoteWorker {
       ModuleRegistry modules = new ModuleRegistry(o.dataDir().resolve(WorkerSettingsFactory.COMPILED_DIR));
       modules.loadBundled(RemoteWorker.class.getClassLoader());
       var json = JsonMapper.builder().build();
-      var transport = new RemoteTransport(o.controlPlanes(), o.token(), workerId, json, modules);
+      var transport = new RemoteTransport(o.controlPlanes(), o.token(), workerId, json, modules)
+          .withLabels(o.labels());
       CountDownLatch stopped = new CountDownLatch(1);
       var relay = new ProgressRelay();
       WorkflowEngine engine = new WorkflowEngine(o.engine(), modules, relay, o.egress());

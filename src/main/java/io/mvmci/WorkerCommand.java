@@ -1,5 +1,6 @@
 package io.mvmci;
 
+import io.mvmci.job.Labels;
 import io.mvmci.worker.WorkerTicket;
 import io.mvmci.workflow.EgressPolicy;
 import java.net.URI;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
         + "the [workers] defaults (64 MiB of memory, a 4096 KiB stack). If the control plane's [jobs] "
         + "lease_ms differs, give it as --lease-ms.",
         "Environment: CONTROL_PLANE_TICKET, MVMCI_WORKER_TOKEN (or SECRET_API), MVMCI_WORKER_DATA_DIR, "
-            + "MVMCI_WORKER_EGRESS_ALLOW."})
+            + "MVMCI_WORKER_EGRESS_ALLOW, MVMCI_WORKER_LABELS."})
 final class WorkerCommand implements Callable<Integer> {
   private static final String WORKER_ID = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
 
@@ -82,6 +83,11 @@ final class WorkerCommand implements Callable<Integer> {
           + "[workers] egress_allow (loopback, private and link-local addresses are denied otherwise). "
           + "Env: MVMCI_WORKER_EGRESS_ALLOW. Default: none.")
   String egressAllow;
+
+  @Option(names = "--labels", paramLabel = "LABEL[,LABEL...]",
+      description = "This worker's labels: it claims a job that requires labels only if it has them all. "
+          + "Env: MVMCI_WORKER_LABELS. Default: none, or the ticket's if it restricts labels.")
+  String labels;
 
   @Spec
   CommandSpec spec;
@@ -166,8 +172,14 @@ final class WorkerCommand implements Callable<Integer> {
         ranges.add(r.strip());
       }
     }
+    List<String> workerLabels;
+    try {
+      workerLabels = Labels.parse(labels != null ? labels : env.getOrDefault("MVMCI_WORKER_LABELS", ""));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--labels: " + e.getMessage());
+    }
     return new WorkerOptions(planes, credential, Path.of(dir), slots, workerId, heartbeat, lease, fsync, suspendAfter,
-        ranges);
+        ranges, workerLabels);
   }
 
   private static URI base(String url) {

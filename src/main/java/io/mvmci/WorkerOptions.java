@@ -14,13 +14,16 @@ import java.util.List;
  * @param workerId the id asked for, or null to use (or make) the one kept in the data directory
  * @param egressAllow address ranges runs may reach besides public addresses, as {@code [workers]
  *     egress_allow} on a node
+ * @param labels the worker's labels, canonical (empty: none, or its ticket's if the ticket has some)
  */
 record WorkerOptions(List<URI> controlPlanes, String token, Path dataDir, int capacity, String workerId,
-    long heartbeatMs, long leaseMs, boolean journalFsync, long suspendAfterMs, List<String> egressAllow) {
+    long heartbeatMs, long leaseMs, boolean journalFsync, long suspendAfterMs, List<String> egressAllow,
+    List<String> labels) {
 
   WorkerOptions {
     controlPlanes = List.copyOf(controlPlanes);
     egressAllow = List.copyOf(egressAllow);
+    labels = List.copyOf(labels);
   }
 
   EgressPolicy egress() {

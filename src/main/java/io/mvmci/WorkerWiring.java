@@ -76,7 +76,8 @@ class WorkerWiring {
       ProgressRelay relay, Clock clock, ObjectMapper json, ChildJobs children) {
     LocalTransport transport = new LocalTransport("node-" + config.nodeId(), "node", config.nodeId(), node,
         signal, clock, config.jobs().leaseMs(), new AppendSteps.Limits(config.jobs().maxStepBytes(),
-            config.jobs().maxHistoryBytes(), config.jobs().maxHistorySteps()), children);
+            config.jobs().maxHistoryBytes(), config.jobs().maxHistorySteps()), children)
+        .withLabels(config.workers().labels());
     WorkerAgent agent = new WorkerAgent(WorkerSettingsFactory.embedded(config), transport, engine, json);
     relay.target(agent::publish);
     signal.onCancel(agent::cancelled);

@@ -36,6 +36,8 @@ export async function job(app, page, match) {
       ['execution', j.execution], ['worker', j.worker_id], ['created', time(j.created_at)], ['started', time(j.started_at)],
       ['finished', time(j.finished_at)], ['reason', j.reason], ['url', j.url],
       ['waiting for', j.waiting_for], ['wakes', time(j.wake_at)],
+      ['labels', j.labels ? j.labels.join(', ') : null],
+      ['concurrency', j.concurrency_key ? `${j.concurrency_key} (limit ${j.concurrency_limit}, ${j.concurrency_policy})` : null],
     ].filter(([, v]) => v !== null && v !== undefined && v !== '').flatMap(([k, v]) => [h('div', {}, k), h('div', {}, String(v))]));
     progress.replaceChildren(progressBar(j.progress, true),
       h('p', { class: 'muted', id: 'progress-text' }, j.progress != null ? `${j.progress}% ${j.progress_message || ''}` : 'no progress reported yet'));

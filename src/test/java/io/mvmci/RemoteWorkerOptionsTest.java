@@ -19,6 +19,18 @@ class RemoteWorkerOptionsTest {
   }
 
   @Test
+  void labelsComeFromTheFlagOrTheEnvironmentAndAreChecked() {
+    assertThat(parse().labels()).isEmpty();
+    assertThat(parse("--labels", "gpu, arm64,gpu").labels()).containsExactly("arm64", "gpu");
+    List<String> args = new java.util.ArrayList<>(List.of("--control-plane", "http://127.0.0.1:3020", "--token", "t"));
+    assertThat(WorkerCommand.parse(args, Map.of("MVMCI_WORKER_LABELS", "linux")).labels()).containsExactly("linux");
+    args.addAll(List.of("--labels", "x86"));
+    assertThat(WorkerCommand.parse(args, Map.of("MVMCI_WORKER_LABELS", "linux")).labels())
+        .as("the flag wins").containsExactly("x86");
+    assertThatThrownBy(() -> parse("--labels", "GPU")).hasMessageContaining("--labels").hasMessageContaining("\"GPU\"");
+  }
+
+  @Test
   void theJournalIsFsyncedOnlyWhenAsked() {
     assertThat(parse().journalFsync()).isFalse();
     assertThat(parse("--journal-fsync", "true").journalFsync()).isTrue();

@@ -39,20 +39,25 @@ public final class TicketService {
   }
 
   /** A new ticket; its token exists only in the returned string. */
-  public record Issued(String id, String label, WorkerTicket ticket) {}
+  public record Issued(String id, String label, WorkerTicket ticket, List<String> labels) {}
 
   public Issued issue(String label, List<String> urls) {
+    return issue(label, urls, List.of());
+  }
+
+  /** A new ticket whose holder may use only {@code labels} (empty: any). */
+  public Issued issue(String label, List<String> urls, List<String> labels) {
     byte[] raw = new byte[32];
     RANDOM.nextBytes(raw);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
     byte[] idBytes = new byte[6];
     RANDOM.nextBytes(idBytes);
     String id = "tk-" + HexFormat.of().formatHex(idBytes);
-    Result r = propose(new IssueTicket(clock.millis(), id, sha256(token), label));
+    Result r = propose(new IssueTicket(clock.millis(), id, sha256(token), label, labels));
     if (r instanceof Result.Rejected rejected) {
       throw new IllegalStateException(rejected.message());
     }
-    return new Issued(id, label, new WorkerTicket(urls, token));
+    return new Issued(id, label, new WorkerTicket(urls, token), io.mvmci.job.Labels.canonical(labels));
   }
 
   /** Revokes a ticket; false if there is no live ticket with this id. */
@@ -64,6 +69,20 @@ public final class TicketService {
     node.readBarrier().join();
     try {
       return node.stateMachine().queries().tickets();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The labels ticket {@code id} restricts its holder to, on this node's copy; empty: any. */
+  public List<String> labelsOf(String id) {
+    try {
+      for (JobQueries.Ticket t : node.stateMachine().queries().tickets()) {
+        if (t.id().equals(id)) {
+          return t.labels();
+        }
+      }
+      return List.of();
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }

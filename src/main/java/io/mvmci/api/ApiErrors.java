@@ -73,6 +73,12 @@ class ApiErrors extends ResponseEntityExceptionHandler {
     return problem(HttpStatus.CONFLICT, "module-in-use", "Module version in use", e.getMessage(), null);
   }
 
+  @ExceptionHandler(RemoteWorkerTransports.LabelsNotAllowedException.class)
+  ResponseEntity<ProblemDetail> labelsNotAllowed(RuntimeException e) {
+    return problem(HttpStatus.FORBIDDEN, "labels-not-allowed", "Labels not allowed by the ticket", e.getMessage(),
+        "labels");
+  }
+
   @ExceptionHandler(JobConflictException.class)
   ResponseEntity<ProblemDetail> conflict(JobConflictException e) {
     return problem(HttpStatus.CONFLICT, "job-conflict", "Job state conflict", e.getMessage(), null);

@@ -25,7 +25,16 @@ final class ApiSchemas {
       @Schema(description = "Failures allowed before the job is Failed for good (default [jobs] max_attempts)")
       Integer maxAttempts,
       @Schema(description = "How long one attempt may run (default [jobs] timeout_ms)") Long timeoutMs,
-      @Schema(description = "Pin the job to this stored version of its workflow") String moduleSha256) {}
+      @Schema(description = "Pin the job to this stored version of its workflow") String moduleSha256,
+      @Schema(description = "Worker labels the job requires; only a worker that has all of them claims it",
+          example = "[\"gpu\", \"arm64\"]") List<String> labels,
+      @Schema(description = "The job's concurrency group: at most concurrency_limit of its jobs run at once",
+          example = "deploy-prod") String concurrencyKey,
+      @Schema(description = "Jobs of the group that may run at once (default 1; needs concurrency_key)",
+          minimum = "1", maximum = "10000") Integer concurrencyLimit,
+      @Schema(description = "When the group is full: queue (wait, the default), cancel_in_progress (the newest "
+          + "wins: older running jobs of the group are cancelled), skip (this job is cancelled, not run)",
+          allowableValues = {"queue", "cancel_in_progress", "skip"}) String concurrencyPolicy) {}
 
   @Schema(name = "BatchSubmitRequest")
   record BatchRequest(@Schema(description = "1 to 1,000 submissions, each with an optional idempotency_key",
@@ -33,13 +42,16 @@ final class ApiSchemas {
 
   @Schema(name = "BatchSubmitItem")
   record BatchItem(String url, String workflow, Map<String, Object> input, Integer priority, String runAt, Long delayMs,
-      Integer maxAttempts, Long timeoutMs, String moduleSha256,
+      Integer maxAttempts, Long timeoutMs, String moduleSha256, List<String> labels, String concurrencyKey,
+      Integer concurrencyLimit, @Schema(allowableValues = {"queue", "cancel_in_progress", "skip"}) String concurrencyPolicy,
       @Schema(description = "Submitting the same key again answers the job it made") String idempotencyKey) {}
 
   @Schema(name = "NewJobForm", description = "SPEC §1: form fields (curl -d url=...); a JSON SubmitRequest is accepted too")
   record NewJobForm(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "https://example.com") String url,
       String workflow, Integer priority, String runAt, Long delayMs, Integer maxAttempts, Long timeoutMs,
-      String moduleSha256) {}
+      String moduleSha256, @Schema(description = "Worker labels the job requires, comma-separated", example = "gpu,arm64")
+      String labels, String concurrencyKey, Integer concurrencyLimit,
+      @Schema(allowableValues = {"queue", "cancel_in_progress", "skip"}) String concurrencyPolicy) {}
 
   @Schema(name = "ScheduleRequest", description = "A cron schedule: when (cron in time_zone), what (job), and its"
       + " policies. POST takes id in the body; PUT takes it from the URL (a body id must match).")

@@ -14,7 +14,9 @@ import java.util.List;
  * omitted (a job has no {@code progress} until its workflow reports some). A Waiting job says what
  * it waits for ({@code waiting_for}) and until when ({@code wake_at}); a child job names its parent
  * ({@code parent_id}, {@code detached}); a parent's own page lists its {@code children}. A job submitted
- * with an idempotency key shows it ({@code idempotency_key}; a schedule's: {@code schedule:<id>:<fire time>}).
+ * with an idempotency key shows it ({@code idempotency_key}; a schedule's: {@code schedule:<id>:<fire time>}). A job that
+ * requires worker labels lists them ({@code labels}); one in a concurrency group names it and its
+ * limit and policy.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record JobView(
@@ -62,16 +64,21 @@ record JobView(
 
   /** With {@code children} (ids), as one job's own page shows it; lists leave them out. */
   static JobView of(Job j, List<String> children) {
-    return view(j, j.input(), j.output(), children);
+    return view(j, j.input(), j.output(), children, j.reason());
   }
 
-  private static JobView view(Job j, String input, String output, List<String> children) {
+  /** With {@code reason} instead of the stored one (see {@link LabelCoverage}). */
+  static JobView of(Job j, List<String> children, String reason) {
+    return view(j, j.input(), j.output(), children, reason);
+  }
+
+  private static JobView view(Job j, String input, String output, List<String> children, String reason) {
     boolean waiting = j.status() == JobStatus.Pending || j.status() == JobStatus.Retrying;
     boolean held = j.status() == JobStatus.InProgress;
     return new JobView(j.id(), j.status(), j.url(), j.workflow(), input, j.priority(), j.attempt(),
         j.failures(), j.maxAttempts(), time(j.runAt()), j.timeoutMs(), waiting ? null : j.workerId(),
         held ? time(j.leaseUntil()) : null, waiting ? null : j.progress(), waiting ? null : j.progressMessage(),
-        output, j.error(), j.reason(), time(j.createdAt()),
+        output, j.error(), reason, time(j.createdAt()),
         time(j.updatedAt()), time(j.startedAt()), time(j.finishedAt()), j.moduleSha256(), j.pinnedSha256(),
         j.execution(), j.historySteps(), waitingFor(j.waitingFor()), time(j.wakeAt()),
         j.parentSeq() == null ? null : JobId.format(j.parentSeq()), j.parentSeq() == null ? null : j.detached(),
@@ -95,7 +102,7 @@ record JobView(
    * stream sends every subscriber on every change (a client reads them with {@code GET /api/v1/jobs/{id}}).
    */
   static JobView summary(Job j) {
-    return view(j, null, null, null);
+    return view(j, null, null, null, j.reason());
   }
 
   static String time(Long epochMillis) {

@@ -45,7 +45,10 @@ class JobsController {
   private final int maxBody;
   private final int maxBatchBody;
 
-  JobsController(JobService jobs, ObjectMapper json, Clock clock, NodeConfig config) {
+  private final LabelCoverage coverage;
+
+  JobsController(JobService jobs, ObjectMapper json, Clock clock, NodeConfig config, LabelCoverage coverage) {
+    this.coverage = coverage;
     this.jobs = jobs;
     this.json = json;
     this.clock = clock;
@@ -133,7 +136,7 @@ class JobsController {
     Job job = wait == 0 ? jobs.get(id, c) : jobs.awaitFinished(id, wait, c);
     List<String> children = jobs.read(Consistency.LOCAL, q -> q.waits().children(job.seq(), WaitsController.MAX_LISTED))
         .stream().map(io.mvmci.job.JobId::format).toList();
-    return ResponseEntity.ok().headers(ReadParams.headers(c)).body(JobView.of(job, children));
+    return ResponseEntity.ok().headers(ReadParams.headers(c)).body(JobView.of(job, children, coverage.reason(job)));
   }
 
   /** Every state change of the job, oldest first, each with its reason. */
@@ -208,7 +211,7 @@ class JobsController {
         : jobs.read(c, q -> q.reads().page(filter, after, desc, n));
     String next = page.size() == n ? Cursor.encode(page.get(page.size() - 1).seq()) : null;
     return ResponseEntity.ok().headers(ReadParams.headers(c))
-        .body(new Page(page.stream().map(JobView::of).toList(), next, c.wireName()));
+        .body(new Page(page.stream().map(j -> JobView.of(j, null, coverage.reason(j))).toList(), next, c.wireName()));
   }
 
   @GetMapping("/stats")

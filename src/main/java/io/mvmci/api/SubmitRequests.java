@@ -21,7 +21,7 @@ import tools.jackson.databind.ObjectMapper;
 final class SubmitRequests {
   static final Set<String> FIELDS = new LinkedHashSet<>(List.of(
       "url", "workflow", "input", "priority", "run_at", "delay_ms", "max_attempts", "timeout_ms",
-      "module_sha256"));
+      "module_sha256", "labels", "concurrency_key", "concurrency_limit", "concurrency_policy"));
 
   /** A schedule's job: a submission's fields but the start time, which is each fire's. */
   static final Set<String> TEMPLATE_FIELDS = new LinkedHashSet<>(List.of(
@@ -64,7 +64,15 @@ final class SubmitRequests {
         integer(form, "max_attempts"),
         longValue(form, "timeout_ms"),
         idempotencyKey,
-        form.get("module_sha256"));
+        form.get("module_sha256")).withRouting(new NewJob.Routing(
+            form.containsKey("labels") ? List.of(form.get("labels").split("[,\\s]+")).stream()
+                .filter(s -> !s.isEmpty()).toList() : null,
+            emptyToNull(form.get("concurrency_key")), integer(form, "concurrency_limit"),
+            emptyToNull(form.get("concurrency_policy"))));
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
   }
 
   /**
@@ -158,7 +166,27 @@ final class SubmitRequests {
         jsonInt(root, "max_attempts"),
         jsonLong(root, "timeout_ms"),
         idempotencyKey,
-        text(root, "module_sha256"));
+        text(root, "module_sha256")).withRouting(new NewJob.Routing(labels(root), text(root, "concurrency_key"),
+            jsonInt(root, "concurrency_limit"), text(root, "concurrency_policy")));
+  }
+
+  /** {@code "labels": ["gpu", "arm64"]}: an array of strings, or absent. */
+  private static List<String> labels(JsonNode root) {
+    JsonNode n = root.get("labels");
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isArray()) {
+      throw new BadRequestException("labels", "\"labels\" must be an array of strings, such as [\"gpu\", \"arm64\"]");
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode l : n) {
+      if (!l.isString()) {
+        throw new BadRequestException("labels", "\"labels\" must be an array of strings, such as [\"gpu\", \"arm64\"]");
+      }
+      out.add(l.asString());
+    }
+    return out;
   }
 
   /** The latest {@code run_at} a request may name; the queue refuses more than 366 days ahead anyway. */

@@ -36,15 +36,21 @@ class TicketsController {
     this.memberUrls = config.members().stream().map(m -> "http://" + m.http()).toList();
   }
 
-  record Issued(String id, String label, List<String> urls, String ticket) {}
+  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+  record Issued(String id, String label, List<String> urls, String ticket, List<String> labels) {}
 
-  record TicketView(String id, String label, String createdAt, String revokedAt) {
+  /** {@code labels}: the only worker labels the ticket's holder may use (absent: any). */
+  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+  record TicketView(String id, String label, String createdAt, String revokedAt, List<String> labels) {
     static TicketView of(JobQueries.Ticket t) {
-      return new TicketView(t.id(), t.label(), JobView.time(t.createdAt()), JobView.time(t.revokedAt()));
+      return new TicketView(t.id(), t.label(), JobView.time(t.createdAt()), JobView.time(t.revokedAt()), t.labels());
     }
   }
 
-  /** Body (optional): {@code {"label": "...", "urls": ["http://host:3020", ...]}}; default urls: the members'. */
+  /**
+   * Body (optional): {@code {"label": "...", "urls": ["http://host:3020", ...], "labels": ["gpu"]}};
+   * default urls: the members'; with {@code labels}, the holder may use only those worker labels.
+   */
   @PostMapping
   ResponseEntity<Issued> issue(HttpServletRequest request) throws IOException {
     String text = RequestBodies.read(request, 64 * 1024);
@@ -65,9 +71,10 @@ class TicketsController {
         throw new BadRequestException("urls", "each url must be http(s)://host:port, not \"" + u + "\"");
       }
     }
-    TicketService.Issued t = tickets.issue(label, urls.isEmpty() ? memberUrls : urls);
+    List<String> labels = WorkerController.labels(body);
+    TicketService.Issued t = tickets.issue(label, urls.isEmpty() ? memberUrls : urls, labels);
     return ResponseEntity.status(HttpStatus.CREATED)
-        .body(new Issued(t.id(), t.label(), t.ticket().urls(), t.ticket().encode()));
+        .body(new Issued(t.id(), t.label(), t.ticket().urls(), t.ticket().encode(), t.labels()));
   }
 
   @GetMapping

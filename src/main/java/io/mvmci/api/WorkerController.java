@@ -84,16 +84,17 @@ class WorkerController {
 
   /**
    * A node or worker as an operator sees it; times are ISO-8601. {@code label} is the label of the
-   * ticket a remote worker came with ({@code <ticket id>:<worker id>}).
+   * ticket a remote worker came with ({@code <ticket id>:<worker id>}); {@code labels}, the worker labels
+   * it advertised with its last heartbeat.
    */
   @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
   record WorkerView(String workerId, Integer nodeId, String kind, String status, String startedAt,
-      String lastSeen, int capacity, int running, String label) {
+      String lastSeen, int capacity, int running, String label, List<String> labels) {
     static WorkerView of(JobQueries.Worker w, java.util.Map<String, String> ticketLabels) {
       int colon = w.workerId().indexOf(':');
       String label = colon > 0 ? ticketLabels.get(w.workerId().substring(0, colon)) : null;
       return new WorkerView(w.workerId(), w.nodeId(), w.kind(), w.status(), JobView.time(w.startedAt()),
-          JobView.time(w.lastSeen()), w.capacity(), w.running(), label);
+          JobView.time(w.lastSeen()), w.capacity(), w.running(), label, w.labels().isEmpty() ? null : w.labels());
     }
   }
 
@@ -177,7 +178,33 @@ class WorkerController {
   }
 
   private LocalTransport transport(HttpServletRequest request, JsonNode body) {
-    return transports.forRequest(request, body.path("worker_id").asString(""));
+    return transports.forRequest(request, body.path("worker_id").asString(""), labels(body));
+  }
+
+  /** {@code "labels": ["gpu", ...]}: the worker's labels (absent: none). */
+  static List<String> labels(JsonNode body) {
+    JsonNode n = body.get("labels");
+    if (n == null || n.isNull()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    if (n.isArray()) {
+      for (JsonNode l : n) {
+        if (!l.isString()) {
+          out = null;
+          break;
+        }
+        out.add(l.asString());
+      }
+    }
+    if (!n.isArray() || out == null) {
+      throw new BadRequestException("labels", "\"labels\" must be an array of strings");
+    }
+    try {
+      return io.mvmci.job.Labels.canonical(out);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestException("labels", e.getMessage());
+    }
   }
 
   private JsonNode body(HttpServletRequest request) throws IOException {

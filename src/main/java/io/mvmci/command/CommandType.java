@@ -32,7 +32,10 @@ public enum CommandType {
   RETRY_JOB(22, RetryJob::read),
   PUT_SCHEDULE(23, PutSchedule::read),
   DELETE_SCHEDULE(24, DeleteSchedule::read),
-  FIRE_SCHEDULE(25, FireSchedule::read);
+  FIRE_SCHEDULE(25, FireSchedule::read),
+  CLAIM_JOBS_WITH_LABELS(26, ClaimJobs::readWithLabels),
+  HEARTBEAT_WITH_LABELS(27, Heartbeat::readWithLabels),
+  ISSUE_TICKET_WITH_LABELS(28, IssueTicket::readWithLabels);
 
   private static final CommandType[] BY_CODE = new CommandType[64];
 

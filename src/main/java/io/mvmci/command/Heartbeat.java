@@ -14,39 +14,57 @@ import java.util.List;
  * @param kind {@code node} or {@code remote}
  * @param nodeId the node the worker is part of, or 0 for a remote worker
  * @param capacity how many jobs the worker runs at once
+ * @param labels the worker's labels, canonical (kept on its row, so a job's page can say when no live
+ *     worker has the labels it requires); a beat without labels (type 3) clears them
  */
 public record Heartbeat(long at, String workerId, String kind, int nodeId, int capacity, long leaseMs,
-    List<JobRef> running) implements Command {
+    List<JobRef> running, List<String> labels) implements Command {
 
   private static final String BEAT = """
-      INSERT INTO heartbeats (worker_id, node_id, kind, started_at, last_seen, status, capacity, running)
-      VALUES (?, ?, ?, ?, ?, 'alive', ?, ?)
+      INSERT INTO heartbeats (worker_id, node_id, kind, started_at, last_seen, status, capacity, running, labels)
+      VALUES (?, ?, ?, ?, ?, 'alive', ?, ?, ?)
       ON CONFLICT (worker_id) DO UPDATE SET
         node_id = excluded.node_id, kind = excluded.kind, last_seen = excluded.last_seen,
         started_at = CASE WHEN heartbeats.status = 'alive' THEN heartbeats.started_at
                           ELSE excluded.started_at END,
-        status = 'alive', capacity = excluded.capacity, running = excluded.running""";
+        status = 'alive', capacity = excluded.capacity, running = excluded.running, labels = excluded.labels""";
   private static final String RENEW = """
       UPDATE jobs SET lease_until = ?
       WHERE seq = ? AND attempt = ? AND worker_id = ? AND status = 'InProgress'""";
 
+  /** A beat from a worker without labels. */
+  public Heartbeat(long at, String workerId, String kind, int nodeId, int capacity, long leaseMs,
+      List<JobRef> running) {
+    this(at, workerId, kind, nodeId, capacity, leaseMs, running, List.of());
+  }
+
   public Heartbeat {
     running = List.copyOf(running);
+    labels = io.mvmci.job.Labels.canonical(labels);
   }
 
   @Override
   public CommandType type() {
-    return CommandType.HEARTBEAT;
+    return labels.isEmpty() ? CommandType.HEARTBEAT : CommandType.HEARTBEAT_WITH_LABELS;
   }
 
   @Override
   public void writeTo(WireWriter w) {
     w.i64(at).str(workerId).str(kind).i32(nodeId).i32(capacity).i64(leaseMs);
     Lists.write(w, running, JobRef::writeTo);
+    if (!labels.isEmpty()) {
+      WireLabels.write(w, labels);
+    }
   }
 
   static Heartbeat read(WireReader r) {
     return new Heartbeat(r.i64(), r.str(), r.str(), r.i32(), r.i32(), r.i64(), Lists.read(r, JobRef::read));
+  }
+
+  static Heartbeat readWithLabels(WireReader r) {
+    Heartbeat h = read(r);
+    return new Heartbeat(h.at, h.workerId, h.kind, h.nodeId, h.capacity, h.leaseMs, h.running,
+        WireLabels.read(r));
   }
 
   @Override
@@ -59,7 +77,8 @@ public record Heartbeat(long at, String workerId, String kind, int nodeId, int c
     beat.setLong(i++, at);
     beat.setLong(i++, at);
     beat.setInt(i++, capacity);
-    beat.setInt(i, running.size());
+    beat.setInt(i++, running.size());
+    beat.setString(i, io.mvmci.job.Labels.join(labels));
     beat.executeUpdate();
     PreparedStatement renew = tx.sql(RENEW);
     List<JobRef> stale = new ArrayList<>();

@@ -61,6 +61,9 @@ final class JobRows {
       UPDATE jobs SET status = 'Cancelled', lease_until = NULL, waiting_for = NULL, wake_at = NULL,
                       finished_at = ?1, updated_at = ?1, reason = ?2
       WHERE seq = ?3""";
+  static final String ANY_GROUP = """
+      SELECT 1 FROM jobs INDEXED BY jobs_by_group WHERE concurrency_key IS NOT NULL
+        AND status IN ('Pending', 'InProgress', 'Retrying', 'Waiting') LIMIT 1""";
   static final String ANY_CHILD = "SELECT 1 FROM jobs INDEXED BY jobs_children WHERE parent_seq IS NOT NULL LIMIT 1";
   static final String ANY_JOB_WAIT = """
       SELECT 1 FROM jobs INDEXED BY jobs_waiting_for WHERE status = 'Waiting' AND waiting_for LIKE 'job:%' LIMIT 1""";
@@ -89,6 +92,9 @@ final class JobRows {
    * part costs one cached flag while no run waits for a job and no job has a parent.
    */
   static void ended(Tx tx, long[] seqs, long at) throws SQLException {
+    if (tx.anyGroups()) {
+      tx.followUp(Effects::workReady); // a slot of a concurrency group may have freed
+    }
     if (tx.anyJobWaits()) {
       wakeWaitersOn(tx, seqs, at);
     }

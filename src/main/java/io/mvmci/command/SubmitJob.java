@@ -1,8 +1,10 @@
 package io.mvmci.command;
 
+import io.mvmci.job.Dispatch;
 import io.mvmci.job.Job;
 import io.mvmci.job.JobId;
 import io.mvmci.job.JobStatus;
+import io.mvmci.job.Labels;
 import io.mvmci.job.Reasons;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -56,6 +58,11 @@ public record SubmitJob(
       INSERT INTO jobs (seq, status, workflow, input, url, priority, run_at, attempt, max_attempts,
                         timeout_ms, reason, idempotency_key, created_at, updated_at, waiting_for)
       VALUES (?, 'Waiting', ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)""";
+  private static final String LABEL_SET = "SELECT id FROM label_sets WHERE labels = ?";
+  private static final String NEW_LABEL_SET = "INSERT INTO label_sets (labels) VALUES (?)";
+  private static final String DISPATCH = """
+      UPDATE jobs SET label_set = ?, labels = ?, concurrency_key = ?, concurrency_limit = ?, concurrency_policy = ?
+      WHERE seq = ?""";
 
   private static String insert(int rows) {
     return """
@@ -81,7 +88,7 @@ public record SubmitJob(
     return new Job(seq, JobStatus.Pending, workflow, input, url, priority, start, 0, 0, maxAttempts,
         timeoutMs, null, null, null, null, null, null, Reasons.submitted(at, start), idempotencyKey, at,
         at, null, null, null, options.moduleSha256(), 1, 0, null, null,
-        options.parentSeq() < 0 ? null : options.parentSeq(), options.detached());
+        options.parentSeq() < 0 ? null : options.parentSeq(), options.detached(), options.dispatch());
   }
 
   @Override
@@ -164,6 +171,9 @@ public record SubmitJob(
       child.executeUpdate();
       tx.childSubmitted();
     }
+    if (!options.dispatch().isEmpty()) {
+      storeDispatch(tx, seq, options.dispatch());
+    }
     return submitted;
   }
 
@@ -195,6 +205,43 @@ public record SubmitJob(
     tx.jobWaitAdded();
     tx.rows.eventsOfRange(seq, seq);
     return new Result.Submitted(seq, false);
+  }
+
+  /** Stores the job's labels (as the id of their set, made if new) and its concurrency group. */
+  private static void storeDispatch(Tx tx, long seq, Dispatch d) throws SQLException {
+    long set = 0;
+    if (!d.labels().isEmpty()) {
+      String labels = Labels.join(Labels.canonical(d.labels()));
+      PreparedStatement find = tx.sql(LABEL_SET);
+      find.setString(1, labels);
+      try (ResultSet rs = find.executeQuery()) {
+        set = rs.next() ? rs.getLong(1) : -1;
+      }
+      if (set < 0) {
+        PreparedStatement add = tx.sql(NEW_LABEL_SET);
+        add.setString(1, labels);
+        add.executeUpdate();
+        try (ResultSet rs = find.executeQuery()) {
+          rs.next();
+          set = rs.getLong(1);
+        }
+      }
+    }
+    PreparedStatement ps = tx.sql(DISPATCH);
+    ps.setLong(1, set);
+    Tx.setNullable(ps, 2, d.labels().isEmpty() ? null : Labels.join(d.labels()));
+    Tx.setNullable(ps, 3, d.concurrencyKey());
+    if (d.concurrencyKey() == null) {
+      ps.setNull(4, java.sql.Types.INTEGER);
+    } else {
+      ps.setInt(4, d.concurrencyLimit());
+    }
+    Tx.setNullable(ps, 5, d.concurrencyKey() == null ? null : d.policy().wireName());
+    ps.setLong(6, seq);
+    ps.executeUpdate();
+    if (d.concurrencyKey() != null) {
+      tx.groupSubmitted();
+    }
   }
 
   /** Whether this submission may apply in one statement with the plain ones around it. */

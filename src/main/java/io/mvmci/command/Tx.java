@@ -77,6 +77,20 @@ public final class Tx implements AutoCloseable {
   private Boolean anyChildren;
   private Boolean anyJobWaits;
 
+  private Boolean anyGroups;
+
+  /** Whether any job names a concurrency group (read once, then kept; see anyChildren). */
+  boolean anyGroups() throws SQLException {
+    if (anyGroups == null) {
+      anyGroups = JobRows.exists(this, JobRows.ANY_GROUP);
+    }
+    return anyGroups;
+  }
+
+  void groupSubmitted() {
+    anyGroups = true;
+  }
+
   boolean anyChildren() throws SQLException {
     if (anyChildren == null) {
       anyChildren = JobRows.exists(this, JobRows.ANY_CHILD);

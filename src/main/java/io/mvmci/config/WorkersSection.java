@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
  *     (loopback, private, link-local and other non-public ranges are denied otherwise); each an IP
  *     address or CIDR range such as {@code "10.1.0.0/16"}; this cluster's own ports stay denied;
  *     {@code egress_allow}, array of strings, default empty
+ * @param labels the worker labels this node's embedded workers have: they claim the jobs that require
+ *     labels only when all of them are here ({@code "gpu"}, {@code "arm64"}); each 1-64 lower-case
+ *     letters, digits, '.', '_', '-' or ':'; {@code labels}, array of strings, default empty
  */
 public record WorkersSection(
     @Range(min = 0, max = 1024, unit = "threads") int embedded,
@@ -31,13 +34,24 @@ public record WorkersSection(
     @Range(min = 1, max = MAX_MEMORY_LIMIT_MB, unit = "MiB") int memoryLimitMb,
     boolean allowInterpretedModules,
     boolean journalFsync,
-    List<String> egressAllow) {
+    List<String> egressAllow,
+    List<String> labels) {
 
+  // The rule of io.mvmci.job.Labels, which sits above config in the package map (LabelRulesTest).
+  static final Pattern LABEL = Pattern.compile("[a-z0-9][a-z0-9._:-]{0,63}");
+  static final int MAX_LABELS = 32;
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
   public WorkersSection {
     egressAllow = List.copyOf(egressAllow);
+    labels = List.copyOf(labels);
+  }
+
+  /** Without labels (as before {@code labels} existed). */
+  public WorkersSection(int embedded, int stackSizeKb, int memoryLimitMb, boolean allowInterpretedModules,
+      boolean journalFsync, List<String> egressAllow) {
+    this(embedded, stackSizeKb, memoryLimitMb, allowInterpretedModules, journalFsync, egressAllow, List.of());
   }
 
   public static final int DEFAULT_STACK_SIZE_KB = 4096;
@@ -48,7 +62,8 @@ public record WorkersSection(
 
   /** Defaults for a machine with {@code processors} available processors. */
   public static WorkersSection defaults(int processors) {
-    return new WorkersSection(processors, DEFAULT_STACK_SIZE_KB, DEFAULT_MEMORY_LIMIT_MB, false, false, List.of());
+    return new WorkersSection(processors, DEFAULT_STACK_SIZE_KB, DEFAULT_MEMORY_LIMIT_MB, false, false, List.of(),
+        List.of());
   }
 
   /** The rules of this section; the binder has checked each key's range. */
@@ -58,6 +73,16 @@ public record WorkersSection(
       if (why != null) {
         throw f.invalidAt("egress_allow", i, Problems.quote(egressAllow.get(i)), why);
       }
+    }
+    for (int i = 0; i < labels.size(); i++) {
+      String why = LABEL.matcher(labels.get(i)).matches() ? null
+          : "a label is 1-64 lower-case letters, digits, '.', '_', '-' or ':', not " + Problems.quote(labels.get(i));
+      if (why != null) {
+        throw f.invalidAt("labels", i, Problems.quote(labels.get(i)), why);
+      }
+    }
+    if (labels.size() > MAX_LABELS) {
+      throw f.invalid("labels", "at most " + MAX_LABELS + " labels");
     }
     return this;
   }

@@ -18,6 +18,7 @@ package io.mvmci.job;
  * @param wakeAt while Waiting: when its timer is due or its wait times out, or null for never
  * @param parentSeq the job whose run spawned this one, or null
  * @param detached whether this child outlives its parent
+ * @param dispatch the labels the job requires and its concurrency group
  */
 public record Job(
     long seq,
@@ -50,7 +51,8 @@ public record Job(
     String waitingFor,
     Long wakeAt,
     Long parentSeq,
-    boolean detached) {
+    boolean detached,
+    Dispatch dispatch) {
 
   public String id() {
     return JobId.format(seq);

@@ -2,9 +2,13 @@ package io.mvmci.queue;
 
 import io.mvmci.command.JobOptions;
 import io.mvmci.command.SubmitJob;
+import io.mvmci.job.ConcurrencyPolicy;
+import io.mvmci.job.Dispatch;
+import io.mvmci.job.Labels;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -88,8 +92,41 @@ final class SubmissionValidator {
             + "\" is deployed; GET /api/v1/modules lists the versions");
       }
     }
+    JobOptions options = j.parentSeq() == null ? new JobOptions(pin)
+        : new JobOptions(pin).withParent(j.parentSeq(), j.detached());
     return new SubmitJob(now, workflow, input, url, priority, Math.max(runAt, now), attempts, timeout, key,
-        j.parentSeq() == null ? new JobOptions(pin) : new JobOptions(pin).withParent(j.parentSeq(), j.detached()));
+        options.withDispatch(dispatch(j.routing())));
+  }
+
+  /** The labels and concurrency group a submission asks for, checked field by field. */
+  static Dispatch dispatch(NewJob.Routing r) {
+    List<String> labels;
+    try {
+      labels = r.labels() == null ? List.of() : Labels.checked(r.labels());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidJobException("labels", e.getMessage());
+    }
+    String key = r.concurrencyKey();
+    if (key == null && (r.concurrencyLimit() != null || r.concurrencyPolicy() != null)) {
+      throw new InvalidJobException(r.concurrencyLimit() != null ? "concurrency_limit" : "concurrency_policy",
+          "concurrency_limit and concurrency_policy need a concurrency_key");
+    }
+    int limit = r.concurrencyLimit() == null ? 1 : r.concurrencyLimit();
+    if (limit < 1 || limit > Dispatch.MAX_LIMIT) {
+      throw new InvalidJobException("concurrency_limit", "concurrency_limit must be between 1 and "
+          + Dispatch.MAX_LIMIT + ", not " + limit);
+    }
+    ConcurrencyPolicy policy = r.concurrencyPolicy() == null ? ConcurrencyPolicy.QUEUE
+        : ConcurrencyPolicy.parse(r.concurrencyPolicy());
+    if (policy == null) {
+      throw new InvalidJobException("concurrency_policy", "concurrency_policy must be queue, cancel_in_progress or "
+          + "skip, not \"" + clip(r.concurrencyPolicy()) + "\"");
+    }
+    try {
+      return new Dispatch(labels, key, limit, policy);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidJobException("concurrency_key", e.getMessage());
+    }
   }
 
   private String input(NewJob j, String url) {

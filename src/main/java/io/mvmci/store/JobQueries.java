@@ -21,7 +21,8 @@ public final class JobQueries {
       seq, status, workflow, input, url, priority, run_at, attempt, failures, max_attempts, timeout_ms,
       worker_id, lease_until, progress, progress_message, output, error, reason, idempotency_key,
       created_at, updated_at, started_at, finished_at, module_sha256, pinned_sha256, execution,
-      history_steps, waiting_for, wake_at, parent_seq, detached""";
+      history_steps, waiting_for, wake_at, parent_seq, detached, labels, concurrency_key, concurrency_limit,
+      concurrency_policy""";
 
   private final ReadPool pool;
   private final HistoryQueries history;
@@ -223,13 +224,14 @@ public final class JobQueries {
   public List<Ticket> tickets() throws SQLException {
     return pool.read(c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT id, label, created_at, revoked_at FROM tickets ORDER BY created_at, id");
+          "SELECT id, label, created_at, revoked_at, labels FROM tickets ORDER BY created_at, id");
            ResultSet rs = ps.executeQuery()) {
         List<Ticket> out = new ArrayList<>();
         while (rs.next()) {
           long revoked = rs.getLong(4);
           Long revokedAt = rs.wasNull() ? null : revoked; // asked right after column 4, not after 3
-          out.add(new Ticket(rs.getString(1), rs.getString(2), rs.getLong(3), revokedAt));
+          out.add(new Ticket(rs.getString(1), rs.getString(2), rs.getLong(3), revokedAt,
+              io.mvmci.job.Labels.split(rs.getString(5))));
         }
         return out;
       }
@@ -238,31 +240,31 @@ public final class JobQueries {
 
   /**
    * A node or worker as its heartbeats left it: {@code kind} node | remote, {@code status}
-   * alive | dead, and its capacity and running jobs at its last beat.
+   * alive | dead, and its capacity, running jobs and labels at its last beat.
    */
   public record Worker(String workerId, Integer nodeId, String kind, long startedAt, long lastSeen,
-      String status, int capacity, int running) {}
+      String status, int capacity, int running, List<String> labels) {}
 
   /** Every worker that ever beat, by id (a dead one until it beats again). */
   public List<Worker> workers() throws SQLException {
     return pool.read(c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT worker_id, node_id, kind, started_at, last_seen, status, capacity, running"
+          "SELECT worker_id, node_id, kind, started_at, last_seen, status, capacity, running, labels"
               + " FROM heartbeats ORDER BY worker_id");
            ResultSet rs = ps.executeQuery()) {
         List<Worker> out = new ArrayList<>();
         while (rs.next()) {
           int node = rs.getInt(2);
           out.add(new Worker(rs.getString(1), rs.wasNull() ? null : node, rs.getString(3), rs.getLong(4),
-              rs.getLong(5), rs.getString(6), rs.getInt(7), rs.getInt(8)));
+              rs.getLong(5), rs.getString(6), rs.getInt(7), rs.getInt(8), io.mvmci.job.Labels.split(rs.getString(9))));
         }
         return out;
       }
     });
   }
 
-  /** A worker ticket as an operator sees it. */
-  public record Ticket(String id, String label, long createdAt, Long revokedAt) {}
+  /** A worker ticket as an operator sees it; {@code labels}: the only ones its holder may use (empty: any). */
+  public record Ticket(String id, String label, long createdAt, Long revokedAt, List<String> labels) {}
 
   /** A deployed module: name, hash and bytes, in deployment order. */
   public record StoredModule(String name, String sha256, byte[] wasm, long deployedAt) {}
@@ -410,7 +412,19 @@ public final class JobQueries {
         rs.getString(i++),
         nullableLong(rs, i++),
         nullableLong(rs, i++),
-        rs.getInt(i) != 0);
+        rs.getInt(i++) != 0,
+        dispatch(rs, i));
+  }
+
+  /** The dispatch columns from {@code i} on (labels, concurrency key, limit, policy). */
+  static io.mvmci.job.Dispatch dispatch(ResultSet rs, int i) throws SQLException {
+    String labels = rs.getString(i);
+    String key = rs.getString(i + 1);
+    if (labels == null && key == null) {
+      return io.mvmci.job.Dispatch.NONE;
+    }
+    return new io.mvmci.job.Dispatch(io.mvmci.job.Labels.split(labels), key, key == null ? 1 : rs.getInt(i + 2),
+        key == null ? io.mvmci.job.ConcurrencyPolicy.QUEUE : io.mvmci.job.ConcurrencyPolicy.parse(rs.getString(i + 3)));
   }
 
   private static Long nullableLong(ResultSet rs, int i) throws SQLException {

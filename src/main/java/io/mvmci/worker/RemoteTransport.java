@@ -43,6 +43,17 @@ public final class RemoteTransport implements WorkTransport {
   private final HttpClient http;
   private final AtomicInteger current = new AtomicInteger();
 
+  private List<String> labels = List.of();
+
+  /**
+   * This worker's labels, sent with each claim and heartbeat (the node may refuse ones its ticket
+   * does not allow; with none, a ticket's own labels apply).
+   */
+  public RemoteTransport withLabels(List<String> labels) {
+    this.labels = io.mvmci.job.Labels.canonical(labels);
+    return this;
+  }
+
   public RemoteTransport(List<URI> bases, String token, String workerId, ObjectMapper json,
       ModuleRegistry modules) {
     if (bases.isEmpty()) {
@@ -63,7 +74,7 @@ public final class RemoteTransport implements WorkTransport {
 
   @Override
   public List<Result.ClaimedJob> claim(int max, Duration wait) {
-    ObjectNode body = body().put("max", max).put("wait_ms", wait.toMillis());
+    ObjectNode body = withLabels(body().put("max", max).put("wait_ms", wait.toMillis()));
     return claimed(post("/api/v1/workers/claim", body, wait.plusSeconds(15)));
   }
 
@@ -84,7 +95,7 @@ public final class RemoteTransport implements WorkTransport {
 
   @Override
   public List<JobRef> heartbeat(List<JobRef> running, int capacity) {
-    ObjectNode body = body().put("capacity", capacity);
+    ObjectNode body = withLabels(body().put("capacity", capacity));
     ArrayNode refs = body.putArray("running");
     running.forEach(r -> refs.addObject().put("seq", r.seq()).put("attempt", r.attempt()));
     return stale(post("/api/v1/workers/heartbeat", body, Duration.ofSeconds(15)));
@@ -228,6 +239,14 @@ public final class RemoteTransport implements WorkTransport {
       throw new WorkException("module " + name + " " + sha256 + " from the control plane does not load: "
           + e.getMessage());
     }
+  }
+
+  private ObjectNode withLabels(ObjectNode body) {
+    if (!labels.isEmpty()) {
+      ArrayNode a = body.putArray("labels");
+      labels.forEach(a::add);
+    }
+    return body;
   }
 
   private ObjectNode body() {

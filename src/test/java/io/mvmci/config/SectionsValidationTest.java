@@ -66,6 +66,10 @@ class SectionsValidationTest {
             "workers.egress_allow[1] = \"localhost\": must be an IP address or range such as 10.0.0.0/8 or fd00::/8 (not a host name)"),
         Arguments.of("an egress prefix too long", "[workers]\negress_allow = [\"10.0.0.0/40\"]",
             "workers.egress_allow[0] = \"10.0.0.0/40\": the prefix length after / must be 0 to 32"),
+        Arguments.of("a worker label with a capital", "[workers]\nlabels = [\"gpu\", \"ARM64\"]",
+            "workers.labels[1] = \"ARM64\": a label is 1-64 lower-case letters, digits, '.', '_', '-' or ':', not \"ARM64\""),
+        Arguments.of("worker labels as a string", "[workers]\nlabels = \"gpu\"",
+            "workers.labels = \"gpu\": must be an array of strings"),
         Arguments.of("egress_allow as a string", "[workers]\negress_allow = \"10.0.0.0/8\"",
             "workers.egress_allow = \"10.0.0.0/8\": must be an array of strings"),
         // [jobs]
@@ -144,6 +148,7 @@ class SectionsValidationTest {
         memory_limit_mb = 128
         journal_fsync = true
         egress_allow = ["10.1.0.0/16", "fd00::/8", "127.0.0.1"]
+        labels = ["gpu", "arm64"]
         [jobs]
         lease_ms = 10000
         heartbeat_ms = 2000
@@ -158,8 +163,8 @@ class SectionsValidationTest {
     assertEquals(Optional.of("a-bearer-token-of-some-length"), c.apiToken());
     assertEquals(4096, c.api().maxBodyBytes());
     assertEquals(1 << 20, c.api().maxModuleBytes());
-    assertEquals(new WorkersSection(0, 1024, 128, false, true, java.util.List.of("10.1.0.0/16", "fd00::/8", "127.0.0.1")),
-        c.workers());
+    assertEquals(new WorkersSection(0, 1024, 128, false, true, java.util.List.of("10.1.0.0/16", "fd00::/8", "127.0.0.1"),
+        java.util.List.of("gpu", "arm64")), c.workers());
     assertEquals(new JobsSection(10000, 2000, 1000, 5, 500, 30000, 60000, 0, 2 * 1024 * 1024, 32 * 1024 * 1024, 50_000, 500, 60_000), c.jobs());
   }
 

@@ -51,6 +51,7 @@ public final class LocalTransport implements WorkTransport {
   private final long leaseMs;
   private final AppendSteps.Limits limits;
   private final ChildJobs children;
+  private List<String> labels = List.of();
 
   /**
    * @param kind {@code node} for this node's own pool; {@code remote} when this node proposes on
@@ -69,6 +70,12 @@ public final class LocalTransport implements WorkTransport {
     this.clock = clock;
     this.leaseMs = leaseMs;
     this.limits = limits;
+  }
+
+  /** This worker's labels, claimed and beaten with (canonical). */
+  public LocalTransport withLabels(List<String> labels) {
+    this.labels = io.mvmci.job.Labels.canonical(labels);
+    return this;
   }
 
   @Override
@@ -111,7 +118,7 @@ public final class LocalTransport implements WorkTransport {
     if (next == null || next > now) {
       return List.of();
     }
-    return ((Result.Claimed) propose(new ClaimJobs(now, workerId, max, leaseMs))).jobs();
+    return ((Result.Claimed) propose(new ClaimJobs(now, workerId, max, leaseMs, labels))).jobs();
   }
 
   /** Sleeps until the signal moves past {@code seen}, a delayed job comes due, or {@code deadline}. */
@@ -141,7 +148,7 @@ public final class LocalTransport implements WorkTransport {
   @Override
   public List<JobRef> heartbeat(List<JobRef> running, int capacity) {
     return ((Result.Stale) propose(new Heartbeat(clock.millis(), workerId, kind, nodeId, capacity,
-        leaseMs, running))).jobs();
+        leaseMs, running, labels))).jobs();
   }
 
   @Override

@@ -51,7 +51,11 @@ record JobView(
     String parentId,
     Boolean detached,
     List<String> children,
-    String idempotencyKey) {
+    String idempotencyKey,
+    List<String> labels,
+    String concurrencyKey,
+    Integer concurrencyLimit,
+    String concurrencyPolicy) {
 
   /**
    * A job waiting for a worker (Pending, Retrying) shows no worker, lease or progress: the queue keeps
@@ -82,7 +86,10 @@ record JobView(
         time(j.updatedAt()), time(j.startedAt()), time(j.finishedAt()), j.moduleSha256(), j.pinnedSha256(),
         j.execution(), j.historySteps(), waitingFor(j.waitingFor()), time(j.wakeAt()),
         j.parentSeq() == null ? null : JobId.format(j.parentSeq()), j.parentSeq() == null ? null : j.detached(),
-        children == null || children.isEmpty() ? null : children, j.idempotencyKey());
+        children == null || children.isEmpty() ? null : children, j.idempotencyKey(),
+        j.dispatch().labels().isEmpty() ? null : j.dispatch().labels(), j.dispatch().concurrencyKey(),
+        j.dispatch().concurrencyKey() == null ? null : j.dispatch().concurrencyLimit(),
+        j.dispatch().concurrencyKey() == null ? null : j.dispatch().policy().wireName());
   }
 
   /** {@code timer}, {@code signal:<name>}, or {@code job:<id>} ({@code job:job-12}): what a Waiting job waits for. */

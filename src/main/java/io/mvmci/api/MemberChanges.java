@@ -134,12 +134,9 @@ final class MemberChanges {
     }
     long target = Math.max(node.commitIndex(), asListener.index());
     awaitCaughtUp(id, httpAddress, target, catchUp, asListener);
-    List<RaftSettings.Peer> voters = new ArrayList<>(now.voters());
-    replacing.ifPresent(old -> voters.removeIf(p -> p.id() == old));
-    voters.add(peer);
     LOG.info("member {} caught up to index {}; making it a voter{}", id, target,
         replacing.map(old -> " in place of member " + old).orElse(""));
-    node.membership().change(asListener, voters, without(asListener.listeners(), id));
+    node.membership().promote(id, replacing);
     LOG.info("voters now {}", ids(node.membership().current()));
   }
 

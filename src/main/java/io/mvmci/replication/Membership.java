@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
@@ -41,9 +42,13 @@ public final class Membership {
   public GroupMembers current() {
     try {
       RaftConfiguration conf = division.get().getRaftConf();
-      return new GroupMembers(peers(conf.getCurrentPeers(RaftPeerRole.FOLLOWER)),
+      GroupMembers g = new GroupMembers(peers(conf.getCurrentPeers(RaftPeerRole.FOLLOWER)),
           peers(conf.getCurrentPeers(RaftPeerRole.LISTENER)), conf.getLogEntryIndex(),
           conf.getPreviousPeers().isEmpty());
+      if (g.isVoter(selfId)) {
+        admitted.set(true);
+      }
+      return g;
     } catch (IOException | RuntimeException e) {
       return new GroupMembers(List.of(), List.of(), -1, false);
     }
@@ -58,7 +63,7 @@ public final class Membership {
    * Asks the leader to change the group to {@code voters} and {@code listeners}, if the group is
    * still {@code expected} (Ratis's compare-and-set: two changes at once cannot undo each other).
    * For a new voter Ratis stages the change: it catches the member up before it proposes the joint
-   * configuration; this returns once the new configuration is committed.
+   * configuration; this returns once the new configuration is committed and this node holds it.
    *
    * @throws ReplicationException if the leader refused it or could not be reached
    */
@@ -70,25 +75,71 @@ public final class Membership {
         .setServersInNewConf(voters.stream().map(RaftNode::raftPeer).toList())
         .setListenersInNewConf(listeners.stream().map(RaftNode::raftPeer).toList())
         .build();
+    RuntimeException failure = null;
     try {
       RaftNode.checkReply(client.get().admin().setConfiguration(args));
-    } catch (IOException e) {
-      throw new ReplicationException("changing the members failed: " + e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      // The client retries a request whose answer it did not get; the retry of a change that was
+      // made fails the compare-and-set. Whether it was made is what this node's log says.
+      failure = new ReplicationException("changing the members failed: " + e.getMessage(), e);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(failure == null ? 30 : 5);
+    while (!matches(current(), voters, listeners)) {
+      if (System.nanoTime() > deadline) {
+        throw failure != null ? failure : new ReplicationException("the members changed, but this node has not "
+            + "seen the new configuration yet: " + current(), (Throwable) null);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ReplicationException("interrupted waiting for the new configuration", e);
+      }
     }
   }
 
   /**
-   * Whether this node has been removed from the group: it was a member (or started on storage of
+   * Makes listener {@code id} a voter, taking {@code replacing} out in the same change if given.
+   * Ratis marks a member caught up only when it stages it as a new peer; one promoted from listener
+   * in place stays "initializing" (it appends but cannot vote) until the next leader. So the listener
+   * leaves, and comes back as a voter through Ratis's staging, which is quick: its log is current. It
+   * does not count itself removed in between ({@link #removed()}: it has not been a voter).
+   */
+  public void promote(int id, java.util.Optional<Integer> replacing) {
+    GroupMembers asListener = current();
+    RaftSettings.Peer peer = asListener.listeners().stream().filter(p -> p.id() == id).findFirst()
+        .orElseThrow(() -> new IllegalStateException("member " + id + " is not a listener: " + asListener));
+    change(asListener, asListener.voters(), asListener.listeners().stream().filter(p -> p.id() != id).toList());
+    GroupMembers between = current();
+    List<RaftSettings.Peer> voters = new java.util.ArrayList<>(between.voters());
+    replacing.ifPresent(old -> voters.removeIf(p -> p.id() == old));
+    voters.add(peer);
+    change(between, voters, between.listeners());
+  }
+
+  /** Whether {@code g} is stable with these voters and listeners (by id). */
+  static boolean matches(GroupMembers g, List<RaftSettings.Peer> voters, List<RaftSettings.Peer> listeners) {
+    return g.stable() && ids(g.voters()).equals(ids(voters)) && ids(g.listeners()).equals(ids(listeners));
+  }
+
+  private static java.util.Set<Integer> ids(List<RaftSettings.Peer> peers) {
+    return peers.stream().map(RaftSettings.Peer::id).collect(java.util.stream.Collectors.toSet());
+  }
+
+  /**
+   * Whether this node has been removed from the group: it was a voter (or started on storage of
    * its own), and the group's stable configuration no longer names it. A joiner that has not been
-   * added yet is not removed.
+   * added yet, or a listener taken out again, is not removed: it waits to be added.
    */
   public boolean removed() {
     GroupMembers now = current();
     if (now.index() < 0) {
       return false;
     }
-    if (now.contains(selfId)) {
+    if (now.isVoter(selfId)) {
       admitted.set(true);
+    }
+    if (now.contains(selfId)) {
       return false;
     }
     return admitted.get() && now.stable();

@@ -30,6 +30,8 @@ public final class Membership {
   private final Supplier<RaftClient> client;
   /** Whether this node has been a member of the group it runs in (false only for a joiner not yet added). */
   private final AtomicBoolean admitted;
+  /** The configuration last read, for when the division is gone. */
+  private volatile GroupMembers last;
 
   Membership(int selfId, boolean admitted, DivisionSource division, Supplier<RaftClient> client) {
     this.selfId = selfId;
@@ -48,9 +50,11 @@ public final class Membership {
       if (g.isVoter(selfId)) {
         admitted.set(true);
       }
+      last = g;
       return g;
     } catch (IOException | RuntimeException e) {
-      return new GroupMembers(List.of(), List.of(), -1, false);
+      GroupMembers seen = last;
+      return seen != null ? seen : new GroupMembers(List.of(), List.of(), -1, false);
     }
   }
 
@@ -128,7 +132,8 @@ public final class Membership {
 
   /**
    * Whether this node has been removed from the group: it was a voter (or started on storage of
-   * its own), and the group's stable configuration no longer names it. A joiner that has not been
+   * its own), and the group's stable configuration no longer names it, or the new half of a joint
+   * one does not and Ratis has shut the division down (as the leader tells a removed member). A joiner that has not been
    * added yet, or a listener taken out again, is not removed: it waits to be added.
    */
   public boolean removed() {
@@ -142,7 +147,18 @@ public final class Membership {
     if (now.contains(selfId)) {
       return false;
     }
-    return admitted.get() && now.stable();
+    // The leader stops sending to a removed follower before it appends the new configuration, so
+    // the follower usually holds the joint one, whose new half leaves it out; when it then asks for
+    // votes, the leader tells it to shut down, and Ratis closes its division.
+    return admitted.get() && (now.stable() || divisionClosed());
+  }
+
+  private boolean divisionClosed() {
+    try {
+      return division.get().getInfo().getLifeCycleState().isClosingOrClosed();
+    } catch (IOException | RuntimeException e) {
+      return true;
+    }
   }
 
   /** Whether this node votes in the group's configuration (a joiner does once it has caught up). */

@@ -24,6 +24,11 @@ final class NodeOptions {
       "MVMCI_NODE_ID, MVMCI_DATA_DIR (or DATA_DIR) and HTTP_PORT override the file."})
   String config;
 
+  @Option(names = "--join", paramLabel = "HOST:PORT", description = {
+      "Join a running cluster through this member's HTTP address (node.join; env MVMCI_NODE__JOIN).",
+      "Only while the data directory is empty; then add the node with mvm-ci cluster add."})
+  String join;
+
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
 
@@ -43,7 +48,12 @@ final class NodeOptions {
       args.add("--config=" + config);
     }
     args.addAll(unmatched);
-    NodeLauncher.start(args.toArray(String[]::new), env);
+    Map<String, String> withJoin = env;
+    if (join != null) {
+      withJoin = new java.util.HashMap<>(env);
+      withJoin.put("MVMCI_NODE__JOIN", join);
+    }
+    NodeLauncher.start(args.toArray(String[]::new), withJoin);
     return ExitCodes.OK;
   }
 }

@@ -4,7 +4,11 @@ import io.mvmci.config.NodeConfig;
 import io.mvmci.config.RaftSection;
 import io.mvmci.replication.GroupCommitter;
 import io.mvmci.replication.RaftSettings;
+import io.mvmci.replication.RaftNode;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeMap;
 import java.time.Duration;
 import java.util.Map;
 
@@ -12,14 +16,26 @@ import java.util.Map;
 final class RaftSettingsFactory {
   private RaftSettingsFactory() {}
 
+  /**
+   * A node with a {@code node.join} and no Raft storage yet is a joiner: its peers are the members the
+   * cluster names (and itself), and it starts outside the group. Once it has storage, the
+   * configuration Ratis persisted decides who the members are, whatever the file says.
+   */
   static RaftSettings from(NodeConfig config) throws IOException {
     RaftSection r = config.raft();
+    Path raftDir = config.dataDir().resolve("raft");
+    boolean joining = config.join().isPresent() && !RaftNode.hasStorage(raftDir);
+    Map<Integer, RaftSettings.Peer> peers = new TreeMap<>();
+    if (joining) {
+      ClusterJoin.members(config.join().get(), NodeSecrets.api(config)).forEach(p -> peers.put(p.id(), p));
+    } else {
+      config.members().forEach(m -> peers.put(m.id(), new RaftSettings.Peer(m.id(), m.raft().toString())));
+    }
+    peers.put(config.nodeId(), new RaftSettings.Peer(config.nodeId(), config.self().raft().toString()));
     return new RaftSettings(
         config.nodeId(),
-        config.members().stream()
-            .map(m -> new RaftSettings.Peer(m.id(), m.raft().toString()))
-            .toList(),
-        config.dataDir().resolve("raft"),
+        List.copyOf(peers.values()),
+        raftDir,
         config.dataDir().resolve("db").resolve("queue.sqlite"),
         config.raftBind().host(),
         Duration.ofMillis(r.electionTimeoutMinMs()),
@@ -34,6 +50,7 @@ final class RaftSettingsFactory {
         r.logSegmentSizeBytes(),
         r.minFreeDiskMb() * 1024L * 1024,
         NodeSecrets.raft(config),
-        Map.of());
+        Map.of(),
+        joining);
   }
 }

@@ -114,7 +114,26 @@ class WorkerWiring {
             + " remote workers get no jobs until POST /api/v1/admin/claims/resume");
       }
       WorkerAgent agent = context.getBean(WorkerAgent.class);
-      pause.whenResumed(agent::start);
+      RaftNode node = context.getBean(RaftNode.class);
+      if (node.membership().isVoter()) {
+        pause.whenResumed(agent::start);
+      } else {
+        // A joiner runs no jobs before it is a voter: its database is still catching up.
+        LOG.info("this node is not a voter yet (joining): its worker starts once it has been added");
+        Thread wait = new Thread(() -> {
+          while (!node.membership().isVoter()) {
+            try {
+              Thread.sleep(250);
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
+          LOG.info("this node is a voter now; starting its worker");
+          pause.whenResumed(agent::start);
+        }, "worker-after-join");
+        wait.setDaemon(true);
+        wait.start();
+      }
     }
     context.getBean(Reaper.class).start();
     context.getBean(Timers.class).start();

@@ -84,6 +84,12 @@ class ApiErrors extends ResponseEntityExceptionHandler {
     return problem(HttpStatus.CONFLICT, "job-conflict", "Job state conflict", e.getMessage(), null);
   }
 
+  @ExceptionHandler(MemberChanges.RefusedException.class)
+  ResponseEntity<ProblemDetail> memberChangeRefused(MemberChanges.RefusedException e) {
+    HttpStatus status = HttpStatus.valueOf(e.status);
+    return problem(status, "member-change-refused", "Membership change refused", e.getMessage(), null);
+  }
+
   @ExceptionHandler(PayloadTooLargeException.class)
   ResponseEntity<ProblemDetail> tooLarge(PayloadTooLargeException e) {
     return problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Request body too large",

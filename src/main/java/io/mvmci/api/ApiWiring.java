@@ -36,6 +36,12 @@ class ApiWiring {
    * twice, instead of the last one silently winning.
    */
   @Bean
+  MemberChanges memberChanges(io.mvmci.replication.RaftNode node, NodeConfig config, ApiSecret secret,
+      ObjectMapper json) {
+    return new MemberChanges(node, config, secret.value(), json);
+  }
+
+  @Bean
   org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer strictDuplicates() {
     return builder -> builder.enable(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION);
   }

@@ -1,7 +1,6 @@
 package io.mvmci.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.mvmci.config.Member;
 import io.mvmci.config.NodeConfig;
 import io.mvmci.replication.RaftNode;
 import io.mvmci.replication.RaftStatus;
@@ -23,16 +22,21 @@ class ClusterController {
   private final NodeConfig config;
   private final ClusterPeers peers;
   private final NodeReadiness readiness;
+  private final MemberChanges changes;
 
   ClusterController(RaftNode node, NodeConfig config, ApiSecret secret, ObjectMapper json,
-      NodeReadiness readiness) {
+      NodeReadiness readiness, MemberChanges changes) {
     this.node = node;
     this.config = config;
     this.readiness = readiness;
-    this.peers = new ClusterPeers(config.members(), secret.value(), json);
+    this.changes = changes;
+    this.peers = new ClusterPeers(changes::known, secret.value(), json);
   }
 
   /**
+   * @param members the group's members as Raft replicates them (not the configuration file's list):
+   *     each with its role, {@code voter} or {@code listener} (a new member catching up), and its HTTP
+   *     address where this node knows it (from its file, or a change made through it), else null
    * @param role {@code leader} or {@code follower} (a follower that knows no leader has a null
    *     {@code leaderId}: an election is under way, or it cannot reach the others)
    * @param state the Ratis life cycle of this node's division; anything but {@code RUNNING} means
@@ -44,32 +48,26 @@ class ClusterController {
    *     ({@code unreachable} with the reason if it did not answer within a second)
    */
   record View(int nodeId, String role, Integer leaderId, String leaderHttp, long term, long commitIndex,
-      long appliedIndex, String state, List<MemberView> members, long applyLag, boolean ready,
+      long appliedIndex, String state, List<MembersController.MemberView> members, long applyLag, boolean ready,
       @JsonInclude(JsonInclude.Include.NON_NULL) String notReady, long snapshotIndex, long snapshotsTaken,
       long snapshotsInstalled, @JsonInclude(JsonInclude.Include.NON_NULL) Long msSinceLeaderContact,
       @JsonInclude(JsonInclude.Include.NON_NULL) List<JsonNode> peers) {}
 
-  record MemberView(int id, String raft, String http) {}
 
   @GetMapping("/api/v1/cluster")
   View view(@RequestParam(required = false) String members) {
     boolean withPeers = HistoryController.flag("members", members);
     Integer leader = node.leaderId().orElse(null);
-    String leaderHttp = config.members().stream().filter(m -> leader != null && m.id() == leader)
-        .map(m -> m.http().toString()).findFirst().orElse(null);
+    String leaderHttp = leader == null ? null : changes.http(leader).map(Object::toString).orElse(null);
     RaftStatus status = node.status();
     String notReady = readiness.notReadyReason();
     var snapshot = node.stateMachine().getLatestSnapshot();
     return new View(node.selfId(), node.isLeader() ? "leader" : "follower", leader, leaderHttp,
         node.currentTerm(), node.commitIndex(), node.appliedIndex(), node.lifeCycle().name(),
-        config.members().stream().map(ClusterController::member).toList(), status.applyLag(), notReady == null,
+        MembersController.view(changes, node.membership().current()).members(), status.applyLag(), notReady == null,
         notReady, snapshot == null ? -1L : snapshot.getIndex(), node.stateMachine().snapshotsTaken(),
         node.stateMachine().snapshotsInstalled(),
         status.msSinceLeaderContact() < 0 ? null : status.msSinceLeaderContact(),
         withPeers ? peers.views(node.selfId()) : null);
-  }
-
-  private static MemberView member(Member m) {
-    return new MemberView(m.id(), m.raft().toString(), m.http().toString());
   }
 }

@@ -21,12 +21,12 @@ import tools.jackson.databind.node.ObjectNode;
 final class ClusterPeers {
   static final Duration TIMEOUT = Duration.ofSeconds(1);
 
-  private final List<Member> members;
+  private final java.util.function.Supplier<List<Member>> members;
   private final String secretApi;
   private final ObjectMapper json;
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
-  ClusterPeers(List<Member> members, String secretApi, ObjectMapper json) {
+  ClusterPeers(java.util.function.Supplier<List<Member>> members, String secretApi, ObjectMapper json) {
     this.members = members;
     this.secretApi = secretApi;
     this.json = json;
@@ -34,7 +34,7 @@ final class ClusterPeers {
 
   List<JsonNode> views(int self) {
     List<CompletableFuture<JsonNode>> asked = new ArrayList<>();
-    for (Member m : members) {
+    for (Member m : members.get()) {
       if (m.id() == self) {
         continue;
       }

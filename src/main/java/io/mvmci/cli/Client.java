@@ -57,6 +57,10 @@ final class Client {
     return send(b);
   }
 
+  JsonNode delete(String path, String bearer) {
+    return send(request(path, bearer).DELETE());
+  }
+
   private HttpRequest.Builder request(String path) {
     return request(path, token);
   }

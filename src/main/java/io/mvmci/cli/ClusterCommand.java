@@ -3,9 +3,10 @@ package io.mvmci.cli;
 import picocli.CommandLine.Command;
 import tools.jackson.databind.JsonNode;
 
-/** {@code mvm-ci cluster status}: every member as it sees itself. */
+/** {@code mvm-ci cluster status}: every member as it sees itself; add, remove and replace change them. */
 @Command(name = "cluster", mixinStandardHelpOptions = true, description = "The cluster's members.",
-    subcommands = ClusterCommand.Status.class)
+    subcommands = {ClusterCommand.Status.class, MembersCommands.Add.class, MembersCommands.Remove.class,
+        MembersCommands.Replace.class})
 final class ClusterCommand {
   @Command(name = "status", mixinStandardHelpOptions = true, description = {
       "Every member: role, state, health, term, commit and applied index, lag, snapshot.",

@@ -18,13 +18,22 @@ public record HostPort(String host, int port) {
     }
   }
 
+  /**
+   * Parses {@code host:port} (an IPv6 host in brackets).
+   *
+   * @throws IllegalArgumentException with what is wrong, if it is not one
+   */
+  public static HostPort parse(String s) {
+    return Addresses.hostPort(s);
+  }
+
   /** The same host with another port. */
   public HostPort withPort(int newPort) {
     return new HostPort(host, newPort);
   }
 
   /** True when both name the same endpoint as written (hosts compared case-insensitively). */
-  boolean sameEndpoint(HostPort other) {
+  public boolean sameEndpoint(HostPort other) {
     return port == other.port
         && host.toLowerCase(Locale.ROOT).equals(other.host.toLowerCase(Locale.ROOT));
   }

@@ -45,7 +45,12 @@ public record NodeConfig(
   }
 
   public boolean isSingleNode() {
-    return node.nodes().size() == 1;
+    return node.nodes().size() == 1 && node.join().isEmpty();
+  }
+
+  /** {@code node.join}: a running cluster's member (HTTP host:port) this node joins, if it is new. */
+  public Optional<HostPort> join() {
+    return node.join().map(Addresses::hostPort);
   }
 
   /** Where the Raft server binds: {@code listen_addr_raft} and this member's raft port. */

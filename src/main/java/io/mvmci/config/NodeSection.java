@@ -37,6 +37,10 @@ import java.util.stream.Stream;
  *     member's raft host
  * @param listenAddrApi host the HTTP server binds; {@code listen_addr_api}, default this
  *     member's http host
+ * @param join {@code join}: the HTTP address ({@code host:port}) of a member of a running cluster
+ *     that this node joins; default none. Used only while the node's Raft storage is empty: the node
+ *     asks that member for the replicated members, starts outside the group and waits until an
+ *     operator adds it ({@code mvm-ci cluster add}). Needs both secrets.
  */
 public record NodeSection(
     @Range(min = 1, max = Integer.MAX_VALUE) int nodeId,
@@ -47,7 +51,8 @@ public record NodeSection(
     Optional<String> encKeyActive,
     List<Member> nodes,
     String listenAddrRaft,
-    String listenAddrApi) {
+    String listenAddrApi,
+    Optional<String> join) {
 
   public static final int DEFAULT_NODE_ID = 1;
   public static final String DEFAULT_DATA_DIR = "./data";
@@ -133,13 +138,20 @@ public record NodeSection(
     boolean changed = withPort(f, members, self, http) | withPort(f, members, self, raft);
     checkEndpointsUnique(f, members, changed ? self : -1);
 
-    checkSecrets(f, members.size());
+    Optional<String> joinAt = join.map(j -> {
+      try {
+        return Addresses.hostPort(j).toString();
+      } catch (IllegalArgumentException e) {
+        throw f.invalid("join", e.getMessage() + " (a member's HTTP address, host:port)");
+      }
+    });
+    checkSecrets(f, joinAt.isPresent() ? Math.max(2, members.size()) : members.size());
     checkEncKeys(f);
     Member me = members.get(self);
     String listenRaft = listenAddr(f, "listen_addr_raft", listenAddrRaft, me.raft().host());
     String listenApi = listenAddr(f, "listen_addr_api", listenAddrApi, me.http().host());
     return new NodeSection(nodeId, dataDir, secretRaft, secretApi, encKeys, encKeyActive, members,
-        listenRaft, listenApi);
+        listenRaft, listenApi, joinAt);
   }
 
   /**

@@ -44,6 +44,11 @@ class OpsWiring {
     return new LeadershipHandover(HANDOVER_TIMEOUT_MS);
   }
 
+  @Bean(destroyMethod = "close")
+  MembershipWatch membershipWatch(RaftNode node, org.springframework.context.ConfigurableApplicationContext context) {
+    return new MembershipWatch(node, context);
+  }
+
   @Bean
   RaftHealthIndicator raftHealthIndicator(RaftNode node) {
     return new RaftHealthIndicator(node, RaftHealth.DEFAULT_MAX_APPLY_LAG);

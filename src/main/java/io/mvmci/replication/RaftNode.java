@@ -65,7 +65,12 @@ public final class RaftNode implements AutoCloseable {
   private final RaftPeerId selfId;
   private final QueueStateMachine stateMachine;
   private final RaftServer server;
-  private final RaftClient client;
+  private final RaftProperties props;
+  private final Parameters params;
+  /** Built once the server has started, from its configuration (see {@link #clientGroup()}). */
+  private volatile RaftClient client;
+  /** Whether this node has been a member of the group it runs in (false only for a joiner not yet added). */
+  private final Membership membership;
   private final GroupCommitter committer;
   private final ReadBarrier barrier;
   /** Identifies this node's own proposals on the leader path (Ratis's retry cache is keyed by it). */
@@ -76,12 +81,16 @@ public final class RaftNode implements AutoCloseable {
   private RaftNode(RaftSettings settings, ApplyListener listener) throws IOException {
     this.settings = settings;
     this.selfId = peerId(settings.selfId());
+    // A joiner with empty storage starts with an empty group (Ratis accepts a group without this
+    // node only when it is empty); Ratis then waits, in its "initializing" state, until a leader
+    // sends it a configuration that names it. Its client knows the members it was told of.
+    boolean joiningNow = settings.joining() && !hasStorage(settings.raftDir());
+    this.membership = new Membership(settings.selfId(), !joiningNow, this::division,
+        () -> client);
     RaftGroup group = RaftGroup.valueOf(GROUP_ID,
-        settings.peers().stream()
-            .map(p -> RaftPeer.newBuilder().setId(peerId(p.id())).setAddress(p.raftAddress()).build())
-            .toList());
-    RaftProperties props = properties(settings);
-    Parameters params = settings.secret() == null ? new Parameters()
+        joiningNow ? List.of() : settings.peers().stream().map(RaftNode::raftPeer).toList());
+    this.props = properties(settings);
+    this.params = settings.secret() == null ? new Parameters()
         : RaftTls.fromSecret(settings.secret()).configure(props, new Parameters());
     java.nio.file.Files.createDirectories(settings.raftDir());
     java.nio.file.Files.createDirectories(settings.dbFile().getParent());
@@ -96,14 +105,6 @@ public final class RaftNode implements AutoCloseable {
         .setParameters(params)
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
-    this.client = RaftClient.newBuilder()
-        .setProperties(props)
-        .setParameters(params)
-        .setRaftGroup(group)
-        // about 10 s of retries (the service's write timeout): long enough to ride out an election
-        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-            200, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
-        .build();
     this.committer = new GroupCommitter(this::propose, ResultCodec::decode, settings.groupCommit());
     this.barrier = new ReadBarrier(this::readIndex);
   }
@@ -115,6 +116,7 @@ public final class RaftNode implements AutoCloseable {
     node.disk.start();
     try {
       node.server.start();
+      node.client = node.newClient();
     } catch (IOException | RuntimeException e) {
       node.disk.close();
       throw e;
@@ -135,6 +137,40 @@ public final class RaftNode implements AutoCloseable {
 
   static RaftPeerId peerId(int id) {
     return RaftPeerId.valueOf("n" + id);
+  }
+
+  static int memberId(RaftPeerId id) {
+    return Integer.parseInt(id.toString().substring(1));
+  }
+
+  static RaftPeer raftPeer(RaftSettings.Peer p) {
+    return RaftPeer.newBuilder().setId(peerId(p.id())).setAddress(p.raftAddress()).build();
+  }
+
+  /** Whether {@code raftDir} holds this group's Raft storage (a node that has run before). */
+  public static boolean hasStorage(java.nio.file.Path raftDir) {
+    return java.nio.file.Files.isDirectory(raftDir.resolve(GROUP_ID.getUuid().toString()));
+  }
+
+  /**
+   * The client's view of the group: every member of the server's configuration (what Ratis
+   * persisted, which wins over the file), and the file's members, this node included, so that a
+   * node whose file is out of date still finds the leader and can read through itself.
+   */
+  private RaftClient newClient() {
+    java.util.Map<Integer, RaftPeer> peers = new java.util.TreeMap<>();
+    settings.peers().forEach(p -> peers.put(p.id(), raftPeer(p)));
+    GroupMembers now = groupMembers();
+    now.voters().forEach(p -> peers.put(p.id(), raftPeer(p)));
+    now.listeners().forEach(p -> peers.put(p.id(), raftPeer(p)));
+    return RaftClient.newBuilder()
+        .setProperties(props)
+        .setParameters(params)
+        .setRaftGroup(RaftGroup.valueOf(GROUP_ID, List.copyOf(peers.values())))
+        // about 10 s of retries (the service's write timeout): long enough to ride out an election
+        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+            200, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
+        .build();
   }
 
   private static RaftProperties properties(RaftSettings s) {
@@ -237,7 +273,7 @@ public final class RaftNode implements AutoCloseable {
     return checkReply(reply).getMessage().getContent().toByteArray();
   }
 
-  private static RaftClientReply checkReply(RaftClientReply reply) {
+  static RaftClientReply checkReply(RaftClientReply reply) {
     if (!reply.isSuccess()) {
       Throwable e = reply.getException();
       throw new ReplicationException("Raft request failed: "
@@ -337,9 +373,22 @@ public final class RaftNode implements AutoCloseable {
     }
   }
 
-  /** Members of the group, this node included. */
+  /** Voting members of the group's current configuration, this node included if it votes. */
   public int members() {
-    return settings.peers().size();
+    return groupMembers().voters().size();
+  }
+
+  /** Who the members are, and changing them (see {@link Membership}). */
+  public Membership membership() {
+    return membership;
+  }
+
+  private RaftServer.Division division() throws IOException {
+    return server.getDivision(GROUP_ID);
+  }
+
+  private GroupMembers groupMembers() {
+    return membership.current();
   }
 
   /** This node's view of the group now (see {@link RaftStatus}). */
@@ -377,7 +426,7 @@ public final class RaftNode implements AutoCloseable {
    * at once. Best effort: returns whether another member leads now.
    */
   public boolean transferLeadership(long timeoutMs) {
-    if (!isLeader() || settings.peers().size() < 2) {
+    if (!isLeader() || members() < 2) {
       return false;
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
@@ -412,7 +461,9 @@ public final class RaftNode implements AutoCloseable {
   public void close() throws IOException {
     disk.close();
     try {
-      client.close();
+      if (client != null) {
+        client.close();
+      }
     } finally {
       server.close();
     }

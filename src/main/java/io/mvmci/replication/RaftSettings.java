@@ -20,6 +20,9 @@ import java.util.Objects;
  *     ({@link DiskGuard}); 0 refuses only when storage fails
  * @param secret the shared {@code secret_raft}; null runs plaintext (tests only)
  * @param ratisProperties raw Ratis keys applied last, for tuning beyond what the settings name
+ * @param joining this node is new to a running group: with empty Raft storage it starts outside the
+ *     group (Ratis's "initializing" state) and waits to be added as a listener; with storage, Ratis's
+ *     persisted configuration decides and this flag is ignored
  */
 public record RaftSettings(
     int selfId,
@@ -38,7 +41,8 @@ public record RaftSettings(
     long logSegmentBytes,
     long diskReserveBytes,
     String secret,
-    Map<String, String> ratisProperties) {
+    Map<String, String> ratisProperties,
+    boolean joining) {
 
   /** A member: its id and the host:port of its Raft (gRPC) endpoint. */
   public record Peer(int id, String raftAddress) {
@@ -53,6 +57,17 @@ public record RaftSettings(
     if (peers.stream().noneMatch(p -> p.id() == selfId)) {
       throw new IllegalArgumentException("node " + selfId + " is not among the peers " + peers);
     }
+  }
+
+  /** A node that founds or already belongs to its group (not {@link #joining()}). */
+  public RaftSettings(int selfId, List<Peer> peers, Path raftDir, Path dbFile, String bindHost,
+      Duration electionTimeoutMin, Duration electionTimeoutMax, Duration requestTimeout,
+      long snapshotEveryEntries, int snapshotsRetained, int readConnections, GroupCommitter.Limits groupCommit,
+      int logEntryMaxBytes, long logSegmentBytes, long diskReserveBytes, String secret,
+      Map<String, String> ratisProperties) {
+    this(selfId, peers, raftDir, dbFile, bindHost, electionTimeoutMin, electionTimeoutMax, requestTimeout,
+        snapshotEveryEntries, snapshotsRetained, readConnections, groupCommit, logEntryMaxBytes, logSegmentBytes,
+        diskReserveBytes, secret, ratisProperties, false);
   }
 
   public Peer self() {

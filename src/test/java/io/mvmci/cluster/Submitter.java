@@ -59,7 +59,8 @@ final class Submitter implements AutoCloseable {
 
   private void loop(int me) {
     for (int n = 0; running; n++) {
-      NodeProcess via = nodes.get((me + n) % nodes.size());
+      List<NodeProcess> now = List.copyOf(nodes); // the caller may change a concurrent list as members come and go
+      NodeProcess via = now.get((me + n) % now.size());
       String url = urls.url(me, n);
       try {
         Http.Reply r = Http.post(via.url("/new-job"), "application/x-www-form-urlencoded", "url=" + url);

@@ -134,10 +134,10 @@ class NodeSectionValidationTest {
             "node.secret_rafts = <redacted, 22 chars>: unknown key; did you mean secret_raft?"),
         Arguments.of("unknown key", "[node]\ncolour = 3",
             "node.colour = 3: unknown key; known keys: node_id, data_dir, secret_raft, secret_api, enc_keys, "
-                + "enc_key_active, nodes, listen_addr_raft, listen_addr_api"),
+                + "enc_key_active, nodes, listen_addr_raft, listen_addr_api, join"),
         Arguments.of("nested table in [node]", "[node.extra]\na = 1",
             "node.extra = <table>: unknown key; known keys: node_id, data_dir, secret_raft, secret_api, enc_keys, "
-                + "enc_key_active, nodes, listen_addr_raft, listen_addr_api"),
+                + "enc_key_active, nodes, listen_addr_raft, listen_addr_api, join"),
         Arguments.of("node not a table", "node = 5",
             "node = 5: must be a table, written [node]"));
   }

@@ -117,6 +117,18 @@ public abstract class MainProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** Waits for the process to end by itself; its exit status. Fails after {@code timeout}. */
+  public int awaitExit(java.time.Duration timeout) throws InterruptedException {
+    Process p;
+    synchronized (this) {
+      p = process;
+    }
+    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(this + " did not exit within " + timeout + "; its log:\n" + tail(30));
+    }
+    return p.exitValue();
+  }
+
   /** SIGKILL (no shutdown hook runs, nothing is flushed or handed back), then waits; the exit status. */
   public int kill() throws InterruptedException {
     Process p;

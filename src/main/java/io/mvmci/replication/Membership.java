@@ -1,0 +1,173 @@
+package io.mvmci.replication;
+
+import java.io.IOException;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.server.RaftConfiguration;
+import org.apache.ratis.server.RaftServer;
+
+/**
+ * The group's members as Ratis replicates them, and changing them with Ratis's
+ * {@code setConfiguration}. The configuration lives in the Raft log (and in Ratis's
+ * {@code raft-meta.conf} once a snapshot purged the entry), so a restarted node follows the
+ * replicated members, not its configuration file.
+ */
+public final class Membership {
+  interface DivisionSource {
+    RaftServer.Division get() throws IOException;
+  }
+
+  private final int selfId;
+  private final DivisionSource division;
+  private final Supplier<RaftClient> client;
+  /** Whether this node has been a member of the group it runs in (false only for a joiner not yet added). */
+  private final AtomicBoolean admitted;
+  /** The configuration last read, for when the division is gone. */
+  private volatile GroupMembers last;
+
+  Membership(int selfId, boolean admitted, DivisionSource division, Supplier<RaftClient> client) {
+    this.selfId = selfId;
+    this.admitted = new AtomicBoolean(admitted);
+    this.division = division;
+    this.client = client;
+  }
+
+  /** The configuration this node holds now. */
+  public GroupMembers current() {
+    try {
+      RaftConfiguration conf = division.get().getRaftConf();
+      GroupMembers g = new GroupMembers(peers(conf.getCurrentPeers(RaftPeerRole.FOLLOWER)),
+          peers(conf.getCurrentPeers(RaftPeerRole.LISTENER)), conf.getLogEntryIndex(),
+          conf.getPreviousPeers().isEmpty());
+      if (g.isVoter(selfId)) {
+        admitted.set(true);
+      }
+      last = g;
+      return g;
+    } catch (IOException | RuntimeException e) {
+      GroupMembers seen = last;
+      return seen != null ? seen : new GroupMembers(List.of(), List.of(), -1, false);
+    }
+  }
+
+  private static List<RaftSettings.Peer> peers(Collection<RaftPeer> peers) {
+    return peers.stream().map(p -> new RaftSettings.Peer(RaftNode.memberId(p.getId()), p.getAddress()))
+        .sorted(Comparator.comparingInt(RaftSettings.Peer::id)).toList();
+  }
+
+  /**
+   * Asks the leader to change the group to {@code voters} and {@code listeners}, if the group is
+   * still {@code expected} (Ratis's compare-and-set: two changes at once cannot undo each other).
+   * For a new voter Ratis stages the change: it catches the member up before it proposes the joint
+   * configuration; this returns once the new configuration is committed and this node holds it.
+   *
+   * @throws ReplicationException if the leader refused it or could not be reached
+   */
+  public void change(GroupMembers expected, List<RaftSettings.Peer> voters, List<RaftSettings.Peer> listeners) {
+    SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
+        .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+        .setServersInCurrentConf(expected.voters().stream().map(RaftNode::raftPeer).toList())
+        .setListenersInCurrentConf(expected.listeners().stream().map(RaftNode::raftPeer).toList())
+        .setServersInNewConf(voters.stream().map(RaftNode::raftPeer).toList())
+        .setListenersInNewConf(listeners.stream().map(RaftNode::raftPeer).toList())
+        .build();
+    RuntimeException failure = null;
+    try {
+      RaftNode.checkReply(client.get().admin().setConfiguration(args));
+    } catch (IOException | RuntimeException e) {
+      // The client retries a request whose answer it did not get; the retry of a change that was
+      // made fails the compare-and-set. Whether it was made is what this node's log says.
+      failure = new ReplicationException("changing the members failed: " + e.getMessage(), e);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(failure == null ? 30 : 5);
+    while (!matches(current(), voters, listeners)) {
+      if (System.nanoTime() > deadline) {
+        throw failure != null ? failure : new ReplicationException("the members changed, but this node has not "
+            + "seen the new configuration yet: " + current(), (Throwable) null);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ReplicationException("interrupted waiting for the new configuration", e);
+      }
+    }
+  }
+
+  /**
+   * Makes listener {@code id} a voter, taking {@code replacing} out in the same change if given.
+   * Ratis marks a member caught up only when it stages it as a new peer; one promoted from listener
+   * in place stays "initializing" (it appends but cannot vote) until the next leader. So the listener
+   * leaves, and comes back as a voter through Ratis's staging, which is quick: its log is current. It
+   * does not count itself removed in between ({@link #removed()}: it has not been a voter).
+   */
+  public void promote(int id, java.util.Optional<Integer> replacing) {
+    GroupMembers asListener = current();
+    RaftSettings.Peer peer = asListener.listeners().stream().filter(p -> p.id() == id).findFirst()
+        .orElseThrow(() -> new IllegalStateException("member " + id + " is not a listener: " + asListener));
+    change(asListener, asListener.voters(), asListener.listeners().stream().filter(p -> p.id() != id).toList());
+    GroupMembers between = current();
+    List<RaftSettings.Peer> voters = new java.util.ArrayList<>(between.voters());
+    replacing.ifPresent(old -> voters.removeIf(p -> p.id() == old));
+    voters.add(peer);
+    change(between, voters, between.listeners());
+  }
+
+  /** Whether {@code g} is stable with these voters and listeners (by id). */
+  static boolean matches(GroupMembers g, List<RaftSettings.Peer> voters, List<RaftSettings.Peer> listeners) {
+    return g.stable() && ids(g.voters()).equals(ids(voters)) && ids(g.listeners()).equals(ids(listeners));
+  }
+
+  private static java.util.Set<Integer> ids(List<RaftSettings.Peer> peers) {
+    return peers.stream().map(RaftSettings.Peer::id).collect(java.util.stream.Collectors.toSet());
+  }
+
+  /**
+   * Whether this node has been removed from the group: it was a voter (or started on storage of
+   * its own), and the group's stable configuration no longer names it, or the new half of a joint
+   * one does not and Ratis has shut the division down (as the leader tells a removed member). A joiner that has not been
+   * added yet, or a listener taken out again, is not removed: it waits to be added.
+   */
+  public boolean removed() {
+    GroupMembers now = current();
+    if (now.index() < 0) {
+      return false;
+    }
+    if (now.isVoter(selfId)) {
+      admitted.set(true);
+    }
+    if (now.contains(selfId)) {
+      return false;
+    }
+    // The leader stops sending to a removed follower before it appends the new configuration, so
+    // the follower usually holds the joint one, whose new half leaves it out; when it then asks for
+    // votes, the leader tells it to shut down, and Ratis closes its division.
+    return admitted.get() && (now.stable() || divisionClosed());
+  }
+
+  private boolean divisionClosed() {
+    try {
+      return division.get().getInfo().getLifeCycleState().isClosingOrClosed();
+    } catch (IOException | RuntimeException e) {
+      return true;
+    }
+  }
+
+  /** Whether this node votes in the group's configuration (a joiner does once it has caught up). */
+  public boolean isVoter() {
+    return current().isVoter(selfId);
+  }
+
+  /** Whether the group's configuration names this node (false for a joiner still waiting to be added). */
+  public boolean isMember() {
+    return current().contains(selfId);
+  }
+}

@@ -20,6 +20,17 @@ class ApiWiring {
   /** The fewest bytes of bodies being read at once that a node allows, whatever its heap. */
   static final long MIN_BODY_BUDGET = 64L * 1024 * 1024;
 
+  /** Tomcat's own refusals as problem+json, and CONNECT as a 405 ({@link ContainerErrors}). */
+  @Bean
+  org.springframework.boot.web.server.WebServerFactoryCustomizer<
+      org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory> containerErrors() {
+    return factory -> factory.addContextCustomizers(context -> {
+      if (context.getParent() instanceof org.apache.catalina.core.StandardHost host) {
+        host.setErrorReportValveClass(ContainerErrors.class.getName());
+      }
+    });
+  }
+
   @Bean
   FilterRegistrationBean<InternalAuthFilter> internalAuth(ApiSecret secret, TicketService tickets,
       ObjectMapper json) {

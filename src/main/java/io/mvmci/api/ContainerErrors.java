@@ -13,8 +13,9 @@ import org.apache.catalina.valves.ErrorReportValve;
  * other error instead of Tomcat's HTML page, installed as the host's error report valve.
  *
  * <p>{@code CONNECT} is a 405 with {@code Allow}, not Tomcat's 501: no method is "not implemented"
- * here that a client could expect a proxy to tunnel, and bad input is a 4xx (ApiFuzzingTest found the
- * 501). Errors the application answered (with a body) are left as they are.
+ * here that a client could expect a proxy to tunnel, and bad input is a 4xx. A request line naming
+ * {@code HTTP/2.0} or {@code HTTP/9.9} is a 400, not Tomcat's 505. (ApiFuzzingTest found both.) Errors
+ * the application answered (with a body) are left as they are.
  */
 public final class ContainerErrors extends ErrorReportValve {
   static final String ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
@@ -22,6 +23,7 @@ public final class ContainerErrors extends ErrorReportValve {
   @Override
   protected void report(Request request, Response response, Throwable throwable) {
     int status = response.getStatus();
+    String message = response.getMessage();
     if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
       return;
     }
@@ -29,9 +31,13 @@ public final class ContainerErrors extends ErrorReportValve {
       status = 405;
       response.setStatus(status);
       response.setHeader("Allow", ALLOW);
+    } else if (status == 505) {
+      status = 400; // a request line naming HTTP/2.0 or HTTP/9.9 over this HTTP/1.1 connection is malformed input
+      response.setStatus(status);
+      message = "this node speaks HTTP/1.1 (and 1.0); the request line names another version";
     }
     String reason = reason(status);
-    String detail = status >= 500 ? "the node failed to answer; see its log" : message(response, reason);
+    String detail = status >= 500 ? "the node failed to answer; see its log" : (message == null || message.isBlank() ? reason : message);
     String type = status >= 500 ? "internal" : reason.toLowerCase(java.util.Locale.ROOT).replace(' ', '-');
     String body = "{\"type\":\"urn:mvmci:problem:" + type + "\",\"title\":\"" + reason + "\",\"status\":" + status
         + ",\"detail\":\"" + json(detail) + "\"}";
@@ -51,11 +57,6 @@ public final class ContainerErrors extends ErrorReportValve {
   private static String reason(int status) {
     org.springframework.http.HttpStatus known = org.springframework.http.HttpStatus.resolve(status);
     return known == null ? "Error" : known.getReasonPhrase();
-  }
-
-  private static String message(Response response, String fallback) {
-    String m = response.getMessage();
-    return m == null || m.isBlank() ? fallback : m;
   }
 
   private static String json(String s) {

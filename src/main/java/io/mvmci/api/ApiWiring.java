@@ -14,11 +14,46 @@ import tools.jackson.databind.ObjectMapper;
  */
 @Configuration(proxyBeanMethods = false)
 class ApiWiring {
-  /** Order of the filters: the public token (ops, 5), the internal credentials (10), then bodies. */
+  /**
+   * Order of the filters: the public token (ops, 5), the internal credentials (10), the Content-Type
+   * check (15), then bodies.
+   */
   static final int INTERNAL_AUTH_ORDER = 10;
+  static final int CONTENT_TYPE_ORDER = 15;
   static final int BODY_READ_ORDER = 20;
   /** The fewest bytes of bodies being read at once that a node allows, whatever its heap. */
   static final long MIN_BODY_BUDGET = 64L * 1024 * 1024;
+
+  /** A Content-Type that does not parse or is a wildcard: 415 before the body is read. */
+  @Bean
+  FilterRegistrationBean<ContentTypeFilter> contentType(ObjectMapper json) {
+    FilterRegistrationBean<ContentTypeFilter> r = new FilterRegistrationBean<>(new ContentTypeFilter(json));
+    r.addUrlPatterns("/*");
+    r.setOrder(CONTENT_TYPE_ORDER);
+    return r;
+  }
+
+  /** An Accept that rules out JSON refuses a write before it runs ({@link AcceptBeforeWrite}). */
+  @Bean
+  org.springframework.web.servlet.config.annotation.WebMvcConfigurer acceptBeforeWrite() {
+    return new org.springframework.web.servlet.config.annotation.WebMvcConfigurer() {
+      @Override
+      public void addInterceptors(org.springframework.web.servlet.config.annotation.InterceptorRegistry registry) {
+        registry.addInterceptor(new AcceptBeforeWrite());
+      }
+    };
+  }
+
+  /** Tomcat's own refusals as problem+json, and CONNECT as a 405 ({@link ContainerErrors}). */
+  @Bean
+  org.springframework.boot.web.server.WebServerFactoryCustomizer<
+      org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory> containerErrors() {
+    return factory -> factory.addContextCustomizers(context -> {
+      if (context.getParent() instanceof org.apache.catalina.core.StandardHost host) {
+        host.setErrorReportValveClass(ContainerErrors.class.getName());
+      }
+    });
+  }
 
   @Bean
   FilterRegistrationBean<InternalAuthFilter> internalAuth(ApiSecret secret, TicketService tickets,

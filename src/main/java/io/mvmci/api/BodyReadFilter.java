@@ -127,8 +127,16 @@ final class BodyReadFilter implements Filter {
 
     @Override
     public void onDataAvailable() throws IOException {
-      while (in.isReady() && !in.isFinished()) {
-        int n = in.read(chunk);
+      while (true) {
+        int n;
+        try {
+          if (!in.isReady() || in.isFinished()) {
+            return;
+          }
+          n = in.read(chunk);
+        } catch (IOException e) {
+          return; // a malformed body: the container calls onError(Throwable) next, where it is answered
+        }
         if (n < 0) {
           return;
         }
@@ -153,11 +161,19 @@ final class BodyReadFilter implements Filter {
       }
     }
 
+    /**
+     * The body could not be read: a malformed chunked encoding, or a connection that ended early
+     * (then nobody hears the answer). Found by ApiFuzzingTest: this once called {@link #end} before
+     * {@link #refuse}, which then answered nothing, and the container turned the silence into a 500.
+     */
     @Override
     public void onError(Throwable t) {
-      if (end()) {
-        LOG.debug("reading a request body failed: {}", t.toString());
+      LOG.debug("reading a request body failed: {}", t.toString());
+      if (t instanceof java.net.SocketTimeoutException) {
         refuse(HttpStatus.REQUEST_TIMEOUT, "request-timeout", "the request body stopped arriving");
+      } else {
+        refuse(HttpStatus.BAD_REQUEST, "malformed-body", "the request body could not be read: it is malformed"
+            + " (a broken chunked encoding?) or it ended early");
       }
     }
 
@@ -169,9 +185,8 @@ final class BodyReadFilter implements Filter {
 
     @Override
     public void onError(AsyncEvent event) {
-      if (end()) {
-        async.complete();
-      }
+      refuse(HttpStatus.BAD_REQUEST, "malformed-body", "the request body could not be read: it is malformed"
+          + " (a broken chunked encoding?) or it ended early");
     }
 
     @Override
@@ -192,7 +207,12 @@ final class BodyReadFilter implements Filter {
           response.setStatus(status.value());
           response.setHeader("Connection", "close");
           response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-          response.getOutputStream().write(json.writeValueAsBytes(EarlyAnswers.of(status, type, detail)));
+          byte[] body = json.writeValueAsBytes(EarlyAnswers.of(status, type, detail));
+          response.setContentLength(body.length);
+          response.getOutputStream().write(body);
+          // Committed with its length: after a read error the container still runs its error page (a
+          // 500) once this returns, and a committed answer of known length is past its reach.
+          response.flushBuffer();
         }
       } catch (IOException | RuntimeException e) {
         LOG.debug("answering {} to an unread body failed: {}", status.value(), e.toString());

@@ -51,13 +51,7 @@ record CompiledCode(
 
   private static CompiledCode compile(byte[] bytes, String sha256, CompileCache cache) throws InvalidModuleException {
     long started = System.nanoTime();
-    WasmModule wasm;
-    try {
-      wasm = Parser.parse(bytes);
-    } catch (RuntimeException e) {
-      throw new InvalidModuleException("not a valid WebAssembly module: " + e.getMessage(), e);
-    }
-    AbiValidator.validate(wasm);
+    WasmModule wasm = validate(bytes);
     Function<Instance, Machine> machines;
     boolean interpreted = cache.has(sha256, InterpreterFallback.SILENT);
     boolean cached = interpreted || cache.has(sha256, InterpreterFallback.FAIL);
@@ -92,6 +86,21 @@ record CompiledCode(
     }
     long millis = (System.nanoTime() - started) / 1_000_000;
     return new CompiledCode(sha256, bytes.length, wasm, machines, interpreted, millis, cached);
+  }
+
+  /**
+   * Parses and checks a module against the host ABI, without compiling it: any bytes either give a
+   * module or an {@link InvalidModuleException} (ModuleValidatorFuzzTest holds it to that).
+   */
+  static WasmModule validate(byte[] bytes) throws InvalidModuleException {
+    WasmModule wasm;
+    try {
+      wasm = Parser.parse(bytes);
+    } catch (RuntimeException e) {
+      throw new InvalidModuleException("not a valid WebAssembly module: " + e.getMessage(), e);
+    }
+    AbiValidator.validate(wasm);
+    return wasm;
   }
 
   private static Function<Instance, Machine> compiler(WasmModule wasm, InterpreterFallback fallback, String sha256,

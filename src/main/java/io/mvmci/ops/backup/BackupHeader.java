@@ -95,7 +95,13 @@ public record BackupHeader(String keyId, byte[] salt, int chunkSize, long create
             + VERSION + ")");
       }
       int idLength = data.readUnsignedByte();
-      String keyId = new String(data.readNBytes(idLength), StandardCharsets.US_ASCII);
+      byte[] id = data.readNBytes(idLength);
+      for (byte b : id) {
+        if (b < 0x20 || b > 0x7e) { // US-ASCII decoding would make it '?', and the header another header
+          throw new BackupException("the backup is damaged: its key id is not printable ASCII");
+        }
+      }
+      String keyId = new String(id, StandardCharsets.US_ASCII);
       byte[] salt = data.readNBytes(SALT_BYTES);
       int chunkSize = data.readInt();
       long createdAt = data.readLong();

@@ -15,7 +15,8 @@ import java.sql.SQLException;
  */
 public sealed interface Command permits SubmitJob, ClaimJobs, Heartbeat, ReportProgress, CompleteJob,
     FailJob, ReleaseJob, CancelJob, ExpireLeases, IssueTicket, RevokeTicket, DeployModule, PurgeJobs,
-    SeedModule, AppendSteps, PromoteModule, DeleteModule, SuspendJob, WakeJobs, SendSignal, RetryJob {
+    SeedModule, AppendSteps, PromoteModule, DeleteModule, SuspendJob, WakeJobs, SendSignal, RetryJob,
+    RecordArtifact {
 
   /** The type code that prefixes this command's payload in the envelope. */
   CommandType type();

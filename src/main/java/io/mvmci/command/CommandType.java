@@ -29,7 +29,9 @@ public enum CommandType {
   SUSPEND_JOB(19, SuspendJob::read),
   WAKE_JOBS(20, WakeJobs::read),
   SEND_SIGNAL(21, SendSignal::read),
-  RETRY_JOB(22, RetryJob::read);
+  RETRY_JOB(22, RetryJob::read),
+  // 23-29 are reserved for schedules and dispatch (issue 15); 35-38 for membership
+  RECORD_ARTIFACT(30, RecordArtifact::read);
 
   private static final CommandType[] BY_CODE = new CommandType[64];
 

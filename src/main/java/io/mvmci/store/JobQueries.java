@@ -27,12 +27,14 @@ public final class JobQueries {
   private final HistoryQueries history;
   private final WaitQueries waits;
   private final JobReads reads;
+  private final ArtifactQueries artifacts;
 
   JobQueries(ReadPool pool) {
     this.pool = pool;
     this.history = new HistoryQueries(pool);
     this.waits = new WaitQueries(pool);
     this.reads = new JobReads(pool);
+    this.artifacts = new ArtifactQueries(pool);
   }
 
   /** Reads of waiting runs, signals and child jobs. */
@@ -43,6 +45,11 @@ public final class JobQueries {
   /** Reads of the dashboard and the live streams: jobs by id, changed since, filtered pages. */
   public JobReads reads() {
     return reads;
+  }
+
+  /** Reads of artifact metadata. */
+  public ArtifactQueries artifacts() {
+    return artifacts;
   }
 
   /** Reads of the replicated run history. */

@@ -17,7 +17,7 @@ final class RaftSettingsFactory {
     return new RaftSettings(
         config.nodeId(),
         config.members().stream()
-            .map(m -> new RaftSettings.Peer(m.id(), m.raft().toString()))
+            .map(m -> new RaftSettings.Peer(m.id(), m.raft().toString(), m.streamEndpoint().toString()))
             .toList(),
         config.dataDir().resolve("raft"),
         config.dataDir().resolve("db").resolve("queue.sqlite"),

@@ -28,6 +28,8 @@
  *                         through this node's log), the work signal, the reaper
  *   io.mvmci.worker       the worker client, embedded or remote: claim loop, reporter, run table, and
  *                         each run's history kept in the replicated log
+ *   io.mvmci.artifact     artifacts: content-addressed blobs on each node, streamed to a majority by
+ *                         Ratis DataStream with their metadata command as the stream's header
  *   io.mvmci.replication  Apache Ratis: server, thin state machine, background snapshots, group
  *                         commit, read barrier, mTLS
  *   io.mvmci.command      the replicated commands, one file each (wire layout, apply, effects), the
@@ -43,7 +45,7 @@
  * {@code job}, {@code workflow} and {@code config} are leaves: none of them knows about Raft or HTTP;
  * nor does {@code worker}, which a remote worker process runs without a node.
  * The hard packages carry a design note: {@code store/DESIGN.md} (with the apply side of
- * {@code command}), {@code replication/DESIGN.md}, {@code workflow/DESIGN.md}, {@code ops/DESIGN.md},
+ * {@code command}), {@code replication/DESIGN.md}, {@code artifact/DESIGN.md}, {@code workflow/DESIGN.md}, {@code ops/DESIGN.md},
  * and the {@code package-info} of {@code command}, {@code worker} and {@code workflow}.
  */
 package io.mvmci;

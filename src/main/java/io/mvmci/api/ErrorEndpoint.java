@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code {"status": 999}}.
  */
 @RestController
+@io.swagger.v3.oas.annotations.Hidden // the container's error page, not an operation of the API
 class ErrorEndpoint implements ErrorController {
   @RequestMapping("/error")
   ResponseEntity<ProblemDetail> error(HttpServletRequest request) {

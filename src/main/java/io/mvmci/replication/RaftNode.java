@@ -72,17 +72,27 @@ public final class RaftNode implements AutoCloseable {
   private final ClientId localClientId = ClientId.randomId();
   private final AtomicLong localCallId = new AtomicLong();
   private final DiskGuard disk;
+  /** Whether DataStream is on (every member has a stream address), and its client (primary: this node). */
+  private final boolean streams;
+  private final RaftClient streamClient;
 
   private RaftNode(RaftSettings settings, ApplyListener listener) throws IOException {
     this.settings = settings;
     this.selfId = peerId(settings.selfId());
-    RaftGroup group = RaftGroup.valueOf(GROUP_ID,
-        settings.peers().stream()
-            .map(p -> RaftPeer.newBuilder().setId(peerId(p.id())).setAddress(p.raftAddress()).build())
-            .toList());
+    this.streams = DataStreams.enabled(settings);
+    List<RaftPeer> peers = settings.peers().stream()
+        .map(p -> {
+          RaftPeer.Builder b = RaftPeer.newBuilder().setId(peerId(p.id())).setAddress(p.raftAddress());
+          return streams ? b.setDataStreamAddress(p.streamAddress()).build() : b.build();
+        })
+        .toList();
+    RaftGroup group = RaftGroup.valueOf(GROUP_ID, peers);
     RaftProperties props = properties(settings);
-    Parameters params = settings.secret() == null ? new Parameters()
-        : RaftTls.fromSecret(settings.secret()).configure(props, new Parameters());
+    RaftTls tls = settings.secret() == null ? null : RaftTls.fromSecret(settings.secret());
+    Parameters params = tls == null ? new Parameters() : tls.configure(props, new Parameters());
+    if (streams) {
+      DataStreams.configure(settings, props, params, tls == null ? null : tls.grpcTlsConfig());
+    }
     java.nio.file.Files.createDirectories(settings.raftDir());
     java.nio.file.Files.createDirectories(settings.dbFile().getParent());
     this.disk = new DiskGuard(settings.selfId(), List.of(settings.raftDir(), settings.dbFile().getParent()),
@@ -101,6 +111,14 @@ public final class RaftNode implements AutoCloseable {
         .setParameters(params)
         .setRaftGroup(group)
         // about 10 s of retries (the service's write timeout): long enough to ride out an election
+        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+            200, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
+        .build();
+    this.streamClient = !streams ? null : RaftClient.newBuilder()
+        .setProperties(props)
+        .setParameters(params)
+        .setRaftGroup(group)
+        .setPrimaryDataStreamServer(peers.stream().filter(p -> p.getId().equals(selfId)).findFirst().orElseThrow())
         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
             200, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
         .build();
@@ -178,6 +196,32 @@ public final class RaftNode implements AutoCloseable {
       return CompletableFuture.failedFuture(new ReplicationException(refusal.get(), true));
     }
     return committer.submit(command);
+  }
+
+  /** Whether bulk bytes can be streamed ({@link #stream}): every member has a DataStream address. */
+  public boolean streamsEnabled() {
+    return streams;
+  }
+
+  /** The other members whose DataStream port answers now (a probe of {@code timeoutMs} each). */
+  public List<Integer> reachableStreamPeers(int timeoutMs) {
+    return streams ? DataStreams.reachable(settings, timeoutMs) : List.of();
+  }
+
+  /**
+   * Streams {@code file} to this node and to {@code others} by Ratis DataStream (each member's
+   * {@link BulkReceiver} keeps it), then commits {@code header} through the log and returns its
+   * result. Blocks the caller. Refused like {@link #submit} while this node cannot store writes.
+   */
+  public Result stream(Command header, java.nio.file.Path file, List<Integer> others) throws IOException {
+    if (!streams) {
+      throw new IllegalStateException("DataStream is off: not every member has a stream address");
+    }
+    Optional<String> refusal = disk.refusal();
+    if (refusal.isPresent()) {
+      throw new ReplicationException(refusal.get(), true);
+    }
+    return DataStreams.stream(streamClient, settings.selfId(), others, settings.peers().size(), header, file);
   }
 
   /** Whether this node can store writes, and why not (see {@link DiskGuard}). */
@@ -413,6 +457,9 @@ public final class RaftNode implements AutoCloseable {
     disk.close();
     try {
       client.close();
+      if (streamClient != null) {
+        streamClient.close();
+      }
     } finally {
       server.close();
     }

@@ -56,6 +56,29 @@ class ArtifactWiring {
     return s;
   }
 
+  /** Stores artifacts for this node's runs (ABI v4): refusals are answers, an unreachable majority is retried. */
+  static io.mvmci.worker.node.NodeArtifacts forRuns(ArtifactService artifacts, tools.jackson.databind.ObjectMapper json) {
+    return (seq, name, file, size, sha256) -> {
+      try {
+        ArtifactService.Stored s = artifacts.store(seq, name, new io.mvmci.artifact.BlobStore.Spooled(file, size, sha256));
+        return io.mvmci.workflow.RunServices.Answer.of(0, json.writeValueAsBytes(s));
+      } catch (io.mvmci.artifact.ArtifactTooLargeException | IllegalArgumentException e) {
+        return refused(e.getMessage());
+      } catch (io.mvmci.artifact.ArtifactException e) {
+        if (e.status() == 503) {
+          throw new io.mvmci.worker.WorkException(e.getMessage());
+        }
+        return refused(e.getMessage());
+      } catch (IOException e) {
+        throw new io.mvmci.worker.WorkException("storing artifact " + name + ": " + e.getMessage());
+      }
+    };
+  }
+
+  private static io.mvmci.workflow.RunServices.Answer refused(String why) {
+    return io.mvmci.workflow.RunServices.Answer.of(1, String.valueOf(why).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   /** A peer's blob over its admin endpoint, with {@code secret_api}. */
   private static ArtifactService.PeerBlobs peerBlobs(NodeConfig config) throws IOException {
     String secret = NodeSecrets.api(config);

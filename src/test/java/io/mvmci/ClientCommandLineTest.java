@@ -129,4 +129,28 @@ class ClientCommandLineTest {
     assertThat(deployed.out()).startsWith("hello ").matches("(?s)hello [0-9a-f]{64} \\(\\d+ bytes\\)\\s*");
     assertThat(run("modules", "list").out()).contains("hello");
   }
+
+  @Test
+  void artifactsAreListedAndDownloaded() throws Exception {
+    String id = run("jobs", "submit", "--workflow", "noop", "--json").json().get("job_id").asString();
+    byte[] bytes = "a build's output\n".repeat(1000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.net.http.HttpResponse<String> put = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.url("/api/v1/workers/jobs/" + id + "/artifacts/out.txt")))
+            .header("Authorization", "Bearer " + io.mvmci.testing.ClusterConfig.SECRET_API)
+            .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+    assertThat(put.body()).as("a lone node holds it itself").contains("\"holders\":\"nodes:1\"");
+
+    Run list = run("jobs", "artifacts", id);
+    assertThat(list.status()).isZero();
+    assertThat(list.out()).contains("out.txt").contains(String.valueOf(bytes.length)).contains("nodes:1");
+    java.nio.file.Path target = Files.createTempDirectory("mvmci-dl").resolve("got.txt");
+    Run dl = run("jobs", "download", id, "out.txt", "-o", target.toString());
+    assertThat(dl.status()).as(dl.err()).isZero();
+    assertThat(Files.readAllBytes(target)).isEqualTo(bytes);
+    Run missing = run("jobs", "download", id, "nope", "-o", target.toString());
+    assertThat(missing.status()).isNotZero();
+    assertThat(missing.err()).contains("no artifact nope");
+  }
 }

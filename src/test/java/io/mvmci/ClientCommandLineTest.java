@@ -153,4 +153,23 @@ class ClientCommandLineTest {
     assertThat(missing.status()).isNotZero();
     assertThat(missing.err()).contains("no artifact nope");
   }
+
+  @Test
+  void theBuildExampleFetchesItsSourcesAndStoresOneArtifact() throws Exception {
+    web.route("/src/a.c", (r, hit) -> CountingServer.Reply.text("int a;".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    web.route("/src/b.c", (r, hit) -> CountingServer.Reply.text("int b;".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    io.mvmci.testing.Http.Reply deployed = io.mvmci.testing.Http.post(node.url("/api/v1/modules/build"), "application/wasm",
+        Files.readAllBytes(java.nio.file.Path.of("workflows/build/build.wasm")),
+        "Authorization", "Bearer " + io.mvmci.testing.ClusterConfig.SECRET_API);
+    assertThat(deployed.status()).as(deployed.body()).isEqualTo(201);
+    Run done = run("jobs", "submit", "--workflow", "build", "--input", "{\"sources\":[\"" + web.url("/src/a.c")
+        + "\",\"" + web.url("/src/b.c") + "\"],\"artifact\":\"bundle.txt\"}", "--wait", "--json");
+    assertThat(done.status()).as(done.out() + done.err()).isZero();
+    JsonNode job = done.json();
+    assertThat(job.get("progress").asInt()).isEqualTo(100);
+    assertThat(job.get("output").get("artifact").get("name").asString()).isEqualTo("bundle.txt");
+    java.nio.file.Path target = Files.createTempDirectory("mvmci-build").resolve("bundle.txt");
+    assertThat(run("jobs", "download", job.get("job_id").asString(), "bundle.txt", "-o", target.toString()).status()).isZero();
+    assertThat(Files.readString(target)).isEqualTo("=== " + web.url("/src/a.c") + "\nint a;\n=== " + web.url("/src/b.c") + "\nint b;\n");
+  }
 }

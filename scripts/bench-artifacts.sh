@@ -38,7 +38,7 @@ say "cluster up, node $leader leads"
 job=$(curl -sf -m 30 -X POST "$(url 1 /api/v1/jobs)" -H 'Content-Type: application/json' \
   -d '{"workflow":"noop","input":{}}' | jq -er .job_id) || die "could not submit a job"
 t=$(now_ms)
-reply=$(curl -sS -m 3600 -X PUT --data-binary @"$WORK/blob" -H "Authorization: Bearer $SECRET_API" \
+reply=$(curl -sS -m 3600 -T "$WORK/blob" -H "Authorization: Bearer $SECRET_API" \
   "$(url 1 "/api/v1/workers/jobs/$job/artifacts/blob")") || die "upload failed"
 up_ms=$(($(now_ms) - t))
 jq -e .sha256 <<<"$reply" >/dev/null || die "upload refused: $reply"

@@ -55,14 +55,15 @@ print(" ".join(str(s.getsockname()[1]) for s in socks))
 EOF
 }
 
-# Writes $WORK/node{1,2,3}.toml on fresh ports; HTTP[i], RAFT[i] hold them.
+# Writes $WORK/node{1,2,3}.toml on fresh ports; HTTP[i], RAFT[i], STREAM[i] (DataStream) hold them.
 cluster_write_configs() {
   local ports i members="" sep=""
-  read -r -a ports <<<"$(free_ports 6)"
+  read -r -a ports <<<"$(free_ports 9)"
   for i in 1 2 3; do
-    RAFT[i]=${ports[$(((i - 1) * 2))]}
-    HTTP[i]=${ports[$(((i - 1) * 2 + 1))]}
-    members+="$sep  \"$i 127.0.0.1:${RAFT[i]} 127.0.0.1:${HTTP[i]}\""
+    RAFT[i]=${ports[$(((i - 1) * 3))]}
+    HTTP[i]=${ports[$(((i - 1) * 3 + 1))]}
+    STREAM[i]=${ports[$(((i - 1) * 3 + 2))]}
+    members+="$sep  \"$i 127.0.0.1:${RAFT[i]} 127.0.0.1:${HTTP[i]} 127.0.0.1:${STREAM[i]}\""
     sep=$',\n'
   done
   for i in 1 2 3; do

@@ -2,7 +2,7 @@
 // against it. A second reading of the contract, independent of the Java host's.
 
 /** The newest ABI version; a module declares its own by exporting `mvmci_abi_v<n>`. */
-export const LATEST = 3;
+export const LATEST = 4;
 
 /** Every import a module may take from `mvmci`, with its signature. */
 export const IMPORTS = {
@@ -20,10 +20,13 @@ export const IMPORTS = {
   await_signal: [['i32', 'i32', 'i64'], ['i32']],
   spawn_job: [['i32', 'i32'], ['i32']],
   await_job: [['i32', 'i32'], ['i32']],
+  artifact_open: [['i32', 'i32'], ['i32']],
+  artifact_write: [['i32', 'i32', 'i32'], ['i32']],
+  artifact_close: [['i32'], ['i32']],
 };
 
 /** The ABI version that introduced an import, where it is not 1. Versions only add imports. */
-export const SINCE = { fail_with: 2, await_signal: 3, spawn_job: 3, await_job: 3 };
+export const SINCE = { fail_with: 2, await_signal: 3, spawn_job: 3, await_job: 3, artifact_open: 4, artifact_write: 4, artifact_close: 4 };
 
 /** `fail_with` flag: the failure is terminal, the job is not retried. */
 export const FAIL_TERMINAL = 1;

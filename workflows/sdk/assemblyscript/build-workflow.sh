@@ -35,7 +35,7 @@ sdk_rel=$(realpath --relative-to=. "$sdk")
 if ! check=$(node "$repo/workflows/tools/run.mjs" --check "$name.wasm"); then
   echo "build-workflow.sh: $check" >&2
   echo "  (a workflow that calls failTerminal re-exports mvmci_abi_v2 instead of mvmci_abi_v1; one that calls" >&2
-  echo "  awaitSignal, spawnJob, JobRequest.spawn or awaitJob re-exports mvmci_abi_v3)" >&2
+  echo "  awaitSignal, spawnJob, JobRequest.spawn or awaitJob re-exports mvmci_abi_v3; one that stores artifacts, mvmci_abi_v4)" >&2
   rm "$name.wasm"
   exit 1
 fi

@@ -30,3 +30,7 @@
 @external("mvmci", "await_job") export declare function await_job(ptr: usize, len: i32): i32;
 
 export const FAIL_TERMINAL: i32 = 1;
+// Version 4 (artifacts): the compiler imports these only into a workflow that calls them.
+@external("mvmci", "artifact_open") export declare function artifact_open(name_ptr: usize, name_len: i32): i32;
+@external("mvmci", "artifact_write") export declare function artifact_write(handle: i32, ptr: usize, len: i32): i32;
+@external("mvmci", "artifact_close") export declare function artifact_close(handle: i32): i32;

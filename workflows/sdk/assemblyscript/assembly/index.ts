@@ -32,6 +32,7 @@ export { Request, Response, HttpError, HttpResult, ErrorKind, httpGet } from "./
 export {
   NO_TIMEOUT, awaitSignal, awaitSignalText, JobStatus, JobOutcome, SpawnResult, JobRequest, spawnJob, awaitJob,
 } from "./jobs";
+export { Artifact, ArtifactResult, storeArtifact } from "./artifacts";
 
 /** What the host keeps of a `fail` and a `progress` message; the SDK cuts longer ones itself. */
 const FAIL_MAX = 8 * 1024;
@@ -49,6 +50,10 @@ export function mvmci_abi_v2(): void {}
 /** Its presence declares host ABI version 3 (version 2 plus `await_signal`, `spawn_job` and
  *  `await_job`): re-export it instead from a workflow that calls awaitSignal, spawnJob or awaitJob. */
 export function mvmci_abi_v3(): void {}
+
+/** Its presence declares host ABI version 4 (version 3 plus `artifact_open`, `artifact_write` and
+ *  `artifact_close`): re-export it instead from a workflow that stores artifacts. */
+export function mvmci_abi_v4(): void {}
 
 /** `s` encoded as UTF-8, cut to at most `limit` bytes on a character boundary. */
 function utf8(s: string, limit: i32 = i32.MAX_VALUE): ArrayBuffer {

@@ -35,6 +35,10 @@ use serde::Serialize;
 
 pub mod http;
 pub mod jobs;
+#[cfg(feature = "abi-v4")]
+pub mod artifacts;
+#[cfg(feature = "abi-v4")]
+pub use artifacts::{store_artifact, Artifact};
 mod sys;
 
 pub use jobs::{await_job, await_signal, spawn_job, JobOptions, JobOutcome, JobStatus};
@@ -91,7 +95,7 @@ macro_rules! workflow {
 /// calls `$main` and ends the run as failed if it returns an error or panics, and
 /// `mvmci_abi_v3` (this SDK is built with its `abi-v3` feature), whose presence declares the
 /// ABI version. `$main` is a `fn()` returning `()` or `Result<(), E>` with `E: Display`.
-#[cfg(feature = "abi-v3")]
+#[cfg(all(feature = "abi-v3", not(feature = "abi-v4")))]
 #[macro_export]
 macro_rules! workflow {
     ($main:path) => {
@@ -105,8 +109,26 @@ macro_rules! workflow {
     };
 }
 
-/// The ABI version [`workflow!`] declares: 1, 2 with the `abi-v2` feature, 3 with `abi-v3`.
-pub const ABI_VERSION: u32 = if cfg!(feature = "abi-v3") {
+/// Declares the workflow's entry point, as above, exporting `mvmci_abi_v4` (this SDK is built with
+/// its `abi-v4` feature: artifacts).
+#[cfg(feature = "abi-v4")]
+#[macro_export]
+macro_rules! workflow {
+    ($main:path) => {
+        #[no_mangle]
+        pub extern "C" fn mvmci_abi_v4() {}
+
+        #[no_mangle]
+        pub extern "C" fn run() {
+            $crate::__run($main)
+        }
+    };
+}
+
+/// The ABI version [`workflow!`] declares: 1, 2 with the `abi-v2` feature, 3 with `abi-v3`, 4 with `abi-v4`.
+pub const ABI_VERSION: u32 = if cfg!(feature = "abi-v4") {
+    4
+} else if cfg!(feature = "abi-v3") {
     3
 } else if cfg!(feature = "abi-v2") {
     2

@@ -37,6 +37,18 @@ extern "C" {
     pub fn await_job(id_ptr: *const u8, id_len: i32) -> i32;
 }
 
+// ABI version 4. Declared only with the `abi-v4` feature, whose `workflow!` exports `mvmci_abi_v4`.
+#[cfg(all(target_arch = "wasm32", feature = "abi-v4"))]
+#[link(wasm_import_module = "mvmci")]
+extern "C" {
+    /// A handle >= 0; -1 an invalid name; -2 too many open.
+    pub fn artifact_open(name_ptr: *const u8, name_len: i32) -> i32;
+    /// 0; -1 no such handle; -2 past max_artifact_bytes.
+    pub fn artifact_write(handle: i32, ptr: *const u8, len: i32) -> i32;
+    /// 0 stored (its JSON in the result buffer); 1 refused (the reason); -1 no such handle.
+    pub fn artifact_close(handle: i32) -> i32;
+}
+
 /// `fail_with` flag: the failure is terminal, the job is not retried.
 #[cfg(feature = "abi-v2")]
 pub const FAIL_TERMINAL: i32 = 1;
@@ -65,6 +77,12 @@ mod native {
     pub unsafe fn spawn_job(_: *const u8, _: i32) -> i32 { absent() }
     #[cfg(feature = "abi-v3")]
     pub unsafe fn await_job(_: *const u8, _: i32) -> i32 { absent() }
+    #[cfg(feature = "abi-v4")]
+    pub unsafe fn artifact_open(_: *const u8, _: i32) -> i32 { absent() }
+    #[cfg(feature = "abi-v4")]
+    pub unsafe fn artifact_write(_: i32, _: *const u8, _: i32) -> i32 { absent() }
+    #[cfg(feature = "abi-v4")]
+    pub unsafe fn artifact_close(_: i32) -> i32 { absent() }
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -29,9 +29,11 @@ final class RaftSettingsFactory {
     if (joining) {
       ClusterJoin.members(config.join().get(), NodeSecrets.api(config)).forEach(p -> peers.put(p.id(), p));
     } else {
-      config.members().forEach(m -> peers.put(m.id(), new RaftSettings.Peer(m.id(), m.raft().toString())));
+      // with their DataStream addresses (artifacts); a joiner learns none, and streams nothing
+      config.members().forEach(m -> peers.put(m.id(),
+          new RaftSettings.Peer(m.id(), m.raft().toString(), m.streamEndpoint().toString())));
     }
-    peers.put(config.nodeId(), new RaftSettings.Peer(config.nodeId(), config.self().raft().toString()));
+    peers.putIfAbsent(config.nodeId(), new RaftSettings.Peer(config.nodeId(), config.self().raft().toString()));
     return new RaftSettings(
         config.nodeId(),
         List.copyOf(peers.values()),

@@ -73,11 +73,13 @@ class WorkerWiring {
 
   @Bean(destroyMethod = "close")
   WorkerAgent workerAgent(NodeConfig config, RaftNode node, WorkSignal signal, WorkflowEngine engine,
-      ProgressRelay relay, Clock clock, ObjectMapper json, ChildJobs children) {
+      ProgressRelay relay, Clock clock, ObjectMapper json, ChildJobs children,
+      io.mvmci.artifact.ArtifactService artifacts) {
     LocalTransport transport = new LocalTransport("node-" + config.nodeId(), "node", config.nodeId(), node,
         signal, clock, config.jobs().leaseMs(), new AppendSteps.Limits(config.jobs().maxStepBytes(),
             config.jobs().maxHistoryBytes(), config.jobs().maxHistorySteps()), children)
-        .withLabels(config.workers().labels());
+        .withLabels(config.workers().labels())
+        .withArtifacts(ArtifactWiring.forRuns(artifacts, json));
     WorkerAgent agent = new WorkerAgent(WorkerSettingsFactory.embedded(config), transport, engine, json);
     relay.target(agent::publish);
     signal.onCancel(agent::cancelled);

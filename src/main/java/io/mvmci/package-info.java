@@ -30,6 +30,8 @@
  *                         through this node's log), the work signal, the reaper
  *   io.mvmci.worker       the worker client, embedded or remote: claim loop, reporter, run table, and
  *                         each run's history kept in the replicated log
+ *   io.mvmci.artifact     artifacts: content-addressed blobs on each node, streamed to a majority by
+ *                         Ratis DataStream with their metadata command as the stream's header
  *   io.mvmci.replication  Apache Ratis: server, thin state machine, background snapshots, group
  *                         commit, read barrier, mTLS
  *   io.mvmci.command      the replicated commands, one file each (wire layout, apply, effects), the
@@ -46,7 +48,7 @@
  * nor does {@code worker}, which a remote worker process runs without a node.
  * The hard packages carry a design note: {@code store/DESIGN.md} (with the apply side of
  * {@code command}), {@code replication/DESIGN.md}, {@code workflow/DESIGN.md}, {@code ops/DESIGN.md},
- * {@code schedule/DESIGN.md}, and the {@code package-info} of {@code command}, {@code worker} and
- * {@code workflow}.
+ * {@code schedule/DESIGN.md}, {@code artifact/DESIGN.md}, and the {@code package-info} of {@code command},
+ * {@code worker} and {@code workflow}.
  */
 package io.mvmci;

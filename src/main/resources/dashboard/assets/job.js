@@ -1,5 +1,5 @@
 // One job: status, progress and log lines live; its timeline, attempts, history, output; what it waits
-// for, its parent and children; cancel, retry, send a signal.
+// for, its parent and children; its artifacts (download links); cancel, retry, send a signal.
 import { api, badge, h, progressBar, short, stream, throttle, time, toast } from './lib.js';
 
 const FINISHED = ['Completed', 'Failed', 'Cancelled'];
@@ -20,12 +20,14 @@ export async function job(app, page, match) {
   const log = h('pre', { class: 'log', id: 'log' });
   const history = h('div', { id: 'history' });
   const result = h('div', { id: 'result' });
+  const artifacts = h('div', { id: 'artifacts' });
   app.append(title, h('div', { class: 'grid2' },
     h('div', {},
       h('div', { class: 'panel' }, summary, family, h('h2', {}, 'Progress'), progress, h('h2', {}, 'Actions'), actions),
       h('div', { class: 'panel' }, h('h2', {}, 'Log'), log),
       h('div', { class: 'panel' }, h('h2', {}, 'Run history'), history),
-      h('div', { class: 'panel' }, h('h2', {}, 'Output'), result)),
+      h('div', { class: 'panel' }, h('h2', {}, 'Output'), result),
+      h('div', { class: 'panel' }, h('h2', {}, 'Artifacts'), artifacts)),
     h('div', { class: 'panel' }, h('h2', {}, 'Timeline'), timeline)));
 
   const show = (j) => {
@@ -88,11 +90,22 @@ export async function job(app, page, match) {
         h('tbody', {}, at.steps.map((s) => h('tr', {}, h('td', {}, s.seq), h('td', { class: 'mono' }, s.kind + ' ' + s.summary),
           h('td', {}, s.outcome), h('td', {}, s.result_bytes), h('td', {}, s.duration_ms ?? '')))))))));
   };
-  const refreshDetails = throttle(() => { loadTimeline().catch(() => {}); loadHistory().catch(() => {}); }, 400);
+  const loadArtifacts = async () => {
+    const list = await api(`/api/v1/jobs/${id}/artifacts`);
+    if (!list.artifacts.length) { artifacts.replaceChildren(h('p', { class: 'muted' }, 'no artifacts')); return; }
+    artifacts.replaceChildren(h('table', { class: 'steps' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'name'), h('th', {}, 'bytes'), h('th', {}, 'sha256'), h('th', {}, 'held by'))),
+      h('tbody', {}, list.artifacts.map((a) => h('tr', {},
+        h('td', {}, h('a', { href: a.url, download: a.name, class: 'artifact' }, a.name)), h('td', {}, a.size),
+        h('td', { class: 'mono' }, short(a.sha256)), h('td', {}, a.holders))))));
+  };
+  const refreshDetails = throttle(() => {
+    loadTimeline().catch(() => {}); loadHistory().catch(() => {}); loadArtifacts().catch(() => {});
+  }, 400);
 
   let full = await api(`/api/v1/jobs/${id}`);
   show(full);
-  await Promise.all([loadTimeline(), loadHistory()]);
+  await Promise.all([loadTimeline(), loadHistory(), loadArtifacts().catch(() => {})]);
   stream('/api/v1/events?job=' + id, {
     job: async (j) => {
       // events leave out input and output: keep the last full read's, and read it again once finished

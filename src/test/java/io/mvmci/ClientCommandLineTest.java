@@ -174,4 +174,47 @@ class ClientCommandLineTest {
     assertThat(run("schedules", "delete", "cli-nightly").status()).as("gone").isEqualTo(3);
     assertThat(run("schedules", "get", "cli-nightly").status()).isEqualTo(3);
   }
+
+  @Test
+  void artifactsAreListedAndDownloaded() throws Exception {
+    String id = run("jobs", "submit", "--workflow", "noop", "--json").json().get("job_id").asString();
+    byte[] bytes = "a build's output\n".repeat(1000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.net.http.HttpResponse<String> put = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.url("/api/v1/workers/jobs/" + id + "/artifacts/out.txt")))
+            .header("Authorization", "Bearer " + io.mvmci.testing.ClusterConfig.SECRET_API)
+            .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+    assertThat(put.body()).as("a lone node holds it itself").contains("\"holders\":\"nodes:1\"");
+
+    Run list = run("jobs", "artifacts", id);
+    assertThat(list.status()).isZero();
+    assertThat(list.out()).contains("out.txt").contains(String.valueOf(bytes.length)).contains("nodes:1");
+    java.nio.file.Path target = Files.createTempDirectory("mvmci-dl").resolve("got.txt");
+    Run dl = run("jobs", "download", id, "out.txt", "-o", target.toString());
+    assertThat(dl.status()).as(dl.err()).isZero();
+    assertThat(Files.readAllBytes(target)).isEqualTo(bytes);
+    Run missing = run("jobs", "download", id, "nope", "-o", target.toString());
+    assertThat(missing.status()).isNotZero();
+    assertThat(missing.err()).contains("no artifact nope");
+  }
+
+  @Test
+  void theBuildExampleFetchesItsSourcesAndStoresOneArtifact() throws Exception {
+    web.route("/src/a.c", (r, hit) -> CountingServer.Reply.text("int a;".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    web.route("/src/b.c", (r, hit) -> CountingServer.Reply.text("int b;".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    io.mvmci.testing.Http.Reply deployed = io.mvmci.testing.Http.post(node.url("/api/v1/modules/build"), "application/wasm",
+        Files.readAllBytes(java.nio.file.Path.of("workflows/build/build.wasm")),
+        "Authorization", "Bearer " + io.mvmci.testing.ClusterConfig.SECRET_API);
+    assertThat(deployed.status()).as(deployed.body()).isEqualTo(201);
+    Run done = run("jobs", "submit", "--workflow", "build", "--input", "{\"sources\":[\"" + web.url("/src/a.c")
+        + "\",\"" + web.url("/src/b.c") + "\"],\"artifact\":\"bundle.txt\"}", "--wait", "--json");
+    assertThat(done.status()).as(done.out() + done.err()).isZero();
+    JsonNode job = done.json();
+    assertThat(job.get("progress").asInt()).isEqualTo(100);
+    assertThat(job.get("output").get("artifact").get("name").asString()).isEqualTo("bundle.txt");
+    java.nio.file.Path target = Files.createTempDirectory("mvmci-build").resolve("bundle.txt");
+    assertThat(run("jobs", "download", job.get("job_id").asString(), "bundle.txt", "-o", target.toString()).status()).isZero();
+    assertThat(Files.readString(target)).isEqualTo("=== " + web.url("/src/a.c") + "\nint a;\n=== " + web.url("/src/b.c") + "\nint b;\n");
+  }
 }

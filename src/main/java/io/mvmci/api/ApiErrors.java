@@ -96,6 +96,25 @@ class ApiErrors extends ResponseEntityExceptionHandler {
         e.getMessage(), null);
   }
 
+  @ExceptionHandler(io.mvmci.artifact.ArtifactTooLargeException.class)
+  ResponseEntity<ProblemDetail> artifactTooLarge(RuntimeException e) {
+    return problem(HttpStatus.CONTENT_TOO_LARGE, "artifact-too-large", "Artifact limit", e.getMessage(), null);
+  }
+
+  @ExceptionHandler(io.mvmci.artifact.ArtifactException.class)
+  ResponseEntity<ProblemDetail> artifact(io.mvmci.artifact.ArtifactException e) {
+    HttpStatus status = HttpStatus.valueOf(e.status());
+    String type = switch (e.status()) {
+      case 404 -> "not-found";
+      case 503 -> "unavailable";
+      default -> "artifact-" + e.status();
+    };
+    ResponseEntity<ProblemDetail> r = problem(status, type, status.getReasonPhrase(), e.getMessage(), null);
+    return status != HttpStatus.SERVICE_UNAVAILABLE ? r
+        : ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders())
+            .header(HttpHeaders.RETRY_AFTER, "1").body(r.getBody());
+  }
+
   @ExceptionHandler({ReplicationException.class, StoreUnavailableException.class, WorkException.class})
   ResponseEntity<ProblemDetail> unavailable(RuntimeException e) {
     LOG.warn("answering 503: {}", e.getMessage());

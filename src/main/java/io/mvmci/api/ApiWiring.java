@@ -93,8 +93,15 @@ class ApiWiring {
     return r;
   }
 
+  /** Artifact uploads: their controller streams the body to disk under its own cap. */
+  static final java.util.regex.Pattern STREAMED_UPLOAD =
+      java.util.regex.Pattern.compile("/api/v1/workers/jobs/[^/]+/artifacts/[^/]+");
+
   /** The most body bytes the endpoint at {@code path} takes; its controller checks its own exact cap. */
   static long bodyCap(NodeConfig config, String path) {
+    if (STREAMED_UPLOAD.matcher(path).matches()) {
+      return BodyReadFilter.STREAMED;
+    }
     if (path.startsWith("/api/v1/modules/")) {
       return config.api().maxModuleBytes();
     }

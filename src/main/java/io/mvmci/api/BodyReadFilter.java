@@ -46,6 +46,11 @@ final class BodyReadFilter implements Filter {
   private static final Logger LOG = LoggerFactory.getLogger(BodyReadFilter.class);
   /** The request attribute holding the body once it is read. */
   static final String BODY = BodyReadFilter.class.getName() + ".body";
+  /**
+   * The cap of an endpoint that reads its body as a stream itself (artifact uploads: up to
+   * gigabytes, spooled to disk under their own cap); such a body is not buffered here.
+   */
+  static final long STREAMED = -1;
 
   private final ObjectMapper json;
   private final long timeoutMs;
@@ -79,6 +84,10 @@ final class BodyReadFilter implements Filter {
       return;
     }
     long cap = capOfPath.applyAsLong(InternalAuthFilter.routedPath(request));
+    if (cap == STREAMED) {
+      chain.doFilter(request, response);
+      return;
+    }
     long declared = request.getContentLengthLong();
     if (declared > cap) {
       EarlyAnswers.problem(request, response, json, EarlyAnswers.of(HttpStatus.CONTENT_TOO_LARGE,

@@ -91,6 +91,30 @@ final class Client {
     return body;
   }
 
+  /**
+   * Saves the bytes at {@code path} to {@code target} (through a temporary file beside it, renamed
+   * once whole); returns the number of bytes. A problem answer is a {@link ClientException}.
+   */
+  long download(String path, java.nio.file.Path target) {
+    java.nio.file.Path tmp = target.resolveSibling(target.getFileName() + ".part");
+    HttpResponse<java.nio.file.Path> r;
+    try {
+      r = http.send(request(path).header("Accept", "*/*").GET().build(), HttpResponse.BodyHandlers.ofFile(tmp));
+      if (r.statusCode() / 100 != 2) {
+        String body = java.nio.file.Files.readString(tmp);
+        java.nio.file.Files.deleteIfExists(tmp);
+        throw refused(r.statusCode(), parse(body));
+      }
+      java.nio.file.Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      return java.nio.file.Files.size(target);
+    } catch (IOException e) {
+      throw unreachable(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClientException(ClientExit.UNAVAILABLE, "interrupted");
+    }
+  }
+
   private ClientException unreachable(IOException e) {
     String why = e instanceof ConnectException ? "connection refused"
         : e instanceof HttpTimeoutException ? "timed out" : String.valueOf(e.getMessage());

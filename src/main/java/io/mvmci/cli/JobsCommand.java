@@ -10,7 +10,7 @@ import tools.jackson.databind.node.ObjectNode;
 /** {@code mvm-ci jobs ...}: submit, read, follow, cancel and retry jobs on any node. */
 @Command(name = "jobs", mixinStandardHelpOptions = true, description = "Submit, list, follow, cancel and retry jobs.",
     subcommands = {JobsCommand.Submit.class, JobsCommand.Get.class, JobsCommand.List.class, JobsCommand.Logs.class,
-        JobsCommand.Cancel.class, JobsCommand.Retry.class})
+        JobsCommand.Cancel.class, JobsCommand.Retry.class, JobsCommand.Artifacts.class, JobsCommand.Download.class})
 final class JobsCommand {
   @Command(name = "submit", mixinStandardHelpOptions = true, description = {"Submits a job and prints it.",
       "With --wait, draws its progress on stderr until it finishes: exit 0 if it Completed, 1 if it Failed or"
@@ -224,6 +224,50 @@ final class JobsCommand {
     @Override
     public Integer call() {
       show(options.client(env).post("/api/v1/jobs/" + id + "/retry", null, new byte[0]));
+      return ClientExit.OK;
+    }
+  }
+
+  @Command(name = "artifacts", mixinStandardHelpOptions = true, description = "Lists a job's artifacts.")
+  static final class Artifacts extends ClientCommand {
+    @Parameters(paramLabel = "JOB_ID")
+    String id;
+
+    @Override
+    public Integer call() {
+      JsonNode list = options.client(env).get("/api/v1/jobs/" + id + "/artifacts");
+      if (options.json) {
+        json(list);
+        return ClientExit.OK;
+      }
+      Table t = new Table("NAME", "SIZE", "SHA256", "HOLDERS");
+      for (JsonNode a : list.path("artifacts")) {
+        t.row(a.path("name").asString(), a.path("size").asLong(), a.path("sha256").asString(),
+            a.path("holders").asString());
+      }
+      t.print(out());
+      out().flush();
+      return ClientExit.OK;
+    }
+  }
+
+  @Command(name = "download", mixinStandardHelpOptions = true,
+      description = "Downloads an artifact of a job (from any node) to a file.")
+  static final class Download extends ClientCommand {
+    @Parameters(index = "0", paramLabel = "JOB_ID")
+    String id;
+    @Parameters(index = "1", paramLabel = "NAME")
+    String name;
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where to save it (default: NAME).")
+    java.nio.file.Path output;
+
+    @Override
+    public Integer call() {
+      java.nio.file.Path target = output != null ? output : java.nio.file.Path.of(name);
+      long n = options.client(env).download("/api/v1/jobs/" + id + "/artifacts/"
+          + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"), target);
+      err().println(n + " bytes saved to " + target);
+      err().flush();
       return ClientExit.OK;
     }
   }

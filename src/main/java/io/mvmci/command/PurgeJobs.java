@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * The leader's retention sweep, at {@code at} by the leader's clock: deletes up to {@code max} jobs
  * that finished (Completed, Failed or Cancelled) before {@code finishedBefore}, oldest first, with
- * their events and logs. Their idempotency keys go with them. Pending, Retrying and InProgress jobs
+ * their events, logs and artifact rows (each node sweeps the blobs no row refers to any more). Their idempotency keys go with them. Pending, Retrying and InProgress jobs
  * are never touched.
  */
 public record PurgeJobs(long at, long finishedBefore, int max) implements Command {
@@ -23,6 +23,7 @@ public record PurgeJobs(long at, long finishedBefore, int max) implements Comman
       "DELETE FROM job_steps WHERE job_seq = ?",
       "DELETE FROM job_signals WHERE job_seq = ?",
       "DELETE FROM job_logs WHERE job_seq = ?",
+      "DELETE FROM job_artifacts WHERE job_seq = ?",
       "DELETE FROM jobs WHERE seq = ?");
 
   public PurgeJobs {

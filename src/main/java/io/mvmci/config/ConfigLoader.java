@@ -94,12 +94,14 @@ public final class ConfigLoader {
     WorkersSection workers = Binding.bind(Section.WORKERS, fields.get(Section.WORKERS))
         .checked(fields.get(Section.WORKERS));
     JobsSection jobs = Binding.bind(Section.JOBS, fields.get(Section.JOBS)).checked(fields.get(Section.JOBS));
+    ArtifactsSection artifacts = Binding.bind(Section.ARTIFACTS, fields.get(Section.ARTIFACTS))
+        .checked(fields.get(Section.ARTIFACTS));
     crossCheck(raft, api, jobs, fields);
     if (!node.exampleValues().isEmpty()) {
       LOG.warn("{} of {} hold public example values (in git); set your own (openssl rand -base64 32)",
           String.join(", ", node.exampleValues()), source);
     }
-    return new NodeConfig(source, node, raft, api, workers, jobs);
+    return new NodeConfig(source, node, raft, api, workers, jobs, artifacts);
   }
 
   private static Object defaults(Section<?> s, ObjectNode set, int processors) {
@@ -113,6 +115,9 @@ public final class ConfigLoader {
     }
     if (s == Section.API) {
       return ApiSection.DEFAULTS;
+    }
+    if (s == Section.ARTIFACTS) {
+      return ArtifactsSection.DEFAULTS;
     }
     return s == Section.WORKERS ? WorkersSection.defaults(processors) : JobsSection.DEFAULTS;
   }

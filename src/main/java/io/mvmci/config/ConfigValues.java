@@ -106,8 +106,8 @@ final class ConfigValues {
   private static Member member(String entry, JsonParser p) {
     String shown = Problems.quote(entry);
     String[] parts = WHITESPACE.split(entry.strip());
-    if (parts.length != 3) {
-      throw new Refused(p, shown, "must be \"id raft_host:port http_host:port\" (3 parts, found "
+    if (parts.length != 3 && parts.length != 4) {
+      throw new Refused(p, shown, "must be \"id raft_host:port http_host:port [stream_host:port]\" (3 or 4 parts, found "
           + (entry.isBlank() ? 0 : parts.length) + ")");
     }
     int id;
@@ -119,7 +119,8 @@ final class ConfigValues {
     if (id < 1) {
       throw new Refused(p, shown, "member id must be an integer >= 1");
     }
-    return new Member(id, endpoint(p, shown, "raft", parts[1]), endpoint(p, shown, "http", parts[2]));
+    return new Member(id, endpoint(p, shown, "raft", parts[1]), endpoint(p, shown, "http", parts[2]),
+        parts.length == 4 ? endpoint(p, shown, "stream", parts[3]) : null);
   }
 
   private static HostPort endpoint(JsonParser p, String shown, String kind, String s) {

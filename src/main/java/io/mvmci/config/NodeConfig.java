@@ -19,7 +19,8 @@ public record NodeConfig(
     RaftSection raft,
     ApiSection api,
     WorkersSection workers,
-    JobsSection jobs) {
+    JobsSection jobs,
+    ArtifactsSection artifacts) {
 
   public int nodeId() {
     return node.nodeId();

@@ -175,8 +175,8 @@ public record NodeSection(
       return false;
     }
     members.set(self, p.http()
-        ? new Member(m.id(), m.raft(), m.http().withPort(p.port()))
-        : new Member(m.id(), m.raft().withPort(p.port()), m.http()));
+        ? new Member(m.id(), m.raft(), m.http().withPort(p.port()), m.stream())
+        : new Member(m.id(), m.raft().withPort(p.port()), m.http(), m.stream()));
     f.problems().overridden(f.indexed("nodes", self), p.variable());
     return true;
   }

@@ -20,9 +20,10 @@ record Section<T extends Record>(String name, Class<T> type) {
   static final Section<ApiSection> API = new Section<>("api", ApiSection.class);
   static final Section<WorkersSection> WORKERS = new Section<>("workers", WorkersSection.class);
   static final Section<JobsSection> JOBS = new Section<>("jobs", JobsSection.class);
+  static final Section<ArtifactsSection> ARTIFACTS = new Section<>("artifacts", ArtifactsSection.class);
 
   /** Every section, in the order they are documented, loaded and checked. */
-  static final List<Section<?>> ALL = List.of(NODE, RAFT, API, WORKERS, JOBS);
+  static final List<Section<?>> ALL = List.of(NODE, RAFT, API, WORKERS, JOBS, ARTIFACTS);
 
   /** How a key's value is written: what the environment parses, what a type error asks for. */
   enum Kind { INTEGER, BOOLEAN, STRING, LIST }

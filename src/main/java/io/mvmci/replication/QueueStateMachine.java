@@ -62,6 +62,7 @@ public final class QueueStateMachine extends BaseStateMachine {
   private final AtomicLong leaderChanges = new AtomicLong();
   private final DiskGuard disk;
   private final BusyRetry retry;
+  private volatile BulkReceiver receiver = BulkReceiver.NONE;
 
   public QueueStateMachine(Path dbFile, int readers, ApplyListener listener) {
     this(dbFile, readers, listener, null);
@@ -169,6 +170,68 @@ public final class QueueStateMachine extends BaseStateMachine {
   public void notifyLogFailed(Throwable cause, LogEntryProto failedEntry) {
     if (disk != null) {
       disk.logFailed(cause);
+    }
+  }
+
+  /** Where this member keeps the bytes of DataStreams; set once the node's parts are built. */
+  public void receiveStreamsWith(BulkReceiver receiver) {
+    this.receiver = receiver;
+  }
+
+  /**
+   * A DataStream's header arrived on this member (primary or not): open this member's copy. The
+   * header is one command; its entry comes through the log after every member closed its copy.
+   */
+  @Override
+  public CompletableFuture<DataStream> stream(RaftClientRequest request) {
+    try {
+      List<Command> header = CommandCodec.decode(request.getMessage().getContent().asReadOnlyByteBuffer());
+      if (header.size() != 1) {
+        throw new IOException("a stream header is one command, not " + header.size());
+      }
+      BulkReceiver.Write write = receiver.open(header.get(0));
+      return CompletableFuture.completedFuture(new ReceivedStream(write));
+    } catch (IOException | RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** The header's entry reached this member's log: the copy was closed (published) already. */
+  @Override
+  public CompletableFuture<?> link(DataStream stream, LogEntryProto entry) {
+    return CompletableFuture.completedFuture(null);
+  }
+
+  private record ReceivedStream(BulkReceiver.Write write) implements DataStream {
+    @Override
+    public DataChannel getDataChannel() {
+      return new DataChannel() {
+        @Override
+        public void force(boolean metadata) {
+          // the receiver syncs on close
+        }
+
+        @Override
+        public int write(java.nio.ByteBuffer src) throws IOException {
+          return write.write(src);
+        }
+
+        @Override
+        public boolean isOpen() {
+          return write.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+          write.close();
+        }
+      };
+    }
+
+    @Override
+    public CompletableFuture<?> cleanUp() {
+      write.abort();
+      return CompletableFuture.completedFuture(null);
     }
   }
 

@@ -77,21 +77,33 @@ public final class RaftNode implements AutoCloseable {
   private final ClientId localClientId = ClientId.randomId();
   private final AtomicLong localCallId = new AtomicLong();
   private final DiskGuard disk;
+  /** Whether DataStream is on (every member has a stream address), and its client (primary: this node). */
+  private final boolean streams;
+  private final RaftClient streamClient;
 
   private RaftNode(RaftSettings settings, ApplyListener listener) throws IOException {
     this.settings = settings;
     this.selfId = peerId(settings.selfId());
+    this.streams = DataStreams.enabled(settings);
     // A joiner with empty storage starts with an empty group (Ratis accepts a group without this
     // node only when it is empty); Ratis then waits, in its "initializing" state, until a leader
     // sends it a configuration that names it. Its client knows the members it was told of.
     boolean joiningNow = settings.joining() && !hasStorage(settings.raftDir());
     this.membership = new Membership(settings.selfId(), !joiningNow, this::division,
         () -> client);
-    RaftGroup group = RaftGroup.valueOf(GROUP_ID,
-        joiningNow ? List.of() : settings.peers().stream().map(RaftNode::raftPeer).toList());
+    List<RaftPeer> peers = settings.peers().stream()
+        .map(p -> {
+          RaftPeer.Builder b = RaftPeer.newBuilder().setId(peerId(p.id())).setAddress(p.raftAddress());
+          return streams ? b.setDataStreamAddress(p.streamAddress()).build() : b.build();
+        })
+        .toList();
+    RaftGroup group = RaftGroup.valueOf(GROUP_ID, joiningNow ? List.of() : peers);
     this.props = properties(settings);
-    this.params = settings.secret() == null ? new Parameters()
-        : RaftTls.fromSecret(settings.secret()).configure(props, new Parameters());
+    RaftTls tls = settings.secret() == null ? null : RaftTls.fromSecret(settings.secret());
+    this.params = tls == null ? new Parameters() : tls.configure(props, new Parameters());
+    if (streams) {
+      DataStreams.configure(settings, props, params, tls == null ? null : tls.grpcTlsConfig());
+    }
     java.nio.file.Files.createDirectories(settings.raftDir());
     java.nio.file.Files.createDirectories(settings.dbFile().getParent());
     this.disk = new DiskGuard(settings.selfId(), List.of(settings.raftDir(), settings.dbFile().getParent()),
@@ -104,6 +116,16 @@ public final class RaftNode implements AutoCloseable {
         .setProperties(props)
         .setParameters(params)
         .setOption(RaftStorage.StartupOption.RECOVER)
+        .build();
+    // The stream client's group is the file's members with their stream addresses: a member added at
+    // runtime (cluster add) is not streamed to until the nodes' files name it (artifact/DESIGN.md).
+    this.streamClient = !streams || joiningNow ? null : RaftClient.newBuilder()
+        .setProperties(props)
+        .setParameters(params)
+        .setRaftGroup(RaftGroup.valueOf(GROUP_ID, peers))
+        .setPrimaryDataStreamServer(peers.stream().filter(p -> p.getId().equals(selfId)).findFirst().orElseThrow())
+        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+            200, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
         .build();
     this.committer = new GroupCommitter(this::propose, ResultCodec::decode, settings.groupCommit());
     this.barrier = new ReadBarrier(this::readIndex);
@@ -214,6 +236,33 @@ public final class RaftNode implements AutoCloseable {
       return CompletableFuture.failedFuture(new ReplicationException(refusal.get(), true));
     }
     return committer.submit(command);
+  }
+
+  /** Whether bulk bytes can be streamed ({@link #stream}): every member has a DataStream address. */
+  public boolean streamsEnabled() {
+    return streams;
+  }
+
+  /** The other members whose DataStream port answers now (a probe of {@code timeoutMs} each). */
+  public List<Integer> reachableStreamPeers(int timeoutMs) {
+    return streams ? DataStreams.reachable(settings, timeoutMs) : List.of();
+  }
+
+  /**
+   * Streams {@code file} to this node and to {@code others} by Ratis DataStream (each member's
+   * {@link BulkReceiver} keeps it), then commits {@code header} through the log and returns its
+   * result. Blocks the caller. Refused like {@link #submit} while this node cannot store writes.
+   */
+  public Result stream(Command header, java.nio.file.Path file, List<Integer> others) throws IOException {
+    if (!streams || streamClient == null) {
+      throw new IllegalStateException(streams ? "this node joined at runtime and has no stream addresses yet"
+          : "DataStream is off: not every member has a stream address");
+    }
+    Optional<String> refusal = disk.refusal();
+    if (refusal.isPresent()) {
+      throw new ReplicationException(refusal.get(), true);
+    }
+    return DataStreams.stream(streamClient, settings.selfId(), others, settings.peers().size(), header, file);
   }
 
   /** Whether this node can store writes, and why not (see {@link DiskGuard}). */
@@ -463,6 +512,9 @@ public final class RaftNode implements AutoCloseable {
     try {
       if (client != null) {
         client.close();
+      }
+      if (streamClient != null) {
+        streamClient.close();
       }
     } finally {
       server.close();

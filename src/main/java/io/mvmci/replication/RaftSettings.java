@@ -44,10 +44,17 @@ public record RaftSettings(
     Map<String, String> ratisProperties,
     boolean joining) {
 
-  /** A member: its id and the host:port of its Raft (gRPC) endpoint. */
-  public record Peer(int id, String raftAddress) {
+  /**
+   * A member: its id, the host:port of its Raft (gRPC) endpoint and of its DataStream (Netty)
+   * endpoint; without stream addresses the group runs without DataStream.
+   */
+  public record Peer(int id, String raftAddress, String streamAddress) {
     public Peer {
       Objects.requireNonNull(raftAddress, "raftAddress");
+    }
+
+    public Peer(int id, String raftAddress) {
+      this(id, raftAddress, null);
     }
   }
 

@@ -29,12 +29,14 @@ public final class JobQueries {
   private final WaitQueries waits;
   private final JobReads reads;
   private final ScheduleQueries schedules;
+  private final ArtifactQueries artifacts;
 
   JobQueries(ReadPool pool) {
     this.pool = pool;
     this.history = new HistoryQueries(pool);
     this.waits = new WaitQueries(pool);
     this.reads = new JobReads(pool);
+    this.artifacts = new ArtifactQueries(pool);
     this.schedules = new ScheduleQueries(pool);
   }
 
@@ -51,6 +53,11 @@ public final class JobQueries {
   /** Reads of the dashboard and the live streams: jobs by id, changed since, filtered pages. */
   public JobReads reads() {
     return reads;
+  }
+
+  /** Reads of artifact metadata. */
+  public ArtifactQueries artifacts() {
+    return artifacts;
   }
 
   /** Reads of the replicated run history. */

@@ -44,6 +44,12 @@ final class ClusterServices implements RunServices {
   }
 
   @Override
+  public Answer storeArtifact(String name, java.nio.file.Path file, long size, String sha256) {
+    return ReplicatedHistory.retrying(job, "store artifact " + name,
+        () -> transport.storeArtifact(job, name, file, size, sha256));
+  }
+
+  @Override
   public Answer jobOutcome(String jobId) {
     return ReplicatedHistory.retrying(job, "read " + jobId, () -> transport.childOutcome(job, jobId));
   }

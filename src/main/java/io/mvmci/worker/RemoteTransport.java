@@ -278,6 +278,26 @@ public final class RemoteTransport implements WorkTransport {
     return send(path, HttpRequest.Builder::GET, Duration.ofSeconds(30));
   }
 
+  /** Uploads the artifact over the worker endpoint; the node streams it into the group. */
+  @Override
+  public RunServices.Answer storeArtifact(JobRef job, String name, java.nio.file.Path file, long size,
+      String sha256) {
+    String path = "/api/v1/workers/jobs/" + io.mvmci.job.JobId.format(job.seq()) + "/artifacts/"
+        + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    try {
+      byte[] reply = send(path, b -> {
+        try {
+          return b.PUT(HttpRequest.BodyPublishers.ofFile(file));
+        } catch (java.io.FileNotFoundException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }, Duration.ofMinutes(10));
+      return RunServices.Answer.of(0, reply);
+    } catch (WorkException.Refused e) {
+      return RunServices.Answer.of(1, e.getMessage().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
   private interface Method {
     HttpRequest.Builder apply(HttpRequest.Builder b);
   }

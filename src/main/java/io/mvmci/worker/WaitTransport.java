@@ -48,4 +48,15 @@ public interface WaitTransport {
 
   /** The outcome of {@code childId}, a child of {@code parent}, or what to wait for while it runs. */
   RunServices.Answer childOutcome(JobRef parent, String childId);
+
+  /**
+   * ABI v4: stores {@code file} as artifact {@code name} of {@code job}'s job, answering once a
+   * majority of the cluster holds it: 0 and the stored artifact (JSON), or 1 and why not (a limit).
+   * By default a transport stores none.
+   */
+  default RunServices.Answer storeArtifact(JobRef job, String name, java.nio.file.Path file, long size,
+      String sha256) {
+    return RunServices.Answer.of(1, "this worker's transport stores no artifacts"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
 }

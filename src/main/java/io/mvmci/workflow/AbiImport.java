@@ -32,7 +32,13 @@ enum AbiImport {
   /** ABI v3: {@code (request_ptr, request_len) -> 0 spawned | 1 refused}. */
   SPAWN_JOB("spawn_job", List.of(I32, I32), List.of(I32), 3),
   /** ABI v3: {@code (id_ptr, id_len) -> 0 Completed | 1 Failed | 2 Cancelled | -1 not a child}. */
-  AWAIT_JOB("await_job", List.of(I32, I32), List.of(I32), 3);
+  AWAIT_JOB("await_job", List.of(I32, I32), List.of(I32), 3),
+  /** ABI v4: {@code (name_ptr, name_len) -> handle >= 0 | -1 invalid name | -2 too many open}. */
+  ARTIFACT_OPEN("artifact_open", List.of(I32, I32), List.of(I32), 4),
+  /** ABI v4: {@code (handle, ptr, len) -> 0 | -1 no such handle | -2 past max_artifact_bytes}. */
+  ARTIFACT_WRITE("artifact_write", List.of(I32, I32, I32), List.of(I32), 4),
+  /** ABI v4, journaled: {@code (handle) -> 0 stored | 1 refused | -1 no such handle}; result_read: JSON. */
+  ARTIFACT_CLOSE("artifact_close", List.of(I32), List.of(I32), 4);
 
   static final String MODULE = "mvmci";
 

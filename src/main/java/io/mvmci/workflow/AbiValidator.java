@@ -17,7 +17,7 @@ import java.util.Map;
 final class AbiValidator {
   static final String ABI_EXPORT = "mvmci_abi_v1";
   /** The newest version this host speaks. */
-  static final int LATEST = 3;
+  static final int LATEST = 4;
   static final String RUN_EXPORT = "run";
   static final String INITIALIZE_EXPORT = "_initialize";
   static final String MEMORY_EXPORT = "memory";

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
 /**
- * The host functions of ABI versions 1 to 3 for one run (workflows/README.md is the contract).
+ * The host functions of ABI versions 1 to 4 for one run (workflows/README.md is the contract).
  * Holds the run's result buffer and output. Used only by the run's thread.
  *
  * <p>Every journaled call asks the {@link RunJournal} first: a step in the journal returns its
@@ -45,6 +45,8 @@ final class HostFunctions {
   /** Per signal name, the id of the last signal this run consumed (rebuilt as the run replays). */
   private final java.util.Map<String, Long> lastSignal = new java.util.HashMap<>();
   private byte[] resultBuffer = NOTHING;
+  /** ABI v4's artifacts being written by this run. */
+  private final ArtifactCalls artifacts;
   private byte[] output = NOTHING;
 
   HostFunctions(HostServices services, String runId, byte[] input, RunJournal steps,
@@ -55,6 +57,12 @@ final class HostFunctions {
     this.input = input;
     this.steps = steps;
     this.stopRequested = stopRequested;
+    this.artifacts = new ArtifactCalls(steps, cluster);
+  }
+
+  /** Drops the spools of artifacts the run opened and never closed. */
+  void closeArtifacts() {
+    artifacts.close();
   }
 
   byte[] output() {
@@ -80,6 +88,11 @@ final class HostFunctions {
     b.addFunction(function(AbiImport.AWAIT_SIGNAL, (inst, a) -> i32(awaitSignal(inst, (int) a[0], (int) a[1], a[2]))));
     b.addFunction(function(AbiImport.SPAWN_JOB, (inst, a) -> i32(spawnJob(inst, (int) a[0], (int) a[1]))));
     b.addFunction(function(AbiImport.AWAIT_JOB, (inst, a) -> i32(awaitJob(inst, (int) a[0], (int) a[1]))));
+    b.addFunction(function(AbiImport.ARTIFACT_OPEN, (inst, a) -> i32(artifacts.open(inst, (int) a[0], (int) a[1]))));
+    b.addFunction(function(AbiImport.ARTIFACT_WRITE,
+        (inst, a) -> i32(artifacts.write(inst, (int) a[0], (int) a[1], (int) a[2]))));
+    b.addFunction(function(AbiImport.ARTIFACT_CLOSE,
+        (inst, a) -> i32(artifacts.close((int) a[0], bytes -> resultBuffer = bytes))));
     return b.build();
   }
 

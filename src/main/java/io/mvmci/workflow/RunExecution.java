@@ -218,16 +218,20 @@ final class RunExecution implements Runnable {
     this.steps = steps;
     host = new HostFunctions(ctx.services(), runId(), spec.input(), steps,
         () -> stop.get() != null, spec.history() != null ? spec.services() : null);
-    Instance instance = Instance.builder(code.wasm())
-        .withMachineFactory(code.machines())
-        .withImportValues(host.imports())
-        .withMemoryFactory(this::cappedMemory)
-        .withStart(false)
-        .build();
-    if (code.exportsInitialize()) {
-      instance.export(AbiValidator.INITIALIZE_EXPORT).apply();
+    try {
+      Instance instance = Instance.builder(code.wasm())
+          .withMachineFactory(code.machines())
+          .withImportValues(host.imports())
+          .withMemoryFactory(this::cappedMemory)
+          .withStart(false)
+          .build();
+      if (code.exportsInitialize()) {
+        instance.export(AbiValidator.INITIALIZE_EXPORT).apply();
+      }
+      instance.export(AbiValidator.RUN_EXPORT).apply();
+    } finally {
+      host.closeArtifacts();
     }
-    instance.export(AbiValidator.RUN_EXPORT).apply();
     Optional<String> unreached = steps.firstUnreached();
     if (unreached.isPresent()) {
       return failed(FailureKind.NON_DETERMINISTIC, "non-deterministic workflow: " + unreached.get()

@@ -36,6 +36,21 @@ public interface RunServices {
    */
   Answer jobOutcome(String jobId);
 
+  /**
+   * ABI v4: stores the spooled file {@code file} ({@code size} bytes hashing to {@code sha256}) as
+   * artifact {@code name} of this run's job, answering once a majority of the cluster holds it: 0 and
+   * the stored artifact as JSON, or 1 and why it was refused (a limit, a bad name). The file stays the
+   * caller's.
+   */
+  default Answer storeArtifact(String name, java.nio.file.Path file, long size, String sha256) {
+    return Answer.of(1, "this run has no cluster to store artifacts in".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** ABI v4: the largest artifact {@code artifact_write} accepts. */
+  default long maxArtifactBytes() {
+    return 1L << 30;
+  }
+
   /** A signal: its id (increasing per job) and its payload (JSON). */
   record Signal(long id, byte[] payload) {}
 

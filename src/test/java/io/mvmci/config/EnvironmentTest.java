@@ -103,7 +103,7 @@ class EnvironmentTest {
     assertEquals(P + "node.node_id = \"two\" (from NODE_ID): must be an integer between 1 and 2147483647",
         error(Map.of("NODE_ID", "two")));
     assertEquals(P + "node.nodes[1] = \"2 n2:9000\" (from NODES): "
-        + "must be \"id raft_host:port http_host:port\" (3 parts, found 2)",
+        + "must be \"id raft_host:port http_host:port [stream_host:port]\" (3 or 4 parts, found 2)",
         error(Map.of("NODES", "1 n1:9000 n1:3020, 2 n2:9000", "NODE_ID", "1")));
     assertEquals(P + "node.nodes = [] (from NODES): must list at least one member, \"id raft_host:port http_host:port\"",
         error(Map.of("NODES", " , ,")));
@@ -266,7 +266,7 @@ class EnvironmentTest {
     assertEquals(P + "MVMCI_RAF__RPC_TIMEOUT_MS = 500: unknown section raf; did you mean MVMCI_RAFT__RPC_TIMEOUT_MS?",
         error(Map.of("MVMCI_RAF__RPC_TIMEOUT_MS", "500")));
     assertEquals(P + "MVMCI_DATABASE__URL = <redacted, 6 chars>: unknown section database "
-        + "(sections: NODE, RAFT, API, WORKERS, JOBS)", error(Map.of("MVMCI_DATABASE__URL", "jdbc:x")));
+        + "(sections: NODE, RAFT, API, WORKERS, JOBS, ARTIFACTS)", error(Map.of("MVMCI_DATABASE__URL", "jdbc:x")));
     assertEquals(P + "MVMCI_NODE__COLOUR_FILE = <redacted, 4 chars>: unknown key node.colour (keys: node_id, data_dir, "
         + "secret_raft, secret_api, enc_keys, enc_key_active, nodes, listen_addr_raft, listen_addr_api)",
         error(Map.of("MVMCI_NODE__COLOUR_FILE", "/etc")));

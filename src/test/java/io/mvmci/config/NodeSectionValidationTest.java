@@ -59,7 +59,7 @@ class NodeSectionValidationTest {
         Arguments.of("nodes element not a string", "[node]\nnodes = [\"1 127.0.0.1:9000 127.0.0.1:3020\", 2]",
             "node.nodes[1] = 2: must be a string"),
         Arguments.of("member with two parts", members("1 127.0.0.1:9000 127.0.0.1:3020", "2 127.0.0.1:9002"),
-            "node.nodes[1] = \"2 127.0.0.1:9002\": must be \"id raft_host:port http_host:port\" (3 parts, found 2)"),
+            "node.nodes[1] = \"2 127.0.0.1:9002\": must be \"id raft_host:port http_host:port [stream_host:port]\" (3 or 4 parts, found 2)"),
         Arguments.of("member id not a number", single("one 127.0.0.1:9000 127.0.0.1:3020"),
             "node.nodes[0] = \"one 127.0.0.1:9000 127.0.0.1:3020\": member id must be an integer >= 1"),
         Arguments.of("member id zero", single("0 127.0.0.1:9000 127.0.0.1:3020"),

@@ -26,11 +26,14 @@ public final class ClusterConfig {
   public final Path dir;
   private final int[] raft;
   private final int[] http;
+  /** DataStream (artifact bytes) ports, written as each entry's fourth part. */
+  private final int[] stream;
 
   private ClusterConfig(Path dir, int size) {
     this.dir = dir;
     this.raft = IntStream.range(0, size).map(i -> FreePorts.next()).toArray();
     this.http = IntStream.range(0, size).map(i -> FreePorts.next()).toArray();
+    this.stream = IntStream.range(0, size).map(i -> FreePorts.next()).toArray();
   }
 
   /** {@code size} members, ids 1 to size, on free loopback ports; files go under {@code dir}. */
@@ -67,7 +70,8 @@ public final class ClusterConfig {
    */
   public Path write(int id, String secretRaft, String dataDir, String sections) {
     String members = IntStream.range(0, size())
-        .mapToObj(i -> "  \"" + (i + 1) + " 127.0.0.1:" + raft[i] + " 127.0.0.1:" + http[i] + "\"")
+        .mapToObj(i -> "  \"" + (i + 1) + " 127.0.0.1:" + raft[i] + " 127.0.0.1:" + http[i]
+            + " 127.0.0.1:" + stream[i] + "\"")
         .collect(Collectors.joining(",\n"));
     try {
       Files.createDirectories(dir);

@@ -45,7 +45,7 @@ class WorkflowCorpusTest {
   /** A host function's signature and the ABI version that introduced it. */
   private record HostFunction(FunctionType type, int since) {}
 
-  /** Every host function of ABI versions 1 to 3. Keep in step with workflows/README.md. */
+  /** Every host function of ABI versions 1 to 4. Keep in step with workflows/README.md. */
   private static final Map<String, HostFunction> ABI_IMPORTS =
       Map.ofEntries(
           Map.entry("result_read", v1(List.of(I32, I32), List.of(I32))),
@@ -61,10 +61,13 @@ class WorkflowCorpusTest {
           Map.entry("fail_with", new HostFunction(FunctionType.of(List.of(I32, I32, I32), List.of()), 2)),
           Map.entry("await_signal", new HostFunction(FunctionType.of(List.of(I32, I32, I64), List.of(I32)), 3)),
           Map.entry("spawn_job", new HostFunction(FunctionType.of(List.of(I32, I32), List.of(I32)), 3)),
-          Map.entry("await_job", new HostFunction(FunctionType.of(List.of(I32, I32), List.of(I32)), 3)));
+          Map.entry("await_job", new HostFunction(FunctionType.of(List.of(I32, I32), List.of(I32)), 3)),
+          Map.entry("artifact_open", new HostFunction(FunctionType.of(List.of(I32, I32), List.of(I32)), 4)),
+          Map.entry("artifact_write", new HostFunction(FunctionType.of(List.of(I32, I32, I32), List.of(I32)), 4)),
+          Map.entry("artifact_close", new HostFunction(FunctionType.of(List.of(I32), List.of(I32)), 4)));
 
   /** The newest ABI version. */
-  private static final int LATEST = 3;
+  private static final int LATEST = 4;
 
   /** Folders whose modules break the ABI on purpose, to test the host's refusals. */
   private static final Set<String> DELIBERATELY_INVALID = Set.of("hostile");
@@ -92,7 +95,7 @@ class WorkflowCorpusTest {
       Map.entry("crawler", 1), Map.entry("echo", 1), Map.entry("noop", 1), Map.entry("pipeline", 2),
       Map.entry("sequence", 2), Map.entry("steps", 1), Map.entry("waits", 3), Map.entry("approval", 3), Map.entry("approval-rs", 3),
       Map.entry("fanout", 3), Map.entry("fanout-rs", 3), Map.entry("nightly", 2),
-      Map.entry("kernel", 1), Map.entry("hostcalls", 1));
+      Map.entry("kernel", 1), Map.entry("hostcalls", 1), Map.entry("waits", 3), Map.entry("build", 4));
 
   private static HostFunction v1(List<ValType> params, List<ValType> results) {
     return new HostFunction(FunctionType.of(params, results), 1);
@@ -185,7 +188,7 @@ class WorkflowCorpusTest {
     Map<String, Export> exports = exports(module);
     int version = declaredVersion(exports);
     if (version == 0) {
-      fail("unsupported ABI: module does not export mvmci_abi_v1 (or mvmci_abi_v2, mvmci_abi_v3)");
+      fail("unsupported ABI: module does not export mvmci_abi_v1 (or mvmci_abi_v2, mvmci_abi_v3, mvmci_abi_v4)");
     }
     List<FunctionType> functionImports = new ArrayList<>();
     int needed = 1;

@@ -78,6 +78,22 @@ public final class LocalTransport implements WorkTransport {
     return this;
   }
 
+  private volatile NodeArtifacts artifacts;
+
+  /** Lets this transport's runs store artifacts (ABI v4) through {@code artifacts}. */
+  public LocalTransport withArtifacts(NodeArtifacts artifacts) {
+    this.artifacts = artifacts;
+    return this;
+  }
+
+  @Override
+  public RunServices.Answer storeArtifact(JobRef job, String name, java.nio.file.Path file, long size,
+      String sha256) {
+    NodeArtifacts a = artifacts;
+    return a == null ? WorkTransport.super.storeArtifact(job, name, file, size, sha256)
+        : a.store(job.seq(), name, file, size, sha256);
+  }
+
   @Override
   public String workerId() {
     return workerId;

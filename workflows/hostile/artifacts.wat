@@ -1,0 +1,40 @@
+;; artifacts: an ABI v4 guest that stores its input as the artifact "report.txt", written in two
+;; chunks, then writes "<code> <result_read bytes>" as its output. An input of "!" opens "a/b" (an
+;; invalid name) and writes "open -1"; an input starting with "w" writes to a handle it never opened.
+(module
+  (import "mvmci" "input" (func $input (result i32)))
+  (import "mvmci" "result_read" (func $result_read (param i32 i32) (result i32)))
+  (import "mvmci" "output" (func $output (param i32 i32)))
+  (import "mvmci" "artifact_open" (func $open (param i32 i32) (result i32)))
+  (import "mvmci" "artifact_write" (func $write (param i32 i32 i32) (result i32)))
+  (import "mvmci" "artifact_close" (func $close (param i32) (result i32)))
+  (memory (export "memory") 2)
+  (data (i32.const 0) "report.txt")
+  (data (i32.const 16) "a/b")
+  (data (i32.const 32) "open -1")
+  (func (export "mvmci_abi_v4"))
+  (func (export "run") (local $n i32) (local $h i32) (local $half i32) (local $code i32) (local $r i32)
+    (local.set $n (call $input))
+    (drop (call $result_read (i32.const 1024) (local.get $n)))
+    (if (i32.eq (i32.load8_u (i32.const 1024)) (i32.const 33))
+      (then
+        (i32.store8 (i32.const 38) (i32.add (i32.const 48) (i32.sub (i32.const 0) (call $open (i32.const 16) (i32.const 3)))))
+        (call $output (i32.const 32) (i32.const 7))
+        (return)))
+    (if (i32.eq (i32.load8_u (i32.const 1024)) (i32.const 119))
+      (then
+        (i32.store8 (i32.const 64) (i32.add (i32.const 48) (i32.sub (i32.const 0)
+          (call $write (i32.const 7) (i32.const 1024) (local.get $n)))))
+        (call $output (i32.const 64) (i32.const 1))
+        (return)))
+    (local.set $h (call $open (i32.const 0) (i32.const 10)))
+    (local.set $half (i32.div_u (local.get $n) (i32.const 2)))
+    (drop (call $write (local.get $h) (i32.const 1024) (local.get $half)))
+    (drop (call $write (local.get $h) (i32.add (i32.const 1024) (local.get $half))
+      (i32.sub (local.get $n) (local.get $half))))
+    (local.set $code (call $close (local.get $h)))
+    ;; output: the code as one digit, a space, then what result_read gives
+    (i32.store8 (i32.const 65536) (i32.add (i32.const 48) (local.get $code)))
+    (i32.store8 (i32.const 65537) (i32.const 32))
+    (local.set $r (call $result_read (i32.const 65538) (i32.const 60000)))
+    (call $output (i32.const 65536) (i32.add (i32.const 2) (local.get $r)))))

@@ -53,6 +53,9 @@ final class Checker {
     for (Op o : history.ops()) {
       byKey.computeIfAbsent(o.key(), k -> new ArrayList<>()).add(o);
       figures.merge("ops " + o.kind() + " " + o.outcome(), 1, Integer::sum);
+      if (o.outcome() == Outcome.UNKNOWN && o.detail() != null) {
+        figures.merge("unknown: " + cause(o.detail()), 1, Integer::sum);
+      }
     }
     Map<String, Facts.JobFacts> byId = facts.jobs();
     for (Map.Entry<String, List<Op>> e : byKey.entrySet()) {
@@ -202,6 +205,12 @@ final class Checker {
                 "  node " + s.node() + ": " + (i < b.length ? b[i] : "(end)"))));
       }
     }
+  }
+
+  /** "503 {...}" or "java.net.http.HttpTimeoutException: ..." as "503" or "HttpTimeoutException". */
+  static String cause(String detail) {
+    String first = detail.split("[ :]", 2)[0];
+    return first.substring(first.lastIndexOf('.') + 1);
   }
 
   private void add(String rule, String key, String what, List<Op> ops) {

@@ -18,7 +18,7 @@ class FaultInjectionProcessTest {
   void underFaultsNothingIsLostDoneTwiceReadStaleOrLeftStuckAndTheNodesAgree() throws Exception {
     Assumptions.assumeTrue(Files.exists(Path.of("workflows/testing/sequence/sequence.wasm")),
         "needs workflows/testing/sequence/sequence.wasm");
-    FaultRun.Result r = FaultRun.run(FaultRun.Settings.fromProperties(0, 150));
+    FaultRun.Result r = FaultRun.run(FaultRun.Settings.fromProperties(0, 120));
     assertThat(r.report()).contains("faults: ");
     assertThat(r.violations()).as("seed %d:%s", r.settings().seed(), r.report()).isEmpty();
   }

@@ -19,16 +19,19 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-FAULTS=${FAULTS:-200}
-NODES=${NODES:-3}
-case "$NODES" in 3|5) ;; *) echo "NODES must be 3 or 5, not $NODES" >&2; exit 2 ;; esac
+FAULTS_=${FAULTS:-200}
+NODES_=${NODES:-3}
+case "$NODES_" in 3|5) ;; *) echo "NODES must be 3 or 5, not $NODES_" >&2; exit 2 ;; esac
+SEED_=${SEED:-}
+# The nodes read their configuration from the environment too (NODES is the member list): keep ours out.
+unset NODES FAULTS SEED
 MVN=(mvn -B -q)
 [ "${OFFLINE:-1}" = 1 ] && MVN+=(-o)
 LOG=$(mktemp -t mvmci-soak.XXXXXX.log)
 "${MVN[@]}" test-compile
 set +e
 "${MVN[@]}" surefire:test -Dtest=FaultInjectionProcessTest -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dmvmci.faults.count="$FAULTS" -Dmvmci.faults.nodes="$NODES" ${SEED:+-Dmvmci.faults.seed="$SEED"} \
+  -Dmvmci.faults.count="$FAULTS_" -Dmvmci.faults.nodes="$NODES_" ${SEED_:+-Dmvmci.faults.seed="$SEED_"} \
   -Dmvmci.cluster.keep="${KEEP:+true}" 2>&1 | tee "$LOG" \
   | grep --line-buffered -E '^(fault|seed|faults|skipped|operations|after the last|violations|VIOLATION|  )|==== fault'
 status=${PIPESTATUS[0]}

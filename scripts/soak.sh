@@ -11,6 +11,7 @@
 #
 # Environment (all optional):
 #   FAULTS (200)   how many faults
+#   DURATION       seconds of faults instead of a count (FAULTS is then ignored)
 #   NODES (3)      3 or 5 nodes
 #   SEED           repeat a run's choices (the nemesis's and the clients'); printed by every run
 #   KEEP=1         keep the cluster's directory (configs, logs, databases) for a post-mortem
@@ -23,15 +24,17 @@ FAULTS_=${FAULTS:-200}
 NODES_=${NODES:-3}
 case "$NODES_" in 3|5) ;; *) echo "NODES must be 3 or 5, not $NODES_" >&2; exit 2 ;; esac
 SEED_=${SEED:-}
+SECONDS_=${DURATION:-0}
+[ "$SECONDS_" != 0 ] && FAULTS_=0
 # The nodes read their configuration from the environment too (NODES is the member list): keep ours out.
-unset NODES FAULTS SEED
+unset NODES FAULTS SEED DURATION
 MVN=(mvn -B -q)
 [ "${OFFLINE:-1}" = 1 ] && MVN+=(-o)
 LOG=$(mktemp -t mvmci-soak.XXXXXX.log)
 "${MVN[@]}" test-compile
 set +e
 "${MVN[@]}" surefire:test -Dtest=FaultInjectionProcessTest -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dmvmci.faults.count="$FAULTS_" -Dmvmci.faults.nodes="$NODES_" ${SEED_:+-Dmvmci.faults.seed="$SEED_"} \
+  -Dmvmci.faults.count="$FAULTS_" -Dmvmci.faults.seconds="$SECONDS_" -Dmvmci.faults.nodes="$NODES_" ${SEED_:+-Dmvmci.faults.seed="$SEED_"} \
   -Dmvmci.cluster.keep="${KEEP:+true}" 2>&1 | tee "$LOG" \
   | grep --line-buffered -E '^(fault|seed|faults|skipped|operations|after the last|violations|VIOLATION|  )|==== fault'
 status=${PIPESTATUS[0]}

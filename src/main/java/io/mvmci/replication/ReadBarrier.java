@@ -12,6 +12,11 @@ import java.util.function.Supplier;
  * cannot share it (the leader may have fixed its index before the caller arrived), so it waits for the
  * next one, which is sent as soon as the current one returns. All callers that arrive meanwhile share
  * that next request.
+ *
+ * <p>Each caller gets its own view of the shared round, so a caller
+ * that gives up and cancels its future (a read that timed out) cancels no one else's read: once a
+ * request's timeout cancelled the shared round, every other reader on it, the start-up of the
+ * node's worker among them, failed with a CancellationException (a 500, or a node whose start failed).
  */
 final class ReadBarrier {
   private final Supplier<CompletableFuture<?>> readIndex;
@@ -29,13 +34,27 @@ final class ReadBarrier {
         if (next == null) {
           next = new CompletableFuture<>();
         }
-        return next;
+        return view(next);
       }
       current = new CompletableFuture<>();
     }
     CompletableFuture<Void> mine = current;
+    CompletableFuture<Void> view = view(mine);
     start(mine);
-    return mine;
+    return view;
+  }
+
+  /** A future of its own that completes as the shared round does, with the same (unwrapped) error. */
+  private static CompletableFuture<Void> view(CompletableFuture<Void> shared) {
+    CompletableFuture<Void> v = new CompletableFuture<>();
+    shared.whenComplete((ok, error) -> {
+      if (error == null) {
+        v.complete(null);
+      } else {
+        v.completeExceptionally(error);
+      }
+    });
+    return v;
   }
 
   private void start(CompletableFuture<Void> round) {

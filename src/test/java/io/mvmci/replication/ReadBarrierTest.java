@@ -50,7 +50,7 @@ class ReadBarrierTest {
     CompletableFuture<Void> third = barrier.await();
 
     assertThat(rounds).as("no request for them yet").hasSize(1);
-    assertThat(second).isSameAs(third).isNotSameAs(first);
+    assertThat(second).isNotSameAs(third).isNotSameAs(first);
     rounds.get(0).complete(null);
     assertThat(first).isCompleted();
     assertThat(second).as("the first round may predate them").isNotDone();
@@ -58,6 +58,26 @@ class ReadBarrierTest {
     rounds.get(1).complete(null);
     assertThat(second).isCompleted().isNotCompletedExceptionally();
     assertThat(rounds).hasSize(2);
+  }
+
+  /**
+   * Regression (found by the fault-injection soak): a read that timed out cancelled the round it
+   * shared, and every other caller on it failed with a CancellationException, the node's start-up
+   * among them.
+   */
+  @Test
+  void aCallerThatCancelsItsWaitCancelsNoOneElses() {
+    CompletableFuture<Void> lone = barrier.await();
+    CompletableFuture<Void> second = barrier.await();
+    CompletableFuture<Void> third = barrier.await();
+
+    lone.cancel(false);
+    second.cancel(false);
+    rounds.get(0).complete(null);
+    assertThat(rounds).as("the next round still goes out").hasSize(2);
+    rounds.get(1).complete(null);
+    assertThat(third).isCompleted().isNotCompletedExceptionally();
+    assertThat(barrier.await()).as("and later callers start afresh").isNotDone();
   }
 
   @Test

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -28,9 +29,11 @@ public final class ClusterConfig {
   private final int[] http;
   /** DataStream (artifact bytes) ports, written as each entry's fourth part. */
   private final int[] stream;
+  private final List<String> hosts;
 
-  private ClusterConfig(Path dir, int size) {
+  private ClusterConfig(Path dir, int size, List<String> hosts) {
     this.dir = dir;
+    this.hosts = List.copyOf(hosts);
     this.raft = IntStream.range(0, size).map(i -> FreePorts.next()).toArray();
     this.http = IntStream.range(0, size).map(i -> FreePorts.next()).toArray();
     this.stream = IntStream.range(0, size).map(i -> FreePorts.next()).toArray();
@@ -38,7 +41,16 @@ public final class ClusterConfig {
 
   /** {@code size} members, ids 1 to size, on free loopback ports; files go under {@code dir}. */
   public static ClusterConfig onFreePorts(Path dir, int size) {
-    return new ClusterConfig(dir, size);
+    return new ClusterConfig(dir, size, java.util.Collections.nCopies(size, "127.0.0.1"));
+  }
+
+  /** One member per host (member i+1 on {@code hosts.get(i)}), each on free ports; files go under {@code dir}. */
+  public static ClusterConfig onHosts(Path dir, List<String> hosts) {
+    return new ClusterConfig(dir, hosts.size(), hosts);
+  }
+
+  public String host(int id) {
+    return hosts.get(id - 1);
   }
 
   public int size() {
@@ -70,8 +82,8 @@ public final class ClusterConfig {
    */
   public Path write(int id, String secretRaft, String dataDir, String sections) {
     String members = IntStream.range(0, size())
-        .mapToObj(i -> "  \"" + (i + 1) + " 127.0.0.1:" + raft[i] + " 127.0.0.1:" + http[i]
-            + " 127.0.0.1:" + stream[i] + "\"")
+        .mapToObj(i -> "  \"" + (i + 1) + " " + hosts.get(i) + ":" + raft[i] + " " + hosts.get(i) + ":" + http[i]
+            + " " + hosts.get(i) + ":" + stream[i] + "\"")
         .collect(Collectors.joining(",\n"));
     try {
       Files.createDirectories(dir);

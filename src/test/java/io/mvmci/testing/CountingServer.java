@@ -112,9 +112,17 @@ public final class CountingServer implements AutoCloseable {
   private volatile Route fallback = PAGE;
   private volatile boolean closing;
 
+  /** When each request arrived (System.currentTimeMillis()), per target. */
+  private final Map<String, List<Long>> arrivals = new ConcurrentHashMap<>();
+
   public CountingServer() {
+    this(InetAddress.getLoopbackAddress());
+  }
+
+  /** On {@code bind} (say, a bridge address that nodes in network namespaces reach) and a free port. */
+  public CountingServer(InetAddress bind) {
     try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+      server = HttpServer.create(new InetSocketAddress(bind, 0), 64);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -158,7 +166,8 @@ public final class CountingServer implements AutoCloseable {
 
   /** The absolute URL of a target such as {@code /page?k=1}. */
   public String url(String target) {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + target;
+    return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort()
+        + target;
   }
 
   /** How many requests arrived for this target (path and query, as sent). */
@@ -172,6 +181,11 @@ public final class CountingServer implements AutoCloseable {
     Map<String, Integer> out = new TreeMap<>();
     hits.forEach((target, n) -> out.put(target, n.get()));
     return out;
+  }
+
+  /** When each request for this target arrived, in ms since the epoch, in order of arrival. */
+  public List<Long> arrivals(String target) {
+    return List.copyOf(arrivals.getOrDefault(target, List.of()));
   }
 
   /** Every request received, in order of arrival. */
@@ -202,6 +216,7 @@ public final class CountingServer implements AutoCloseable {
       exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(", ", v)));
       Request request = new Request(exchange.getRequestMethod(), target, Map.copyOf(headers),
           new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      arrivals.computeIfAbsent(target, t -> new CopyOnWriteArrayList<>()).add(System.currentTimeMillis());
       int hit = hits.computeIfAbsent(target, t -> new AtomicInteger()).incrementAndGet();
       requests.add(request);
       if (path.startsWith("/slow/") || hit <= held.getOrDefault(path, 0)) {

@@ -72,8 +72,13 @@ public final class Http {
   }
 
   public static Reply send(HttpRequest.Builder b) {
+    return send(b, Duration.ofSeconds(30));
+  }
+
+  /** {@link #send(HttpRequest.Builder)} with this deadline for the answer (a partitioned node never answers). */
+  public static Reply send(HttpRequest.Builder b, Duration timeout) {
     try {
-      HttpResponse<String> r = CLIENT.send(b.timeout(Duration.ofSeconds(30)).build(),
+      HttpResponse<String> r = CLIENT.send(b.timeout(timeout).build(),
           HttpResponse.BodyHandlers.ofString());
       return new Reply(r.statusCode(), r.body(), r);
     } catch (IOException e) {

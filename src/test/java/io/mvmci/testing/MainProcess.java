@@ -34,9 +34,16 @@ public abstract class MainProcess implements AutoCloseable {
   private final List<String> mainArgs;
   private final Map<String, String> env;
   private final Path workDir;
+  /** Words run before {@code java}: for example {@code ip netns exec NS}, which execs java in place. */
+  private final List<String> prefix;
   private Process process;
 
   MainProcess(List<String> mainArgs, Path log, Map<String, String> env, Path workDir) {
+    this(mainArgs, log, env, workDir, List.of());
+  }
+
+  MainProcess(List<String> mainArgs, Path log, Map<String, String> env, Path workDir, List<String> prefix) {
+    this.prefix = List.copyOf(prefix);
     this.mainArgs = List.copyOf(mainArgs);
     this.log = log;
     this.env = Map.copyOf(env);
@@ -54,7 +61,10 @@ public abstract class MainProcess implements AutoCloseable {
       Files.write(args, launchArguments(), StandardCharsets.UTF_8);
       Files.writeString(log, "---- start " + Instant.now() + "\n", StandardCharsets.UTF_8,
           StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-      ProcessBuilder pb = new ProcessBuilder(javaBinary(), "@" + args).redirectErrorStream(true)
+      List<String> command = new ArrayList<>(prefix);
+      command.add(javaBinary());
+      command.add("@" + args);
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       if (workDir != null) {
         pb.directory(workDir.toFile());

@@ -32,11 +32,23 @@ public final class NodeProcess extends MainProcess {
   public final int id;
   public final int httpPort;
   public final Path config;
+  /** The address its HTTP server binds and tests call: 127.0.0.1, or its network namespace's. */
+  public final String host;
 
   /** Node {@code id}, which serves HTTP on {@code httpPort}, from {@code config}; not started. */
   public NodeProcess(int id, int httpPort, Path config, Path log, Map<String, String> env) {
-    super(List.of("--config", config.toString()), log, env, null);
+    this(id, "127.0.0.1", httpPort, config, log, env, List.of());
+  }
+
+  /**
+   * Node {@code id} serving HTTP on {@code host:httpPort}, launched behind {@code prefix} (say
+   * {@code ip netns exec NS}, which execs java in place, so that signals reach the JVM); not started.
+   */
+  public NodeProcess(int id, String host, int httpPort, Path config, Path log, Map<String, String> env,
+      List<String> prefix) {
+    super(List.of("--config", config.toString()), log, env, null, prefix);
     this.id = id;
+    this.host = host;
     this.httpPort = httpPort;
     this.config = config;
   }
@@ -59,7 +71,7 @@ public final class NodeProcess extends MainProcess {
   }
 
   public String url(String path) {
-    return "http://127.0.0.1:" + httpPort + path;
+    return "http://" + host + ":" + httpPort + path;
   }
 
   /** The node's own view of the group ({@code GET /api/v1/cluster}); throws if it does not answer. */

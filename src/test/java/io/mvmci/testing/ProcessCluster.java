@@ -38,15 +38,39 @@ public final class ProcessCluster implements AutoCloseable {
   private final int embeddedWorkers;
   private final Thread reaper;
 
-  private ProcessCluster(Path dir, int size, int embeddedWorkers, String extraToml) {
+  /**
+   * Where member {@code id} (from 1) runs: its address, and the words launched before java (none on
+   * loopback; {@code ip netns exec NS} in a network namespace).
+   */
+  public interface Placement {
+    String host(int id);
+
+    List<String> prefix(int id);
+
+    Placement LOOPBACK = new Placement() {
+      @Override
+      public String host(int id) {
+        return "127.0.0.1";
+      }
+
+      @Override
+      public List<String> prefix(int id) {
+        return List.of();
+      }
+    };
+  }
+
+  private ProcessCluster(Path dir, int size, int embeddedWorkers, String extraToml, Placement placement) {
     this.dir = dir;
-    this.files = ClusterConfig.onFreePorts(dir, size);
+    this.files = ClusterConfig.onHosts(dir,
+        java.util.stream.IntStream.rangeClosed(1, size).mapToObj(placement::host).toList());
     this.embeddedWorkers = embeddedWorkers;
     this.extraToml = extraToml;
     List<NodeProcess> list = new ArrayList<>();
     for (int id = 1; id <= size; id++) {
       Path config = writeConfig(id, ClusterConfig.SECRET_RAFT, "data" + id);
-      list.add(new NodeProcess(id, files.httpPort(id), config, dir.resolve("node" + id + ".log"), Map.of()));
+      list.add(new NodeProcess(id, placement.host(id), files.httpPort(id), config, dir.resolve("node" + id + ".log"),
+          Map.of(), placement.prefix(id)));
     }
     this.nodes = List.copyOf(list);
     // If the test JVM is stopped, its children must not outlive it.
@@ -71,7 +95,14 @@ public final class ProcessCluster implements AutoCloseable {
 
   /** {@link #start(String, int)} with more TOML sections in every node's file (say, a short lease). */
   public static ProcessCluster start(String name, int embeddedWorkers, String extraToml) throws IOException {
-    ProcessCluster c = new ProcessCluster(Files.createTempDirectory("mvmci-" + name), 3, embeddedWorkers, extraToml);
+    return start(name, 3, embeddedWorkers, extraToml, Placement.LOOPBACK);
+  }
+
+  /** {@code size} nodes placed by {@code placement}, each with these workers and sections; started and answering. */
+  public static ProcessCluster start(String name, int size, int embeddedWorkers, String extraToml,
+      Placement placement) throws IOException {
+    ProcessCluster c = new ProcessCluster(Files.createTempDirectory("mvmci-" + name), size, embeddedWorkers,
+        extraToml, placement);
     try {
       c.nodes.forEach(NodeProcess::start);
       c.nodes.forEach(c::awaitUp);

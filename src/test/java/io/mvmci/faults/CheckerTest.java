@@ -1,0 +1,142 @@
+package io.mvmci.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mvmci.faults.History.Op;
+import io.mvmci.faults.History.Outcome;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The checker fails bad histories, each for its own rule, and passes a good one. */
+class CheckerTest {
+  private final History history = new History();
+  private final Map<String, Workload.Job> asked = new HashMap<>();
+  private final Map<String, Facts.JobFacts> jobs = new HashMap<>();
+  private final Map<String, List<Long>> arrivals = new HashMap<>();
+  private final List<Checker.NodeState> states = new ArrayList<>(List.of(
+      new Checker.NodeState(1, 40, "same"), new Checker.NodeState(2, 40, "same"), new Checker.NodeState(3, 40, "same")));
+  private long index;
+
+  private void op(String kind, String key, long invoke, long complete, Outcome outcome, String id, String status,
+      int version, int attempt, String worker, String detail) {
+    history.add(new Op(index++, 0, kind, key, 1, invoke, complete, outcome, id, status, version, attempt, worker,
+        detail));
+  }
+
+  /** A job k (job-N) submitted, claimed once by node-1, completed, its two requests made once each. */
+  private void goodJob(String key, String id, long t) {
+    asked.put(key, new Workload.Job(key, "POST", List.of("/fx/" + key + "/0", "/fx/" + key + "/1")));
+    op("submit", key, t, t + 10, Outcome.OK, id, "Pending", 0, 0, null, "created");
+    op("read", key, t + 20, t + 30, Outcome.OK, id, "Pending", 1, 0, null, null);
+    op("view", key, t + 40, t + 50, Outcome.OK, id, "InProgress", 0, 1, "node-1", null);
+    op("read", key, t + 60, t + 70, Outcome.OK, id, "InProgress", 2, 0, null, null);
+    op("read", key, t + 200, t + 210, Outcome.OK, id, "Completed", 3, 0, null, null);
+    jobs.put(id, new Facts.JobFacts(id, key, "Completed", List.of(new Facts.Event(1, "Pending", 0),
+        new Facts.Event(2, "InProgress", 1), new Facts.Event(3, "Completed", 1)), new ArrayList<>(List.of(
+        new Facts.Step(1, 3, 1, "http_request", true, 1000L), new Facts.Step(1, 7, 1, "http_request", true, 2000L)))));
+    arrivals.put("/fx/" + key + "/0", List.of(990L));
+    arrivals.put("/fx/" + key + "/1", List.of(1990L));
+  }
+
+  private List<Checker.Violation> check() {
+    return new Checker(history, asked, new Facts(40, jobs), states, arrivals).check();
+  }
+
+  private static List<String> rules(List<Checker.Violation> v) {
+    return v.stream().map(Checker.Violation::rule).toList();
+  }
+
+  @Test
+  void aGoodHistoryPasses() {
+    goodJob("a", "job-0", 0);
+    goodJob("b", "job-1", 100);
+    assertThat(check()).isEmpty();
+  }
+
+  @Test
+  void anAcknowledgedJobMissingFromTheDatabaseIsLost() {
+    goodJob("a", "job-0", 0);
+    jobs.remove("job-0");
+    List<Checker.Violation> v = check();
+    assertThat(rules(v)).containsExactly("lost");
+    assertThat(v.get(0).context()).anyMatch(line -> line.contains("submit"));
+  }
+
+  @Test
+  void twoWorkersSeenHoldingOneAttemptAreADoubleClaim() {
+    goodJob("a", "job-0", 0);
+    op("view", "a", 80, 90, Outcome.OK, "job-0", "InProgress", 0, 1, "rw-0", null);
+    assertThat(rules(check())).containsExactly("double-claim");
+  }
+
+  @Test
+  void aClaimWhileAnotherHoldsTheJobOrAStaleAppendIsADoubleClaim() {
+    goodJob("a", "job-0", 0);
+    Facts.JobFacts j = jobs.get("job-0");
+    jobs.put("job-0", new Facts.JobFacts("job-0", "a", "Completed", List.of(new Facts.Event(1, "Pending", 0),
+        new Facts.Event(2, "InProgress", 1), new Facts.Event(3, "InProgress", 1), new Facts.Event(4, "Completed", 1)),
+        j.steps()));
+    assertThat(rules(check())).containsExactly("double-claim");
+    jobs.put("job-0", new Facts.JobFacts("job-0", "a", "Completed", j.events(), List.of(
+        new Facts.Step(1, 3, 2, "http_request", true, 1000L), new Facts.Step(1, 7, 1, "http_request", true, 2000L))));
+    assertThat(rules(check())).containsExactly("double-claim");
+  }
+
+  @Test
+  void aReadOlderThanOneThatFinishedBeforeItIsNotLinearizable() {
+    goodJob("a", "job-0", 0);
+    // after the Completed read (200..210), another node answers InProgress: a stale read
+    op("read", "a", 300, 310, Outcome.OK, "job-0", "InProgress", 2, 0, null, null);
+    List<Checker.Violation> v = check();
+    assertThat(rules(v)).containsExactly("linearizable");
+    assertThat(v.get(0).what()).contains("InProgress/v2");
+  }
+
+  @Test
+  void aJobNotFoundAfterItsSubmissionWasAcknowledgedIsNotLinearizable() {
+    goodJob("a", "job-0", 0);
+    op("read", "a", 15, 18, Outcome.OK, "job-0", "absent", 0, 0, null, null);
+    assertThat(rules(check())).containsExactly("linearizable");
+  }
+
+  @Test
+  void aCancelAcknowledgedThenReadAsRunningIsNotLinearizable() {
+    History h = new History();
+    h.add(new Op(0, 0, "submit", "c", 1, 0, 10, Outcome.OK, "job-5", "Pending", 0, 0, null, "created"));
+    h.add(new Op(1, 0, "cancel", "c", 2, 20, 30, Outcome.OK, "job-5", "Cancelled", 0, 0, null, null));
+    h.add(new Op(2, 1, "read", "c", 3, 40, 50, Outcome.OK, "job-5", "InProgress", 2, 0, null, null));
+    Map<String, Facts.JobFacts> f = Map.of("job-5", new Facts.JobFacts("job-5", "c", "Cancelled", List.of(
+        new Facts.Event(1, "Pending", 0), new Facts.Event(2, "Cancelled", 0)), List.of()));
+    List<Checker.Violation> v = new Checker(h, Map.of(), new Facts(40, f), states, Map.of()).check();
+    assertThat(rules(v)).containsExactly("linearizable");
+  }
+
+  @Test
+  void concurrentReadsMayBeOrderedEitherWay() {
+    goodJob("a", "job-0", 0);
+    // overlapping the Completed read: an InProgress read is fine
+    op("read", "a", 150, 250, Outcome.OK, "job-0", "InProgress", 2, 0, null, null);
+    assertThat(check()).isEmpty();
+  }
+
+  @Test
+  void aRepeatedEffectAStuckJobATwiceFinishedJobAndDivergentNodesAreReported() {
+    goodJob("a", "job-0", 0);
+    arrivals.put("/fx/a/1", List.of(1990L, 2500L)); // a POST sent again after its step was recorded
+    goodJob("b", "job-1", 100);
+    Facts.JobFacts b = jobs.get("job-1");
+    jobs.put("job-1", new Facts.JobFacts("job-1", "b", "InProgress", b.events().subList(0, 2), b.steps()));
+    goodJob("c", "job-2", 200);
+    Facts.JobFacts c = jobs.get("job-2");
+    List<Facts.Event> twice = new ArrayList<>(c.events());
+    twice.add(new Facts.Event(9, "Failed", 1));
+    jobs.put("job-2", new Facts.JobFacts("job-2", "c", "Failed", twice, c.steps()));
+    states.set(2, new Checker.NodeState(3, 40, "other"));
+    List<Checker.Violation> v = check();
+    assertThat(rules(v)).containsExactlyInAnyOrder("effect-repeated", "effect-repeated", "stuck", "finished-once",
+        "identical");
+  }
+}

@@ -136,7 +136,28 @@ class CheckerTest {
     jobs.put("job-2", new Facts.JobFacts("job-2", "c", "Failed", twice, c.steps()));
     states.set(2, new Checker.NodeState(3, 40, "other"));
     List<Checker.Violation> v = check();
-    assertThat(rules(v)).containsExactlyInAnyOrder("effect-repeated", "effect-repeated", "stuck", "finished-once",
-        "identical");
+    assertThat(rules(v)).containsExactlyInAnyOrder("effect-repeated", "stuck", "finished-once", "identical");
+  }
+
+  @Test
+  void aGetInFlightAtATakeoverMayLandLateOnceAnEarlierAttemptButNotMore() {
+    goodJob("g", "job-0", 0);
+    asked.put("g", new Workload.Job("g", "GET", List.of("/fx/g/0", "/fx/g/1")));
+    Facts.JobFacts g = jobs.get("job-0");
+    // attempt 1 recorded step 3; attempt 2 (after a takeover) re-sent and recorded step 7 at 2000, and
+    // attempt 1's own send of it, in flight when it lost its claim, landed at 2500
+    List<Facts.Step> steps = List.of(new Facts.Step(1, 3, 1, "http_request", true, 1000L),
+        new Facts.Step(1, 7, 2, "http_request", true, 2000L));
+    jobs.put("job-0", new Facts.JobFacts("job-0", "g", "Completed", g.events(), steps));
+    arrivals.put("/fx/g/1", List.of(1990L, 2500L));
+    assertThat(check()).as("one late arrival, one earlier attempt").isEmpty();
+
+    arrivals.put("/fx/g/1", List.of(1990L, 2500L, 2600L));
+    assertThat(rules(check())).as("two late arrivals, one earlier attempt").containsExactly("effect-repeated");
+
+    jobs.put("job-0", new Facts.JobFacts("job-0", "g", "Completed", g.events(), List.of(steps.get(0),
+        new Facts.Step(1, 7, 1, "http_request", true, 2000L))));
+    arrivals.put("/fx/g/1", List.of(1990L, 2500L));
+    assertThat(rules(check())).as("a late arrival with no takeover").containsExactly("effect-repeated");
   }
 }

@@ -268,7 +268,7 @@ class EnvironmentTest {
     assertEquals(P + "MVMCI_DATABASE__URL = <redacted, 6 chars>: unknown section database "
         + "(sections: NODE, RAFT, API, WORKERS, JOBS, ARTIFACTS)", error(Map.of("MVMCI_DATABASE__URL", "jdbc:x")));
     assertEquals(P + "MVMCI_NODE__COLOUR_FILE = <redacted, 4 chars>: unknown key node.colour (keys: node_id, data_dir, "
-        + "secret_raft, secret_api, enc_keys, enc_key_active, nodes, listen_addr_raft, listen_addr_api)",
+        + "secret_raft, secret_api, enc_keys, enc_key_active, nodes, listen_addr_raft, listen_addr_api, join)",
         error(Map.of("MVMCI_NODE__COLOUR_FILE", "/etc")));
   }
 

@@ -110,11 +110,11 @@ class SectionsValidationTest {
         Arguments.of("misspelt original section", "[hiqlte]\nnode_id = 1",
             "hiqlte = <table>: unknown section; did you mean [hiqlite]?"),
         Arguments.of("unknown section", "[database]\nurl = \"x\"",
-            "database = <table>: unknown section (sections: node, raft, api, workers, jobs)"),
+            "database = <table>: unknown section (sections: node, raft, api, workers, jobs, artifacts)"),
         Arguments.of("node key at top level", "node_id = 1",
-            "node_id = 1: top-level key; belongs in the [node] section (sections: node, raft, api, workers, jobs)"),
+            "node_id = 1: top-level key; belongs in the [node] section (sections: node, raft, api, workers, jobs, artifacts)"),
         Arguments.of("unknown top-level string is hidden", "password = \"hunter2hunter2\"",
-            "password = <redacted, 14 chars>: top-level key; settings belong in a section (sections: node, raft, api, workers, jobs)"),
+            "password = <redacted, 14 chars>: top-level key; settings belong in a section (sections: node, raft, api, workers, jobs, artifacts)"),
         Arguments.of("section as a value", "raft = 5",
             "raft = 5: must be a table, written [raft]"));
   }

@@ -10,7 +10,7 @@ import io.mvmci.deploy.ModuleDeployer;
 import io.mvmci.deploy.Replays;
 import io.mvmci.queue.Consistency;
 import io.mvmci.queue.JobService;
-import io.mvmci.store.JobQueries;
+import io.mvmci.store.ModuleQueries;
 import io.mvmci.workflow.InvalidModuleException;
 import io.mvmci.workflow.ModuleRegistry;
 import io.mvmci.workflow.WorkflowModule;
@@ -70,12 +70,12 @@ class ModulesController {
   @GetMapping
   List<ModuleView> list(@RequestParam(required = false) String consistency) {
     Consistency c = ReadParams.consistency(consistency);
-    List<JobQueries.ModuleVersion> versions = jobs.read(c, JobQueries::moduleVersions);
-    JobQueries.ModuleUsage usage = jobs.read(Consistency.LOCAL, JobQueries::moduleUsage);
+    List<ModuleQueries.ModuleVersion> versions = jobs.read(c, q -> q.modules().moduleVersions());
+    ModuleQueries.ModuleUsage usage = jobs.read(Consistency.LOCAL, q -> q.modules().moduleUsage());
     Map<String, String> latest = new HashMap<>();
     versions.forEach(v -> latest.put(v.name(), v.sha256()));
     List<ModuleView> out = new ArrayList<>();
-    versions.stream().sorted(java.util.Comparator.comparing(JobQueries.ModuleVersion::name)).forEach(v ->
+    versions.stream().sorted(java.util.Comparator.comparing(ModuleQueries.ModuleVersion::name)).forEach(v ->
         out.add(new ModuleView(v.name(), v.sha256(), v.sizeBytes(), v.sha256().equals(latest.get(v.name())),
             JobView.time(v.deployedAt()), usage.running().getOrDefault(v.sha256(), 0L),
             usage.pinned().getOrDefault(v.sha256(), 0L))));

@@ -8,7 +8,7 @@ import io.mvmci.command.Result;
 import io.mvmci.command.SeedModule;
 import io.mvmci.replication.RaftNode;
 import io.mvmci.replication.ReplicationException;
-import io.mvmci.store.JobQueries;
+import io.mvmci.store.ModuleQueries;
 import io.mvmci.workflow.InvalidModuleException;
 import io.mvmci.workflow.ModuleRegistry;
 import io.mvmci.workflow.WorkflowModule;
@@ -65,7 +65,7 @@ public final class ModuleDeployer implements Effects, AutoCloseable {
   /** Registers every module the replicated table holds (at start-up, and after a snapshot install). */
   public void loadAll() {
     try {
-      node.stateMachine().queries().forEachModule(m -> {
+      node.stateMachine().queries().modules().forEachModule(m -> {
         try {
           registry.deploy(m.name(), m.wasm());
         } catch (InvalidModuleException e) {
@@ -96,7 +96,7 @@ public final class ModuleDeployer implements Effects, AutoCloseable {
     while (!closed) {
       try {
         Set<String> stored = new HashSet<>();
-        for (JobQueries.ModuleVersion v : node.stateMachine().queries().moduleVersions()) {
+        for (ModuleQueries.ModuleVersion v : node.stateMachine().queries().modules().moduleVersions()) {
           stored.add(v.name() + "@" + v.sha256());
         }
         for (WorkflowModule m : bundled) {

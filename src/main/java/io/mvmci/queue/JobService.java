@@ -14,6 +14,7 @@ import io.mvmci.replication.RaftNode;
 import io.mvmci.replication.ReplicationException;
 import io.mvmci.store.HistoryQueries;
 import io.mvmci.store.JobQueries;
+import io.mvmci.store.ModuleQueries;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -224,8 +225,8 @@ public final class JobService {
    * for a submission naming a module this node's registry does not know (yet), because its deploy
    * was committed through another node and this node is still compiling it.
    */
-  private boolean stored(java.util.function.Predicate<JobQueries.ModuleVersion> which) {
-    return read(Consistency.LINEARIZABLE, JobQueries::moduleVersions).stream().anyMatch(which);
+  private boolean stored(java.util.function.Predicate<ModuleQueries.ModuleVersion> which) {
+    return read(Consistency.LINEARIZABLE, q -> q.modules().moduleVersions()).stream().anyMatch(which);
   }
 
   /** Every recorded step of every execution of the job, in order; with results if {@code results}. */

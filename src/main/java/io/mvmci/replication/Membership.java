@@ -9,6 +9,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.server.RaftConfiguration;
@@ -18,7 +21,7 @@ import org.apache.ratis.server.RaftServer;
  * The group's members as Ratis replicates them, and changing them with Ratis's
  * {@code setConfiguration}. The configuration lives in the Raft log (and in Ratis's
  * {@code raft-meta.conf} once a snapshot purged the entry), so a restarted node follows the
- * replicated members, not its configuration file.
+ * replicated members, not its configuration file. Also hands leadership over before a planned stop.
  */
 public final class Membership {
   interface DivisionSource {
@@ -169,5 +172,52 @@ public final class Membership {
   /** Whether the group's configuration names this node (false for a joiner still waiting to be added). */
   public boolean isMember() {
     return current().contains(selfId);
+  }
+
+  /**
+   * Hands leadership to another member if this node leads, before a planned stop, so that the
+   * group has a leader again in about one round trip instead of an election timeout. Followers
+   * are tried in the order the leader last heard from them; each gets what is left of
+   * {@code timeoutMs}. Ratis makes the target catch up first, then tells it to start an election
+   * at once. Best effort: returns whether another member leads now.
+   */
+  public boolean transferLeadership(long timeoutMs) {
+    if (!isLeader() || current().voters().size() < 2) {
+      return false;
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    List<RaftPeerId> targets;
+    try {
+      RoleInfoProto role = division.get().getInfo().getRoleInfoProto();
+      targets = role.getLeaderInfo().getFollowerInfoList().stream()
+          .sorted(Comparator.comparingLong(f -> f.getLastRpcElapsedTimeMs()))
+          .map(f -> RaftPeerId.valueOf(f.getId().getId()))
+          .toList();
+    } catch (IOException e) {
+      return false;
+    }
+    for (RaftPeerId target : targets) {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left <= 0 || !isLeader()) {
+        break;
+      }
+      try {
+        RaftClientReply reply = client.get().admin().transferLeadership(target, left);
+        if (reply.isSuccess()) {
+          return true;
+        }
+      } catch (IOException | RuntimeException e) {
+        // try the next follower; the others elect a leader after the election timeout anyway
+      }
+    }
+    return !isLeader();
+  }
+
+  private boolean isLeader() {
+    try {
+      return division.get().getInfo().isLeader();
+    } catch (IOException e) {
+      return false;
+    }
   }
 }

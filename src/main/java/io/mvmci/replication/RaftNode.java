@@ -5,10 +5,7 @@ import io.mvmci.command.Result;
 import io.mvmci.command.ResultCodec;
 import io.mvmci.replication.tls.RaftTls;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -17,11 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
-import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -33,14 +27,9 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.exceptions.ServerNotReadyException;
-import org.apache.ratis.retry.RetryPolicies;
-import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.util.LifeCycle;
-import org.apache.ratis.util.SizeInBytes;
-import org.apache.ratis.util.TimeDuration;
 
 /**
  * This node's membership in the Raft group: the Ratis server, the state machine, and the client that
@@ -91,14 +80,9 @@ public final class RaftNode implements AutoCloseable {
     boolean joiningNow = settings.joining() && !hasStorage(settings.raftDir());
     this.membership = new Membership(settings.selfId(), !joiningNow, this::division,
         () -> client);
-    List<RaftPeer> peers = settings.peers().stream()
-        .map(p -> {
-          RaftPeer.Builder b = RaftPeer.newBuilder().setId(peerId(p.id())).setAddress(p.raftAddress());
-          return streams ? b.setDataStreamAddress(p.streamAddress()).build() : b.build();
-        })
-        .toList();
+    List<RaftPeer> peers = RaftNodeSetup.peers(settings, streams);
     RaftGroup group = RaftGroup.valueOf(GROUP_ID, joiningNow ? List.of() : peers);
-    this.props = properties(settings);
+    this.props = RaftNodeSetup.properties(settings);
     RaftTls tls = settings.secret() == null ? null : RaftTls.fromSecret(settings.secret());
     this.params = tls == null ? new Parameters() : tls.configure(props, new Parameters());
     if (streams) {
@@ -119,42 +103,24 @@ public final class RaftNode implements AutoCloseable {
         .build();
     // The stream client's group is the file's members with their stream addresses: a member added at
     // runtime (cluster add) is not streamed to until the nodes' files name it (artifact/DESIGN.md).
-    this.streamClient = !streams || joiningNow ? null : RaftClient.newBuilder()
-        .setProperties(props)
-        .setParameters(params)
-        .setRaftGroup(RaftGroup.valueOf(GROUP_ID, peers))
-        .setPrimaryDataStreamServer(peers.stream().filter(p -> p.getId().equals(selfId)).findFirst().orElseThrow())
-        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-            200, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
-        .build();
+    this.streamClient = !streams || joiningNow ? null : RaftNodeSetup.streamClient(props, params, peers, selfId);
     this.committer = new GroupCommitter(this::propose, ResultCodec::decode, settings.groupCommit());
     this.barrier = new ReadBarrier(this::readIndex);
   }
 
   public static RaftNode start(RaftSettings settings, ApplyListener listener) throws IOException {
-    checkPortFree(settings.bindHost(), settings.raftPort());
+    RaftNodeSetup.checkPortFree(settings.bindHost(), settings.raftPort());
     RaftNode node = new RaftNode(settings, listener);
     node.disk.onLogFailed(node::stopServer);
     node.disk.start();
     try {
       node.server.start();
-      node.client = node.newClient();
+      node.client = RaftNodeSetup.client(node.settings, node.groupMembers(), node.props, node.params);
     } catch (IOException | RuntimeException e) {
       node.disk.close();
       throw e;
     }
     return node;
-  }
-
-  /** Ratis answers a failed bind with System.exit(1); fail first, with a message that says why. */
-  private static void checkPortFree(String host, int port) throws IOException {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(host, port));
-    } catch (IOException e) {
-      throw new IOException("cannot listen for Raft on " + host + ":" + port + " (listen_addr_raft and "
-          + "this node's raft port in node.nodes): " + e.getMessage(), e);
-    }
   }
 
   static RaftPeerId peerId(int id) {
@@ -172,58 +138,6 @@ public final class RaftNode implements AutoCloseable {
   /** Whether {@code raftDir} holds this group's Raft storage (a node that has run before). */
   public static boolean hasStorage(java.nio.file.Path raftDir) {
     return java.nio.file.Files.isDirectory(raftDir.resolve(GROUP_ID.getUuid().toString()));
-  }
-
-  /**
-   * The client's view of the group: every member of the server's configuration (what Ratis
-   * persisted, which wins over the file), and the file's members, this node included, so that a
-   * node whose file is out of date still finds the leader and can read through itself.
-   */
-  private RaftClient newClient() {
-    java.util.Map<Integer, RaftPeer> peers = new java.util.TreeMap<>();
-    settings.peers().forEach(p -> peers.put(p.id(), raftPeer(p)));
-    GroupMembers now = groupMembers();
-    now.voters().forEach(p -> peers.put(p.id(), raftPeer(p)));
-    now.listeners().forEach(p -> peers.put(p.id(), raftPeer(p)));
-    return RaftClient.newBuilder()
-        .setProperties(props)
-        .setParameters(params)
-        .setRaftGroup(RaftGroup.valueOf(GROUP_ID, List.copyOf(peers.values())))
-        // about 10 s of retries (the service's write timeout): long enough to ride out an election
-        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-            200, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
-        .build();
-  }
-
-  private static RaftProperties properties(RaftSettings s) {
-    RaftProperties p = new RaftProperties();
-    RaftServerConfigKeys.setStorageDir(p, List.of(s.raftDir().toFile()));
-    GrpcConfigKeys.Server.setHost(p, s.bindHost());
-    GrpcConfigKeys.Server.setPort(p, s.raftPort());
-    RaftServerConfigKeys.Rpc.setTimeoutMin(p, millis(s.electionTimeoutMin().toMillis()));
-    RaftServerConfigKeys.Rpc.setTimeoutMax(p, millis(s.electionTimeoutMax().toMillis()));
-    RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
-    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
-    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotEveryEntries());
-    RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, s.snapshotsRetained());
-    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
-    // No commit-index metadata entry after every commit: it doubled the log (one per group-commit
-    // entry), with its own fsync on each node, two appendEntries and an apply (a SQLite commit) on
-    // each node. It only lets a restarted node apply up to the old commit index without a quorum;
-    // entries are still fsynced on a majority before they commit.
-    RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
-    RaftServerConfigKeys.Rpc.setRequestTimeout(p, millis(s.requestTimeout().toMillis()));
-    RaftClientConfigKeys.Rpc.setRequestTimeout(p, millis(s.requestTimeout().toMillis()));
-    // Ratis refuses to start unless its write buffer holds the largest entry the appender may send.
-    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(s.logEntryMaxBytes()));
-    RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(s.logEntryMaxBytes() + 64L));
-    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(s.logSegmentBytes()));
-    s.ratisProperties().forEach(p::set);
-    return p;
-  }
-
-  private static TimeDuration millis(long ms) {
-    return TimeDuration.valueOf(ms, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -442,24 +356,7 @@ public final class RaftNode implements AutoCloseable {
 
   /** This node's view of the group now (see {@link RaftStatus}). */
   public RaftStatus status() {
-    long dbApplied = stateMachine.databaseAppliedIndex();
-    String smState = String.valueOf(stateMachine.getLifeCycleState());
-    try {
-      RaftServer.Division d = server.getDivision(GROUP_ID);
-      DivisionInfo info = d.getInfo();
-      RaftPeerId leader = info.getLeaderId();
-      RoleInfoProto roleInfo = info.getRoleInfoProto();
-      long sinceLeader = roleInfo.hasFollowerInfo() && roleInfo.getFollowerInfo().hasLeaderInfo()
-          ? roleInfo.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs() : -1;
-      return new RaftStatus(settings.selfId(), info.getCurrentRole().name(),
-          info.getLifeCycleState().name(), smState, info.getCurrentTerm(),
-          leader == null ? Optional.empty() : Optional.of(Integer.parseInt(leader.toString().substring(1))),
-          info.isLeader() && info.isLeaderReady(), d.getRaftLog().getLastCommittedIndex(),
-          info.getLastAppliedIndex(), dbApplied, sinceLeader);
-    } catch (IOException e) {
-      return new RaftStatus(settings.selfId(), "UNKNOWN", LifeCycle.State.CLOSED.name(), smState, -1,
-          Optional.empty(), false, -1, -1, dbApplied, -1);
-    }
+    return RaftStatus.of(settings.selfId(), stateMachine, server);
   }
 
   /** Tells {@code observer} the number of commands in each log entry this node proposes. */
@@ -475,35 +372,7 @@ public final class RaftNode implements AutoCloseable {
    * at once. Best effort: returns whether another member leads now.
    */
   public boolean transferLeadership(long timeoutMs) {
-    if (!isLeader() || members() < 2) {
-      return false;
-    }
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-    List<RaftPeerId> targets;
-    try {
-      RoleInfoProto role = server.getDivision(GROUP_ID).getInfo().getRoleInfoProto();
-      targets = role.getLeaderInfo().getFollowerInfoList().stream()
-          .sorted(Comparator.comparingLong(f -> f.getLastRpcElapsedTimeMs()))
-          .map(f -> RaftPeerId.valueOf(f.getId().getId()))
-          .toList();
-    } catch (IOException e) {
-      return false;
-    }
-    for (RaftPeerId target : targets) {
-      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-      if (left <= 0 || !isLeader()) {
-        break;
-      }
-      try {
-        RaftClientReply reply = client.admin().transferLeadership(target, left);
-        if (reply.isSuccess()) {
-          return true;
-        }
-      } catch (IOException | RuntimeException e) {
-        // try the next follower; the others elect a leader after the election timeout anyway
-      }
-    }
-    return !isLeader();
+    return membership.transferLeadership(timeoutMs);
   }
 
   @Override

@@ -1,6 +1,12 @@
 package io.mvmci.replication;
 
+import java.io.IOException;
 import java.util.Optional;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.util.LifeCycle;
 
 /**
  * This node's view of the Raft group at one moment, for health and metrics. Fields are read one
@@ -43,5 +49,27 @@ public record RaftStatus(
   /** Committed entries not yet applied here. */
   public long applyLag() {
     return Math.max(0, commitIndex - appliedIndex);
+  }
+
+  /** Reads {@code server}'s division now, and the state machine's applied index and lifecycle. */
+  static RaftStatus of(int selfId, QueueStateMachine stateMachine, RaftServer server) {
+    long dbApplied = stateMachine.databaseAppliedIndex();
+    String smState = String.valueOf(stateMachine.getLifeCycleState());
+    try {
+      RaftServer.Division d = server.getDivision(RaftNode.GROUP_ID);
+      DivisionInfo info = d.getInfo();
+      RaftPeerId leader = info.getLeaderId();
+      RoleInfoProto roleInfo = info.getRoleInfoProto();
+      long sinceLeader = roleInfo.hasFollowerInfo() && roleInfo.getFollowerInfo().hasLeaderInfo()
+          ? roleInfo.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs() : -1;
+      return new RaftStatus(selfId, info.getCurrentRole().name(),
+          info.getLifeCycleState().name(), smState, info.getCurrentTerm(),
+          leader == null ? Optional.empty() : Optional.of(Integer.parseInt(leader.toString().substring(1))),
+          info.isLeader() && info.isLeaderReady(), d.getRaftLog().getLastCommittedIndex(),
+          info.getLastAppliedIndex(), dbApplied, sinceLeader);
+    } catch (IOException e) {
+      return new RaftStatus(selfId, "UNKNOWN", LifeCycle.State.CLOSED.name(), smState, -1,
+          Optional.empty(), false, -1, -1, dbApplied, -1);
+    }
   }
 }

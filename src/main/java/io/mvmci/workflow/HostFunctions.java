@@ -17,6 +17,9 @@ import java.util.function.BooleanSupplier;
  * <p>Every journaled call asks the {@link RunJournal} first: a step in the journal returns its
  * recorded result without its side effect; a new step performs it and journals the result
  * before the guest sees it. {@code http_request} also journals its start before sending.
+ *
+ * <p>ABI v3's waits and child jobs are in {@link WaitFunctions}, ABI v4's artifacts in {@link
+ * ArtifactCalls}; this class registers them with the others.
  */
 final class HostFunctions {
   static final int MAX_OUTPUT = 1024 * 1024;
@@ -26,13 +29,6 @@ final class HostFunctions {
   static final int MAX_RANDOM = 64 * 1024;
   /** {@code fail_with} flag: the failure is terminal, the job is not retried. */
   static final int FAIL_TERMINAL = 1;
-  static final int MAX_SIGNAL_NAME = 128;
-  static final int MAX_SPAWN_REQUEST = 1024 * 1024;
-  /** {@code await_signal}'s answers. */
-  static final int SIGNAL_TAKEN = 0;
-  static final int SIGNAL_TIMED_OUT = 1;
-  private static final java.util.regex.Pattern SIGNAL_NAME =
-      java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1," + MAX_SIGNAL_NAME + "}");
   private static final byte[] NOTHING = new byte[0];
 
   private final HostServices services;
@@ -42,9 +38,9 @@ final class HostFunctions {
   private final BooleanSupplier stopRequested;
   /** The cluster's services (ABI v3 and suspension), or null for a run of the engine on its own. */
   private final RunServices cluster;
-  /** Per signal name, the id of the last signal this run consumed (rebuilt as the run replays). */
-  private final java.util.Map<String, Long> lastSignal = new java.util.HashMap<>();
   private byte[] resultBuffer = NOTHING;
+  /** ABI v3's waits and child jobs. */
+  private final WaitFunctions waits;
   /** ABI v4's artifacts being written by this run. */
   private final ArtifactCalls artifacts;
   private byte[] output = NOTHING;
@@ -57,6 +53,7 @@ final class HostFunctions {
     this.input = input;
     this.steps = steps;
     this.stopRequested = stopRequested;
+    this.waits = new WaitFunctions(services, steps, cluster, bytes -> resultBuffer = bytes);
     this.artifacts = new ArtifactCalls(steps, cluster);
   }
 
@@ -85,9 +82,9 @@ final class HostFunctions {
     b.addFunction(function(AbiImport.FAIL, (inst, a) -> none(() -> fail(inst, (int) a[0], (int) a[1]))));
     b.addFunction(function(AbiImport.FAIL_WITH,
         (inst, a) -> none(() -> failWith(inst, (int) a[0], (int) a[1], (int) a[2], AbiImport.FAIL_WITH))));
-    b.addFunction(function(AbiImport.AWAIT_SIGNAL, (inst, a) -> i32(awaitSignal(inst, (int) a[0], (int) a[1], a[2]))));
-    b.addFunction(function(AbiImport.SPAWN_JOB, (inst, a) -> i32(spawnJob(inst, (int) a[0], (int) a[1]))));
-    b.addFunction(function(AbiImport.AWAIT_JOB, (inst, a) -> i32(awaitJob(inst, (int) a[0], (int) a[1]))));
+    b.addFunction(function(AbiImport.AWAIT_SIGNAL, (inst, a) -> i32(waits.awaitSignal(inst, (int) a[0], (int) a[1], a[2]))));
+    b.addFunction(function(AbiImport.SPAWN_JOB, (inst, a) -> i32(waits.spawnJob(inst, (int) a[0], (int) a[1]))));
+    b.addFunction(function(AbiImport.AWAIT_JOB, (inst, a) -> i32(waits.awaitJob(inst, (int) a[0], (int) a[1]))));
     b.addFunction(function(AbiImport.ARTIFACT_OPEN, (inst, a) -> i32(artifacts.open(inst, (int) a[0], (int) a[1]))));
     b.addFunction(function(AbiImport.ARTIFACT_WRITE,
         (inst, a) -> i32(artifacts.write(inst, (int) a[0], (int) a[1], (int) a[2]))));
@@ -245,10 +242,11 @@ final class HostFunctions {
     if (suspend) {
       throw new RunAbort.Suspend("timer", wake, 0);
     }
-    sleepUntil(wake);
+    sleepUntil(services, wake);
   }
 
-  private void sleepUntil(long wake) {
+  /** Sleeps on the run's thread until {@code wake} by the services' clock; a stop interrupts it. */
+  static void sleepUntil(HostServices services, long wake) {
     try {
       for (long left = wake - services.clock().millis(); left > 0; left = wake - services.clock().millis()) {
         Thread.sleep(left);
@@ -257,121 +255,6 @@ final class HostFunctions {
       Thread.currentThread().interrupt();
       throw new RunAbort.Stopped();
     }
-  }
-
-  /**
-   * {@code await_signal} (ABI v3), two steps: the wait's deadline (journaled once, so a resumed run
-   * keeps it), then the signal it consumed or its timeout. With nothing to deliver, a run of the
-   * cluster gives its thread back until a signal of that name arrives or the deadline passes; a short
-   * remaining wait is slept on the thread, then looked at once more.
-   */
-  private int awaitSignal(Instance inst, int ptr, int len, long timeoutMs) {
-    String name = Text.utf8(GuestMemory.read(inst.memory(), ptr, len), MAX_SIGNAL_NAME + 1);
-    if (!SIGNAL_NAME.matcher(name).matches()) {
-      throw new TrapException("await_signal: a signal name is 1-" + MAX_SIGNAL_NAME
-          + " letters, digits, '.', '_', ':' or '-', not " + Text.quote(name, 80));
-    }
-    Step.Request wait = Step.Request.of(AbiImport.AWAIT_SIGNAL,
-        ByteBuffer.allocate(8 + name.length()).putLong(timeoutMs).put(name.getBytes(StandardCharsets.UTF_8)).array(),
-        "\"" + name + "\"" + (timeoutMs < 0 ? "" : " for up to " + timeoutMs + " ms"));
-    Step recorded = steps.next(wait);
-    long deadline;
-    if (recorded != null) {
-      deadline = ByteBuffer.wrap(recorded.result()).getLong();
-    } else {
-      long now = services.clock().millis();
-      deadline = timeoutMs < 0 ? -1 : timeoutMs > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + timeoutMs;
-      steps.recordLazily(wait, 0, longBytes(deadline)); // durable with the next step or the suspension
-    }
-    Step.Request take = Step.Request.of(AbiImport.AWAIT_SIGNAL, tagged(1, name), "\"" + name + "\" taken");
-    Step got = steps.next(take);
-    if (got == null) {
-      got = takeSignal(services("await_signal"), take, name, deadline);
-    }
-    ByteBuffer r = ByteBuffer.wrap(got.result());
-    long id = r.getLong();
-    if (got.code() == SIGNAL_TAKEN) {
-      lastSignal.put(name, id);
-    }
-    resultBuffer = java.util.Arrays.copyOfRange(got.result(), 8, got.result().length);
-    return got.code();
-  }
-
-  /** The current (new) step of an {@code await_signal}: a signal, a timeout, or a suspension. */
-  private Step takeSignal(RunServices s, Step.Request take, String name, long deadline) {
-    long after = lastSignal.getOrDefault(name, 0L);
-    while (true) {
-      java.util.Optional<RunServices.Signal> signal = s.nextSignal(name, after);
-      if (signal.isPresent()) {
-        byte[] bytes = ByteBuffer.allocate(8 + signal.get().payload().length).putLong(signal.get().id())
-            .put(signal.get().payload()).array();
-        steps.record(take, SIGNAL_TAKEN, bytes);
-        return new Step(steps.current(), take, true, SIGNAL_TAKEN, bytes);
-      }
-      long left = deadline < 0 ? Long.MAX_VALUE : deadline - services.clock().millis();
-      if (left <= 0) {
-        steps.record(take, SIGNAL_TIMED_OUT, longBytes(0));
-        return new Step(steps.current(), take, true, SIGNAL_TIMED_OUT, longBytes(0));
-      }
-      // A wait without a deadline has nothing to sleep until: it always gives the thread back (with a
-      // threshold of Long.MAX_VALUE it used to spin on sleepUntil(-1), deaf to a stop request).
-      if (deadline < 0 || left > s.suspendSleepsLongerThanMs()) {
-        throw new RunAbort.Suspend("signal:" + name, deadline, after);
-      }
-      sleepUntil(deadline);
-    }
-  }
-
-  /**
-   * {@code spawn_job} (ABI v3): submits a child job, once. The step holds the child's id, so a replay
-   * answers it without submitting; a run that died between the submission and its step submits again
-   * with the same idempotency key (the step's position), which answers the same child.
-   */
-  private int spawnJob(Instance inst, int ptr, int len) {
-    if (Integer.toUnsignedLong(len) > MAX_SPAWN_REQUEST) {
-      throw new TrapException("spawn_job: a request is at most " + MAX_SPAWN_REQUEST + " bytes");
-    }
-    byte[] json = GuestMemory.read(inst.memory(), ptr, len);
-    Step.Request request = Step.Request.of(AbiImport.SPAWN_JOB, json,
-        Text.shorten(new String(json, StandardCharsets.UTF_8), 300));
-    Step recorded = steps.next(request);
-    if (recorded != null) {
-      resultBuffer = recorded.result();
-      return recorded.code();
-    }
-    RunServices.Answer a = services("spawn_job").spawn(json, steps.current());
-    steps.record(request, a.code(), a.bytes());
-    resultBuffer = a.bytes();
-    return a.code();
-  }
-
-  /**
-   * {@code await_job} (ABI v3): a child's outcome, journaled once it has one. While the child runs, a
-   * run of the cluster gives its thread back until the child finishes.
-   */
-  private int awaitJob(Instance inst, int ptr, int len) {
-    String id = Text.utf8(GuestMemory.read(inst.memory(), ptr, len), 100);
-    Step.Request request = Step.Request.of(AbiImport.AWAIT_JOB, id.getBytes(StandardCharsets.UTF_8), id);
-    Step recorded = steps.next(request);
-    if (recorded != null) {
-      resultBuffer = recorded.result();
-      return recorded.code();
-    }
-    RunServices.Answer a = services("await_job").jobOutcome(id);
-    if (a.waitFor() != null) {
-      throw new RunAbort.Suspend(a.waitFor(), -1, 0);
-    }
-    steps.record(request, a.code(), a.bytes());
-    resultBuffer = a.bytes();
-    return a.code();
-  }
-
-  private RunServices services(String function) {
-    if (cluster == null) {
-      throw new RunAbort.HostBroke(function + " needs a cluster: this run was started by the engine on its"
-          + " own, without a job", null);
-    }
-    return cluster;
   }
 
   private void fail(Instance inst, int ptr, int len) {
@@ -417,15 +300,15 @@ final class HostFunctions {
     });
   }
 
-  private static byte[] tagged(int tag, String message) {
+  static byte[] tagged(int tag, String message) {
     return tagged(tag, message.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static byte[] tagged(int tag, byte[] bytes) {
+  static byte[] tagged(int tag, byte[] bytes) {
     return ByteBuffer.allocate(4 + bytes.length).putInt(tag).put(bytes).array();
   }
 
-  private static byte[] longBytes(long v) {
+  static byte[] longBytes(long v) {
     return ByteBuffer.allocate(8).putLong(v).array();
   }
 

@@ -182,7 +182,7 @@ class AbiV3Test extends EngineTestSupport {
     assertThat(kinds(h)).containsExactly("await_signal", "await_signal");
     assertThat(h.steps.get(0).summary()).isEqualTo("\"approve\" for up to 60000 ms");
     assertThat(longAt(h, 0)).as("the wait's deadline").isEqualTo(T0 + 60_000);
-    assertThat(h.steps.get(1).code()).isEqualTo(HostFunctions.SIGNAL_TAKEN);
+    assertThat(h.steps.get(1).code()).isEqualTo(WaitFunctions.SIGNAL_TAKEN);
     assertThat(longAt(h, 1)).as("the signal's id").isEqualTo(5);
     // The deadline is recorded lazily: it is durable with the take, in one write, before the guest sees the
     // signal (a crash before that write leaves neither, and the guest has observed nothing of either).
@@ -223,7 +223,7 @@ class AbiV3Test extends EngineTestSupport {
   void aWaitTimesOutAtOnceWithTimeout0AndWhenResumedPastItsDeadline() {
     MemoryHistory now = new MemoryHistory();
     assertThat(output(waits("a0 approve\n", now))).isEqualTo("a 1 \n");
-    assertThat(now.steps.get(1).code()).isEqualTo(HostFunctions.SIGNAL_TIMED_OUT);
+    assertThat(now.steps.get(1).code()).isEqualTo(WaitFunctions.SIGNAL_TIMED_OUT);
 
     MemoryHistory later = new MemoryHistory();
     assertThat(waits("a60000 approve\n", later)).isInstanceOf(RunOutcome.Suspended.class);

@@ -95,7 +95,7 @@ class WorkflowCorpusTest {
       Map.entry("crawler", 1), Map.entry("echo", 1), Map.entry("noop", 1), Map.entry("pipeline", 2),
       Map.entry("sequence", 2), Map.entry("steps", 1), Map.entry("waits", 3), Map.entry("approval", 3), Map.entry("approval-rs", 3),
       Map.entry("fanout", 3), Map.entry("fanout-rs", 3), Map.entry("nightly", 2),
-      Map.entry("kernel", 1), Map.entry("hostcalls", 1), Map.entry("waits", 3), Map.entry("build", 4));
+      Map.entry("kernel", 1), Map.entry("hostcalls", 1), Map.entry("build", 4));
 
   private static HostFunction v1(List<ValType> params, List<ValType> results) {
     return new HostFunction(FunctionType.of(params, results), 1);

@@ -62,7 +62,8 @@ for i in range(n):
     ids.append(call(bases[i % 3] + "/api/v1/jobs", body)["job_id"])
     time.sleep(1 / rate)
 for i, id in enumerate(ids):
-    call(bases[i % 3] + "/api/v1/jobs/" + id + "?wait_ms=120000")
+    while call(bases[i % 3] + "/api/v1/jobs/" + id + "?wait_ms=60000")["status"] not in ("Completed", "Failed", "Cancelled"):
+        pass
 def ms(t):
     return datetime.fromisoformat(t.replace("Z", "+00:00")).timestamp() * 1000
 lags = []

@@ -89,6 +89,27 @@ class StreamsController {
   }
 
   static JobReads.Filter filter(String status, String workflow, String job) {
+    return filter(status, workflow, job, null);
+  }
+
+  /** {@code labels}: the {@code label} parameter's values, each one label or several comma-separated. */
+  static JobReads.Filter filter(String status, String workflow, String job, List<String> labels) {
+    List<String> wanted = List.of();
+    if (labels != null && !labels.isEmpty()) {
+      List<String> all = new java.util.ArrayList<>();
+      for (String v : labels) {
+        for (String l : v.split(",")) {
+          if (!l.isBlank()) {
+            all.add(l.strip());
+          }
+        }
+      }
+      try {
+        wanted = io.mvmci.job.Labels.canonical(all);
+      } catch (IllegalArgumentException e) {
+        throw new BadRequestException("label", "label: " + e.getMessage());
+      }
+    }
     Set<JobStatus> statuses = EnumSet.noneOf(JobStatus.class);
     if (status != null && !status.isBlank()) {
       for (String s : status.split(",")) {
@@ -108,6 +129,6 @@ class StreamsController {
       }
     }
     return new JobReads.Filter(Set.copyOf(statuses), workflow == null || workflow.isBlank() ? null : workflow.strip(),
-        seq);
+        seq, wanted);
   }
 }

@@ -48,18 +48,18 @@ class StreamsController {
    * Job changes: each {@code event: job} carries the job as {@code GET /api/v1/jobs/{id}} shows it
    * but without {@code input} and {@code output} (read those from there), once the change has applied
    * on this node; {@code event: resync} asks the client to reload what it
-   * shows. Filters: {@code status} (one or more, comma-separated), {@code workflow}, {@code job} (an
-   * id; such a stream starts with the job as it is now, unless it resumes). {@code Last-Event-ID} (or {@code last_event_id}) resumes after an earlier event.
+   * shows. Filters: {@code status} (one or more, comma-separated), {@code workflow}, {@code label} (jobs
+   * requiring every label given), {@code job} (an id; such a stream starts with the job as it is now, unless it resumes). {@code Last-Event-ID} (or {@code last_event_id}) resumes after an earlier event.
    */
   @ApiResponse(responseCode = "200", description = "An SSE stream: event: job (data: a job), event: resync",
       content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string")))
   @GetMapping(value = "/events", produces = "text/event-stream")
   void events(@RequestParam(required = false) String status, @RequestParam(required = false) String workflow,
-      @RequestParam(required = false) String job,
+      @RequestParam(required = false) String job, @RequestParam(required = false) List<String> label,
       @RequestParam(name = "last_event_id", required = false) String lastEventIdParam,
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
       HttpServletRequest request, HttpServletResponse response) throws IOException {
-    JobReads.Filter filter = filter(status, workflow, job);
+    JobReads.Filter filter = filter(status, workflow, job, label);
     String last = lastEventId != null && !lastEventId.isBlank() ? lastEventId : lastEventIdParam;
     feed.subscribe(filter, last, SseStream.open(request, response, MAX_QUEUED_BYTES));
   }

@@ -111,7 +111,10 @@ public final class JobReads {
       // or workflow index) and kept when their label_set is IN that short list: no index on jobs
       // serves (label_set, seq) for every status (jobs_runnable_by_set covers only Pending and
       // Retrying), so a page reads rows until `limit` match: cheap for a common label, at worst one
-      // pass over the jobs the other filters leave when the label is rare.
+      // pass over the jobs the other filters leave when the label is rare. Measured with sqlite3 on
+      // 10^6 jobs (a synthetic table, not the node): a label on 10 % of jobs 0.2 ms p95 for 50 rows,
+      // on 0.1 % 8.5 ms, on 1 job 164 ms (the whole scan); no set with it 0.02 ms. A (label_set, seq)
+      // index on jobs would bound the rare case too; it needs a migration of its own.
       List<Long> sets = labelSets(filter.labels());
       if (sets.isEmpty()) {
         return List.of();

@@ -90,6 +90,19 @@ class LabelFilterApiTest {
   }
 
   @Test
+  void theEventStreamTakesTheLabelFilterToo() throws Exception {
+    try (io.mvmci.testing.SseClient s = io.mvmci.testing.SseClient.open(node.url("/api/v1/events?label=tpu"))) {
+      assertThat(s.status).isEqualTo(200);
+      String plain = submit("[\"cuda\"]");
+      String later = submit("[\"cuda\",\"tpu\"]");
+      // The stream is in log order: had the cuda-only job passed the filter, it would come first.
+      io.mvmci.testing.SseClient.Event first = s.await(e -> e.event().equals("job"), java.time.Duration.ofSeconds(20));
+      assertThat(first.json().get("job_id").asString()).as("not " + plain).isEqualTo(later);
+    }
+    assertThat(get(node.url("/api/v1/events?label=Nope")).status()).isEqualTo(400);
+  }
+
+  @Test
   void aBadLabelIsAProblem() {
     for (String bad : List.of("GPU", "-x", "a%20b", "x".repeat(65))) {
       Reply r = get(node.url("/api/v1/jobs?label=" + bad));

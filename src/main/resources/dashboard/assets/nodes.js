@@ -1,19 +1,20 @@
-// Workers (alive or dead, label, capacity, running, last heartbeat) and the cluster's members.
+// Workers (alive or dead, ticket label, worker labels, capacity, running, last heartbeat) and the cluster's members.
 import { ago, api, badge, every, h } from './lib.js';
 
 export async function workers(app, page) {
   const tbody = h('tbody', { id: 'workers-body' });
   app.append(h('h1', {}, 'Workers'), h('table', { id: 'workers' },
-    h('thead', {}, h('tr', {}, ['worker', 'kind', 'label', 'status', 'capacity', 'running', 'last heartbeat', 'started']
+    h('thead', {}, h('tr', {}, ['worker', 'kind', 'label', 'labels', 'status', 'capacity', 'running', 'last heartbeat', 'started']
       .map((c) => h('th', {}, c)))), tbody));
   const load = async () => {
     const w = await api('/api/v1/workers?consistency=local');
     tbody.replaceChildren(...w.workers.map((x) => h('tr', {},
       h('td', { class: 'mono' }, x.worker_id), h('td', {}, x.kind + (x.node_id != null ? ' ' + x.node_id : '')),
-      h('td', {}, x.label || ''), h('td', {}, badge(x.status)), h('td', {}, x.capacity),
+      h('td', {}, x.label || ''),
+      h('td', { class: 'labels' }, (x.labels || []).map((l) => h('span', { class: 'label' }, l))), h('td', {}, badge(x.status)), h('td', {}, x.capacity),
       h('td', {}, h('a', { href: '#/jobs?status=InProgress' }, x.running)),
       h('td', { title: x.last_seen }, ago(x.last_seen)), h('td', { title: x.started_at }, ago(x.started_at)))));
-    if (!w.workers.length) tbody.append(h('tr', {}, h('td', { colspan: 8, class: 'muted' }, 'No worker has beaten yet.')));
+    if (!w.workers.length) tbody.append(h('tr', {}, h('td', { colspan: 9, class: 'muted' }, 'No worker has beaten yet.')));
   };
   await load();
   every(2000, () => load().catch(() => {}), page);

@@ -191,16 +191,17 @@ class JobsController {
   /**
    * A page of jobs by keyset: pass {@code next_cursor} back as {@code cursor} with the same filters.
    * Oldest first unless {@code order=desc}. Filters: {@code status} (one or more, comma-separated),
-   * {@code workflow}, {@code job} (an id: the page holds that job or nothing).
+   * {@code workflow}, {@code job} (an id: the page holds that job or nothing), {@code label}
+   * (repeatable or comma-separated: jobs that require every one of those worker labels).
    */
   @GetMapping("/jobs")
   ResponseEntity<Page> list(@RequestParam(required = false) String status,
       @RequestParam(required = false) String workflow, @RequestParam(required = false) String job,
-      @RequestParam(required = false) String order,
+      @RequestParam(required = false) List<String> label, @RequestParam(required = false) String order,
       @RequestParam(required = false) String limit, @RequestParam(required = false) String cursor,
       @RequestParam(required = false) String consistency) {
     Consistency c = ReadParams.consistency(consistency);
-    JobReads.Filter filter = StreamsController.filter(status, workflow, job);
+    JobReads.Filter filter = StreamsController.filter(status, workflow, job, label);
     if (order != null && !order.isEmpty() && !order.equals("asc") && !order.equals("desc")) {
       throw new BadRequestException("order", "order must be asc or desc, not \"" + order + "\"");
     }

@@ -48,18 +48,18 @@ class StreamsController {
    * Job changes: each {@code event: job} carries the job as {@code GET /api/v1/jobs/{id}} shows it
    * but without {@code input} and {@code output} (read those from there), once the change has applied
    * on this node; {@code event: resync} asks the client to reload what it
-   * shows. Filters: {@code status} (one or more, comma-separated), {@code workflow}, {@code job} (an
-   * id; such a stream starts with the job as it is now, unless it resumes). {@code Last-Event-ID} (or {@code last_event_id}) resumes after an earlier event.
+   * shows. Filters: {@code status} (one or more, comma-separated), {@code workflow}, {@code label} (jobs
+   * requiring every label given), {@code job} (an id; such a stream starts with the job as it is now, unless it resumes). {@code Last-Event-ID} (or {@code last_event_id}) resumes after an earlier event.
    */
   @ApiResponse(responseCode = "200", description = "An SSE stream: event: job (data: a job), event: resync",
       content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string")))
   @GetMapping(value = "/events", produces = "text/event-stream")
   void events(@RequestParam(required = false) String status, @RequestParam(required = false) String workflow,
-      @RequestParam(required = false) String job,
+      @RequestParam(required = false) String job, @RequestParam(required = false) List<String> label,
       @RequestParam(name = "last_event_id", required = false) String lastEventIdParam,
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
       HttpServletRequest request, HttpServletResponse response) throws IOException {
-    JobReads.Filter filter = filter(status, workflow, job);
+    JobReads.Filter filter = filter(status, workflow, job, label);
     String last = lastEventId != null && !lastEventId.isBlank() ? lastEventId : lastEventIdParam;
     feed.subscribe(filter, last, SseStream.open(request, response, MAX_QUEUED_BYTES));
   }
@@ -89,6 +89,27 @@ class StreamsController {
   }
 
   static JobReads.Filter filter(String status, String workflow, String job) {
+    return filter(status, workflow, job, null);
+  }
+
+  /** {@code labels}: the {@code label} parameter's values, each one label or several comma-separated. */
+  static JobReads.Filter filter(String status, String workflow, String job, List<String> labels) {
+    List<String> wanted = List.of();
+    if (labels != null && !labels.isEmpty()) {
+      List<String> all = new java.util.ArrayList<>();
+      for (String v : labels) {
+        for (String l : v.split(",")) {
+          if (!l.isBlank()) {
+            all.add(l.strip());
+          }
+        }
+      }
+      try {
+        wanted = io.mvmci.job.Labels.canonical(all);
+      } catch (IllegalArgumentException e) {
+        throw new BadRequestException("label", "label: " + e.getMessage());
+      }
+    }
     Set<JobStatus> statuses = EnumSet.noneOf(JobStatus.class);
     if (status != null && !status.isBlank()) {
       for (String s : status.split(",")) {
@@ -108,6 +129,6 @@ class StreamsController {
       }
     }
     return new JobReads.Filter(Set.copyOf(statuses), workflow == null || workflow.isBlank() ? null : workflow.strip(),
-        seq);
+        seq, wanted);
   }
 }

@@ -112,6 +112,32 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void theLabelFilterNarrowsTheJobsListAndStaysInTheUrl() throws Exception {
+    String gpu = curlSubmit("{\"workflow\":\"noop\",\"delay_ms\":600000,\"labels\":[\"gpu\",\"arm64\"]}");
+    String plain = curlSubmit("{\"workflow\":\"noop\",\"delay_ms\":600000}");
+    browser.open(follower.url("/#/jobs"));
+    browser.await("tr[data-job='" + plain + "']");
+    browser.awaitText("tr[data-job='" + gpu + "'] td.labels", "gpu");
+    var input = browser.await("form.filters input[name=label]");
+    input.sendKeys("gpu");
+    browser.driver.findElement(By.cssSelector("form.filters button[type=submit]")).click();
+    browser.waiting().until(d -> String.valueOf(browser.js("return location.hash;")).contains("label=gpu"));
+    browser.await("tr[data-job='" + gpu + "']");
+    browser.waiting().until(d -> d.findElements(By.cssSelector("tr[data-job='" + plain + "']")).isEmpty());
+    assertThat(browser.driver.findElements(By.cssSelector("#jobs-body tr[data-job]")))
+        .as("every row shown requires gpu").allSatisfy(tr -> assertThat(tr.getText()).contains("gpu"));
+    String plainLater = curlSubmit("{\"workflow\":\"noop\",\"delay_ms\":600000}");
+    String gpuLater = curlSubmit("{\"workflow\":\"noop\",\"delay_ms\":600000,\"labels\":[\"gpu\"]}");
+    browser.await("tr[data-job='" + gpuLater + "']");
+    assertThat(browser.driver.findElements(By.cssSelector("tr[data-job='" + plainLater + "']")))
+        .as("a live job without the label stays out").isEmpty();
+    assertThat(browser.consoleErrors()).isEmpty();
+
+    browser.open(follower.url("/#/workers"));
+    browser.awaitText("#workers thead", "labels");
+  }
+
+  @Test
   void theDetailPageShowsProgressAndLogLinesAsTheyArriveAndCancelWorksFromItsButton() throws Exception {
     String id = heldPipeline("/slow/detail");
     browser.open(follower.url("/#/jobs/" + id));

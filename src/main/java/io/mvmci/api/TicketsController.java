@@ -39,9 +39,15 @@ class TicketsController {
   @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
   record Issued(String id, String label, List<String> urls, String ticket, List<String> labels) {}
 
-  /** {@code labels}: the only worker labels the ticket's holder may use (absent: any). */
-  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
-  record TicketView(String id, String label, String createdAt, String revokedAt, List<String> labels) {
+  /**
+   * {@code revoked_at}: null while the ticket is live (always present); {@code labels}: the only worker
+   * labels the ticket's holder may use (absent: any).
+   */
+  record TicketView(String id, String label, String createdAt,
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+      String revokedAt,
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+      List<String> labels) {
     static TicketView of(JobQueries.Ticket t) {
       return new TicketView(t.id(), t.label(), JobView.time(t.createdAt()), JobView.time(t.revokedAt()), t.labels());
     }

@@ -83,7 +83,9 @@ class ArtifactsController {
   @PutMapping("/api/v1/workers/jobs/{id}/artifacts/{name}")
   ResponseEntity<Stored> upload(@PathVariable String id, @PathVariable String name, HttpServletRequest request)
       throws IOException {
-    Job job = jobs.get(id, Consistency.LOCAL);
+    // What the request itself says first (a name, a declared length over the cap: refused before a
+    // byte is read); then the job, read linearizably: a job just submitted through another node may
+    // not have reached this one's database yet.
     try {
       ArtifactService.checkName(name);
     } catch (IllegalArgumentException e) {
@@ -94,6 +96,7 @@ class ArtifactsController {
       throw new io.mvmci.artifact.ArtifactTooLargeException("the artifact (" + declared
           + " bytes) is larger than artifacts.max_artifact_bytes = " + artifacts.limits().maxArtifactBytes());
     }
+    Job job = jobs.get(id, Consistency.LINEARIZABLE);
     ArtifactService.Stored s = artifacts.store(job.seq(), name, request.getInputStream());
     return ResponseEntity.status(HttpStatus.CREATED)
         .body(new Stored(job.id(), s.name(), s.size(), s.sha256(), s.holders()));

@@ -55,11 +55,7 @@ public final class ScheduleFiring implements AutoCloseable {
     this.node = node;
     this.clock = clock;
     this.graceMs = graceMs;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "schedules");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer = Executors.newSingleThreadScheduledExecutor(io.mvmci.worker.Threads.named("schedules"));
   }
 
   public void start() {

@@ -3,10 +3,10 @@ package io.mvmci.worker;
 import java.util.concurrent.ThreadFactory;
 
 /** The worker's threads: named, daemon (a worker never keeps its JVM alive by itself). */
-final class Threads {
+public final class Threads {
   private Threads() {}
 
-  static ThreadFactory named(String name) {
+  public static ThreadFactory named(String name) {
     return r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);

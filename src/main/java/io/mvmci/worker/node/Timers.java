@@ -33,11 +33,7 @@ public final class Timers implements AutoCloseable {
   public Timers(RaftNode node, Clock clock) {
     this.node = node;
     this.clock = clock;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "timers");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer = Executors.newSingleThreadScheduledExecutor(io.mvmci.worker.Threads.named("timers"));
   }
 
   public void start() {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The dashboard's reads with many retained jobs: starts one node (64 embedded workers), fills it with
-# N jobs through the batch API (98 % completed no-ops, 1 % failed pipelines, 1 % delayed and Pending),
-# then prints p50/p95/p99 of the reads behind the jobs page (first, next and middle pages, filtered
-# pages, a search by id) and the overview (counts, throughput, cluster, workers), and a few others.
+# N jobs through the batch API (98 % completed no-ops, 1 % failed pipelines, 1 % delayed and Pending;
+# 10 % require label linux, 10 jobs in 10^6 label gpu), then prints p50/p95/p99 of the reads behind the
+# jobs page (first, next and middle pages, pages filtered by status, workflow and label, a search by
+# id) and the overview (counts, throughput, cluster, workers), and a few others.
 # Not part of the test command.
 #
 #   scripts/bench-reads.sh [jobs (1000000)] [requests per read (300)]
@@ -29,6 +30,7 @@ listen_addr_api = "127.0.0.1"
 
 [workers]
 embedded = 64
+labels = ["linux", "x86", "gpu"]
 TOML
 mvn -B -q -Pbench -DskipTests test-compile
 mvn -B -q -Pbench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath

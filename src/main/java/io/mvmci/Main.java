@@ -16,9 +16,20 @@ public final class Main {
 
   private Main() {}
 
+  /**
+   * Runs the command and exits with its status when it failed. The exit is explicit: a node whose
+   * start failed may have started threads that are not daemons (Ratis, Tomcat, pools), and without it
+   * the JVM would stay alive after Spring closed the node, with nothing listening.
+   */
   public static void main(String[] args) {
-    int status = MvmCiCommand.execute(args, System.getenv(), new PrintWriter(System.out, true),
-        new PrintWriter(System.err, true));
+    int status;
+    try {
+      status = MvmCiCommand.execute(args, System.getenv(), new PrintWriter(System.out, true),
+          new PrintWriter(System.err, true));
+    } catch (Throwable t) { // NOPMD: the last resort; whatever it is, the process must end
+      t.printStackTrace();
+      status = ExitCodes.FAILED;
+    }
     if (status != ExitCodes.OK) {
       System.exit(status);
     }

@@ -22,7 +22,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * {@code modules} are the API's client ({@link io.mvmci.cli}). {@code --help} on any of them prints its usage
  * and starts nothing. A wrong or unknown option ends with picocli's message, a hint, and status 2;
  * an invalid configuration with one line and 78; a node that cannot start with one line (see
- * {@link StartupFailure}).
+ * {@link StartupFailure}) and a non-zero status, whatever the cause.
  */
 @Command(name = "mvm-ci", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     exitCodeOnInvalidInput = ExitCodes.USAGE,
@@ -71,6 +71,11 @@ final class MvmCiCommand implements Callable<Integer> {
       if (e instanceof InvalidConfigException || e instanceof LogSettings.InvalidLogFormat) {
         command.getErr().println(e.getMessage());
         return ExitCodes.CONFIG;
+      }
+      if (command.getCommand() instanceof MvmCiCommand || command.getCommand() instanceof NodeCommand) {
+        // Spring has logged the trace (and closed what had started); one line, and a failed exit
+        command.getErr().println(StartupFailure.oneLine(e));
+        return ExitCodes.FAILED;
       }
       throw e;
     });

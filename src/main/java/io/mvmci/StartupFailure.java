@@ -51,6 +51,11 @@ final class StartupFailure extends RuntimeException {
         return Optional.of(new StartupFailure(ExitCodes.CANT_CREATE,
             "cannot access " + e.getFile() + ": " + reason(e), thrown));
       }
+      if (t instanceof FileSystemException e && e.getFile() != null) {
+        // e.g. Raft's storage: a file where a directory belongs ("Not a directory"), a full disk
+        return Optional.of(new StartupFailure(ExitCodes.CANT_CREATE, "cannot use " + e.getFile() + ": " + reason(e)
+            + "; check the data directory (data_dir)", thrown));
+      }
     }
     return Optional.empty();
   }
@@ -90,6 +95,21 @@ final class StartupFailure extends RuntimeException {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Any other failure in one line: the innermost cause that says something, with its class (the log
+   * holds the stack trace), so that a failed start never ends in a screen of stack frames.
+   */
+  static String oneLine(Throwable thrown) {
+    Throwable said = thrown;
+    for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        said = t;
+      }
+    }
+    String m = said.getMessage() == null ? "" : ": " + said.getMessage().strip().replaceAll("\\s*\\R\\s*", " ");
+    return "the node did not start: " + said.getClass().getName() + m + " (the log has the stack trace)";
   }
 
   /** What the operating system said, as {@code ls} would say it. */

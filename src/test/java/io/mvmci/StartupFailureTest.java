@@ -126,6 +126,34 @@ class StartupFailureTest {
     }
   }
 
+  /** Raft failing to start: its storage holds a file where Ratis writes a directory's entries. */
+  @Test
+  void raftStorageItCannotWriteIsOneLineAndStatus73() throws Exception {
+    Path data = dir.resolve("data");
+    Path group = data.resolve("raft").resolve(java.util.UUID.nameUUIDFromBytes(
+        "mvm-ci/queue".getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString());
+    Files.createDirectories(group);
+    Files.writeString(group.resolve("current"), "a file where Raft keeps a directory");
+    Exit e = mvmci("--config", config(data).toString());
+    assertThat(e.status()).as("%s", e).isEqualTo(73);
+    assertThat(e.err()).singleElement().asString()
+        .startsWith("cannot use " + group.resolve("current"))
+        .endsWith(": Not a directory; check the data directory (data_dir)");
+  }
+
+  /**
+   * A failure no rule names (a Spring property that does not convert, failing the web server's start
+   * after Raft has started) still ends the process with one line and status 1, not a stack trace.
+   */
+  @Test
+  void anyOtherStartFailureIsOneLineAndStatus1() throws Exception {
+    Exit e = mvmci("--config", config(dir.resolve("data")).toString(), "--server.tomcat.threads.max=many");
+    assertThat(e.status()).as("%s", e).isEqualTo(1);
+    assertThat(e.err()).singleElement().asString()
+        .startsWith("the node did not start: java.lang.NumberFormatException: For input string: \"many\"")
+        .endsWith("(the log has the stack trace)");
+  }
+
   @Test
   void aDatabaseThatIsNotOneIsOneLineAndStatus65() throws Exception {
     Path data = dir.resolve("data");

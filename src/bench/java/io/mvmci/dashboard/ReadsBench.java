@@ -11,7 +11,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * The dashboard's reads at scale: fills a node up to N retained jobs through the API (batches of a
  * thousand: 98 % no-op jobs its workers complete, 1 % pipeline jobs that fail at once, 1 % delayed ones
- * left Pending), then times the reads behind the jobs page (first page, a deep page, filtered pages, a
+ * left Pending; 10 % of the no-op jobs require label {@code linux}, half of them with {@code x86} too,
+ * and one job in every hundredth batch requires {@code gpu}, so 10 jobs in 10^6: the node's workers
+ * have all three), then times the reads behind the jobs page (first page, a deep page, filtered pages, a
  * search by id) and the overview (each of its calls, and all of them in turn). Run by
  * scripts/bench-reads.sh; a node that already holds N jobs is only measured.
  *
@@ -26,11 +28,18 @@ public final class ReadsBench {
     measure(api, n, target);
   }
 
-  static String batch(int k) {
+  /** A batch of a thousand jobs; {@code rare}: one of them requires label gpu. */
+  static String batch(boolean rare) {
     StringBuilder b = new StringBuilder("{\"jobs\":[");
     for (int i = 0; i < 1000; i++) {
       b.append(i == 0 ? "" : ",");
-      if (i % 100 == 7) {
+      if (rare && i == 500) {
+        b.append("{\"workflow\":\"noop\",\"labels\":[\"gpu\"]}");
+      } else if (i % 20 == 3) {
+        b.append("{\"workflow\":\"noop\",\"labels\":[\"linux\"]}");
+      } else if (i % 20 == 13) {
+        b.append("{\"workflow\":\"noop\",\"labels\":[\"linux\",\"x86\"]}");
+      } else if (i % 100 == 7) {
         b.append("{\"workflow\":\"pipeline\",\"max_attempts\":1,\"input\":{\"steps\":[{\"name\":\"down\",")
             .append("\"url\":\"http://127.0.0.1:9/\",\"retries\":0}]}}");
       } else if (i % 100 == 42) {
@@ -50,7 +59,8 @@ public final class ReadsBench {
     }
     long batches = (target - have + 999) / 1000;
     System.out.printf("submitting %,d jobs in %,d batches of 1,000 ...%n", batches * 1000, batches);
-    String body = batch(0);
+    String body = batch(false);
+    String rare = batch(true);
     AtomicLong next = new AtomicLong();
     long t0 = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(6);
@@ -59,7 +69,7 @@ public final class ReadsBench {
       done.add(pool.submit(() -> {
         long i;
         while ((i = next.getAndIncrement()) < batches) {
-          int status = api.post("/api/v1/jobs/batch", body);
+          int status = api.post("/api/v1/jobs/batch", i % 100 == 0 ? rare : body);
           if (status != 201) {
             throw new IllegalStateException("batch answered " + status);
           }
@@ -102,6 +112,11 @@ public final class ReadsBench {
         new String[] {"filtered: workflow=pipeline", "/api/v1/jobs?order=desc&limit=50&workflow=pipeline"},
         new String[] {"filtered: status=Completed, workflow=noop", "/api/v1/jobs?order=desc&limit=50&status=Completed&workflow=noop"},
         new String[] {"filtered: status=Pending,Failed", "/api/v1/jobs?order=desc&limit=50&status=Pending,Failed"},
+        new String[] {"filtered: label=gpu (10 jobs in 10^6)", "/api/v1/jobs?order=desc&limit=50&label=gpu"},
+        new String[] {"filtered: label=linux (10 %, two sets)", "/api/v1/jobs?order=desc&limit=50&label=linux"},
+        new String[] {"filtered: label=linux, next page", "/api/v1/jobs?order=desc&limit=50&label=linux&cursor=" + deep},
+        new String[] {"filtered: status=Failed&label=gpu", "/api/v1/jobs?order=desc&limit=50&status=Failed&label=gpu"},
+        new String[] {"filtered: status=Completed&label=linux", "/api/v1/jobs?order=desc&limit=50&status=Completed&label=linux"},
         new String[] {"search by id", "/api/v1/jobs?order=desc&limit=50&job=job-" + someJob},
         new String[] {"overview: counts", "/api/v1/stats?consistency=local"},
         new String[] {"overview: throughput", "/api/v1/stats/throughput?minutes=60&step=10"},
@@ -124,11 +139,13 @@ public final class ReadsBench {
       }
       System.out.printf("  %-44s %s%n", r[0], Api.summary(ms));
     }
-    double[] overview = new double[n];
+    int overview = 13; // the index of "overview: counts"
+    double[] four = new double[n];
     for (int i = 0; i < n; i++) {
-      overview[i] = api.timedGet(reads.get(8)[1]) + api.timedGet(reads.get(9)[1]) + api.timedGet(reads.get(10)[1])
-          + api.timedGet(reads.get(11)[1]);
+      for (int k = 0; k < 4; k++) {
+        four[i] += api.timedGet(reads.get(overview + k)[1]);
+      }
     }
-    System.out.printf("  %-44s %s%n", "overview: its four reads, one after another", Api.summary(overview));
+    System.out.printf("  %-44s %s%n", "overview: its four reads, one after another", Api.summary(four));
   }
 }

@@ -90,6 +90,12 @@ class ApiErrors extends ResponseEntityExceptionHandler {
     return problem(status, "member-change-refused", "Membership change refused", e.getMessage(), null);
   }
 
+  /** Ratis's compare-and-set refused a membership change: another change was made meanwhile. */
+  @ExceptionHandler(io.mvmci.replication.MembershipConflictException.class)
+  ResponseEntity<ProblemDetail> memberChangeConflict(RuntimeException e) {
+    return problem(HttpStatus.CONFLICT, "member-change-refused", "Membership change refused", e.getMessage(), null);
+  }
+
   @ExceptionHandler(PayloadTooLargeException.class)
   ResponseEntity<ProblemDetail> tooLarge(PayloadTooLargeException e) {
     return problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Request body too large",

@@ -51,6 +51,9 @@ final class MemberChanges {
   /** HTTP addresses by member id: the file's, then those given to changes made through this node. */
   private final Map<Integer, HostPort> http = new ConcurrentHashMap<>();
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  /** Runs a listener's addition, which Ratis may hold while it cannot reach the member. */
+  private static final java.util.concurrent.Executor ADDER = java.util.concurrent.Executors.newCachedThreadPool(
+      io.mvmci.worker.Threads.named("member-add"));
 
   MemberChanges(RaftNode node, NodeConfig config, String secretApi, ObjectMapper json) {
     this.node = node;
@@ -125,15 +128,16 @@ final class MemberChanges {
     RaftSettings.Peer peer = new RaftSettings.Peer(id, raft.toString());
     http.put(id, httpAddress);
     GroupMembers asListener = now;
+    long deadline = System.nanoTime() + catchUp.toNanos();
     if (!now.contains(id)) {
       List<RaftSettings.Peer> listeners = new ArrayList<>(now.listeners());
       listeners.add(peer);
       LOG.info("adding member {} ({}, http {}) as a listener", id, raft, httpAddress);
-      node.membership().change(now, now.voters(), listeners);
+      addListener(now, listeners, id, raft, catchUp);
       asListener = node.membership().current();
     }
     long target = Math.max(node.commitIndex(), asListener.index());
-    awaitCaughtUp(id, httpAddress, target, catchUp, asListener);
+    awaitCaughtUp(id, httpAddress, target, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), catchUp);
     LOG.info("member {} caught up to index {}; making it a voter{}", id, target,
         replacing.map(old -> " in place of member " + old).orElse(""));
     node.membership().promote(id, replacing);
@@ -144,8 +148,8 @@ final class MemberChanges {
    * Waits until member {@code id} has applied {@code target} (asked over its HTTP API); when it does
    * not in time, takes it out of the group again and refuses the change.
    */
-  private void awaitCaughtUp(int id, HostPort address, long target, Duration patience, GroupMembers asListener) {
-    long deadline = System.nanoTime() + patience.toNanos();
+  private void awaitCaughtUp(int id, HostPort address, long target, Duration left, Duration patience) {
+    long deadline = System.nanoTime() + left.toNanos();
     String last = "it did not answer";
     while (System.nanoTime() < deadline) {
       try {
@@ -179,15 +183,55 @@ final class MemberChanges {
       }
     }
     LOG.warn("member {} did not catch up within {} ({}); taking it out again", id, patience, last);
+    takeOut(id);
+    throw notCaughtUp(id, address + " did not catch up to index " + target, patience, last);
+  }
+
+  /**
+   * Adds the listener, for at most {@code patience}: Ratis first stages a new listener and proposes
+   * the configuration only once the leader has reached it, so while its Raft address does not answer
+   * the change waits (until Ratis's staging timeout gives it up). After {@code patience} the call is
+   * refused (504); should Ratis still add it later, it is taken out again.
+   */
+  private void addListener(GroupMembers now, List<RaftSettings.Peer> listeners, int id, HostPort raft,
+      Duration patience) {
+    java.util.concurrent.atomic.AtomicBoolean givenUp = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.CompletableFuture<Void> adding = java.util.concurrent.CompletableFuture.runAsync(
+        () -> node.membership().change(now, now.voters(), listeners), ADDER).whenComplete((ok, e) -> {
+          if (e == null && givenUp.get()) {
+            LOG.warn("member {} was added as a listener after its change had been given up; taking it out", id);
+            takeOut(id);
+          }
+        });
+    try {
+      adding.get(patience.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      givenUp.set(true);
+      throw notCaughtUp(id, "the leader did not reach raft " + raft, patience, "its Raft address did not"
+          + " answer, or Ratis is still trying to reach a member added earlier");
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RefusedException(503, "interrupted adding member " + id);
+    }
+  }
+
+  private void takeOut(int id) {
     try {
       GroupMembers now = node.membership().current();
-      node.membership().change(now, now.voters(), without(now.listeners(), id));
+      if (now.listeners().stream().anyMatch(p -> p.id() == id)) {
+        node.membership().change(now, now.voters(), without(now.listeners(), id));
+      }
     } catch (RuntimeException e) {
       LOG.warn("could not take listener {} out again: {}", id, e.getMessage());
     }
-    throw new RefusedException(504, "member " + id + " at " + address + " did not catch up to index " + target
-        + " within " + patience.toMillis() + " ms (" + last + "); it is not a member. Is it running with "
-        + "node.join (or --join), an empty data directory and the cluster's secrets?");
+  }
+
+  private static RefusedException notCaughtUp(int id, String what, Duration patience, String why) {
+    return new RefusedException(504, "member " + id + ": " + what + " within " + patience.toMillis() + " ms ("
+        + why + "); it is not a member. Is it running with node.join (or --join), an empty data directory and"
+        + " the cluster's secrets?");
   }
 
   private GroupMembers stable() {

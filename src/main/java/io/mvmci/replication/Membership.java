@@ -72,7 +72,8 @@ public final class Membership {
    * For a new voter Ratis stages the change: it catches the member up before it proposes the joint
    * configuration; this returns once the new configuration is committed and this node holds it.
    *
-   * @throws ReplicationException if the leader refused it or could not be reached
+   * @throws MembershipConflictException if the group's configuration was no longer {@code expected}
+   * @throws ReplicationException if the leader refused it otherwise or could not be reached
    */
   public void change(GroupMembers expected, List<RaftSettings.Peer> voters, List<RaftSettings.Peer> listeners) {
     SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
@@ -88,7 +89,10 @@ public final class Membership {
     } catch (IOException | RuntimeException e) {
       // The client retries a request whose answer it did not get; the retry of a change that was
       // made fails the compare-and-set. Whether it was made is what this node's log says.
-      failure = new ReplicationException("changing the members failed: " + e.getMessage(), e);
+      failure = MembershipConflictException.isConflict(e)
+          ? new MembershipConflictException("the members changed meanwhile, or another change is in progress"
+              + " (now " + current() + "); nothing was changed: read them again and retry", e)
+          : new ReplicationException("changing the members failed: " + e.getMessage(), e);
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(failure == null ? 30 : 5);
     while (!matches(current(), voters, listeners)) {

@@ -69,7 +69,8 @@ class MembershipTest {
         List<RaftSettings.Peer> fourVoters = new ArrayList<>(three.voters());
         fourVoters.add(p4);
         assertThatThrownBy(() -> one.membership().change(three, fourVoters, List.of()))
-            .as("a change computed from a configuration that is not the current one").isInstanceOf(ReplicationException.class);
+            .as("a change computed from a configuration that is not the current one")
+            .isInstanceOf(MembershipConflictException.class).hasMessageContaining("changed meanwhile");
         one.membership().promote(4, java.util.Optional.empty());
         await().atMost(Duration.ofSeconds(10)).until(() -> four.membership().isVoter());
         assertThat(one.members()).isEqualTo(4);

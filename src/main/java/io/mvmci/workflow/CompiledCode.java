@@ -98,6 +98,11 @@ record CompiledCode(
       wasm = Parser.parse(bytes);
     } catch (RuntimeException e) {
       throw new InvalidModuleException("not a valid WebAssembly module: " + e.getMessage(), e);
+    } catch (AssertionError e) {
+      // With assertions on (-ea), Chicory's parser asserts on some malformed code (an `else` with no
+      // `if`) before its own check would refuse it with an InvalidException; either way the bytes are
+      // not a module.
+      throw new InvalidModuleException("not a valid WebAssembly module: malformed code section", e);
     }
     AbiValidator.validate(wasm);
     return wasm;

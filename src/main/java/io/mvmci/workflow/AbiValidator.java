@@ -83,7 +83,12 @@ final class AbiValidator {
         throw new InvalidModuleException("import " + what + " needs ABI version " + abi.since()
             + ": export " + abiExport(abi.since()) + " instead of " + abiExport(version));
       }
-      FunctionType actual = module.typeSection().getType(((FunctionImport) imp).typeIndex());
+      int typeIndex = ((FunctionImport) imp).typeIndex();
+      if (typeIndex < 0 || typeIndex >= module.typeSection().typeCount()) {
+        throw new InvalidModuleException("import " + what + " names type " + typeIndex
+            + ", which the module does not declare");
+      }
+      FunctionType actual = module.typeSection().getType(typeIndex);
       if (!actual.equals(abi.type())) {
         throw new InvalidModuleException(
             "import " + what + " has type " + AbiImport.render(actual) + " but ABI version " + version + " defines "
@@ -106,24 +111,43 @@ final class AbiValidator {
       throw new InvalidModuleException("export \"" + name + "\" is not a function");
     }
     FunctionType type = functionType(module, e.index());
+    if (type == null) {
+      throw new InvalidModuleException("export \"" + name + "\" names function " + e.index()
+          + ", which the module does not have (or whose type it does not declare)");
+    }
     if (!type.equals(FunctionType.empty())) {
       throw new InvalidModuleException(
           "export \"" + name + "\" has type " + AbiImport.render(type) + " but must be () -> ()");
     }
   }
 
+  /**
+   * The type of function {@code functionIndex}, or null where the index or its type index points past
+   * what the module declares: Chicory's parser does not check those indices (ModuleValidatorFuzzTest
+   * found an export naming a function whose type index was out of range).
+   */
   private static FunctionType functionType(WasmModule module, long functionIndex) {
     int imported = module.importSection().count(ExternalType.FUNCTION);
+    int types = module.typeSection().typeCount();
+    if (functionIndex < 0) {
+      return null;
+    }
     if (functionIndex < imported) {
       int seen = 0;
       for (int i = 0; i < module.importSection().importCount(); i++) {
         Import imp = module.importSection().getImport(i);
         if (imp.importType() == ExternalType.FUNCTION && seen++ == functionIndex) {
-          return module.typeSection().getType(((FunctionImport) imp).typeIndex());
+          int typeIndex = ((FunctionImport) imp).typeIndex();
+          return typeIndex >= 0 && typeIndex < types ? module.typeSection().getType(typeIndex) : null;
         }
       }
+      return null;
     }
-    int local = (int) (functionIndex - imported);
-    return module.functionSection().getFunctionType(local, module.typeSection());
+    long local = functionIndex - imported;
+    if (local >= module.functionSection().functionCount()) {
+      return null;
+    }
+    int typeIndex = module.functionSection().getFunctionType((int) local);
+    return typeIndex >= 0 && typeIndex < types ? module.typeSection().getType(typeIndex) : null;
   }
 }

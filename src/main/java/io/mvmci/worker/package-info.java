@@ -41,6 +41,10 @@
  *       slot (and their lease, through heartbeats) until accepted.</li>
  *   <li>Claim stale (cancelled, expired, taken over): the run is interrupted and its journal
  *       forgotten; nothing is reported.</li>
+ *   <li>Lease not known to hold when an {@code http_request} is about to be written ({@link
+ *       io.mvmci.worker.Lease}: the send time of the last accepted claim or heartbeat, plus the
+ *       lease, less a tenth; past it, a heartbeat sent at once decides): the request is not sent and
+ *       the run stops as stale, with no result recorded.</li>
  *   <li>Stopping: no new claims; runs get {@code shutdownGrace} to finish, then are interrupted and
  *       handed back ({@link io.mvmci.command.ReleaseJob}), which does not count as a failure.</li>
  *   <li>Process killed: on restart the agent resumes its unfinished runs whose claims are still

@@ -12,7 +12,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -146,7 +145,7 @@ class LeaseCheckTest {
   }
 
   /** A cluster whose answer on the lease is fixed; counts how often it is asked. */
-  static final class Lease implements RunServices {
+  static final class Lease extends QuietServices {
     final boolean holds;
     final AtomicInteger asked = new AtomicInteger();
 
@@ -158,26 +157,6 @@ class LeaseCheckTest {
     public boolean leaseHolds() {
       asked.incrementAndGet();
       return holds;
-    }
-
-    @Override
-    public long suspendSleepsLongerThanMs() {
-      return Long.MAX_VALUE;
-    }
-
-    @Override
-    public Optional<Signal> nextSignal(String name, long afterId) {
-      return Optional.empty();
-    }
-
-    @Override
-    public Answer spawn(byte[] request, int step) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Answer jobOutcome(String jobId) {
-      throw new UnsupportedOperationException();
     }
   }
 }

@@ -27,7 +27,8 @@
  *
  * <h2>Threading</h2>
  * One claim thread (waits for free slots, then for work; {@code ClaimLoop}), one heartbeat thread
- * (also where a report's retry waits), one progress sender (in order; {@code ProgressOutbox}), a pool
+ * (also where a report's retry waits; a run whose lease bound has passed sends a heartbeat from its
+ * HTTP thread, one at a time with this thread's, {@code Lease}), one progress sender (in order; {@code ProgressOutbox}), a pool
  * of reporting threads (one per slot) for reports that block, and one settling thread that handles
  * every report's answer (it never blocks; both {@code Reporter}'s). Runs execute on the engine's
  * threads. A success reported through a transport that does not wait (the embedded worker's) is sent

@@ -105,12 +105,73 @@ class LeaseCheckClusterTest {
     }
   }
 
+  /**
+   * Past its own bound, a worker whose claim is still current renews it and sends: here the regular
+   * heartbeats fail (the worker counts its lease as 900 ms, the node holds it 10 s), the run waits
+   * past the bound before its send, and the heartbeat sent from the run's HTTP thread renews it.
+   */
+  @Test
+  void aRunPastItsBoundWhoseClaimIsCurrentRenewsItAndSends() throws Exception {
+    JsonMapper json = JsonMapper.builder().build();
+    AtomicBoolean beatsFail = new AtomicBoolean();
+    AtomicInteger renewals = new AtomicInteger();
+    CountDownLatch reached = new CountDownLatch(1);
+    CountDownLatch go = new CountDownLatch(1);
+    AtomicInteger interrupted = new AtomicInteger();
+    WorkerSettings settings = new WorkerSettings(1, 1000, 250, 100, 1000, Duration.ofSeconds(1), 60_000);
+    try (TestNode node = TestNode.cluster(dir, 1, "\n[workers]\nembedded = 0\n").get(0).set("lease_ms", 10_000).start();
+        CountingServer web = new CountingServer()) {
+      ModuleRegistry modules = new ModuleRegistry();
+      modules.loadBundled(getClass().getClassLoader());
+      ProgressRelay relay = new ProgressRelay();
+      WorkflowEngine engine = PausingEngine.pausingBeforeSends(EngineConfig.defaults(dir.resolve("a")), modules,
+          relay, EGRESS, reached, go, interrupted);
+      WorkTransport real = new RemoteTransport(List.of(URI.create(node.url("/"))), SECRET, "a", json, modules);
+      WorkerAgent a = new WorkerAgent(settings, wrap(real, method -> {
+        if (!method.getName().equals("heartbeat")) {
+          return false;
+        }
+        boolean regular = Thread.currentThread().getName().startsWith("worker-heartbeat");
+        if (!regular) {
+          renewals.incrementAndGet();
+        }
+        return regular && beatsFail.get();
+      }), engine, json);
+      relay.target(a::publish);
+      try {
+        a.start();
+        Reply submitted = post(node.url("/api/v1/jobs"), "application/json",
+            "{\"url\":\"" + web.url("/page/renewed") + "\"}");
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+        String id = submitted.json().get("job_id").asString();
+        assertThat(reached.await(60, TimeUnit.SECONDS)).isTrue();
+        beatsFail.set(true);
+        Thread.sleep(1_500); // past the worker's bound (900 ms), well within the node's lease (10 s)
+        go.countDown();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(node, id).equals("Completed"));
+        assertThat(job(node, id).get("attempt").asInt()).as("the claim it renewed").isEqualTo(1);
+        assertThat(web.hits("/page/renewed")).isEqualTo(1);
+        assertThat(renewals.get()).as("heartbeats sent by the run's lease check").isPositive();
+      } finally {
+        go.countDown();
+        a.close();
+        engine.close();
+      }
+    }
+  }
+
   /** {@code real}, but every call to the queue fails while {@code cut} is set (a partition). */
   static WorkTransport cutOff(WorkTransport real, AtomicBoolean cut) {
     Set<String> local = Set.of("workerId", "completesWithoutWaiting", "toString", "hashCode", "equals");
+    return wrap(real, method -> cut.get() && !local.contains(method.getName()));
+  }
+
+  /** {@code real}, but a call for which {@code fails} answers true throws as an unreachable queue would. */
+  static WorkTransport wrap(WorkTransport real, java.util.function.Predicate<java.lang.reflect.Method> fails) {
     return (WorkTransport) Proxy.newProxyInstance(WorkTransport.class.getClassLoader(),
         new Class<?>[] {WorkTransport.class}, (proxy, method, args) -> {
-          if (cut.get() && !local.contains(method.getName())) {
+          if (fails.test(method)) {
             throw new WorkException("cut off from the queue (test)");
           }
           try {

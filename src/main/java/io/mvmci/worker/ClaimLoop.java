@@ -1,5 +1,6 @@
 package io.mvmci.worker;
 
+import io.mvmci.command.JobRef;
 import io.mvmci.command.Result;
 import io.mvmci.worker.RunTable.Run;
 import io.mvmci.workflow.ModuleRef;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * Obtains claims and keeps them: at start it resumes the runs whose claims are still current, then
  * one claim thread waits for free slots and claims that many jobs at once (backing off while the
  * queue cannot be reached), and the heartbeat thread renews the leases of every run held, stopping
- * the runs whose claims the queue answers are stale.
+ * the runs whose claims the queue answers are stale. Each run's {@link Lease} learns when the claim
+ * or heartbeat that renewed it was sent; a run whose bound has passed has a heartbeat sent at once
+ * ({@link #renew}). Heartbeats go one at a time, so each is answered before the next is sent.
  */
 final class ClaimLoop {
   private static final Logger LOG = LoggerFactory.getLogger(ClaimLoop.class);
@@ -33,6 +37,8 @@ final class ClaimLoop {
   private final ScheduledExecutorService heartbeats;
   private final Thread claimer;
   private final ResumeLog resumeLog;
+  /** Held while a heartbeat is in flight. */
+  private final ReentrantLock beating = new ReentrantLock();
   private volatile boolean stopping;
 
   ClaimLoop(WorkerSettings settings, WorkTransport transport, RunTable runs,
@@ -87,7 +93,7 @@ final class ClaimLoop {
       }
       Run run = runs.add(job.ref(), job.failures(), true);
       resuming.add(run);
-      specs.add(spec(run, job));
+      specs.add(spec(run, job, null));
       steps.add(job.historySteps());
       ids.add(id);
     }
@@ -119,15 +125,20 @@ final class ClaimLoop {
     }
   }
 
-  /** What to run for a claimed job: its exact module version, its history kept in the queue. */
-  private RunSpec spec(Run run, Result.ClaimedJob job) {
+  /**
+   * What to run for a claimed job: its exact module version, its history kept in the queue, its lease
+   * counted from {@code claimSent} (null: a resumed claim, whose lease is unknown).
+   */
+  private RunSpec spec(Run run, Result.ClaimedJob job, Long claimSent) {
     ModuleRef module = job.moduleSha256() == null ? ModuleRef.latest(job.workflow())
         : ModuleRef.exact(job.workflow(), job.moduleSha256());
     run.history = new ReplicatedHistory(transport, job.ref(), job.execution(), job.historySteps());
+    run.lease = new Lease(job.ref(), settings.leaseMs(), claimSent, this::renew);
     return new RunSpec(run.runId, module, job.input().getBytes(StandardCharsets.UTF_8),
         Duration.ofMillis(job.timeoutMs()))
         .withHistory(run.history)
-        .withServices(new ClusterServices(transport, job.ref(), job.execution(), settings.suspendAfterMs()));
+        .withServices(new ClusterServices(transport, job.ref(), job.execution(), settings.suspendAfterMs(),
+            run.lease));
   }
 
   private void claimLoop() {
@@ -140,6 +151,7 @@ final class ClaimLoop {
         return;
       }
       List<Result.ClaimedJob> jobs;
+      long sent = System.nanoTime();
       try {
         jobs = transport.claim(free, IDLE_WAIT);
         failures = 0;
@@ -164,7 +176,7 @@ final class ClaimLoop {
           continue;
         }
         claimed.add(run);
-        specs.add(spec(run, job));
+        specs.add(spec(run, job, sent));
       }
       for (int i = 0; i < claimed.size(); i++) {
         reporter.launch(claimed.get(i), specs.get(i));
@@ -174,11 +186,44 @@ final class ClaimLoop {
 
   private void heartbeat() {
     try {
-      transport.heartbeat(runs.refs(), settings.capacity()).forEach(runs::stopStale);
+      beating.lockInterruptibly();
+    } catch (InterruptedException e) {
+      return; // the worker is stopping
+    }
+    try {
+      beat();
     } catch (WorkException e) {
       LOG.debug("heartbeat failed: {}", e.getMessage());
     } catch (RuntimeException e) {
       LOG.warn("heartbeat failed", e);
+    } finally {
+      beating.unlock();
     }
+  }
+
+  /**
+   * A heartbeat now, for a run whose lease bound has passed ({@link Lease#holds}), unless another
+   * renewed it while this one waited for its turn.
+   *
+   * @throws WorkException if the queue cannot be reached
+   */
+  private void renew(Lease lease) throws InterruptedException {
+    beating.lockInterruptibly();
+    try {
+      if (!lease.live()) {
+        beat();
+      }
+    } finally {
+      beating.unlock();
+    }
+  }
+
+  /** Renews the leases of every run held; stops the runs whose claims are stale. */
+  private void beat() {
+    long sent = System.nanoTime();
+    List<JobRef> held = runs.refs();
+    List<JobRef> stale = transport.heartbeat(held, settings.capacity());
+    stale.forEach(runs::stopStale);
+    runs.renewed(held, stale, sent);
   }
 }

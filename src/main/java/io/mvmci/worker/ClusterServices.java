@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * What a claimed run asks of the cluster (ABI v3): the signals sent to its job, its child jobs, and
- * the threshold above which a wait gives the worker's slot back. Calls are retried while the queue is
+ * the threshold above which a wait gives the worker's slot back, and whether its lease holds. Calls are retried while the queue is
  * unreachable, as the run's history's are; then the run stops, to be resumed.
  *
  * <p>A child is submitted under the key {@code spawn:<parent>:<execution>:<step>}: a run that died
@@ -19,12 +19,20 @@ final class ClusterServices implements RunServices {
   private final JobRef job;
   private final int execution;
   private final long suspendAfterMs;
+  private final Lease lease;
 
-  ClusterServices(WaitTransport transport, JobRef job, int execution, long suspendAfterMs) {
+  ClusterServices(WaitTransport transport, JobRef job, int execution, long suspendAfterMs, Lease lease) {
     this.transport = transport;
     this.job = job;
     this.execution = execution;
     this.suspendAfterMs = suspendAfterMs;
+    this.lease = lease;
+  }
+
+  /** The worker's bound on the claim's lease, renewed by a heartbeat sent now if it has passed ({@link Lease}). */
+  @Override
+  public boolean leaseHolds() {
+    return lease.holds();
   }
 
   @Override

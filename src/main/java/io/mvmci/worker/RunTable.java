@@ -4,8 +4,10 @@ import io.mvmci.command.JobRef;
 import io.mvmci.workflow.RunHandle;
 import io.mvmci.workflow.WorkflowEngine;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +34,8 @@ final class RunTable {
     volatile RunHandle handle;
     /** The run's replicated history, once its spec is made: a suspension carries its last writes. */
     volatile ReplicatedHistory history;
+    /** What the worker knows of the claim's lease, once its spec is made. */
+    volatile Lease lease;
     volatile Stop stop = Stop.NONE;
     final RunProgress progress;
 
@@ -89,6 +93,21 @@ final class RunTable {
 
   List<RunProgress> progress() {
     return runs.values().stream().map(r -> r.progress).toList();
+  }
+
+  /**
+   * A heartbeat sent at {@code sentNanos} for {@code held} was accepted: every claim of it but the
+   * {@code stale} ones had its lease renewed.
+   */
+  void renewed(List<JobRef> held, List<JobRef> stale, long sentNanos) {
+    Set<JobRef> lost = new HashSet<>(stale);
+    for (JobRef ref : held) {
+      Run run = current(ref);
+      Lease lease = run == null ? null : run.lease;
+      if (lease != null && !lost.contains(ref)) {
+        lease.renewed(sentNanos);
+      }
+    }
   }
 
   /** The job was cancelled: stop its run, whatever its claim, if it runs here. */

@@ -6,7 +6,8 @@ import java.time.Duration;
  * How a worker behaves.
  *
  * @param capacity jobs run at once
- * @param leaseMs how long a claim holds without a heartbeat
+ * @param leaseMs how long a claim holds without a heartbeat: the control plane's {@code [jobs] lease_ms}; the
+ *     worker's lease check before an {@code http_request} ({@link Lease}) counts on it, so it must not be longer
  * @param heartbeatMs how often leases are renewed (well under {@code leaseMs})
  * @param backoffBaseMs first retry delay; doubles with each failure, with jitter
  * @param backoffMaxMs longest retry delay

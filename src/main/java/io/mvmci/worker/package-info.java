@@ -27,7 +27,8 @@
  *
  * <h2>Threading</h2>
  * One claim thread (waits for free slots, then for work; {@code ClaimLoop}), one heartbeat thread
- * (also where a report's retry waits), one progress sender (in order; {@code ProgressOutbox}), a pool
+ * (also where a report's retry waits; a run whose lease bound has passed sends a heartbeat from its
+ * HTTP thread, one at a time with this thread's, {@code Lease}), one progress sender (in order; {@code ProgressOutbox}), a pool
  * of reporting threads (one per slot) for reports that block, and one settling thread that handles
  * every report's answer (it never blocks; both {@code Reporter}'s). Runs execute on the engine's
  * threads. A success reported through a transport that does not wait (the embedded worker's) is sent
@@ -41,6 +42,10 @@
  *       slot (and their lease, through heartbeats) until accepted.</li>
  *   <li>Claim stale (cancelled, expired, taken over): the run is interrupted and its journal
  *       forgotten; nothing is reported.</li>
+ *   <li>Lease not known to hold when an {@code http_request} is about to be written ({@link
+ *       io.mvmci.worker.Lease}: the send time of the last accepted claim or heartbeat, plus the
+ *       lease, less a tenth; past it, a heartbeat sent at once decides): the request is not sent and
+ *       the run stops as stale, with no result recorded.</li>
  *   <li>Stopping: no new claims; runs get {@code shutdownGrace} to finish, then are interrupted and
  *       handed back ({@link io.mvmci.command.ReleaseJob}), which does not count as a failure.</li>
  *   <li>Process killed: on restart the agent resumes its unfinished runs whose claims are still

@@ -179,7 +179,7 @@ final class HostFunctions {
 
   private HttpBridge.Result send(HttpBridge.Parsed parsed) {
     try {
-      return services.http().send(parsed);
+      return services.http().send(parsed, cluster == null ? SendGate.OPEN : cluster::leaseHolds);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RunAbort.Stopped();

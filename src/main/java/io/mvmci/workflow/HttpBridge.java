@@ -23,17 +23,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
@@ -57,6 +60,9 @@ import tools.jackson.databind.node.ObjectNode;
  * workflow that follows one makes a new request, checked again. No proxy is used, whatever the
  * system properties say. A denied request is {@code -3 DENIED}, before any connection is attempted,
  * so its message is the same whether or not anything listens on the port.
+ *
+ * <p><b>Lease.</b> Once connected, right before the request is written, the {@link SendGate} asks the
+ * run's gate; a run whose lease is not known to hold sends nothing ({@link RunAbort.ClaimLost}).
  */
 final class HttpBridge implements AutoCloseable {
   static final int TRANSPORT = -1;
@@ -119,6 +125,7 @@ final class HttpBridge implements AutoCloseable {
         .disableAuthCaching()
         .disableContentCompression()
         .setUserAgent("mvm-ci")
+        .addExecInterceptorAfter(ChainElement.CONNECT.name(), SendGate.NAME, new SendGate())
         .build();
     this.exchanges = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "wf-http");
@@ -217,12 +224,19 @@ final class HttpBridge implements AutoCloseable {
     return new Parsed(null, null, Map.of(), null, 0, reason);
   }
 
+  /** {@link #send(Parsed, BooleanSupplier)} with no gate: the engine on its own, tests. */
+  Result send(Parsed parsed) throws InterruptedException {
+    return send(parsed, SendGate.OPEN);
+  }
+
   /**
-   * Sends the request and waits for the whole response, at most its timeout.
+   * Sends the request and waits for the whole response, at most its timeout. {@code gate} is asked
+   * once the connection is made, right before the request is written ({@link SendGate}).
    *
    * @throws InterruptedException if the run thread is interrupted; the request is cancelled
+   * @throws RunAbort.ClaimLost if the gate refused: nothing was sent
    */
-  Result send(Parsed parsed) throws InterruptedException {
+  Result send(Parsed parsed, BooleanSupplier gate) throws InterruptedException {
     HttpUriRequestBase request = new HttpUriRequestBase(parsed.method(), parsed.uri());
     parsed.headers().forEach(request::addHeader);
     if (parsed.body() != null) {
@@ -234,7 +248,8 @@ final class HttpBridge implements AutoCloseable {
         .build());
     Future<Result> pending;
     try {
-      pending = exchanges.submit(() -> exchange(request));
+      HttpClientContext context = SendGate.context(gate);
+      pending = exchanges.submit(() -> exchange(request, context));
     } catch (java.util.concurrent.RejectedExecutionException e) {
       return Result.error(TRANSPORT, "the engine is shutting down");
     }
@@ -249,12 +264,15 @@ final class HttpBridge implements AutoCloseable {
       pending.cancel(true);
       return Result.error(TRANSPORT, "timed out after " + parsed.timeoutMs() + " ms");
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof SendGate.Closed closed) {
+        throw new RunAbort.ClaimLost(closed.getMessage());
+      }
       return failure(e.getCause(), parsed);
     }
   }
 
-  private Result exchange(HttpUriRequestBase request) throws IOException {
-    CloseableHttpResponse response = client.execute(request);
+  private Result exchange(HttpUriRequestBase request, HttpClientContext context) throws IOException {
+    CloseableHttpResponse response = client.execute(request, context);
     try {
       ObjectNode json = JSON.createObjectNode();
       json.put("status", response.getCode());

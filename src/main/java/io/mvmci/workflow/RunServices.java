@@ -46,6 +46,17 @@ public interface RunServices {
     return Answer.of(1, "this run has no cluster to store artifacts in".getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
+  /**
+   * Whether this run's claim is known to hold now: asked by {@code http_request} once its connection
+   * is made, right before the request is written. False stops the run as one whose claim was lost
+   * ({@code CLAIM_LOST}) with the request unsent and its start recorded without a result, so the
+   * claim's next holder applies the in-flight rule. It may take a moment (a worker may renew its
+   * leases to answer). By default true: a run that holds no lease.
+   */
+  default boolean leaseHolds() {
+    return true;
+  }
+
   /** ABI v4: the largest artifact {@code artifact_write} accepts. */
   default long maxArtifactBytes() {
     return 1L << 30;

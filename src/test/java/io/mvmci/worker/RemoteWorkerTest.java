@@ -133,9 +133,11 @@ class RemoteWorkerTest {
         String owner = done.get("worker_id").asString();
 
         paused.signal("CONT");
-        // either its heartbeat learns first (the run is stopped) or its report does (refused)
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-            Files.readString(paused.log).contains("claim is stale"));
+        // its heartbeat learns first (the run is stopped), or the run's next append is refused
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+          String log = Files.readString(paused.log);
+          return log.contains("claim is stale") || log.contains("is not current");
+        });
         JsonNode after = job(id);
         assertThat(after.get("worker_id").asString()).isEqualTo(owner);
         assertThat(after.get("attempt").asInt()).isEqualTo(2);

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,31 +25,11 @@ class AbiV4Test extends EngineTestSupport {
   WorkflowEngine engine;
 
   /** The cluster's side: what was stored, byte for byte, and a refusal when told to. */
-  static final class Store implements RunServices {
+  static final class Store extends QuietServices {
     record Put(String name, byte[] bytes, long size, String sha256) {}
 
     final List<Put> puts = new CopyOnWriteArrayList<>();
     volatile String refuse;
-
-    @Override
-    public long suspendSleepsLongerThanMs() {
-      return Long.MAX_VALUE;
-    }
-
-    @Override
-    public Optional<Signal> nextSignal(String name, long afterId) {
-      return Optional.empty();
-    }
-
-    @Override
-    public Answer spawn(byte[] request, int step) {
-      return Answer.of(1, new byte[0]);
-    }
-
-    @Override
-    public Answer jobOutcome(String jobId) {
-      return Answer.of(-1, new byte[0]);
-    }
 
     @Override
     public long maxArtifactBytes() {

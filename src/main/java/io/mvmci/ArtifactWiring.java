@@ -31,7 +31,7 @@ class ArtifactWiring {
   /** How often each node deletes the blobs that no artifact refers to any more. */
   static final long SWEEP_MINUTES = 10;
 
-  @Bean
+  @Bean(destroyMethod = "close")
   ArtifactService artifactService(NodeConfig config, RaftNode node, Clock clock) throws IOException {
     BlobStore blobs = new BlobStore(config.dataDir().resolve("artifacts"));
     java.util.Optional<S3Store> s3 = config.artifacts().s3()

@@ -21,7 +21,7 @@ import java.util.function.Predicate;
  * RecordArtifact}, and answers once the entry applied; finds a row's bytes in the store that keeps
  * them, whatever store new uploads use. Thread-safe; {@link #store} blocks its caller.
  */
-public final class ArtifactService {
+public final class ArtifactService implements AutoCloseable {
   static final int PROBE_MS = 300;
   /** How old unreferenced bytes must be before a sweep deletes them: covers a write whose entry is not applied yet. */
   public static final long SWEEP_GRACE_MS = TimeUnit.HOURS.toMillis(1);
@@ -143,6 +143,12 @@ public final class ArtifactService {
       }
     }
     return n;
+  }
+
+  /** Closes the S3 client, if any (its connection pool). */
+  @Override
+  public void close() {
+    s3.ifPresent(S3Store::close);
   }
 
   /** Reads a blob from a peer: an open stream of its bytes, or null if the peer has none. */

@@ -2,7 +2,6 @@ package io.mvmci.artifact;
 
 import static io.mvmci.artifact.ArtifactsClusterTest.declareOnly;
 import static io.mvmci.artifact.ArtifactsClusterTest.get;
-import static io.mvmci.artifact.ArtifactsClusterTest.put;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -217,6 +216,17 @@ class ArtifactsS3ClusterTest {
     assertThat(output).as("artifact_close answered 1 and why").startsWith("1 S3 bucket " + BUCKET)
         .contains("did not take the artifact's bytes");
     assertThat(Http.get(n.url("/api/v1/jobs/" + run + "/artifacts")).json().get("artifacts")).isEmpty();
+  }
+
+  /**
+   * {@link ArtifactsClusterTest#put}, on a connection of its own: a pooled one the node closed after
+   * its 10 s keep-alive (while a long multipart upload ran) could be reused and fail before any answer.
+   */
+  static HttpResponse<String> put(TestNode n, String id, String name, byte[] body) throws Exception {
+    String url = n.url("/api/v1/workers/jobs/" + id + "/artifacts/" + name.replace(" ", "%20"));
+    return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + ClusterConfig.SECRET_API)
+        .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static boolean objectExists(String key) {

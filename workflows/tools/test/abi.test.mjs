@@ -61,7 +61,7 @@ function patched(from, to) {
 }
 
 test('a module that declares no version this host speaks is refused', async () => {
-  const refusal = 'unsupported ABI: module does not export mvmci_abi_v1 (it exports mvmci_abi_v9, which this host does not speak; it speaks versions 1 to 3)';
+  const refusal = 'unsupported ABI: module does not export mvmci_abi_v1 (it exports mvmci_abi_v9, which this host does not speak; it speaks versions 1 to 4)';
   const bytes = patched('mvmci_abi_v1', 'mvmci_abi_v9');
   assert.deepEqual(checkModule(bytes), [refusal]);
   const r = await runWorkflow(bytes);

@@ -31,6 +31,7 @@ export { Json, JsonKind, quote } from "./json";
 export { Request, Response, HttpError, HttpResult, ErrorKind, httpGet } from "./http";
 export {
   NO_TIMEOUT, awaitSignal, awaitSignalText, JobStatus, JobOutcome, SpawnResult, JobRequest, spawnJob, awaitJob,
+  CONCURRENCY_QUEUE, CONCURRENCY_CANCEL_IN_PROGRESS, CONCURRENCY_SKIP,
 } from "./jobs";
 export { Artifact, ArtifactResult, storeArtifact } from "./artifacts";
 

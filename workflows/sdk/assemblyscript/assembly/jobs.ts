@@ -19,6 +19,11 @@ import * as host from "./host";
 import { Json, quote } from "./json";
 import { takeAll } from "./result";
 
+/** A concurrency group's policies (JobRequest.concurrencyPolicy), as the jobs API names them. */
+export const CONCURRENCY_QUEUE = "queue";
+export const CONCURRENCY_CANCEL_IN_PROGRESS = "cancel_in_progress";
+export const CONCURRENCY_SKIP = "skip";
+
 /** `awaitSignal`'s timeout for a wait without one. */
 export const NO_TIMEOUT: i64 = -1;
 
@@ -93,6 +98,10 @@ export class JobRequest {
   private runAtValue: string | null = null;
   private moduleSha256Value: string | null = null;
   private isDetached: bool = false;
+  private labelsValue: string[] | null = null;
+  private concurrencyKeyValue: string | null = null;
+  private concurrencyLimitValue: i32 = 0;
+  private concurrencyPolicyValue: string | null = null;
 
   /** `input` is the child's input, a JSON object by convention. */
   constructor(public workflow: string, public input: Json) {}
@@ -109,6 +118,18 @@ export class JobRequest {
   /** A detached child outlives its parent; one that is not (the default) is cancelled when the
    *  parent ends. */
   detached(yes: bool = true): JobRequest { this.isDetached = yes; return this; }
+  /** Labels a worker must all have to run the child (README, "Worker labels"): ["gpu", "arm64"]. */
+  labels(labels: string[]): JobRequest { this.labelsValue = labels; return this; }
+  /** Puts the child in concurrency group `key`, at most `limit` of its jobs holding a slot at once
+   *  (README, "Concurrency groups"). */
+  concurrency(key: string, limit: i32 = 1): JobRequest {
+    this.concurrencyKeyValue = key;
+    this.concurrencyLimitValue = limit;
+    return this;
+  }
+  /** When the group is full: CONCURRENCY_QUEUE (the API's default), CONCURRENCY_CANCEL_IN_PROGRESS
+   *  or CONCURRENCY_SKIP. */
+  concurrencyPolicy(policy: string): JobRequest { this.concurrencyPolicyValue = policy; return this; }
 
   /** The request as the JSON passed to `spawn_job`: same request, same bytes (the history compares
    *  them on replay). */
@@ -122,6 +143,16 @@ export class JobRequest {
     const sha = this.moduleSha256Value;
     if (sha !== null) s += ",\"module_sha256\":" + quote(sha);
     if (this.isDetached) s += ",\"detached\":true";
+    const labels = this.labelsValue;
+    if (labels !== null && labels.length > 0) {
+      s += ",\"labels\":[";
+      for (let i = 0; i < labels.length; i++) s += (i > 0 ? "," : "") + quote(labels[i]);
+      s += "]";
+    }
+    const key = this.concurrencyKeyValue;
+    if (key !== null) s += ",\"concurrency_key\":" + quote(key) + ",\"concurrency_limit\":" + this.concurrencyLimitValue.toString();
+    const policy = this.concurrencyPolicyValue;
+    if (policy !== null) s += ",\"concurrency_policy\":" + quote(policy);
     return s + "}";
   }
 

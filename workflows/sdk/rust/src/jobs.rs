@@ -49,12 +49,53 @@ pub struct JobOptions {
     /// A detached child outlives its parent; one that is not (the default) is cancelled when the
     /// parent ends.
     pub detached: bool,
+    /// Labels a worker must all have to run the child (README, "Worker labels"): a build fanned out
+    /// to `gpu` or `arm64` machines. Empty: any worker.
+    pub labels: Vec<String>,
+    /// The child's concurrency group (README, "Concurrency groups").
+    pub concurrency_key: Option<String>,
+    /// How many jobs of the group may hold a slot at once (the API's default, 1, when unset).
+    pub concurrency_limit: Option<u32>,
+    /// What happens when the group is full (the API's default, `Queue`, when unset).
+    pub concurrency_policy: Option<ConcurrencyPolicy>,
+}
+
+/// When a child's concurrency group is full: wait for a slot, cancel the group's older jobs, or do
+/// not run the child.
+#[cfg_attr(any(feature = "abi-v3", test), derive(Debug, Clone, Copy, PartialEq, Eq))]
+pub enum ConcurrencyPolicy {
+    Queue,
+    CancelInProgress,
+    Skip,
+}
+
+impl ConcurrencyPolicy {
+    /// The name the jobs API takes.
+    #[inline]
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            ConcurrencyPolicy::Queue => "queue",
+            ConcurrencyPolicy::CancelInProgress => "cancel_in_progress",
+            ConcurrencyPolicy::Skip => "skip",
+        }
+    }
 }
 
 impl JobOptions {
     #[inline]
     pub fn new() -> Self {
-        JobOptions { priority: None, max_attempts: None, timeout: None, run_at: None, module_sha256: None, detached: false }
+        JobOptions {
+            priority: None,
+            max_attempts: None,
+            timeout: None,
+            run_at: None,
+            module_sha256: None,
+            detached: false,
+            labels: Vec::new(),
+            concurrency_key: None,
+            concurrency_limit: None,
+            concurrency_policy: None,
+        }
     }
 
     #[inline]
@@ -92,6 +133,27 @@ impl JobOptions {
         self.detached = detached;
         self
     }
+
+    /// Labels a worker must all have to run the child: `.labels(["gpu", "arm64"])`.
+    #[inline]
+    pub fn labels<L: Into<String>>(mut self, labels: impl IntoIterator<Item = L>) -> Self {
+        self.labels = labels.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Puts the child in concurrency group `key`, at most `limit` of its jobs holding a slot at once.
+    #[inline]
+    pub fn concurrency(mut self, key: impl Into<String>, limit: u32) -> Self {
+        self.concurrency_key = Some(key.into());
+        self.concurrency_limit = Some(limit);
+        self
+    }
+
+    #[inline]
+    pub fn concurrency_policy(mut self, policy: ConcurrencyPolicy) -> Self {
+        self.concurrency_policy = Some(policy);
+        self
+    }
 }
 
 /// A `spawn_job` request as the ABI encodes it: fields in this order, `input` as serde writes it
@@ -113,6 +175,14 @@ struct Wire<'a, I: ?Sized> {
     module_sha256: Option<&'a str>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     detached: bool,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    labels: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    concurrency_key: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    concurrency_limit: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    concurrency_policy: Option<&'static str>,
 }
 
 #[cfg(any(feature = "abi-v3", test))]
@@ -126,6 +196,10 @@ fn encode<I: Serialize + ?Sized>(workflow: &str, input: &I, options: &JobOptions
         run_at: options.run_at.as_deref(),
         module_sha256: options.module_sha256.as_deref(),
         detached: options.detached,
+        labels: &options.labels,
+        concurrency_key: options.concurrency_key.as_deref(),
+        concurrency_limit: options.concurrency_limit,
+        concurrency_policy: options.concurrency_policy.map(ConcurrencyPolicy::wire_name),
     };
     serde_json::to_vec(&wire).map_err(|e| Error::msg(format!("spawn_job {}: the input is not JSON: {}", workflow, e)))
 }
@@ -300,6 +374,11 @@ mod tests {
         assert_eq!(String::from_utf8(full).unwrap(), concat!(
             r#"{"workflow":"echo","input":{"a":[1,{"y":null,"z":true}],"b":2},"priority":-3,"max_attempts":2,"#,
             r#""timeout_ms":90000,"run_at":"2030-01-01T00:00:00Z","module_sha256":"ab12","detached":true}"#));
+        let dispatched = JobOptions::new().labels(["gpu", "arm64"]).concurrency("deploy-prod", 1)
+            .concurrency_policy(ConcurrencyPolicy::CancelInProgress);
+        assert_eq!(String::from_utf8(encode("deploy", &json!({}), &dispatched).unwrap()).unwrap(), concat!(
+            r#"{"workflow":"deploy","input":{},"labels":["gpu","arm64"],"concurrency_key":"deploy-prod","#,
+            r#""concurrency_limit":1,"concurrency_policy":"cancel_in_progress"}"#));
     }
 
     #[test]

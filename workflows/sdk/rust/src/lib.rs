@@ -41,7 +41,7 @@ pub mod artifacts;
 pub use artifacts::{store_artifact, Artifact};
 mod sys;
 
-pub use jobs::{await_job, await_signal, spawn_job, JobOptions, JobOutcome, JobStatus};
+pub use jobs::{await_job, await_signal, spawn_job, ConcurrencyPolicy, JobOptions, JobOutcome, JobStatus};
 
 pub use serde_json;
 

@@ -2,6 +2,7 @@ package io.mvmci;
 
 import io.mvmci.artifact.ArtifactService;
 import io.mvmci.artifact.BlobStore;
+import io.mvmci.artifact.S3Store;
 import io.mvmci.config.Member;
 import io.mvmci.config.NodeConfig;
 import io.mvmci.replication.RaftNode;
@@ -30,10 +31,13 @@ class ArtifactWiring {
   /** How often each node deletes the blobs that no artifact refers to any more. */
   static final long SWEEP_MINUTES = 10;
 
-  @Bean
+  @Bean(destroyMethod = "close")
   ArtifactService artifactService(NodeConfig config, RaftNode node, Clock clock) throws IOException {
     BlobStore blobs = new BlobStore(config.dataDir().resolve("artifacts"));
-    return new ArtifactService(node, blobs, config.artifacts(), clock, peerBlobs(config));
+    java.util.Optional<S3Store> s3 = config.artifacts().s3()
+        ? java.util.Optional.of(S3Store.create(node, config.artifacts()))
+        : java.util.Optional.empty();
+    return new ArtifactService(node, blobs, config.artifacts(), clock, peerBlobs(config), s3);
   }
 
   @Bean(destroyMethod = "shutdownNow")
@@ -45,9 +49,9 @@ class ArtifactWiring {
     });
     s.scheduleWithFixedDelay(() -> {
       try {
-        int n = artifacts.sweep();
+        int n = artifacts.sweep(ArtifactService.SWEEP_GRACE_MS);
         if (n > 0) {
-          LOG.info("deleted {} blobs no artifact refers to", n);
+          LOG.info("deleted {} blobs (on this node or in S3) no artifact refers to", n);
         }
       } catch (IOException | RuntimeException e) {
         LOG.warn("blob sweep failed: {}", e.getMessage());
@@ -56,7 +60,10 @@ class ArtifactWiring {
     return s;
   }
 
-  /** Stores artifacts for this node's runs (ABI v4): refusals are answers, an unreachable majority is retried. */
+  /**
+   * Stores artifacts for this node's runs (ABI v4): refusals are answers, and so is an S3 store that did
+   * not take the bytes (502: the guest reads why); an unreachable majority is retried.
+   */
   static io.mvmci.worker.node.NodeArtifacts forRuns(ArtifactService artifacts, tools.jackson.databind.ObjectMapper json) {
     return (seq, name, file, size, sha256) -> {
       try {

@@ -31,7 +31,8 @@
  *   io.mvmci.worker       the worker client, embedded or remote: claim loop, reporter, run table, and
  *                         each run's history kept in the replicated log
  *   io.mvmci.artifact     artifacts: content-addressed blobs on each node, streamed to a majority by
- *                         Ratis DataStream with their metadata command as the stream's header
+ *                         Ratis DataStream with their metadata command as the stream's header, or
+ *                         kept in an S3-compatible bucket
  *   io.mvmci.replication  Apache Ratis: server, thin state machine, background snapshots, group
  *                         commit, read barrier, mTLS
  *   io.mvmci.command      the replicated commands, one file each (wire layout, apply, effects), the

@@ -77,6 +77,22 @@ class ClientCommandLineTest {
   }
 
   @Test
+  void submitTakesLabelsAndAConcurrencyGroup() {
+    Run r = run("jobs", "submit", "--workflow", "noop", "--delay-ms", "600000", "--labels", "gpu,arm64",
+        "--concurrency-key", "deploy-prod", "--concurrency-limit", "2", "--concurrency-policy", "skip", "--json");
+    assertThat(r.status()).as(r.err()).isZero();
+    JsonNode job = r.json();
+    assertThat(job.get("labels").toString()).isEqualTo("[\"gpu\",\"arm64\"]");
+    assertThat(job.get("concurrency_key").asString()).isEqualTo("deploy-prod");
+    assertThat(job.get("concurrency_limit").asInt()).isEqualTo(2);
+    assertThat(job.get("concurrency_policy").asString()).isEqualTo("skip");
+    assertThat(run("jobs", "cancel", job.get("job_id").asString()).status()).isZero();
+    Run bad = run("jobs", "submit", "--workflow", "noop", "--labels", "GPU!");
+    assertThat(bad.status()).as("a label the node refuses").isEqualTo(65);
+    assertThat(bad.err()).contains("label");
+  }
+
+  @Test
   void listGetCancelAndRetryWithTheirExitStatuses() {
     String id = run("jobs", "submit", "--workflow", "noop", "--delay-ms", "600000").out().strip();
     Run table = run("jobs", "list", "--limit", "5");

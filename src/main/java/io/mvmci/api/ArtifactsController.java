@@ -10,7 +10,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
@@ -27,7 +26,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Artifacts over HTTP (artifact/DESIGN.md): a job's list and each artifact's bytes from any node, with
- * {@code Range} (Spring answers a {@link Resource} body with 206 and {@code Content-Range} itself);
+ * {@code Range} (Spring answers a {@link Resource} body with 206 and {@code Content-Range} itself; an
+ * {@link ArtifactResource} reads only the range, from a blob file or S3);
  * uploads from remote workers over their endpoint, streamed to disk rather than buffered; and the
  * node-to-node blob fetch, for a node that was down while an artifact was stored.
  */
@@ -68,7 +68,7 @@ class ArtifactsController {
     Job job = jobs.get(id, ReadParams.consistency(consistency));
     ArtifactQueries.Row row = jobs.read(Consistency.LOCAL, q -> q.artifacts().get(job.seq(), name))
         .orElseThrow(() -> new ArtifactException(404, job.id() + " has no artifact " + name));
-    Path file = artifacts.blob(row);
+    artifacts.ready(row);
     return ResponseEntity.ok()
         .contentType(MediaType.APPLICATION_OCTET_STREAM)
         .eTag("\"" + row.sha256() + "\"")
@@ -76,7 +76,7 @@ class ArtifactsController {
             ContentDisposition.attachment().filename(name, StandardCharsets.UTF_8).build().toString())
         .header("Digest", "sha-256=" + java.util.Base64.getEncoder().encodeToString(
             java.util.HexFormat.of().parseHex(row.sha256())))
-        .body(new FileSystemResource(file));
+        .body(new ArtifactResource(artifacts, row));
   }
 
   /** A remote worker stores an artifact of a job: the body is the bytes (any length up to the cap). */

@@ -3,47 +3,47 @@ package io.mvmci.artifact;
 import io.mvmci.command.RecordArtifact;
 import io.mvmci.command.Result;
 import io.mvmci.config.ArtifactsSection;
-import io.mvmci.job.JobId;
 import io.mvmci.replication.RaftNode;
-import io.mvmci.replication.ReplicationException;
 import io.mvmci.store.ArtifactQueries;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Predicate;
 
 /**
- * Stores and finds artifacts (DESIGN.md): spools an upload, streams it to a majority or more of the
- * group with its {@link RecordArtifact} header, and answers once the entry applied; finds a blob
- * locally or fetches it from a holder. Thread-safe; {@link #store} blocks its caller.
+ * Stores and finds artifacts (DESIGN.md): spools an upload, has the configured {@link ArtifactStore}
+ * make its bytes durable (every member's disk by DataStream, or S3) and record them with a {@link
+ * RecordArtifact}, and answers once the entry applied; finds a row's bytes in the store that keeps
+ * them, whatever store new uploads use. Thread-safe; {@link #store} blocks its caller.
  */
-public final class ArtifactService {
-  private static final Logger LOG = LoggerFactory.getLogger(ArtifactService.class);
+public final class ArtifactService implements AutoCloseable {
   static final int PROBE_MS = 300;
+  /** How old unreferenced bytes must be before a sweep deletes them: covers a write whose entry is not applied yet. */
+  public static final long SWEEP_GRACE_MS = TimeUnit.HOURS.toMillis(1);
 
   private final RaftNode node;
-  private final BlobStore blobs;
   private final ArtifactsSection limits;
   private final Clock clock;
-  private final PeerBlobs peers;
+  private final NodeStore nodes;
+  private final Optional<S3Store> s3;
 
   public ArtifactService(RaftNode node, BlobStore blobs, ArtifactsSection limits, Clock clock, PeerBlobs peers) {
+    this(node, blobs, limits, clock, peers, Optional.empty());
+  }
+
+  /** With {@code s3}, new artifacts' bytes go to that bucket; rows kept on the nodes are still read there. */
+  public ArtifactService(RaftNode node, BlobStore blobs, ArtifactsSection limits, Clock clock, PeerBlobs peers,
+      Optional<S3Store> s3) {
     this.node = node;
-    this.blobs = blobs;
     this.limits = limits;
     this.clock = clock;
-    this.peers = peers;
-    node.stateMachine().receiveStreamsWith(blobs.receiver());
+    this.nodes = new NodeStore(node, blobs, peers);
+    this.s3 = s3;
   }
 
   public ArtifactsSection limits() {
@@ -56,7 +56,7 @@ public final class ArtifactService {
   /** Reads {@code in} to its end and stores it as {@code name} of job {@code seq}. */
   public Stored store(long seq, String name, InputStream in) throws IOException {
     checkName(name);
-    try (BlobStore.Spooled s = blobs.spool(in, limits.maxArtifactBytes())) {
+    try (BlobStore.Spooled s = nodes.blobs().spool(in, limits.maxArtifactBytes())) {
       return store(seq, name, s);
     }
   }
@@ -64,52 +64,10 @@ public final class ArtifactService {
   /** Stores a spooled upload (the caller deletes the spool). */
   public Stored store(long seq, String name, BlobStore.Spooled s) throws IOException {
     checkName(name);
-    if (!node.streamsEnabled()) {
-      blobs.publishCopy(s);
-      String holders = "nodes:" + node.selfId();
-      return answer(seq, name, s, holders, submit(command(seq, name, s, holders)));
-    }
-    IOException last = null;
-    for (int attempt = 0; attempt < 2; attempt++) {
-      List<Integer> others = node.reachableStreamPeers(PROBE_MS);
-      int majority = node.members() / 2 + 1;
-      if (others.size() + 1 < majority) {
-        throw new ArtifactException(503, "only " + (others.size() + 1) + " of " + node.members()
-            + " members can take the artifact's bytes now; a majority (" + majority + ") must hold them");
-      }
-      List<Integer> holders = new ArrayList<>(others);
-      holders.add(node.selfId());
-      holders.sort(null);
-      String where = "nodes:" + holders.stream().map(String::valueOf).collect(Collectors.joining(","));
-      try {
-        Result r = node.stream(command(seq, name, s, where), s.file(), others);
-        return answer(seq, name, s, where, r);
-      } catch (ReplicationException e) {
-        throw new ArtifactException(503, "the artifact's entry could not be written: " + e.getMessage(), e);
-      } catch (IOException e) {
-        LOG.warn("streaming artifact {} of {} to {} failed; probing the members again", name, JobId.format(seq),
-            where, e);
-        last = e;
-      }
-    }
-    throw new ArtifactException(503, "the artifact's bytes could not be streamed to a majority: "
-        + last.getMessage(), last);
-  }
-
-  private RecordArtifact command(long seq, String name, BlobStore.Spooled s, String holders) {
-    return new RecordArtifact(clock.millis(), seq, name, s.size(), s.sha256(), holders,
-        limits.maxJobBytes(), limits.maxPerJob());
-  }
-
-  private Result submit(RecordArtifact c) throws IOException {
-    try {
-      return node.submit(c).get(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new ArtifactException(503, "the artifact's entry could not be written: " + e.getMessage(), e);
-    }
+    ArtifactStore to = s3.<ArtifactStore>map(x -> x).orElse(nodes);
+    ArtifactStore.Kept kept = to.keep(s, holders -> new RecordArtifact(clock.millis(), seq, name, s.size(),
+        s.sha256(), holders, limits.maxJobBytes(), limits.maxPerJob()));
+    return answer(seq, name, s, kept.holders(), kept.result());
   }
 
   private static Stored answer(long seq, String name, BlobStore.Spooled s, String holders, Result r) {
@@ -140,45 +98,57 @@ public final class ArtifactService {
     return node.stateMachine().queries().artifacts().get(seq, name);
   }
 
-  /** This node's file of the row's blob: local, or fetched from a holder first. */
-  public Path blob(ArtifactQueries.Row row) throws IOException {
-    if (blobs.has(row.sha256())) {
-      return blobs.path(row.sha256());
+  /** Makes sure a download of the row can start: its bytes fetched here, or found in S3; or throws. */
+  public void ready(ArtifactQueries.Row row) throws IOException {
+    storeOf(row).ready(row);
+  }
+
+  /** The row's bytes from {@code offset} to its end. */
+  public InputStream open(ArtifactQueries.Row row, long offset) throws IOException {
+    return storeOf(row).open(row, offset);
+  }
+
+  private ArtifactStore storeOf(ArtifactQueries.Row row) {
+    if (nodes.keeps(row.holders())) {
+      return nodes;
     }
-    List<Integer> holders = row.holders().startsWith("nodes:")
-        ? java.util.Arrays.stream(row.holders().substring(6).split(",")).map(Integer::parseInt).toList()
-        : List.of();
-    for (int id : holders) {
-      if (id == node.selfId()) {
-        continue;
-      }
-      try (InputStream in = peers.open(id, row.sha256())) {
-        if (in != null) {
-          blobs.put(in, row.sha256(), row.size());
-          return blobs.path(row.sha256());
-        }
-      } catch (IOException e) {
-        LOG.info("blob {} not fetched from node {}: {}", row.sha256(), id, e.getMessage());
-      }
-    }
-    throw new ArtifactException(503, "no reachable holder has the bytes of " + row.name() + " ("
-        + row.holders() + ")");
+    return s3.filter(x -> x.keeps(row.holders())).orElseThrow(() -> new ArtifactException(503,
+        row.name() + " is kept at " + row.holders() + ", and this node has no [artifacts] S3 store configured"));
   }
 
   /** The local file of a blob, if this node holds it (what peers fetch). */
   public Optional<Path> localBlob(String sha256) {
+    BlobStore blobs = nodes.blobs();
     return sha256.matches("[0-9a-f]{64}") && blobs.has(sha256) ? Optional.of(blobs.path(sha256)) : Optional.empty();
   }
 
-  /** Deletes local blobs no artifact refers to any more (after retention), older than an hour. */
-  public int sweep() throws IOException {
-    return blobs.sweep(sha -> {
+  /**
+   * Deletes the bytes no artifact refers to any more (after retention) and older than {@code graceMs}:
+   * this node's blobs, and, on the leader alone, the S3 objects. Returns how many went.
+   */
+  public int sweep(long graceMs) throws IOException {
+    Predicate<String> referenced = sha -> {
       try {
         return node.stateMachine().queries().artifacts().referenced(sha);
       } catch (SQLException | RuntimeException e) {
         return true;
       }
-    }, TimeUnit.HOURS.toMillis(1), clock.millis());
+    };
+    int n = nodes.sweep(referenced, graceMs, clock.millis());
+    if (s3.isPresent() && node.isLeader()) {
+      try {
+        n += s3.get().sweep(referenced, graceMs, clock.millis());
+      } catch (software.amazon.awssdk.core.exception.SdkException e) {
+        throw new IOException("sweeping S3: " + S3Store.reason(e), e);
+      }
+    }
+    return n;
+  }
+
+  /** Closes the S3 client, if any (its connection pool). */
+  @Override
+  public void close() {
+    s3.ifPresent(S3Store::close);
   }
 
   /** Reads a blob from a peer: an open stream of its bytes, or null if the peer has none. */

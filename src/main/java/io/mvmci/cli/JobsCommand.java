@@ -30,6 +30,17 @@ final class JobsCommand {
     Integer maxAttempts;
     @Option(names = "--idempotency-key")
     String key;
+    @Option(names = "--labels", paramLabel = "LABEL[,LABEL...]", split = ",",
+        description = "Labels a worker must all have to run the job.")
+    java.util.List<String> labels;
+    @Option(names = "--concurrency-key", paramLabel = "KEY", description = "The job's concurrency group.")
+    String concurrencyKey;
+    @Option(names = "--concurrency-limit", paramLabel = "N",
+        description = "How many jobs of the group may hold a slot at once (default 1).")
+    Integer concurrencyLimit;
+    @Option(names = "--concurrency-policy", paramLabel = "queue|cancel_in_progress|skip",
+        description = "When the group is full (default queue).")
+    String concurrencyPolicy;
     @Option(names = "--wait", description = "Wait until the job finishes, with a progress bar.")
     boolean await;
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3600", description = "How long --wait waits.")
@@ -59,6 +70,18 @@ final class JobsCommand {
       }
       if (maxAttempts != null) {
         body.put("max_attempts", maxAttempts);
+      }
+      if (labels != null) {
+        labels.forEach(body.putArray("labels")::add);
+      }
+      if (concurrencyKey != null) {
+        body.put("concurrency_key", concurrencyKey);
+      }
+      if (concurrencyLimit != null) {
+        body.put("concurrency_limit", concurrencyLimit);
+      }
+      if (concurrencyPolicy != null) {
+        body.put("concurrency_policy", concurrencyPolicy);
       }
       Client client = options.client(env);
       byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);

@@ -104,6 +104,23 @@ class SectionsValidationTest {
         Arguments.of("module does not fit a set entry size", "[api]\nmax_module_bytes = 20971520\n[raft]\nlog_entry_max_bytes = 20000000",
             "raft.log_entry_max_bytes = 20000000: must be at least api.max_module_bytes (20971520) + 65536: "
                 + "a module deploy is one log entry"),
+        // [artifacts]
+        Arguments.of("unknown store", "[artifacts]\nstore = \"disk\"",
+            "artifacts.store = \"disk\": must be \"nodes\" (every member's disk) or \"s3\" (an S3-compatible bucket)"),
+        Arguments.of("s3 without a bucket", "[artifacts]\nstore = \"s3\"",
+            "artifacts.s3_bucket = <missing>: required when artifacts.store is \"s3\""),
+        Arguments.of("s3 endpoint not a URL", "[artifacts]\ns3_endpoint = \"minio:9000\"",
+            "artifacts.s3_endpoint = \"minio:9000\": must be an http:// or https:// URL with a host"),
+        Arguments.of("s3 key id without its secret", "[artifacts]\ns3_access_key_id = \"AKIA\"",
+            "artifacts.s3_secret_access_key = <missing>: set both artifacts.s3_access_key_id and "
+                + "artifacts.s3_secret_access_key, or neither (the AWS SDK's default credentials chain)"),
+        Arguments.of("s3 secret shown redacted", "[artifacts]\ns3_secret_access_key = \"abc\"",
+            "artifacts.s3_access_key_id = <missing>: set both artifacts.s3_access_key_id and "
+                + "artifacts.s3_secret_access_key, or neither (the AWS SDK's default credentials chain)"),
+        Arguments.of("s3 prefix without its slash", "[artifacts]\ns3_prefix = \"ci\"",
+            "artifacts.s3_prefix = \"ci\": must end with '/' and not start with one (\"ci/artifacts/\"), or be empty"),
+        Arguments.of("s3 part below S3's minimum", "[artifacts]\ns3_part_bytes = 1048576",
+            "artifacts.s3_part_bytes = 1048576: must be between 5242880 and 5368709120 bytes"),
         // top level
         Arguments.of("misspelt section", "[raf]\nrpc_timeout_ms = 1000",
             "raf = <table>: unknown section; did you mean [raft]?"),
@@ -166,6 +183,32 @@ class SectionsValidationTest {
     assertEquals(new WorkersSection(0, 1024, 128, false, true, java.util.List.of("10.1.0.0/16", "fd00::/8", "127.0.0.1"),
         java.util.List.of("gpu", "arm64")), c.workers());
     assertEquals(new JobsSection(10000, 2000, 1000, 5, 500, 30000, 60000, 0, 2 * 1024 * 1024, 32 * 1024 * 1024, 50_000, 500, 60_000), c.jobs());
+  }
+
+  @Test
+  void theS3StoreKeysAreRead() {
+    ArtifactsSection a = parse("""
+        [artifacts]
+        store = "s3"
+        s3_bucket = "ci"
+        s3_endpoint = "http://127.0.0.1:9000"
+        s3_region = "eu-west-1"
+        s3_prefix = "prod/"
+        s3_path_style = true
+        s3_access_key_id = "AKIAEXAMPLE"
+        s3_secret_access_key = "not-a-real-secret"
+        s3_part_bytes = 8388608
+        """).artifacts();
+    assertEquals(true, a.s3());
+    assertEquals(Optional.of("ci"), a.s3Bucket());
+    assertEquals(Optional.of("http://127.0.0.1:9000"), a.s3Endpoint());
+    assertEquals(Optional.of("eu-west-1"), a.s3Region());
+    assertEquals("prod/", a.s3Prefix());
+    assertEquals(true, a.s3PathStyle());
+    assertEquals("not-a-real-secret", a.s3SecretAccessKey().orElseThrow().reveal());
+    assertEquals(8L << 20, a.s3PartBytes());
+    assertEquals(false, a.toString().contains("not-a-real-secret"));
+    assertEquals(ArtifactsSection.DEFAULTS, parse("").artifacts());
   }
 
   @Test

@@ -276,6 +276,11 @@ public final class RaftNode implements AutoCloseable {
     return barrier.await();
   }
 
+  /** How many read barriers this node's callers have asked for since it started. */
+  public long readBarriersRequested() {
+    return barrier.requested();
+  }
+
   public QueueStateMachine stateMachine() {
     return stateMachine;
   }

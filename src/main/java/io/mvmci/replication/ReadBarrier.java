@@ -22,6 +22,7 @@ final class ReadBarrier {
   private final Supplier<CompletableFuture<?>> readIndex;
   private CompletableFuture<Void> current;
   private CompletableFuture<Void> next;
+  private final java.util.concurrent.atomic.AtomicLong requested = new java.util.concurrent.atomic.AtomicLong();
 
   /** @param readIndex sends one ReadIndex request and completes when the local node has caught up */
   ReadBarrier(Supplier<CompletableFuture<?>> readIndex) {
@@ -29,6 +30,7 @@ final class ReadBarrier {
   }
 
   CompletableFuture<Void> await() {
+    requested.incrementAndGet();
     synchronized (this) {
       if (current != null) {
         if (next == null) {
@@ -42,6 +44,11 @@ final class ReadBarrier {
     CompletableFuture<Void> view = view(mine);
     start(mine);
     return view;
+  }
+
+  /** How many barriers callers have asked for (shared rounds counted once per caller). */
+  long requested() {
+    return requested.get();
   }
 
   /** A future of its own that completes as the shared round does, with the same (unwrapped) error. */

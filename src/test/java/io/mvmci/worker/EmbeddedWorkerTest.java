@@ -150,4 +150,25 @@ class EmbeddedWorkerTest {
     assertThat(get(node.url("/api/v1/jobs/" + id + "?wait_ms=nope")).status()).isEqualTo(400);
     assertThat(get(node.url("/api/v1/jobs/" + id + "?wait_ms=600000")).status()).isEqualTo(400);
   }
+
+  /**
+   * A long poll reads linearizably once, before it waits: the read after this node applied the
+   * outcome is of its own copy, which is then past that first barrier, so a second ReadIndex round
+   * trip would only delay the answer. The finished job is what it answers.
+   */
+  @Test
+  void aLongPollThatWaitedAnswersWithoutASecondReadBarrier() throws Exception {
+    String id = submit("{\"url\":\"" + web.url("/slow/one-barrier") + "\"}");
+    io.mvmci.replication.RaftNode raft = node.bean(io.mvmci.replication.RaftNode.class);
+    long before = raft.readBarriersRequested();
+    var answer = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> get(node.url("/api/v1/jobs/" + id + "?wait_ms=30000")).json());
+    await().atMost(Duration.ofSeconds(30)).until(() -> raft.readBarriersRequested() > before);
+    assertThat(answer).as("the job has not finished: the poll waits").isNotDone();
+    web.release("/slow/one-barrier");
+    JsonNode done = answer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(done.get("status").asString()).isEqualTo("Completed");
+    assertThat(done.get("output").get("title").asString()).isEqualTo("/slow/one-barrier");
+    assertThat(raft.readBarriersRequested() - before).as("read barriers the long poll asked for").isEqualTo(1);
+  }
 }

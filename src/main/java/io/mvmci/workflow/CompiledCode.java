@@ -94,6 +94,7 @@ record CompiledCode(
    */
   static WasmModule validate(byte[] bytes) throws InvalidModuleException {
     WasmModule wasm;
+    NameLengths.check(bytes);
     try {
       wasm = Parser.parse(bytes);
     } catch (RuntimeException e) {

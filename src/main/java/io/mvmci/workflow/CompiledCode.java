@@ -99,6 +99,11 @@ record CompiledCode(
       wasm = Parser.parse(bytes);
     } catch (RuntimeException e) {
       throw new InvalidModuleException("not a valid WebAssembly module: " + e.getMessage(), e);
+    } catch (OutOfMemoryError e) {
+      // A declared count Chicory allocated before reading (see NameLengths): one array too big for the
+      // heap, failed as a whole, so the node's other work goes on.
+      throw new InvalidModuleException("not a valid WebAssembly module: it declares more than this node"
+          + " can allocate to parse it", e);
     } catch (AssertionError e) {
       // With assertions on (-ea), Chicory's parser asserts on some malformed code (an `else` with no
       // `if`) before its own check would refuse it with an InvalidException; either way the bytes are

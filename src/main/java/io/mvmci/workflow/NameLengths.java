@@ -1,15 +1,19 @@
 package io.mvmci.workflow;
 
 /**
- * Checks, before Chicory parses a module, that every name in its import, export and custom sections
- * fits in its section. Chicory's parser allocates a name's declared length before reading it, so a
+ * Checks, before Chicory parses a module, that every name in its import, export and custom sections,
+ * and every vector of its type, import and export sections, fits in its section. Chicory's parser allocates a name's declared length before reading it, so a
  * 264-byte module declaring a 16 MiB name allocated 16 MiB, and one declaring 2 GiB would ask for
- * 2 GiB on the node that was asked to deploy it (ModuleValidatorFuzzTest found it; Chicory 1.7.5).
+ * 2 GiB on the node that was asked to deploy it; 91 bytes declaring a function type with 2³¹ results
+ * allocated 1 GiB (ModuleValidatorFuzzTest found both; Chicory 1.7.5). Counts in the other sections
+ * (locals in the code section among them) are not checked here: {@link CompiledCode#validate} turns
+ * an OutOfMemoryError of the parse into a refusal, and the right fix is in Chicory's parser.
  * Only the structure needed to find the names is read; anything else malformed is left to Chicory.
  * Written here because no library offers a bounds-only pre-scan of the wasm binary format.
  */
 final class NameLengths {
   private static final int CUSTOM = 0;
+  private static final int TYPE = 1;
   private static final int IMPORT = 2;
   private static final int EXPORT = 7;
 
@@ -45,14 +49,16 @@ final class NameLengths {
       end = next;
       if (id == CUSTOM) {
         name();
+      } else if (id == TYPE) {
+        types();
       } else if (id == IMPORT) {
-        for (long n = u32(); n > 0; n--) {
+        for (long n = count(); n > 0; n--) {
           name();
           name();
           importDescription();
         }
       } else if (id == EXPORT) {
-        for (long n = u32(); n > 0; n--) {
+        for (long n = count(); n > 0; n--) {
           name();
           pos++; // kind
           u32(); // index
@@ -60,6 +66,36 @@ final class NameLengths {
       }
       pos = next;
     }
+  }
+
+  /** Function types: their parameter and result counts must fit, one byte or more a type each. */
+  private void types() throws Malformed {
+    for (long n = count(); n > 0; n--) {
+      if (byteAt() != 0x60) {
+        return; // a form other than a plain function type: Chicory's to judge
+      }
+      valueTypes();
+      valueTypes();
+    }
+  }
+
+  private void valueTypes() throws Malformed {
+    for (long n = count(); n > 0; n--) {
+      int type = byteAt();
+      if (type == 0x63 || type == 0x64) {
+        leb(5); // (ref null? heaptype)
+      }
+    }
+  }
+
+  /** A vector's length, each element being a byte or more: more than the section has left is refused. */
+  private long count() throws Malformed {
+    long n = u32();
+    if (n > end - pos) {
+      throw new Malformed("a vector declares " + n + " elements, more than its section has bytes left ("
+          + (end - pos) + ")");
+    }
+    return n;
   }
 
   private void importDescription() throws Malformed {

@@ -101,7 +101,8 @@ class ReplicatedQueueTest {
       c.stop(leaderId);
 
       RaftNode survivor = c.running().get(0);
-      await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+      // an election, then a submit whose first try may wait out its own timeout on a loaded machine
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
           .until(() -> submit(survivor, "https://example.com/after").seq() >= 1);
 
       RaftNode back = c.start(leaderId);

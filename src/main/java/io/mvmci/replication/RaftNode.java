@@ -57,7 +57,7 @@ public final class RaftNode implements AutoCloseable {
   private final RaftProperties props;
   private final Parameters params;
   /** Built once the server has started, from its configuration (see {@link #clientGroup()}). */
-  private volatile RaftClient client;
+  private volatile ForwardingClient client;
   /** Whether this node has been a member of the group it runs in (false only for a joiner not yet added). */
   private final Membership membership;
   private final GroupCommitter committer;
@@ -79,7 +79,7 @@ public final class RaftNode implements AutoCloseable {
     // sends it a configuration that names it. Its client knows the members it was told of.
     boolean joiningNow = settings.joining() && !hasStorage(settings.raftDir());
     this.membership = new Membership(settings.selfId(), !joiningNow, this::division,
-        () -> client);
+        () -> client.current());
     List<RaftPeer> peers = RaftNodeSetup.peers(settings, streams);
     RaftGroup group = RaftGroup.valueOf(GROUP_ID, joiningNow ? List.of() : peers);
     this.props = RaftNodeSetup.properties(settings);
@@ -115,7 +115,8 @@ public final class RaftNode implements AutoCloseable {
     node.disk.start();
     try {
       node.server.start();
-      node.client = RaftNodeSetup.client(node.settings, node.groupMembers(), node.props, node.params);
+      node.client = new ForwardingClient(
+          () -> RaftNodeSetup.client(node.settings, node.groupMembers(), node.props, node.params));
     } catch (IOException | RuntimeException e) {
       node.disk.close();
       throw e;
@@ -216,13 +217,13 @@ public final class RaftNode implements AutoCloseable {
         local = CompletableFuture.failedFuture(e);
       }
       return local.handle((reply, error) -> notAppended(reply, error)
-              ? client.async().send(message)
+              ? client.send(message)
               : error != null ? CompletableFuture.<RaftClientReply>failedFuture(error)
               : CompletableFuture.completedFuture(reply))
           .thenCompose(f -> f)
           .thenApply(RaftNode::replyContent);
     }
-    return client.async().send(message).thenApply(RaftNode::replyContent);
+    return client.send(message).thenApply(RaftNode::replyContent);
   }
 
   /** This node did not lead (any more, or not yet) or was not running: nothing reached the log. */
@@ -255,7 +256,7 @@ public final class RaftNode implements AutoCloseable {
   }
 
   private CompletableFuture<RaftClientReply> readIndex(long deadline) {
-    return client.async().sendReadOnlyUnordered(Message.EMPTY, selfId)
+    return client.current().async().sendReadOnlyUnordered(Message.EMPTY, selfId)
         .thenApply(RaftNode::checkReply)
         .handle((reply, error) -> {
           if (error == null) {

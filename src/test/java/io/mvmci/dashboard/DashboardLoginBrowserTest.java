@@ -78,6 +78,9 @@ class DashboardLoginBrowserTest {
 
     browser.driver.findElement(By.id("logout")).click();
     browser.await("input[name=token]");
-    assertThat(browser.consoleErrors()).isEmpty();
+    // The job page may still be refreshing after the cancel (its events, history and artifacts) when the
+    // session ends on a loaded machine: those requests are refused, which Chromium logs; nothing else may be.
+    assertThat(browser.consoleErrors()).as("only requests in flight at the logout, refused")
+        .allMatch(e -> e.contains("/api/v1/jobs/" + id + "/") && e.contains("status of 401"));
   }
 }

@@ -14,14 +14,20 @@
 # mvm-ci: the `steps` workflow (workflows/testing/steps: STEPS journaled now_ms calls, each appended to
 # the job's replicated history before the guest sees it), 3 nodes with EMBEDDED embedded workers each,
 # the clients spread over the nodes, each job submitted (POST /api/v1/jobs) and awaited (GET
-# /api/v1/jobs/{id}?wait_ms=). Restate: one server and the Node.js service of ../shared/peers/restate
-# (STEPS ctx.run steps), called through its ingress, which answers when the workflow ends.
+# /api/v1/jobs/{id}?wait_ms=). Restate: the Node.js service of ../shared/peers/restate (STEPS ctx.run
+# steps), called through an ingress, which answers when the workflow ends; on one server (restate.sh,
+# the default), or on a three-node cluster of local processes (RESTATE_NODES=3: scripts/lib/
+# restate-cluster.sh; logs and partitions replicated to 2 of 3, a majority as mvm-ci's Raft; every
+# client calls node 1's ingress, which routes to the partition's leader on whichever node), or both.
 #
 # Environment (all optional):
 #   STEPS (10)  JOBS_1 (200)  JOBS_64 (3000)  ROUNDS (3)  WARMUP_JOBS (2000)  EMBEDDED (32)
 #   JAVA_OPTS   JVM options of the nodes ("-Xms256m -Xmx1g")
 #   KEEP=1      keep the work directory (configs, logs, data)
 #   SKIP_RESTATE=1  mvm-ci only (no ratio)
+#   SKIP_MVMCI=1    Restate only (no mvm-ci cluster, no build)
+#   RESTATE_NODES   1 (default: one server), 3 (a three-node cluster) or both (each measured in every
+#                   round, a ratio against each)
 #   PEERS       the peers' scripts (default: <repository>/../shared/peers)
 # Requires: java 17, mvn, python3, curl, jq, node and npm (Restate installs from the npm registry).
 set -euo pipefail
@@ -35,53 +41,84 @@ WARMUP_JOBS=${WARMUP_JOBS:-2000}
 export EMBEDDED=${EMBEDDED:-32}
 export JAVA_OPTS=${JAVA_OPTS:-"-Xms256m -Xmx1g"}
 SKIP_RESTATE=${SKIP_RESTATE:-0}
+SKIP_MVMCI=${SKIP_MVMCI:-0}
+RESTATE_NODES=${RESTATE_NODES:-1}
 PEERS=${PEERS:-$(cd "$ROOT/.." && pwd)/shared/peers}
+export RESTATE_PEER=$PEERS/restate
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/bench-steps.XXXXXX")
 RESTATE_DIR=$WORK/restate
+RESTATE3_DIR=$WORK/restate3
 # shellcheck source=lib/cluster.sh
 . "$ROOT/scripts/lib/cluster.sh"
 
+SYSTEMS=""
+measures() { [[ " $SYSTEMS " == *" $1 "* ]]; }
+
 cleanup() {
   local status=$?
-  [ "$SKIP_RESTATE" = 1 ] || "$PEERS/restate/restate.sh" stop "$RESTATE_DIR" >/dev/null 2>&1 || true
+  ! measures restate || "$RESTATE_PEER/restate.sh" stop "$RESTATE_DIR" >/dev/null 2>&1 || true
+  ! measures restate3 || "$ROOT/scripts/lib/restate-cluster.sh" stop "$RESTATE3_DIR" >/dev/null 2>&1 || true
   cluster_cleanup "$status"
 }
 trap cleanup EXIT
 
-require_tools
-[ "$SKIP_RESTATE" = 1 ] || { [ -x "$PEERS/restate/restate.sh" ] || die "no $PEERS/restate/restate.sh (set PEERS)"; }
-ensure_jar
-say "building the load client (mvn -Pbench test-compile) ..."
-(cd "$ROOT" && mvn -B -q -Pbench -DskipTests test-compile \
-  && mvn -B -q -Pbench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath)
-CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$ROOT/target/bench.classpath")"
+# The systems measured: mvmci, restate (one server), restate3 (three nodes).
+case $RESTATE_NODES in
+1) SYSTEMS="mvmci restate" ;;
+3) SYSTEMS="mvmci restate3" ;;
+both) SYSTEMS="mvmci restate restate3" ;;
+*) die "RESTATE_NODES must be 1, 3 or both (was $RESTATE_NODES)" ;;
+esac
+[ "$SKIP_RESTATE" = 1 ] && SYSTEMS=mvmci
+[ "$SKIP_MVMCI" = 1 ] && SYSTEMS=${SYSTEMS#mvmci}
+[ -n "${SYSTEMS// /}" ] || die "SKIP_RESTATE=1 and SKIP_MVMCI=1 leave nothing to measure"
 
-# The steps workflow needs one page of memory: a 1 MiB cap (and 64 KiB steps) lets a 1 GiB heap admit
-# every slot (a run counts 2 x the cap + 3 x the largest step + 2 MiB against half the heap).
-export EXTRA_TOML=$'memory_limit_mb = 1\n[jobs]\nmax_step_bytes = 65536\n[raft]\nelection_timeout_min_ms = 500\nelection_timeout_max_ms = 1000\n'
-cluster_start
-await_leader 60 1 2 3 >/dev/null
-curl -sf -m 30 -X POST "$(url 1 /api/v1/modules/steps)" -H "Authorization: Bearer $SECRET_API" \
-  -H 'Content-Type: application/wasm' --data-binary "@$ROOT/workflows/testing/steps/steps.wasm" >/dev/null \
-  || die "deploying the steps workflow failed"
-URLS="$(url 1 ''),$(url 2 ''),$(url 3 '')"
+require_tools
+! measures restate || [ -x "$RESTATE_PEER/restate.sh" ] || die "no $RESTATE_PEER/restate.sh (set PEERS)"
+if measures mvmci; then
+  ensure_jar
+  say "building the load client (mvn -Pbench test-compile) ..."
+  (cd "$ROOT" && mvn -B -q -Pbench -DskipTests test-compile \
+    && mvn -B -q -Pbench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath)
+  CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$ROOT/target/bench.classpath")"
+
+  # The steps workflow needs one page of memory: a 1 MiB cap (and 64 KiB steps) lets a 1 GiB heap admit
+  # every slot (a run counts 2 x the cap + 3 x the largest step + 2 MiB against half the heap).
+  export EXTRA_TOML=$'memory_limit_mb = 1\n[jobs]\nmax_step_bytes = 65536\n[raft]\nelection_timeout_min_ms = 500\nelection_timeout_max_ms = 1000\n'
+  cluster_start
+  await_leader 60 1 2 3 >/dev/null
+  curl -sf -m 30 -X POST "$(url 1 /api/v1/modules/steps)" -H "Authorization: Bearer $SECRET_API" \
+    -H 'Content-Type: application/wasm' --data-binary "@$ROOT/workflows/testing/steps/steps.wasm" >/dev/null \
+    || die "deploying the steps workflow failed"
+  URLS="$(url 1 ''),$(url 2 ''),$(url 3 '')"
+fi
 mvmci() { java -cp "$CP" io.mvmci.durable.StepsLoad "$URLS" "$@"; }
 
-if [ "$SKIP_RESTATE" != 1 ]; then
+if measures restate; then
+  # restate.sh's ports are fixed: a server already there (another run's) would be measured instead.
+  for port in 8080 9070 9080; do
+    ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || die "port $port is taken: is another Restate running?"
+  done
   mkdir -p "$RESTATE_DIR"
-  "$PEERS/restate/restate.sh" start "$RESTATE_DIR" >/dev/null
+  "$RESTATE_PEER/restate.sh" start "$RESTATE_DIR" >/dev/null
 fi
 restate() { node "$RESTATE_DIR/load.js" http://127.0.0.1:8080/steps/run "$@"; }
+if measures restate3; then
+  say "starting a three-node Restate cluster ..."
+  mkdir -p "$RESTATE3_DIR"
+  # Both Restates: one npm install serves the two.
+  ! measures restate || ln -s "$RESTATE_DIR/node_modules" "$RESTATE3_DIR/node_modules"
+  "$ROOT/scripts/lib/restate-cluster.sh" start "$RESTATE3_DIR" >/dev/null || die "the Restate cluster did not start"
+fi
+restate3() { node "$RESTATE3_DIR/load.js" "$(cat "$RESTATE3_DIR/ingress")" "$@"; }
 
 say "warming up: $WARMUP_JOBS workflows on each system ..."
-mvmci "$STEPS" "$WARMUP_JOBS" 64 >/dev/null
-[ "$SKIP_RESTATE" = 1 ] || restate "$STEPS" "$WARMUP_JOBS" 64 >/dev/null
+for sys in $SYSTEMS; do "$sys" "$STEPS" "$WARMUP_JOBS" 64 >/dev/null; done
 
 RESULTS=$WORK/results.jsonl
 for r in $(seq "$ROUNDS"); do
   say "round $r"
-  for sys in mvmci restate; do
-    [ "$sys" = restate ] && [ "$SKIP_RESTATE" = 1 ] && continue
+  for sys in $SYSTEMS; do
     line=$("$sys" "$STEPS" "$JOBS_1" 1); say "  $sys 1 client:   $line"
     jq -c --arg s "$sys" --argjson r "$r" '. + {system: $s, round: $r}' <<<"$line" >>"$RESULTS"
     if [ "$sys" = mvmci ]; then
@@ -97,23 +134,28 @@ python3 - "$RESULTS" "$STEPS" <<'EOF'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 steps = int(sys.argv[2])
+label = {"mvmci": "mvm-ci (3 nodes)", "restate": "Restate (1 node)", "restate3": "Restate (3 nodes)"}
 def med(system, conc, key):
     v = [r[key] for r in rows if r["system"] == system and r["conc"] == conc]
     return statistics.median(v) if v else None
 print()
 print(f"medians over {max(r['round'] for r in rows)} rounds, {steps}-step workflows")
-for s in ("mvmci", "restate"):
+for s in label:
     p50 = med(s, 1, "p50_ms")
     if p50 is None:
         continue
-    print(f"{s:8} 1 client: workflow p50 {p50:.1f} ms, p99 {med(s, 1, 'p99_ms'):.1f} ms, "
+    print(f"{label[s]:17} 1 client: workflow p50 {p50:.1f} ms, p99 {med(s, 1, 'p99_ms'):.1f} ms, "
           f"per step {p50 / steps:.2f} ms; 64 clients: {med(s, 64, 'steps_per_s'):.0f} steps/s")
 base = med("mvmci-0", 1, "p50_ms")
 if base is not None:
-    print(f"mvmci    a 0-step job p50 {base:.1f} ms: marginal cost of a step {(med('mvmci', 1, 'p50_ms') - base) / steps:.2f} ms")
-if med("restate", 1, "p50_ms"):
-    print(f"ratios   per-step p50 mvm-ci/Restate {med('mvmci', 1, 'p50_ms') / med('restate', 1, 'p50_ms'):.2f} "
-          f"(target <= 1); steps/s at 64 mvm-ci/Restate "
-          f"{med('mvmci', 64, 'steps_per_s') / med('restate', 64, 'steps_per_s'):.2f} (target >= 2)")
+    print(f"{label['mvmci']:17} a 0-step job p50 {base:.1f} ms: marginal cost of a step {(med('mvmci', 1, 'p50_ms') - base) / steps:.2f} ms")
+def ratio(a, b, targets):
+    if med(a, 1, "p50_ms") and med(b, 1, "p50_ms"):
+        print(f"ratios {label[a]} / {label[b]}: per-step p50 {med(a, 1, 'p50_ms') / med(b, 1, 'p50_ms'):.2f}"
+              f"{' (target <= 1)' if targets else ''}; steps/s at 64 "
+              f"{med(a, 64, 'steps_per_s') / med(b, 64, 'steps_per_s'):.2f}{' (target >= 2)' if targets else ''}")
+ratio("mvmci", "restate", True)
+ratio("mvmci", "restate3", True)
+ratio("restate3", "restate", False)
 EOF
 }

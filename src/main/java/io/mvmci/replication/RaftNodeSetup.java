@@ -91,13 +91,11 @@ final class RaftNodeSetup {
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotEveryEntries());
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, s.snapshotsRetained());
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
-    // A commit-index metadata entry after each commit (Ratis's default, kept on purpose): it is how
-    // the followers learn a commit at once. Ratis's appender sends nothing between heartbeats when
-    // only the commit index moved, so without it a follower applied an entry up to a heartbeat
-    // (half the minimum election timeout) late: a job awaited on a follower took 180-290 ms where the
-    // leader finished it in 20 (issue 12). It costs a small entry per commit, applied as an
-    // applied-index update.
-    RaftServerConfigKeys.Log.setLogMetadataEnabled(p, true);
+    // No commit-index metadata entry after every commit: it doubled the log (one per group-commit
+    // entry), with its own fsync on each node, two appendEntries and an apply (a SQLite commit) on
+    // each node. It only lets a restarted node apply up to the old commit index without a quorum;
+    // entries are still fsynced on a majority before they commit.
+    RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
     RaftServerConfigKeys.Rpc.setRequestTimeout(p, millis(s.requestTimeout().toMillis()));
     RaftClientConfigKeys.Rpc.setRequestTimeout(p, millis(s.requestTimeout().toMillis()));
     // Ratis refuses to start unless its write buffer holds the largest entry the appender may send.

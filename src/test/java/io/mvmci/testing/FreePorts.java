@@ -1,32 +1,54 @@
 package io.mvmci.testing;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Free loopback ports, so that suites can run side by side. Each port is handed out once per JVM:
  * Linux readily gives the port just closed to the next bind(0), and two members on one port is a
  * test bug that looks like a product bug.
+ *
+ * <p>Ports are drawn at random below Linux's ephemeral range (32768-60999 by default), not by
+ * bind(0), which hands out ports from that range: there the kernel also picks the local port of
+ * every outgoing connection, so between the choice and the listener's bind a client socket of a
+ * node, of another test JVM (the suite runs two at once) or of any process could take it ("Address
+ * already in use" in ReplicatedQueueTest). Below the range only another listener can, and the
+ * draw is checked by binding.
  */
 public final class FreePorts {
+  /** The lowest and highest (exclusive) ports drawn. */
+  static final int LOW = 20_000;
+  static final int HIGH = 32_768;
   private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
   private FreePorts() {}
 
   /** A loopback port nobody listens on and this JVM has not handed out before. */
   public static int next() {
-    while (true) {
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        if (HANDED_OUT.add(s.getLocalPort())) {
-          return s.getLocalPort();
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int tries = 0; tries < 10_000; tries++) {
+      int port = random.nextInt(LOW, HIGH);
+      if (HANDED_OUT.contains(port) || !bindable(port)) {
+        continue;
       }
+      if (HANDED_OUT.add(port)) {
+        return port;
+      }
+    }
+    throw new IllegalStateException("no free loopback port from " + LOW + " to " + (HIGH - 1));
+  }
+
+  private static boolean bindable(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -83,8 +83,14 @@ until [ "$(list_ids "$leader" '?consistency=local' 2>/dev/null)" = "$expected" ]
   sleep 0.2
 done
 catchup_ms=$(($(now_ms) - t))
+# A linearizable read needs the node to know the leader: right after its restart it can answer 503
+# ("Leader is unknown") for a moment, which a client retries, so this does for up to 15 s.
 for i in 1 2 3; do
-  ids=$(list_ids "$i") || die "GET /queue/list on node $i failed after the restart"
+  read_deadline=$(($(now_ms) + 15000))
+  until ids=$(list_ids "$i"); do
+    [ "$(now_ms)" -lt "$read_deadline" ] || die "GET /queue/list on node $i failed for 15 s after the restart"
+    sleep 0.2
+  done
   [ "$ids" = "$expected" ] || die "node $i lists $ids, expected $expected"
   total=$(curl -sf -m 15 "$(url "$i" /queue/stats)" | jq .total)
   [ "$total" = "$(jq length <<<"$expected")" ] || die "node $i: /queue/stats total $total, /queue/list has $(jq length <<<"$expected")"

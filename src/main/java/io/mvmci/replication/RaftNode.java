@@ -69,11 +69,20 @@ public final class RaftNode implements AutoCloseable {
   /** Whether DataStream is on (every member has a stream address), and its client (primary: this node). */
   private final boolean streams;
   private final RaftClient streamClient;
+  /** Starts {@link CommitNudge}'s heartbeat rounds; its one thread ends when idle. */
+  private final java.util.concurrent.ScheduledThreadPoolExecutor nudger;
 
   private RaftNode(RaftSettings settings, ApplyListener listener) throws IOException {
     this.settings = settings;
     this.selfId = peerId(settings.selfId());
     this.streams = DataStreams.enabled(settings);
+    this.nudger = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "n" + settings.selfId() + "-commit-nudge");
+      t.setDaemon(true);
+      return t;
+    });
+    nudger.setKeepAliveTime(30, TimeUnit.SECONDS);
+    nudger.allowCoreThreadTimeOut(true);
     // A joiner with empty storage starts with an empty group (Ratis accepts a group without this
     // node only when it is empty); Ratis then waits, in its "initializing" state, until a leader
     // sends it a configuration that names it. Its client knows the members it was told of.
@@ -92,7 +101,9 @@ public final class RaftNode implements AutoCloseable {
     java.nio.file.Files.createDirectories(settings.dbFile().getParent());
     this.disk = new DiskGuard(settings.selfId(), List.of(settings.raftDir(), settings.dbFile().getParent()),
         settings.diskReserveBytes());
-    this.stateMachine = new QueueStateMachine(settings.dbFile(), settings.readConnections(), listener, disk);
+    this.stateMachine = new QueueStateMachine(settings.dbFile(), settings.readConnections(),
+        new CommitNudge(listener, this::leadsWithNothingAfter, this::anyMemberWithout, this::heartbeats,
+            (pauseMs, task) -> nudger.schedule(task, pauseMs, TimeUnit.MILLISECONDS)), disk);
     this.server = RaftServer.newBuilder()
         .setServerId(selfId)
         .setGroup(group)
@@ -224,6 +235,58 @@ public final class RaftNode implements AutoCloseable {
           .thenApply(RaftNode::replyContent);
     }
     return client.send(message).thenApply(RaftNode::replyContent);
+  }
+
+  /**
+   * Whether this node leads a group with other members and its log holds nothing after {@code index}:
+   * then no AppendEntries is on its way to tell the followers that {@code index} committed
+   * ({@link CommitNudge}).
+   */
+  private boolean leadsWithNothingAfter(long index) {
+    try {
+      RaftServer.Division d = division();
+      if (!d.getInfo().isLeader()) {
+        return false;
+      }
+      org.apache.ratis.server.RaftConfiguration conf = d.getRaftConf();
+      if (conf.getAllPeers().size() + conf.getAllPeers(org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER)
+          .size() <= 1) {
+        return false;
+      }
+      return d.getRaftLog().getNextIndex() <= index + 1;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Whether some other member (follower or listener) has not acknowledged the entry at {@code index}. */
+  private boolean anyMemberWithout(long index) {
+    try {
+      RaftServer.Division d = division();
+      return d.getInfo().isLeader() && java.util.Arrays.stream(d.getInfo().getFollowerMatchIndices())
+          .anyMatch(m -> m < index);
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * One ReadIndex on this node, straight into the local server: on the leader Ratis confirms its
+   * leadership with a round of heartbeats, which carry the commit index to every follower.
+   */
+  private CompletableFuture<?> heartbeats() {
+    try {
+      return server.submitClientRequestAsync(RaftClientRequest.newBuilder()
+          .setClientId(localClientId)
+          .setServerId(selfId)
+          .setGroupId(GROUP_ID)
+          .setCallId(localCallId.incrementAndGet())
+          .setMessage(Message.EMPTY)
+          .setType(RaftClientRequest.readRequestType())
+          .build());
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /** This node did not lead (any more, or not yet) or was not running: nothing reached the log. */
@@ -383,6 +446,7 @@ public final class RaftNode implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    nudger.shutdownNow();
     disk.close();
     try {
       if (client != null) {

@@ -94,7 +94,8 @@ final class RaftNodeSetup {
     // No commit-index metadata entry after every commit: it doubled the log (one per group-commit
     // entry), with its own fsync on each node, two appendEntries and an apply (a SQLite commit) on
     // each node. It only lets a restarted node apply up to the old commit index without a quorum;
-    // entries are still fsynced on a majority before they commit.
+    // entries are still fsynced on a majority before they commit. Followers hear of a commit from the
+    // leader's heartbeat round instead (CommitNudge).
     RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
     RaftServerConfigKeys.Rpc.setRequestTimeout(p, millis(s.requestTimeout().toMillis()));
     RaftClientConfigKeys.Rpc.setRequestTimeout(p, millis(s.requestTimeout().toMillis()));

@@ -25,11 +25,20 @@ final class RaftCluster implements AutoCloseable {
   final List<RaftSettings.Peer> peers;
   private final Path dir;
   private final long snapshotEvery;
+  private final Duration electionMin;
+  private final Duration electionMax;
   private final RaftNode[] nodes;
 
   RaftCluster(Path dir, int size, long snapshotEvery) {
+    this(dir, size, snapshotEvery, Duration.ofMillis(500), Duration.ofMillis(1000));
+  }
+
+  /** With an election timeout of its own (Ratis heartbeats every half of {@code electionMin}). */
+  RaftCluster(Path dir, int size, long snapshotEvery, Duration electionMin, Duration electionMax) {
     this.dir = dir;
     this.snapshotEvery = snapshotEvery;
+    this.electionMin = electionMin;
+    this.electionMax = electionMax;
     this.peers = IntStream.rangeClosed(1, size)
         .mapToObj(i -> new RaftSettings.Peer(i, FreePorts.loopbackAddress()))
         .toList();
@@ -39,7 +48,7 @@ final class RaftCluster implements AutoCloseable {
   RaftSettings settings(int id) {
     Path home = dir.resolve("node" + id);
     return new RaftSettings(id, peers, home.resolve("raft"), home.resolve("db/queue.sqlite"),
-        "127.0.0.1", Duration.ofMillis(500), Duration.ofMillis(1000), Duration.ofSeconds(3), snapshotEvery,
+        "127.0.0.1", electionMin, electionMax, Duration.ofSeconds(3), snapshotEvery,
         2, 2, GroupCommitter.Limits.DEFAULT, 4 << 20, 64L << 20, 0, "cluster-test-secret-0123456789",
         // small segments and gap, so that a few hundred entries are enough to purge the log
         Map.of("raft.server.log.segment.size.max", "8KB", "raft.server.log.purge.gap", "4"));

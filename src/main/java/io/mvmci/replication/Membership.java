@@ -31,13 +31,17 @@ public final class Membership {
   private final int selfId;
   private final DivisionSource division;
   private final Supplier<RaftClient> client;
+  /** Whether Ratis closed the division because the group no longer has this node. */
+  private final java.util.function.BooleanSupplier toldRemoved;
   /** Whether this node has been a member of the group it runs in (false only for a joiner not yet added). */
   private final AtomicBoolean admitted;
   /** The configuration last read, for when the division is gone. */
   private volatile GroupMembers last;
 
-  Membership(int selfId, boolean admitted, DivisionSource division, Supplier<RaftClient> client) {
+  Membership(int selfId, boolean admitted, DivisionSource division, Supplier<RaftClient> client,
+      java.util.function.BooleanSupplier toldRemoved) {
     this.selfId = selfId;
+    this.toldRemoved = toldRemoved;
     this.admitted = new AtomicBoolean(admitted);
     this.division = division;
     this.client = client;
@@ -140,11 +144,18 @@ public final class Membership {
   /**
    * Whether this node has been removed from the group: it was a voter (or started on storage of
    * its own), and the group's stable configuration no longer names it, or the new half of a joint
-   * one does not and Ratis has shut the division down (as the leader tells a removed member). A joiner that has not been
-   * added yet, or a listener taken out again, is not removed: it waits to be added.
+   * one does not and Ratis has shut the division down (as the leader tells a removed member), or Ratis
+   * closed the division because the leader said it was removed (a voter removed while it was down).
+   * A joiner that has not been added yet, or a listener taken out again, is not removed: it waits to
+   * be added.
    */
   public boolean removed() {
     GroupMembers now = current();
+    // A voter removed while it was down comes back with a configuration that names it; the leader's
+    // answer to its vote request is all that says otherwise, and Ratis then closes its division.
+    if (admitted.get() && toldRemoved.getAsBoolean()) {
+      return true;
+    }
     if (now.index() < 0) {
       return false;
     }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -60,6 +61,7 @@ public final class QueueStateMachine extends BaseStateMachine {
   private final BackgroundSnapshots snapshots;
   private final AtomicLong snapshotsInstalled = new AtomicLong();
   private final AtomicLong leaderChanges = new AtomicLong();
+  private volatile boolean toldRemoved;
   private final DiskGuard disk;
   private final BusyRetry retry;
   private volatile BulkReceiver receiver = BulkReceiver.NONE;
@@ -284,6 +286,25 @@ public final class QueueStateMachine extends BaseStateMachine {
   @Override
   public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeader) {
     leaderChanges.incrementAndGet();
+  }
+
+  /**
+   * Ratis closed this division because an election told it it is not in the group: the leader
+   * answered its vote request that it was removed, or its own configuration leaves it out. Ratis says
+   * so only then ({@code allServer} is false); a node's own stop, which closes every division, says
+   * {@code allServer}.
+   */
+  @Override
+  public void notifyServerShutdown(RoleInfoProto roleInfo, boolean allServer) {
+    if (!allServer) {
+      LOG.warn("Raft closed this node's division: the group's leader says it is no longer a member");
+      toldRemoved = true;
+    }
+  }
+
+  /** Whether Ratis closed this division because the group no longer has this node. */
+  boolean toldRemoved() {
+    return toldRemoved;
   }
 
   /** Reads of this node's copy; {@link StoreUnavailableException} while a snapshot is loaded. */

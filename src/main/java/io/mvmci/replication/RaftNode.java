@@ -87,8 +87,6 @@ public final class RaftNode implements AutoCloseable {
     // node only when it is empty); Ratis then waits, in its "initializing" state, until a leader
     // sends it a configuration that names it. Its client knows the members it was told of.
     boolean joiningNow = settings.joining() && !hasStorage(settings.raftDir());
-    this.membership = new Membership(settings.selfId(), !joiningNow, this::division,
-        () -> client.current());
     List<RaftPeer> peers = RaftNodeSetup.peers(settings, streams);
     RaftGroup group = RaftGroup.valueOf(GROUP_ID, joiningNow ? List.of() : peers);
     this.props = RaftNodeSetup.properties(settings);
@@ -104,6 +102,8 @@ public final class RaftNode implements AutoCloseable {
     this.stateMachine = new QueueStateMachine(settings.dbFile(), settings.readConnections(),
         new CommitNudge(listener, this::leadsWithNothingAfter, this::anyMemberWithout, this::heartbeats,
             (pauseMs, task) -> nudger.schedule(task, pauseMs, TimeUnit.MILLISECONDS)), disk);
+    this.membership = new Membership(settings.selfId(), !joiningNow, this::division,
+        () -> client.current(), stateMachine::toldRemoved);
     this.server = RaftServer.newBuilder()
         .setServerId(selfId)
         .setGroup(group)

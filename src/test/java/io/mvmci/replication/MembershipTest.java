@@ -94,4 +94,30 @@ class MembershipTest {
       }
     }
   }
+
+  /**
+   * A voter removed while it was down never receives the configuration that leaves it out: it comes
+   * back holding one that names it, hears from no leader, and asks for votes; the leader answers that
+   * it was removed, and Ratis closes its division. It must count itself removed then (its node exits),
+   * not stay up forever as a member of a group that no longer has it.
+   */
+  @Test
+  void aVoterRemovedWhileItWasDownSeesItselfRemovedWhenItComesBack() throws Exception {
+    try (RaftCluster c = new RaftCluster(dir, 4, 100_000).startAll()) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> c.leader().isPresent());
+      int down = c.leader().orElseThrow().selfId() == 4 ? 3 : 4;
+      c.stop(down);
+      RaftNode leader = c.leader().orElseThrow();
+      GroupMembers four = leader.membership().current();
+      List<RaftSettings.Peer> others = four.voters().stream().filter(p -> p.id() != down).toList();
+      leader.membership().change(four, others, List.of());
+      submit(leader, "https://example.com/without-" + down);
+
+      RaftNode back = c.start(down);
+      assertThat(back.membership().current().isVoter(down)).as("its own configuration still names it").isTrue();
+      await("node " + down + " sees itself removed").atMost(Duration.ofSeconds(30))
+          .until(() -> back.membership().removed());
+      assertThat(c.leader().orElseThrow().membership().removed()).isFalse();
+    }
+  }
 }

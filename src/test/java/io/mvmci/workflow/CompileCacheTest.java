@@ -37,7 +37,8 @@ class CompileCacheTest {
     assertThat(again.code().cached()).isTrue();
     System.out.println("crawler: compiled in " + first.code().compileMillis() + " ms, loaded in "
         + again.code().compileMillis() + " ms");
-    assertThat(again.code().compileMillis()).isLessThan(first.code().compileMillis());
+    // No timing assertion: under load a load from the cache once took 84 ms against a compile's 75
+    // (speed is scripts/bench-engine.sh's business); cached() says the classes were loaded, not compiled.
   }
 
   @Test

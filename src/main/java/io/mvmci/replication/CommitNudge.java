@@ -2,12 +2,19 @@ package io.mvmci.replication;
 
 import io.mvmci.command.Command;
 import io.mvmci.command.Result;
+import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongPredicate;
 import java.util.function.Supplier;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.server.RaftConfiguration;
+import org.apache.ratis.server.RaftServer;
 
 /**
  * Tells the followers of a commit at once when no entry is on its way that would tell them.
@@ -39,7 +46,7 @@ import java.util.function.Supplier;
  * so a round started from the completion of the one before deadlocked the leader (it stopped
  * handling AppendEntries replies and lost its leadership).
  */
-final class CommitNudge implements ApplyListener {
+final class CommitNudge implements ApplyListener, AutoCloseable {
   /** Pauses of 1, 2, 4, ... 32 ms while a member has not answered for the entry: 63 ms at most. */
   static final int MAX_WAITS = 6;
 
@@ -48,6 +55,8 @@ final class CommitNudge implements ApplyListener {
   private final LongPredicate anyMemberWithout;
   private final Supplier<CompletableFuture<?>> heartbeats;
   private final Sender sender;
+  /** Closed with the nudge: the thread {@link #onLeader} starts rounds on (none for a test's sender). */
+  private final Runnable stop;
   /** The highest index a round was asked for; guarded by this, as the fields below. */
   private long target = -1;
   /** The index the round out (or last) was started for. */
@@ -73,11 +82,70 @@ final class CommitNudge implements ApplyListener {
    */
   CommitNudge(ApplyListener next, LongPredicate leadsWithNothingAfter, LongPredicate anyMemberWithout,
       Supplier<CompletableFuture<?>> heartbeats, Sender sender) {
+    this(next, leadsWithNothingAfter, anyMemberWithout, heartbeats, sender, () -> { });
+  }
+
+  private CommitNudge(ApplyListener next, LongPredicate leadsWithNothingAfter, LongPredicate anyMemberWithout,
+      Supplier<CompletableFuture<?>> heartbeats, Sender sender, Runnable stop) {
     this.next = next;
     this.leadsWithNothingAfter = leadsWithNothingAfter;
     this.anyMemberWithout = anyMemberWithout;
     this.heartbeats = heartbeats;
     this.sender = sender;
+    this.stop = stop;
+  }
+
+  /**
+   * The nudge of node {@code selfId}, reading the leader's state from its division, starting rounds
+   * on a daemon thread of its own that ends when idle.
+   *
+   * @param heartbeats a ReadIndex sent straight into this node's server
+   */
+  static CommitNudge onLeader(int selfId, ApplyListener next, Membership.DivisionSource division,
+      Supplier<CompletableFuture<?>> heartbeats) {
+    ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "n" + selfId + "-commit-nudge");
+      t.setDaemon(true);
+      return t;
+    });
+    thread.setKeepAliveTime(30, TimeUnit.SECONDS);
+    thread.allowCoreThreadTimeOut(true);
+    return new CommitNudge(next, index -> leadsWithNothingAfter(division, index),
+        index -> anyMemberWithout(division, index), heartbeats,
+        (pauseMs, task) -> thread.schedule(task, pauseMs, TimeUnit.MILLISECONDS), thread::shutdownNow);
+  }
+
+  /**
+   * Whether this node leads a group with other members and its log holds nothing after {@code index}:
+   * then no AppendEntries is on its way to tell the followers that {@code index} committed. On every
+   * apply of every node: the cheap checks first.
+   */
+  private static boolean leadsWithNothingAfter(Membership.DivisionSource division, long index) {
+    try {
+      RaftServer.Division d = division.get();
+      if (!d.getInfo().isLeader() || d.getRaftLog().getNextIndex() > index + 1) {
+        return false;
+      }
+      RaftConfiguration conf = d.getRaftConf();
+      return conf.getAllPeers().size() + conf.getAllPeers(RaftPeerRole.LISTENER).size() > 1;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Whether some other member (follower or listener) has not acknowledged the entry at {@code index}. */
+  private static boolean anyMemberWithout(Membership.DivisionSource division, long index) {
+    try {
+      RaftServer.Division d = division.get();
+      return d.getInfo().isLeader() && Arrays.stream(d.getInfo().getFollowerMatchIndices()).anyMatch(m -> m < index);
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    stop.run();
   }
 
   @Override

@@ -69,20 +69,13 @@ public final class RaftNode implements AutoCloseable {
   /** Whether DataStream is on (every member has a stream address), and its client (primary: this node). */
   private final boolean streams;
   private final RaftClient streamClient;
-  /** Starts {@link CommitNudge}'s heartbeat rounds; its one thread ends when idle. */
-  private final java.util.concurrent.ScheduledThreadPoolExecutor nudger;
+  /** Tells followers of a lone commit (applied entries pass through it). */
+  private final CommitNudge nudge;
 
   private RaftNode(RaftSettings settings, ApplyListener listener) throws IOException {
     this.settings = settings;
     this.selfId = peerId(settings.selfId());
     this.streams = DataStreams.enabled(settings);
-    this.nudger = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "n" + settings.selfId() + "-commit-nudge");
-      t.setDaemon(true);
-      return t;
-    });
-    nudger.setKeepAliveTime(30, TimeUnit.SECONDS);
-    nudger.allowCoreThreadTimeOut(true);
     // A joiner with empty storage starts with an empty group (Ratis accepts a group without this
     // node only when it is empty); Ratis then waits, in its "initializing" state, until a leader
     // sends it a configuration that names it. Its client knows the members it was told of.
@@ -99,9 +92,10 @@ public final class RaftNode implements AutoCloseable {
     java.nio.file.Files.createDirectories(settings.dbFile().getParent());
     this.disk = new DiskGuard(settings.selfId(), List.of(settings.raftDir(), settings.dbFile().getParent()),
         settings.diskReserveBytes());
-    this.stateMachine = new QueueStateMachine(settings.dbFile(), settings.readConnections(),
-        new CommitNudge(listener, this::leadsWithNothingAfter, this::anyMemberWithout, this::heartbeats,
-            (pauseMs, task) -> nudger.schedule(task, pauseMs, TimeUnit.MILLISECONDS)), disk);
+    // A ReadIndex on the leader is answered with a heartbeat round (CommitNudge).
+    this.nudge = CommitNudge.onLeader(settings.selfId(), listener, this::division,
+        () -> submitLocally(Message.EMPTY, RaftClientRequest.readRequestType()));
+    this.stateMachine = new QueueStateMachine(settings.dbFile(), settings.readConnections(), nudge, disk);
     this.membership = new Membership(settings.selfId(), !joiningNow, this::division,
         () -> client.current(), stateMachine::toldRemoved);
     this.server = RaftServer.newBuilder()
@@ -214,20 +208,7 @@ public final class RaftNode implements AutoCloseable {
     Message message = Message.valueOf(
         org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations.unsafeWrap(entry));
     if (isLeader()) {
-      CompletableFuture<RaftClientReply> local;
-      try {
-        local = server.submitClientRequestAsync(RaftClientRequest.newBuilder()
-            .setClientId(localClientId)
-            .setServerId(selfId)
-            .setGroupId(GROUP_ID)
-            .setCallId(localCallId.incrementAndGet())
-            .setMessage(message)
-            .setType(RaftClientRequest.writeRequestType())
-            .build());
-      } catch (IOException e) {
-        local = CompletableFuture.failedFuture(e);
-      }
-      return local.handle((reply, error) -> notAppended(reply, error)
+      return submitLocally(message, RaftClientRequest.writeRequestType()).handle((reply, error) -> notAppended(reply, error)
               ? client.send(message)
               : error != null ? CompletableFuture.<RaftClientReply>failedFuture(error)
               : CompletableFuture.completedFuture(reply))
@@ -237,52 +218,16 @@ public final class RaftNode implements AutoCloseable {
     return client.send(message).thenApply(RaftNode::replyContent);
   }
 
-  /**
-   * Whether this node leads a group with other members and its log holds nothing after {@code index}:
-   * then no AppendEntries is on its way to tell the followers that {@code index} committed
-   * ({@link CommitNudge}).
-   */
-  private boolean leadsWithNothingAfter(long index) {
-    try {
-      RaftServer.Division d = division();
-      if (!d.getInfo().isLeader()) {
-        return false;
-      }
-      org.apache.ratis.server.RaftConfiguration conf = d.getRaftConf();
-      if (conf.getAllPeers().size() + conf.getAllPeers(org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER)
-          .size() <= 1) {
-        return false;
-      }
-      return d.getRaftLog().getNextIndex() <= index + 1;
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
-  }
-
-  /** Whether some other member (follower or listener) has not acknowledged the entry at {@code index}. */
-  private boolean anyMemberWithout(long index) {
-    try {
-      RaftServer.Division d = division();
-      return d.getInfo().isLeader() && java.util.Arrays.stream(d.getInfo().getFollowerMatchIndices())
-          .anyMatch(m -> m < index);
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
-  }
-
-  /**
-   * One ReadIndex on this node, straight into the local server: on the leader Ratis confirms its
-   * leadership with a round of heartbeats, which carry the commit index to every follower.
-   */
-  private CompletableFuture<?> heartbeats() {
+  /** Sends a request straight into the local Ratis server, without the client's gRPC round trip. */
+  private CompletableFuture<RaftClientReply> submitLocally(Message message, RaftClientRequest.Type type) {
     try {
       return server.submitClientRequestAsync(RaftClientRequest.newBuilder()
           .setClientId(localClientId)
           .setServerId(selfId)
           .setGroupId(GROUP_ID)
           .setCallId(localCallId.incrementAndGet())
-          .setMessage(Message.EMPTY)
-          .setType(RaftClientRequest.readRequestType())
+          .setMessage(message)
+          .setType(type)
           .build());
     } catch (IOException e) {
       return CompletableFuture.failedFuture(e);
@@ -446,7 +391,7 @@ public final class RaftNode implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    nudger.shutdownNow();
+    nudge.close();
     disk.close();
     try {
       if (client != null) {

@@ -1,5 +1,5 @@
 // Jobs: filter by status, workflow and labels, search by id, keyset paging (newest first), rows live.
-import { ago, api, badge, h, progressBar, stream, STATUSES } from './lib.js';
+import { ago, api, badge, follow, h, notOlder, progressBar, STATUSES } from './lib.js';
 
 const PAGE = 50;
 
@@ -62,7 +62,7 @@ export async function jobs(app, page) {
     info.textContent = at === 0 ? 'newest first, live' : 'page ' + (at + 1);
   };
   const row = (j, flash) => {
-    const tr = h('tr', { 'data-job': j.job_id, class: flash ? 'flash' : null },
+    const tr = h('tr', { 'data-job': j.job_id, 'data-updated': j.updated_at, class: flash ? 'flash' : null },
       h('td', { class: 'mono' }, h('a', { href: '#/jobs/' + j.job_id }, j.job_id)),
       h('td', {}, badge(j.status)),
       h('td', {}, j.workflow),
@@ -81,6 +81,7 @@ export async function jobs(app, page) {
   const onJob = (j) => {
     const existing = rows.get(j.job_id);
     if (existing) {
+      if (!notOlder(j, { updated_at: existing.dataset.updated })) return;
       if (!matches(j) && filter.status) { existing.remove(); rows.delete(j.job_id); return; }
       existing.replaceWith(row(j, true));
       return;
@@ -96,10 +97,9 @@ export async function jobs(app, page) {
   };
   older.addEventListener('click', async () => { cursors[at + 1] = next; at++; await load(); });
   newer.addEventListener('click', async () => { at = Math.max(0, at - 1); await load(); });
-  await load();
   const es = new URLSearchParams();
   if (filter.workflow) es.set('workflow', filter.workflow);
   if (filter.label) es.set('label', filter.label);
   if (filter.q) es.set('job', filter.q);
-  stream('/api/v1/events' + (es.toString() ? '?' + es : ''), { job: onJob, resync: () => load().catch(() => {}) }, page);
+  await follow('/api/v1/events' + (es.toString() ? '?' + es : ''), { job: onJob, resync: () => load().catch(() => {}) }, page, load);
 }

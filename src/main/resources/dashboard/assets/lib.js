@@ -87,6 +87,36 @@ export function stream(url, handlers, page) {
   return es;
 }
 
+/**
+ * Follows `url` on a page that first loads what it shows, so that nothing changed while it loads is
+ * missed: the stream opens first; once the server has taken it on (its first bytes arrive) `load`
+ * runs while events are held back; then the held events are delivered in order, and later ones as
+ * they come. An event may describe a job older than the load read it: handlers skip an event whose
+ * `updated_at` is before the one they show (see `notOlder`).
+ */
+export async function follow(url, handlers, page, load) {
+  const held = [];
+  let holding = true;
+  const wrapped = {};
+  for (const [type, fn] of Object.entries(handlers)) wrapped[type] = (d, e) => (holding ? held.push(() => fn(d, e)) : fn(d, e));
+  const es = stream(url, wrapped, page);
+  await new Promise((resolve) => {
+    es.addEventListener('open', resolve, { once: true });
+    es.addEventListener('error', resolve, { once: true });
+    setTimeout(resolve, 3000);
+  });
+  try {
+    await load();
+  } finally {
+    holding = false;
+    held.splice(0).forEach((f) => f());
+  }
+  return es;
+}
+
+/** Whether job `j` (an event's) is not older than `shown` (what the page shows of it, if anything). */
+export const notOlder = (j, shown) => !shown || Date.parse(j.updated_at) >= Date.parse(shown.updated_at);
+
 export function every(ms, fn, page) {
   const id = setInterval(fn, ms);
   page.cleanups.push(() => clearInterval(id));

@@ -1,5 +1,5 @@
 // Overview: counts per status (live), throughput over the last hour, the cluster at a glance.
-import { ago, api, badge, every, h, progressBar, stream, throttle, STATUSES } from './lib.js';
+import { ago, api, badge, every, follow, h, notOlder, progressBar, throttle, STATUSES } from './lib.js';
 import { lineChart } from './chart.js';
 
 export async function overview(app, page) {
@@ -66,13 +66,17 @@ export async function overview(app, page) {
         + `${alive.reduce((a, x) => a + x.running, 0)} of ${alive.reduce((a, x) => a + x.capacity, 0)} slots busy. `,
         h('a', { href: '#/cluster' }, 'Cluster'), ' · ', h('a', { href: '#/workers' }, 'Workers')));
   };
-  await Promise.all([loadCounts(), loadChart(), loadHealth(), loadRecent()]);
   const refreshCounts = throttle(() => loadCounts().catch(() => {}), 500);
   const redraw = throttle(showRecent, 200);
-  stream('/api/v1/events', {
-    job: (j) => { refreshCounts(); const min = Math.min(...[...latest.keys()].map((k) => Number(k.slice(4)))); if (latest.has(j.job_id) || latest.size < 10 || Number(j.job_id.slice(4)) > min) { latest.set(j.job_id, j); redraw(); } },
+  await follow('/api/v1/events', {
+    job: (j) => {
+      refreshCounts();
+      if (!notOlder(j, latest.get(j.job_id))) return;
+      const min = Math.min(...[...latest.keys()].map((k) => Number(k.slice(4))));
+      if (latest.has(j.job_id) || latest.size < 10 || Number(j.job_id.slice(4)) > min) { latest.set(j.job_id, j); redraw(); }
+    },
     resync: () => { refreshCounts(); loadRecent().catch(() => {}); },
-  }, page);
+  }, page, () => Promise.all([loadCounts(), loadChart(), loadHealth(), loadRecent()]));
   every(5000, () => loadCounts().catch(() => {}), page);
   every(10000, () => loadChart().catch(() => {}), page);
   every(5000, () => loadHealth().catch(() => {}), page);

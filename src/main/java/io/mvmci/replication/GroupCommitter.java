@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
+import java.util.function.LongConsumer;
 
 /**
  * Group commit: folds commands proposed concurrently on this node into one Raft log entry.
@@ -45,7 +46,7 @@ public final class GroupCommitter {
     public static final Limits DEFAULT = new Limits(512, 1 << 20, 1, 100_000);
   }
 
-  private record Pending(byte[] frame, CompletableFuture<Result> done) {}
+  private record Pending(byte[] frame, CompletableFuture<Result> done, long queuedAt) {}
 
   private final Function<byte[], CompletableFuture<byte[]>> send;
   private final Function<byte[], List<Result>> decodeReply;
@@ -53,6 +54,8 @@ public final class GroupCommitter {
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int inFlight;
   private volatile IntConsumer batchObserver = n -> { };
+  private volatile LongConsumer waitObserver = nanos -> { };
+  private volatile LongConsumer roundTripObserver = nanos -> { };
 
   /**
    * @param send proposes one encoded entry and completes with the encoded reply
@@ -70,8 +73,18 @@ public final class GroupCommitter {
     this.batchObserver = observer;
   }
 
+  /**
+   * Told, for each command, how long it waited here before its entry was sent (0 when it went at
+   * once), and for each entry, how long its reply took from the send (committed on a majority and
+   * applied on the leader; failed entries included), both in nanoseconds; each must be quick.
+   */
+  public void observeTimes(LongConsumer waits, LongConsumer roundTrips) {
+    this.waitObserver = waits;
+    this.roundTripObserver = roundTrips;
+  }
+
   public CompletableFuture<Result> submit(Command command) {
-    Pending p = new Pending(CommandCodec.frame(command), new CompletableFuture<>());
+    Pending p = new Pending(CommandCodec.frame(command), new CompletableFuture<>(), System.nanoTime());
     List<Pending> batch;
     synchronized (this) {
       if (queue.size() >= limits.maxQueued()) {
@@ -111,8 +124,12 @@ public final class GroupCommitter {
     for (Pending p : batch) {
       frames.add(p.frame());
     }
+    long sentAt = System.nanoTime();
     try {
       batchObserver.accept(batch.size());
+      for (Pending p : batch) {
+        waitObserver.accept(sentAt - p.queuedAt());
+      }
     } catch (RuntimeException e) {
       // metrics must never stop a write
     }
@@ -123,6 +140,11 @@ public final class GroupCommitter {
       reply = CompletableFuture.failedFuture(e);
     }
     reply.whenComplete((bytes, error) -> {
+      try {
+        roundTripObserver.accept(System.nanoTime() - sentAt);
+      } catch (RuntimeException e) {
+        // metrics must never stop a write
+      }
       complete(batch, bytes, error);
       List<Pending> next;
       synchronized (this) {

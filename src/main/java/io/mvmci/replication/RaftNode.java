@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
+import java.util.function.LongConsumer;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
@@ -376,6 +377,11 @@ public final class RaftNode implements AutoCloseable {
   /** Tells {@code observer} the number of commands in each log entry this node proposes. */
   public void observeBatches(IntConsumer observer) {
     committer.observeBatches(observer);
+  }
+
+  /** See {@link GroupCommitter#observeTimes}: commands' waits and entries' round trips, in nanoseconds. */
+  public void observeProposalTimes(LongConsumer waits, LongConsumer roundTrips) {
+    committer.observeTimes(waits, roundTrips);
   }
 
   /**

@@ -146,14 +146,14 @@ class DashboardBrowserTest {
     assertThat(browser.await("#progress [role=progressbar]").getAttribute("aria-valuenow")).isEqualTo("50");
     browser.awaitText("#history", "http_request");
     screenshot("job");
-    browser.driver.findElement(By.id("cancel")).click();
+    browser.click("#cancel");
     browser.awaitText("h1 .badge", "Cancelled");
     browser.awaitText("#timeline", "cancelled by the API");
     assertThat(Http.get(follower.url("/api/v1/jobs/" + id)).json().get("status").asString()).isEqualTo("Cancelled");
     web.release("/slow/detail");
 
     browser.waiting().until(d -> d.findElement(By.id("retry")).isEnabled());
-    browser.driver.findElement(By.id("retry")).click();
+    browser.click("#retry");
     browser.awaitText("#timeline", "retried by the API (was Cancelled)");
     browser.awaitText("h1 .badge", "Completed");
     browser.awaitText("#log", "step 2/2 deploy: HTTP 200");
@@ -174,7 +174,7 @@ class DashboardBrowserTest {
     org.openqa.selenium.WebElement payload = browser.await("#signal-payload");
     payload.clear();
     payload.sendKeys("{\"by\":\"browser\"}");
-    browser.driver.findElement(By.id("signal")).click();
+    browser.click("#signal");
     browser.awaitText("h1 .badge", "Completed");
     browser.awaitText("#output", "browser");
     assertThat(browser.consoleErrors()).isEmpty();
@@ -196,10 +196,10 @@ class DashboardBrowserTest {
     browser.awaitText("tr[data-schedule='browser-tick']", "Asia/Tokyo");
     assertThat(Http.get(follower.url("/api/v1/schedules/browser-tick")).json().get("overlap").asString()).isEqualTo("allow");
 
-    browser.driver.findElement(By.cssSelector("tr[data-schedule='browser-tick'] a")).click();
+    browser.click("tr[data-schedule='browser-tick'] a");
     browser.awaitText("#fires-body", "submitted");
     browser.awaitText("#fires-body", "job-");
-    browser.driver.findElement(By.cssSelector("#schedule-summary button[data-action=pause]")).click();
+    browser.click("#schedule-summary button[data-action=pause]");
     browser.awaitText("#schedule-summary h1", "paused");
     assertThat(Http.get(follower.url("/api/v1/schedules/browser-tick")).json().get("paused").asBoolean()).isTrue();
 

@@ -143,6 +143,8 @@ class OpsNodeTest {
       assertMoved(before, after, "mvmci_engine_traps_total", 1);
       assertMoved(before, after, "mvmci_engine_steps_recorded_total", 3);
       assertMoved(before, after, "mvmci_raft_group_commit_batch_commands_count", 4);
+      assertMoved(before, after, "mvmci_raft_group_commit_wait_seconds_count", 4);
+      assertMoved(before, after, "mvmci_raft_proposal_duration_seconds_count", 4);
       assertMoved(before, after, "mvmci_raft_commit_index", 4);
       assertThat(after.get("mvmci_raft_leader")).isEqualTo(1.0);
       assertThat(after.get("mvmci_raft_leader_id")).isEqualTo(1.0);

@@ -262,4 +262,42 @@ class GroupCommitterTest {
 
     assertThat(seq(f)).isZero();
   }
+
+  @Test
+  void waitsAndRoundTripsAreTimedPerCommandAndPerEntry() throws InterruptedException {
+    GroupCommitter c = committer(1);
+    List<Long> waits = new ArrayList<>();
+    List<Long> roundTrips = new ArrayList<>();
+    c.observeTimes(waits::add, roundTrips::add);
+
+    c.submit(job(0));
+    c.submit(job(1));
+    c.submit(job(2));
+    Thread.sleep(20);
+    sent.get(0).commit();
+
+    // job 0 went at once; jobs 1 and 2 waited for its entry, which took at least the 20 ms
+    assertThat(waits).hasSize(3);
+    assertThat(waits.get(0)).isLessThan(waits.get(1));
+    assertThat(waits.subList(1, 3)).allSatisfy(w -> assertThat(w).isGreaterThanOrEqualTo(20_000_000L));
+    assertThat(roundTrips).singleElement().satisfies(r -> assertThat(r).isGreaterThanOrEqualTo(20_000_000L));
+
+    sent.get(1).commit();
+    assertThat(roundTrips).hasSize(2);
+  }
+
+  @Test
+  void failingTimeObserversNeverStopAWrite() {
+    GroupCommitter c = committer(1);
+    c.observeTimes(n -> {
+      throw new IllegalStateException("metrics broke");
+    }, n -> {
+      throw new IllegalStateException("metrics broke");
+    });
+
+    CompletableFuture<Result> f = c.submit(job(0));
+    sent.get(0).commit();
+
+    assertThat(seq(f)).isZero();
+  }
 }

@@ -78,6 +78,21 @@ public final class Browser implements AutoCloseable {
         d.findElements(By.cssSelector(css)).stream().filter(e -> e.getText().contains(text)).findFirst().orElse(null));
   }
 
+  /**
+   * Clicks the element {@code css} selects, waiting (up to 20 s) for it; an element the page replaced
+   * between finding and clicking (a live table or a summary redrawn by an event) is found again.
+   */
+  public void click(String css) {
+    waiting().until(d -> {
+      List<WebElement> found = d.findElements(By.cssSelector(css));
+      if (found.isEmpty()) {
+        return false;
+      }
+      found.get(0).click();
+      return true;
+    });
+  }
+
   /** A wait of up to 20 s that looks again at elements the page replaced while it looked. */
   public WebDriverWait waiting() {
     WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));

@@ -4,10 +4,13 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.mvmci.replication.QueueStateMachine;
 import io.mvmci.replication.RaftNode;
 import io.mvmci.replication.RaftStatus;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -55,6 +58,23 @@ public final class RaftMetrics implements MeterBinder {
         .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
         .register(registry);
     node.observeBatches(batches::record);
+
+    Timer waits = latency("mvmci.raft.group.commit.wait",
+        "how long a command waited on this node for the entry in flight before its own entry was sent")
+        .register(registry);
+    Timer roundTrips = latency("mvmci.raft.proposal.duration",
+        "from sending an entry this node proposed to its reply: committed on a majority and applied on the leader"
+        + " (through the leader's Raft client from a follower)")
+        .register(registry);
+    node.observeProposalTimes(n -> waits.record(n, TimeUnit.NANOSECONDS),
+        n -> roundTrips.record(n, TimeUnit.NANOSECONDS));
+  }
+
+  private static Timer.Builder latency(String name, String help) {
+    return Timer.builder(name).description(help).serviceLevelObjectives(
+        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+        Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(500),
+        Duration.ofSeconds(1), Duration.ofSeconds(5));
   }
 
   private void gauge(MeterRegistry registry, String name, String help, ToDoubleFunction<RaftStatus> f) {

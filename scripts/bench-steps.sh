@@ -21,7 +21,10 @@
 # client calls node 1's ingress, which routes to the partition's leader on whichever node), or both.
 #
 # Environment (all optional):
-#   STEPS (10)  JOBS_1 (200)  JOBS_64 (3000)  ROUNDS (3)  WARMUP_JOBS (2000)  EMBEDDED (32)
+#   STEPS (10)  JOBS_1 (200)  JOBS_64 (3000)  ROUNDS (3)  EMBEDDED (32)
+#   WARMUP_JOBS   workflows per warm-up run (1000, 64 at a time); mvm-ci's warm-up lasts WARMUP_S (60)
+#                 at least and until the nodes' JIT compilers use under JIT_SETTLED (100) ms/s, at most
+#                 WARMUP_MAX_S (420); Restate's is one run
 #   JAVA_OPTS   JVM options of the nodes ("-Xms256m -Xmx1g")
 #   KEEP=1      keep the work directory (configs, logs, data)
 #   SKIP_RESTATE=1  mvm-ci only (no ratio)
@@ -37,7 +40,10 @@ STEPS=${STEPS:-10}
 JOBS_1=${JOBS_1:-200}
 JOBS_64=${JOBS_64:-3000}
 ROUNDS=${ROUNDS:-3}
-WARMUP_JOBS=${WARMUP_JOBS:-2000}
+WARMUP_JOBS=${WARMUP_JOBS:-1000}
+WARMUP_S=${WARMUP_S:-60}
+WARMUP_MAX_S=${WARMUP_MAX_S:-420}
+JIT_SETTLED=${JIT_SETTLED:-100}
 export EMBEDDED=${EMBEDDED:-32}
 export JAVA_OPTS=${JAVA_OPTS:-"-Xms256m -Xmx1g"}
 SKIP_RESTATE=${SKIP_RESTATE:-0}
@@ -112,8 +118,41 @@ if measures restate3; then
 fi
 restate3() { node "$RESTATE3_DIR/load.js" "$(cat "$RESTATE3_DIR/ingress")" "$@"; }
 
-say "warming up: $WARMUP_JOBS workflows on each system ..."
-for sys in $SYSTEMS; do "$sys" "$STEPS" "$WARMUP_JOBS" 64 >/dev/null; done
+# CPU ms the JIT compiler threads of the nodes have used so far.
+jit_ms() {
+  local ticks=0 t n
+  for n in 1 2 3; do
+    for t in /proc/"${PID[$n]}"/task/*; do
+      if grep -q CompilerThre "$t/comm" 2>/dev/null; then
+        ticks=$((ticks + $(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0)))
+      fi
+    done
+  done
+  echo $((ticks * 1000 / $(getconf CLK_TCK)))
+}
+# Three JVMs on few cores compile for minutes: after 600 workflows the nodes' JIT compilers still
+# used a third of the machine, and steps/s rose from 480 to 840 over the next 6,000. Warm mvm-ci
+# until its compilers have settled, as bench-lifecycle.sh does; Restate (native code) once.
+warm_up() {
+  local sys=$1 start j0 t0 line jit elapsed
+  if [ "$sys" != mvmci ]; then
+    "$sys" "$STEPS" "$WARMUP_JOBS" 64 >/dev/null
+    return
+  fi
+  start=$(now_ms)
+  while true; do
+    j0=$(jit_ms); t0=$(now_ms)
+    line=$(mvmci "$STEPS" "$WARMUP_JOBS" 64)
+    jit=$(( ($(jit_ms) - j0) * 1000 / ($(now_ms) - t0 + 1) ))
+    elapsed=$(( ($(now_ms) - start) / 1000 ))
+    say "  mvmci warm-up ${elapsed} s: $(jq -r .steps_per_s <<<"$line") steps/s, JIT ${jit} ms/s"
+    [ "$elapsed" -ge "$WARMUP_S" ] && [ "$jit" -lt "$JIT_SETTLED" ] && break
+    if [ "$elapsed" -ge "$WARMUP_MAX_S" ]; then say "  the JIT has not settled; measuring anyway"; break; fi
+  done
+}
+say "warming up: $WARMUP_JOBS workflows a run on each system (mvm-ci: at least $WARMUP_S s, until its JIT"
+say "  compilers use under $JIT_SETTLED ms/s, at most $WARMUP_MAX_S s) ..."
+for sys in $SYSTEMS; do warm_up "$sys"; done
 
 RESULTS=$WORK/results.jsonl
 for r in $(seq "$ROUNDS"); do

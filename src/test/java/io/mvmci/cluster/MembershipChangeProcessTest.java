@@ -56,11 +56,44 @@ class MembershipChangeProcessTest {
         grow(cluster, web, extra);
       } catch (AssertionError | RuntimeException e) {
         System.out.println("---- node logs:\n" + cluster.logs());
-        extra.forEach(n -> System.out.println("==== node " + n.id + "\n" + n.tail(40)));
+        extra.forEach(n -> describe(n, true));
+        cluster.nodes.forEach(n -> describe(n, false));
         throw e;
       } finally {
         extra.forEach(NodeProcess::destroy);
       }
+    }
+  }
+
+  /**
+   * A node as it is now, for a failure: its log's tail, its warnings, errors and Raft state changes,
+   * its view of the group, and ({@code threads}) a thread dump. This is how the failure below was
+   * found: a joiner's division closed by Ratis during its promotion (replication/DESIGN.md).
+   */
+  static void describe(NodeProcess n, boolean threads) {
+    System.out.println("==== node " + n.id + "\n" + n.tail(60));
+    System.out.println("==== node " + n.id + " warnings, errors and Raft state changes\n" + n.output().lines()
+        .filter(l -> l.matches("^\\d{4}-.*") && (l.contains(" WARN ") || l.contains(" ERROR ")
+            || l.contains("CLOS") || l.contains("napshot") || l.contains("changes role") || l.contains("StateMachine")))
+        .filter(l -> !l.contains("Failed appendEntries") && !l.contains("GrpcUtil"))
+        .limit(200).collect(java.util.stream.Collectors.joining("\n")));
+    try {
+      System.out.println("==== node " + n.id + " /api/v1/cluster: " + n.cluster());
+    } catch (RuntimeException e) {
+      System.out.println("==== node " + n.id + " /api/v1/cluster: " + e);
+    }
+    if (!threads) {
+      return;
+    }
+    try {
+      Process jstack = new ProcessBuilder("jstack", Long.toString(n.pid())).redirectErrorStream(true).start();
+      String dump = new String(jstack.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      jstack.waitFor();
+      System.out.println("==== node " + n.id + " threads\n" + dump);
+    } catch (IOException | RuntimeException e) {
+      System.out.println("==== node " + n.id + " threads: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -136,7 +169,7 @@ class MembershipChangeProcessTest {
         replace(cluster, web, extra);
       } catch (AssertionError | RuntimeException e) {
         System.out.println("---- node logs:\n" + cluster.logs());
-        extra.forEach(n -> System.out.println("==== node " + n.id + "\n" + n.tail(40)));
+        extra.forEach(n -> describe(n, true));
         throw e;
       } finally {
         extra.forEach(NodeProcess::destroy);
@@ -210,7 +243,9 @@ class MembershipChangeProcessTest {
         %s
         """.formatted(id, cluster.dir.resolve("data" + id), ClusterConfig.SECRET_RAFT, ClusterConfig.SECRET_API,
         id, raft, http, via.httpPort, SLOTS, ClusterConfig.EGRESS_ALLOW));
-    NodeProcess n = new NodeProcess(id, http, config, cluster.dir.resolve("node" + id + ".log"), Map.of());
+    // Ratis's role and configuration changes of a joiner, for a failure's log (describe)
+    NodeProcess n = new NodeProcess(id, http, config, cluster.dir.resolve("node" + id + ".log"),
+        Map.of("LOGGING_LEVEL_ORG_APACHE_RATIS_SERVER_IMPL", "INFO"));
     n.start();
     return new Joiner(n, raft);
   }

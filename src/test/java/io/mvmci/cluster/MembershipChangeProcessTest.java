@@ -74,7 +74,8 @@ class MembershipChangeProcessTest {
     System.out.println("==== node " + n.id + "\n" + n.tail(60));
     System.out.println("==== node " + n.id + " warnings, errors and Raft state changes\n" + n.output().lines()
         .filter(l -> l.matches("^\\d{4}-.*") && (l.contains(" WARN ") || l.contains(" ERROR ")
-            || l.contains("CLOS") || l.contains("napshot") || l.contains("changes role") || l.contains("StateMachine")))
+            || l.contains("CLOS") || l.contains("napshot") || l.contains("changes role") || l.contains("StateMachine")
+            || l.contains("submit vote requests") || l.contains("result ") || l.contains("onf")))
         .filter(l -> !l.contains("Failed appendEntries") && !l.contains("GrpcUtil"))
         .limit(200).collect(java.util.stream.Collectors.joining("\n")));
     try {

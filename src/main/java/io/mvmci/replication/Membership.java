@@ -114,22 +114,46 @@ public final class Membership {
   }
 
   /**
-   * Makes listener {@code id} a voter, taking {@code replacing} out in the same change if given.
-   * Ratis marks a member caught up only when it stages it as a new peer; one promoted from listener
-   * in place stays "initializing" (it appends but cannot vote) until the next leader. So the listener
-   * leaves, and comes back as a voter through Ratis's staging, which is quick: its log is current. It
-   * does not count itself removed in between ({@link #removed()}: it has not been a voter).
+   * Makes listener {@code id} a voter, taking {@code replacing} out in the same change if given. In
+   * place, in one change: the member never leaves the configuration. (It used to leave and come back
+   * through Ratis's staging; in that gap the leader sent it nothing, and a joiner whose election
+   * timeout ran out there found itself outside its configuration and Ratis closed it for good.)
+   * Ratis counts a member caught up only when it staged it or when a leader starts, so the leader
+   * that promoted it keeps sending it "initializing" appends and it cannot vote; leadership is then
+   * handed to another voter, whose term starts with every member caught up.
    */
   public void promote(int id, java.util.Optional<Integer> replacing) {
     GroupMembers asListener = current();
     RaftSettings.Peer peer = asListener.listeners().stream().filter(p -> p.id() == id).findFirst()
         .orElseThrow(() -> new IllegalStateException("member " + id + " is not a listener: " + asListener));
-    change(asListener, asListener.voters(), asListener.listeners().stream().filter(p -> p.id() != id).toList());
-    GroupMembers between = current();
-    List<RaftSettings.Peer> voters = new java.util.ArrayList<>(between.voters());
+    List<RaftSettings.Peer> voters = new java.util.ArrayList<>(asListener.voters());
     replacing.ifPresent(old -> voters.removeIf(p -> p.id() == old));
     voters.add(peer);
-    change(between, voters, between.listeners());
+    change(asListener, voters, asListener.listeners().stream().filter(p -> p.id() != id).toList());
+    newLeaderAfterPromoting(id, voters);
+  }
+
+  /** Hands leadership from the leader that promoted {@code promoted} to another voter (best effort). */
+  private void newLeaderAfterPromoting(int promoted, List<RaftSettings.Peer> voters) {
+    RaftPeerId leader;
+    try {
+      leader = division.get().getInfo().getLeaderId();
+    } catch (IOException e) {
+      return;
+    }
+    for (RaftSettings.Peer p : voters) {
+      RaftPeerId target = RaftNode.peerId(p.id());
+      if (p.id() == promoted || target.equals(leader)) {
+        continue;
+      }
+      try {
+        if (client.get().admin().transferLeadership(target, 10_000).isSuccess()) {
+          return;
+        }
+      } catch (IOException | RuntimeException e) {
+        // the next voter, if any
+      }
+    }
   }
 
   /** Whether {@code g} is stable with these voters and listeners (by id). */

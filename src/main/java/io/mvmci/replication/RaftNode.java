@@ -374,13 +374,12 @@ public final class RaftNode implements AutoCloseable {
     return RaftStatus.of(settings.selfId(), stateMachine, server);
   }
 
-  /** Tells {@code observer} the number of commands in each log entry this node proposes. */
-  public void observeBatches(IntConsumer observer) {
-    committer.observeBatches(observer);
-  }
-
-  /** See {@link GroupCommitter#observeTimes}: commands' waits and entries' round trips, in nanoseconds. */
-  public void observeProposalTimes(LongConsumer waits, LongConsumer roundTrips) {
+  /**
+   * Tells the observers, for the entries this node proposes, the commands in each, and in
+   * nanoseconds each command's wait and each entry's round trip ({@link GroupCommitter#observeTimes}).
+   */
+  public void observeProposals(IntConsumer batches, LongConsumer waits, LongConsumer roundTrips) {
+    committer.observeBatches(batches);
     committer.observeTimes(waits, roundTrips);
   }
 

@@ -57,7 +57,6 @@ public final class RaftMetrics implements MeterBinder {
         .baseUnit("commands")
         .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
         .register(registry);
-    node.observeBatches(batches::record);
 
     Timer waits = latency("mvmci.raft.group.commit.wait",
         "how long a command waited on this node for the entry in flight before its own entry was sent")
@@ -66,7 +65,7 @@ public final class RaftMetrics implements MeterBinder {
         "from sending an entry this node proposed to its reply: committed on a majority and applied on the leader"
         + " (through the leader's Raft client from a follower)")
         .register(registry);
-    node.observeProposalTimes(n -> waits.record(n, TimeUnit.NANOSECONDS),
+    node.observeProposals(batches::record, n -> waits.record(n, TimeUnit.NANOSECONDS),
         n -> roundTrips.record(n, TimeUnit.NANOSECONDS));
   }
 

@@ -1,7 +1,11 @@
 package io.mvmci;
 
 import io.mvmci.command.AppendSteps;
+import io.mvmci.command.ClaimJobs;
+import io.mvmci.command.Result;
 import io.mvmci.config.NodeConfig;
+import io.mvmci.queue.EagerStarts;
+import io.mvmci.queue.JobService;
 import io.mvmci.replication.ApplyListeners;
 import io.mvmci.replication.RaftNode;
 import io.mvmci.api.ClaimPause;
@@ -17,6 +21,7 @@ import io.mvmci.workflow.InvalidModuleException;
 import io.mvmci.workflow.ModuleRegistry;
 import io.mvmci.workflow.WorkflowEngine;
 import java.time.Clock;
+import java.util.List;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -74,7 +79,7 @@ class WorkerWiring {
   @Bean(destroyMethod = "close")
   WorkerAgent workerAgent(NodeConfig config, RaftNode node, WorkSignal signal, WorkflowEngine engine,
       ProgressRelay relay, Clock clock, ObjectMapper json, ChildJobs children,
-      io.mvmci.artifact.ArtifactService artifacts) {
+      io.mvmci.artifact.ArtifactService artifacts, JobService jobs) {
     LocalTransport transport = new LocalTransport("node-" + config.nodeId(), "node", config.nodeId(), node,
         signal, clock, config.jobs().leaseMs(), new AppendSteps.Limits(config.jobs().maxStepBytes(),
             config.jobs().maxHistoryBytes(), config.jobs().maxHistorySteps()), children)
@@ -83,6 +88,19 @@ class WorkerWiring {
     WorkerAgent agent = new WorkerAgent(WorkerSettingsFactory.embedded(config), transport, engine, json);
     relay.target(agent::publish);
     signal.onCancel(agent::cancelled);
+    if (config.workers().embedded() > 0) {
+      jobs.startEagerly(new EagerStarts() {
+        @Override
+        public ClaimJobs reserve(long now) {
+          return agent.takeEagerSlot() ? transport.eagerClaim(now) : null;
+        }
+
+        @Override
+        public void claimed(List<Result.ClaimedJob> claimed, long sentNanos) {
+          agent.eagerClaimed(claimed, sentNanos);
+        }
+      });
+    }
     return agent;
   }
 

@@ -36,8 +36,9 @@ public enum CommandType {
   CLAIM_JOBS_WITH_LABELS(26, ClaimJobs::readWithLabels),
   HEARTBEAT_WITH_LABELS(27, Heartbeat::readWithLabels),
   ISSUE_TICKET_WITH_LABELS(28, IssueTicket::readWithLabels),
-  // 29 is dispatch's; 31-34 artifacts'; 35-38 membership's
-  RECORD_ARTIFACT(30, RecordArtifact::read);
+  // 29 is dispatch's
+  RECORD_ARTIFACT(30, RecordArtifact::read),
+  SUBMIT_AND_CLAIM(31, SubmitAndClaim::read);
 
   private static final CommandType[] BY_CODE = new CommandType[64];
 

@@ -10,7 +10,7 @@ import java.util.List;
  */
 public sealed interface Result permits Result.Submitted, Result.Rejected, Result.Claimed, Result.Stale,
     Result.Done, Result.Expired, Result.Ack, Result.Purged, Result.Seeded, Result.Woken, Result.Signaled,
-    Result.Fired, Result.Saved {
+    Result.Fired, Result.Saved, Result.SubmittedAndClaimed {
 
   int type();
 
@@ -32,6 +32,33 @@ public sealed interface Result permits Result.Submitted, Result.Rejected, Result
 
     static Submitted read(WireReader r) {
       return new Submitted(r.i64(), r.bool());
+    }
+  }
+
+  /**
+   * A submission with a claim riding on it ({@link SubmitAndClaim}): the submission's answer, and the
+   * jobs the claim took (none, the new job, or the job at the head of the queue).
+   */
+  record SubmittedAndClaimed(Submitted submitted, List<ClaimedJob> claimed) implements Result {
+    static final int TYPE = 15;
+
+    public SubmittedAndClaimed {
+      claimed = List.copyOf(claimed);
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+
+    @Override
+    public void writeTo(WireWriter w) {
+      submitted.writeTo(w);
+      Lists.write(w, claimed, ClaimedJob::writeTo);
+    }
+
+    static SubmittedAndClaimed read(WireReader r) {
+      return new SubmittedAndClaimed(Submitted.read(r), Lists.read(r, ClaimedJob::read));
     }
   }
 

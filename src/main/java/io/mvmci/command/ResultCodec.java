@@ -49,6 +49,7 @@ public final class ResultCodec {
         case Result.Signaled.TYPE -> Result.Signaled.read(p);
         case Result.Fired.TYPE -> Result.Fired.read(p);
         case Result.Saved.TYPE -> Result.Saved.read(p);
+        case Result.SubmittedAndClaimed.TYPE -> Result.SubmittedAndClaimed.read(p);
         default -> throw new MalformedCommandException("unknown result type " + type);
       };
       p.expectEnd("result type " + type);

@@ -98,6 +98,14 @@ class OpsWiring {
     };
   }
 
+  /** mvmci_workers_eager_starts_total: jobs the embedded worker started from a claim riding on their submission. */
+  @Bean
+  io.micrometer.core.instrument.binder.MeterBinder eagerStartMetrics(io.mvmci.worker.WorkerAgent worker) {
+    return registry -> io.micrometer.core.instrument.FunctionCounter.builder("mvmci.workers.eager.starts", worker,
+            io.mvmci.worker.WorkerAgent::eagerStarts)
+        .description("jobs started by a claim that rode on their submission (eager start)").register(registry);
+  }
+
   @Bean
   WaitMetrics waitMetrics(RaftNode node, ApplyListeners listeners, java.time.Clock clock) {
     WaitMetrics metrics = new WaitMetrics(node.stateMachine(), clock);

@@ -40,6 +40,10 @@ final class ClaimLoop {
   /** Held while a heartbeat is in flight. */
   private final ReentrantLock beating = new ReentrantLock();
   private volatile boolean stopping;
+  private volatile boolean started;
+  /** Whether the transport waits for work apart from a claim, so the claimer waits holding no slot. */
+  private final boolean apart;
+  private final java.util.concurrent.atomic.AtomicLong eagerStarts = new java.util.concurrent.atomic.AtomicLong();
 
   ClaimLoop(WorkerSettings settings, WorkTransport transport, RunTable runs,
       Reporter reporter, ScheduledExecutorService heartbeats) {
@@ -50,6 +54,7 @@ final class ClaimLoop {
     this.heartbeats = heartbeats;
     this.claimer = Threads.named("worker-claim").newThread(this::claimLoop);
     this.resumeLog = new ResumeLog(settings.resumeLog());
+    this.apart = transport.waitsApart();
   }
 
   /** Resumes the runs this worker held when it stopped, then starts claiming and heartbeating. */
@@ -57,6 +62,7 @@ final class ClaimLoop {
     resumeUnfinished();
     heartbeats.scheduleWithFixedDelay(this::heartbeat, 0, settings.heartbeatMs(), TimeUnit.MILLISECONDS);
     claimer.start();
+    started = true;
   }
 
   /** No new claims from now on; heartbeats go on until the heartbeat thread is shut down. */
@@ -153,8 +159,16 @@ final class ClaimLoop {
       List<Result.ClaimedJob> jobs;
       long sent = System.nanoTime();
       try {
-        jobs = transport.claim(free, IDLE_WAIT);
+        long seen = transport.workSeen();
+        jobs = transport.claim(free, apart ? Duration.ZERO : IDLE_WAIT);
         failures = 0;
+        if (apart && jobs.isEmpty()) {
+          // wait holding no slot, so that an eager start can take one
+          runs.giveBackSlots(free);
+          free = 0;
+          transport.awaitWork(seen, IDLE_WAIT);
+          continue;
+        }
       } catch (WorkException e) {
         runs.giveBackSlots(free);
         LOG.debug("claim failed: {}", e.getMessage());
@@ -167,21 +181,57 @@ final class ClaimLoop {
         continue;
       }
       runs.giveBackSlots(free - jobs.size());
-      List<Run> claimed = new ArrayList<>(jobs.size());
-      List<RunSpec> specs = new ArrayList<>(jobs.size());
-      for (Result.ClaimedJob job : jobs) {
-        Run run = runs.add(job.ref(), job.failures(), true);
-        if (stopping) {
-          reporter.handBack(run);
-          continue;
-        }
-        claimed.add(run);
-        specs.add(spec(run, job, sent));
-      }
-      for (int i = 0; i < claimed.size(); i++) {
-        reporter.launch(claimed.get(i), specs.get(i));
-      }
+      launch(jobs, sent);
     }
+  }
+
+  /** Runs the jobs claimed with a claim sent at {@code sent} (nanoTime), one held slot each. */
+  private void launch(List<Result.ClaimedJob> jobs, long sent) {
+    List<Run> claimed = new ArrayList<>(jobs.size());
+    List<RunSpec> specs = new ArrayList<>(jobs.size());
+    for (Result.ClaimedJob job : jobs) {
+      Run run = runs.add(job.ref(), job.failures(), true);
+      if (stopping) {
+        reporter.handBack(run);
+        continue;
+      }
+      claimed.add(run);
+      specs.add(spec(run, job, sent));
+    }
+    for (int i = 0; i < claimed.size(); i++) {
+      reporter.launch(claimed.get(i), specs.get(i));
+    }
+  }
+
+  /**
+   * For an eager start: one free slot, taken for a claim that rides on a submission, or false when
+   * none is free or the worker does not claim (not started, stopping). The caller then passes the
+   * claim's answer to {@link #eagerClaimed}, which runs what it took or gives the slot back.
+   */
+  boolean takeEagerSlot() {
+    return started && !stopping && runs.tryTakeSlot();
+  }
+
+  /**
+   * What the claim of an eager start took, sent at {@code sent} (nanoTime): at most one job, run in the
+   * slot {@link #takeEagerSlot} took; null if its outcome is unknown (the slot is freed; a claim that did
+   * apply expires with its lease and the job runs again elsewhere, as after any lost claim).
+   */
+  void eagerClaimed(List<Result.ClaimedJob> jobs, long sent) {
+    if (jobs == null || jobs.isEmpty()) {
+      runs.giveBackSlots(1);
+      return;
+    }
+    if (jobs.size() != 1) {
+      throw new IllegalStateException("an eager start claims one job, not " + jobs.size());
+    }
+    eagerStarts.incrementAndGet();
+    launch(jobs, sent);
+  }
+
+  /** Jobs started by a claim that rode on their submission. */
+  long eagerStarts() {
+    return eagerStarts.get();
   }
 
   private void heartbeat() {

@@ -27,6 +27,27 @@ public interface WorkTransport extends HistoryTransport, WaitTransport {
   List<Result.ClaimedJob> claim(int max, Duration wait);
 
   /**
+   * Whether this transport can wait for work apart from a claim ({@link #workSeen}, {@link #awaitWork}),
+   * so a worker waits holding none of its free slots and an eager start can take one (the embedded
+   * worker's). Otherwise the claim itself waits (a remote worker's long poll).
+   */
+  default boolean waitsApart() {
+    return false;
+  }
+
+  /** A mark of the work seen so far, taken before a claim that may find nothing (see {@link #awaitWork}). */
+  default long workSeen() {
+    return 0;
+  }
+
+  /**
+   * Waits up to {@code wait} for work that may have appeared since the mark {@code seen}, for a
+   * transport that {@link #waitsApart}; answers at once otherwise.
+   */
+  default void awaitWork(long seen, Duration wait) {
+  }
+
+  /**
    * The claims this worker holds now, as the queue sees them (after a restart: the runs to resume
    * from their replicated history).
    */

@@ -1,5 +1,6 @@
 package io.mvmci.worker;
 
+import io.mvmci.command.Result;
 import io.mvmci.workflow.ProgressUpdate;
 import io.mvmci.workflow.WorkflowEngine;
 import java.time.Duration;
@@ -48,6 +49,29 @@ public final class WorkerAgent implements AutoCloseable {
 
   public String workerId() {
     return transport.workerId();
+  }
+
+  /**
+   * For an eager start ({@link io.mvmci.command.SubmitAndClaim}): takes one free slot for a claim that
+   * rides on a submission; false when none is free or the worker does not claim (not started yet,
+   * claims paused, stopping). Every true is followed by one {@link #eagerClaimed}.
+   */
+  public boolean takeEagerSlot() {
+    return claims.takeEagerSlot();
+  }
+
+  /**
+   * The answer to an eager start's claim, sent at {@code sentNanos} (System.nanoTime): the job it took
+   * is run in the slot taken for it; none (or null: outcome unknown) frees the slot. Quick: safe on the
+   * thread that completes the entry.
+   */
+  public void eagerClaimed(List<Result.ClaimedJob> jobs, long sentNanos) {
+    claims.eagerClaimed(jobs, sentNanos);
+  }
+
+  /** Jobs this worker started from a claim that rode on their submission. */
+  public long eagerStarts() {
+    return claims.eagerStarts();
   }
 
   /** Runs in progress here (including ones whose outcome is still being reported). */

@@ -26,7 +26,8 @@
  * </ul>
  *
  * <h2>Threading</h2>
- * One claim thread (waits for free slots, then for work; {@code ClaimLoop}), one heartbeat thread
+ * One claim thread (waits for free slots, then for work; {@code ClaimLoop}: the embedded worker waits
+ * for work holding none of its slots, so that an eager start can take one, see below), one heartbeat thread
  * (also where a report's retry waits; a run whose lease bound has passed sends a heartbeat from its
  * HTTP thread, one at a time with this thread's, {@code Lease}), one progress sender (in order; {@code ProgressOutbox}), a pool
  * of reporting threads (one per slot) for reports that block, and one settling thread that handles
@@ -35,6 +36,16 @@
  * from the run's own thread, after the engine has settled the run; anything else goes to a reporting
  * thread. A slot (a permit of {@code capacity}, in {@code RunTable}) is held from claim until the
  * outcome is accepted or found stale.
+ *
+ * <h2>Eager start</h2>
+ * A submission proposed by the leader, for a job that may start at once, carries a claim of one job
+ * by the leader's embedded worker when it has a free slot ({@link io.mvmci.command.SubmitAndClaim},
+ * Temporal's "eager workflow start"): the API thread takes the slot ({@code WorkerAgent.takeEagerSlot}),
+ * and the thread that completes the entry runs what the claim took, or frees the slot if it took
+ * nothing. The job starts one commit sooner and no claimer is woken for it. The claim is an ordinary
+ * claim of the head of the queue (priority, labels and concurrency groups hold); an unknown outcome
+ * frees the slot, and a claim that did apply expires with its lease as any lost claim does. Followers
+ * do not start eagerly: their worker would send each of the run's steps through the leader.
  *
  * <h2>Failure model</h2>
  * <ul>

@@ -56,7 +56,9 @@ class CommandTypeTest {
           List.of("gpu"))),
       Map.entry(CommandType.ISSUE_TICKET_WITH_LABELS, new IssueTicket(T, "t1", "ab", "laptop", List.of("gpu"))),
 
-      Map.entry(CommandType.RECORD_ARTIFACT, new RecordArtifact(T, 7, "a", 3, "ab".repeat(32), "nodes:1", 10, 2))));
+      Map.entry(CommandType.RECORD_ARTIFACT, new RecordArtifact(T, 7, "a", 3, "ab".repeat(32), "nodes:1", 10, 2)),
+      Map.entry(CommandType.SUBMIT_AND_CLAIM, new SubmitAndClaim(CommandCodecTest.SUBMIT,
+          new ClaimJobs(T, "node-1", 1, 3_000)))));
 
   @Test
   void everyTypeHasASampleThatRoundTripsThroughItsOwnReader() {
@@ -166,6 +168,16 @@ class CommandTypeTest {
     assertThat(CommandCodec.decode(CommandCodec.encode(List.of(CommandCodecTest.SUBMIT))))
         .as("a submission without options keeps the type-1 layout").containsExactly(CommandCodecTest.SUBMIT);
     assertThat(CommandCodecTest.SUBMIT.type()).isEqualTo(CommandType.SUBMIT_JOB);
+  }
+
+  @Test
+  void aSubmissionWithAClaimKeepsItsBytes() {
+    // type 31: the submission's type and payload as type 1 frames it, then the claim's (type 2), then no labels
+    String submit = HexFormat.of().formatHex(CommandCodec.frame(CommandCodecTest.SUBMIT)).substring(12);
+    String claim = "0000018bcfe56800" + "000000066e6f64652d31" + "00000001" + "0000000000000bb8" + "00";
+    String payload = "0001" + submit + claim;
+    assertThat(HexFormat.of().formatHex(CommandCodec.frame(SAMPLES.get(CommandType.SUBMIT_AND_CLAIM))))
+        .isEqualTo("001f" + "%08x".formatted(payload.length() / 2) + payload);
   }
 
   @Test

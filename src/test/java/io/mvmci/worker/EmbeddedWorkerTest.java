@@ -171,4 +171,36 @@ class EmbeddedWorkerTest {
     assertThat(done.get("output").get("title").asString()).isEqualTo("/slow/one-barrier");
     assertThat(raft.readBarriersRequested() - before).as("read barriers the long poll asked for").isEqualTo(1);
   }
+
+  /**
+   * An eager start: on an idle node (its worker waits holding none of its slots) a submission carries
+   * a claim by the node's worker, so the job is InProgress from the entry that added it: started at
+   * the time it was created, with no claim entry of its own. Once every slot is busy, submissions go
+   * on alone and the claim loop takes them.
+   */
+  @Test
+  void aSubmissionToAnIdleNodeStartsInTheEntryThatAddsIt() {
+    WorkerAgent worker = node.bean(WorkerAgent.class);
+    await().atMost(Duration.ofSeconds(30)).until(() -> worker.running() == 0);
+    long before = worker.eagerStarts();
+    String id = submit("{\"url\":\"" + web.url("/page/eager") + "\"}");
+    JsonNode done = get(node.url("/api/v1/jobs/" + id + "?wait_ms=30000")).json();
+    assertThat(done.get("status").asString()).isEqualTo("Completed");
+    assertThat(worker.eagerStarts() - before).as("jobs started eagerly").isEqualTo(1);
+    assertThat(done.get("started_at").asString()).as("claimed in the submission's entry")
+        .isEqualTo(done.get("created_at").asString());
+    assertThat(done.get("worker_id").asString()).isEqualTo("node-1");
+    assertThat(web.hits("/page/eager")).isEqualTo(1);
+
+    List<String> many = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      many.add(submit("{\"url\":\"" + web.url("/page/eager-" + i) + "\"}"));
+    }
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        .until(() -> many.stream().allMatch(h -> status(h).equals("Completed")));
+    for (int i = 0; i < 12; i++) {
+      assertThat(web.hits("/page/eager-" + i)).as("eager-%d ran once", i).isEqualTo(1);
+      assertThat(job(many.get(i)).get("attempt").asInt()).isEqualTo(1);
+    }
+  }
 }

@@ -113,6 +113,29 @@ public final class LocalTransport implements WorkTransport {
     }
   }
 
+  @Override
+  public boolean waitsApart() {
+    return true;
+  }
+
+  @Override
+  public long workSeen() {
+    return signal.generation();
+  }
+
+  @Override
+  public void awaitWork(long seen, Duration wait) {
+    awaitWork(seen, clock.millis() + wait.toMillis());
+  }
+
+  /**
+   * The claim of one job by this worker that an eager start proposes with a submission at {@code now}
+   * ({@link io.mvmci.command.SubmitAndClaim}).
+   */
+  public ClaimJobs eagerClaim(long now) {
+    return new ClaimJobs(now, workerId, 1, leaseMs, labels);
+  }
+
   /**
    * Claims once; if nothing was runnable, waits up to {@code wait} for work to appear and answers
    * empty, without claiming. For a remote worker's long poll: a claim is only ever made at the start

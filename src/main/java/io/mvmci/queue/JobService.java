@@ -40,6 +40,7 @@ import tools.jackson.databind.ObjectMapper;
  * timeout.
  */
 public final class JobService {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobService.class);
   private final RaftNode node;
   private final Clock clock;
   private final SubmissionValidator validator;
@@ -157,8 +158,15 @@ public final class JobService {
       worker.claimed(null, sent);
       throw e;
     }
-    return answer.whenComplete((r, error) -> worker.claimed(
-        r instanceof Result.SubmittedAndClaimed started ? started.claimed() : r == null ? null : List.of(), sent));
+    return answer.whenComplete((r, error) -> {
+      try {
+        worker.claimed(r instanceof Result.SubmittedAndClaimed started ? started.claimed()
+            : r == null ? null : List.of(), sent);
+      } catch (RuntimeException e) {
+        // the submission stands whatever became of its claim: a claimed job not run expires with its lease
+        LOG.warn("could not start the job claimed with a submission", e);
+      }
+    });
   }
 
   /**

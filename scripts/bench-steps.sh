@@ -10,6 +10,8 @@
 #   - 1 client: JOBS_1 workflows of STEPS steps, one at a time; the figure is the workflow's latency
 #     (submit to outcome known to the client), p50 and p99, and per step p50 / STEPS, as load.js reports;
 #   - 1 client, 0 steps (mvm-ci only: a job's fixed cost, so the marginal cost of a step shows);
+#   - mvm-ci only, both again with the client on the leader (where a submission's claim rides on it,
+#     "eager start"; node 1, the 1-client figure's, may be a follower);
 #   - 64 clients: JOBS_64 workflows, 64 at a time; the figure is steps per second.
 # mvm-ci: the `steps` workflow (workflows/testing/steps: STEPS journaled now_ms calls, each appended to
 # the job's replicated history before the guest sees it), 3 nodes with EMBEDDED embedded workers each,
@@ -92,13 +94,20 @@ if measures mvmci; then
   # every slot (a run counts 2 x the cap + 3 x the largest step + 2 MiB against half the heap).
   export EXTRA_TOML=$'memory_limit_mb = 1\n[jobs]\nmax_step_bytes = 65536\n[raft]\nelection_timeout_min_ms = 500\nelection_timeout_max_ms = 1000\n'
   cluster_start
-  await_leader 60 1 2 3 >/dev/null
+  LEADER=$(await_leader 60 1 2 3)
   curl -sf -m 30 -X POST "$(url 1 /api/v1/modules/steps)" -H "Authorization: Bearer $SECRET_API" \
     -H 'Content-Type: application/wasm' --data-binary "@$ROOT/workflows/testing/steps/steps.wasm" >/dev/null \
     || die "deploying the steps workflow failed"
   URLS="$(url 1 ''),$(url 2 ''),$(url 3 '')"
 fi
 mvmci() { java -cp "$CP" io.mvmci.durable.StepsLoad "$URLS" "$@"; }
+# The leader now (an election since the start would move it; the figure then says so).
+on_leader() {
+  local l
+  l=$(leader_among 1 2 3 || true)
+  [ -n "$l" ] || l=$LEADER
+  java -cp "$CP" io.mvmci.durable.StepsLoad "$(url "$l" '')" "$@"
+}
 
 if measures restate; then
   # restate.sh's ports are fixed: a server already there (another run's) would be measured instead.
@@ -163,6 +172,10 @@ for r in $(seq "$ROUNDS"); do
     if [ "$sys" = mvmci ]; then
       line=$(mvmci 0 "$JOBS_1" 1); say "  $sys 0 steps:    $line"
       jq -c --arg s "$sys-0" --argjson r "$r" '. + {system: $s, round: $r}' <<<"$line" >>"$RESULTS"
+      line=$(on_leader "$STEPS" "$JOBS_1" 1); say "  $sys 1 client on the leader: $line"
+      jq -c --arg s "$sys-L" --argjson r "$r" '. + {system: $s, round: $r}' <<<"$line" >>"$RESULTS"
+      line=$(on_leader 0 "$JOBS_1" 1); say "  $sys 0 steps on the leader:   $line"
+      jq -c --arg s "$sys-L0" --argjson r "$r" '. + {system: $s, round: $r}' <<<"$line" >>"$RESULTS"
     fi
     line=$("$sys" "$STEPS" "$JOBS_64" 64); say "  $sys 64 clients: $line"
     jq -c --arg s "$sys" --argjson r "$r" '. + {system: $s, round: $r}' <<<"$line" >>"$RESULTS"
@@ -188,6 +201,10 @@ for s in label:
 base = med("mvmci-0", 1, "p50_ms")
 if base is not None:
     print(f"{label['mvmci']:17} a 0-step job p50 {base:.1f} ms: marginal cost of a step {(med('mvmci', 1, 'p50_ms') - base) / steps:.2f} ms")
+lead, lead0 = med("mvmci-L", 1, "p50_ms"), med("mvmci-L0", 1, "p50_ms")
+if lead is not None and lead0 is not None:
+    print(f"{'  client on leader':17} workflow p50 {lead:.1f} ms, p99 {med('mvmci-L', 1, 'p99_ms'):.1f} ms, per step "
+          f"{lead / steps:.2f} ms; a 0-step job p50 {lead0:.1f} ms; marginal cost of a step {(lead - lead0) / steps:.2f} ms")
 def ratio(a, b, targets):
     if med(a, 1, "p50_ms") and med(b, 1, "p50_ms"):
         print(f"ratios {label[a]} / {label[b]}: per-step p50 {med(a, 1, 'p50_ms') / med(b, 1, 'p50_ms'):.2f}"
@@ -195,6 +212,9 @@ def ratio(a, b, targets):
               f"{med(a, 64, 'steps_per_s') / med(b, 64, 'steps_per_s'):.2f}{' (target >= 2)' if targets else ''}")
 ratio("mvmci", "restate", True)
 ratio("mvmci", "restate3", True)
+for peer in ("restate", "restate3"):
+    if med("mvmci-L", 1, "p50_ms") and med(peer, 1, "p50_ms"):
+        print(f"per-step p50, client on the leader / {label[peer]}: {med('mvmci-L', 1, 'p50_ms') / med(peer, 1, 'p50_ms'):.2f}")
 ratio("restate3", "restate", False)
 EOF
 }

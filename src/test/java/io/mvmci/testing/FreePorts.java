@@ -19,11 +19,24 @@ import java.util.concurrent.ThreadLocalRandom;
  * node, of another test JVM (the suite runs two at once) or of any process could take it ("Address
  * already in use" in ReplicatedQueueTest). Below the range only another listener can, and the
  * draw is checked by binding.
+ *
+ * <p>The suite's JVMs run side by side, and one JVM's check cannot see the port another has drawn and
+ * not yet bound: a Raft server that lost that race made Ratis call {@code System.exit(1)}, which took
+ * down a whole fork in CI ("The forked VM terminated without properly saying goodbye"). So each fork
+ * draws from a quarter of the range of its own ({@code mvmci.test.fork}, surefire's fork number, set in
+ * the pom), and {@link NoSystemExit} turns Ratis's exit into an exception in every test JVM.
  */
 public final class FreePorts {
-  /** The lowest and highest (exclusive) ports drawn. */
-  static final int LOW = 20_000;
-  static final int HIGH = 32_768;
+  /** The lowest and highest (exclusive) ports drawn: this fork's quarter of 20,000-32,767. */
+  static final int LOW;
+  static final int HIGH;
+
+  static {
+    int fork = Integer.getInteger("mvmci.test.fork", 0);
+    int quarter = (32_768 - 20_000) / 4;
+    LOW = fork <= 0 ? 20_000 : 20_000 + ((fork - 1) % 4) * quarter;
+    HIGH = fork <= 0 ? 32_768 : LOW + quarter;
+  }
   private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
   private FreePorts() {}

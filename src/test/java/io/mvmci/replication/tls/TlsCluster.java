@@ -20,7 +20,6 @@ import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
-import org.apache.ratis.util.ExitUtils;
 import org.apache.ratis.util.TimeDuration;
 
 /**
@@ -40,11 +39,6 @@ final class TlsCluster implements AutoCloseable {
   /** A client policy for calls that must succeed once a leader exists. */
   static final RetryPolicy PATIENT =
       RetryPolicies.retryUpToMaximumCountWithFixedSleep(60, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS));
-
-  static {
-    // Ratis calls System.exit(1) when a gRPC server cannot bind; in a test that kills the fork.
-    ExitUtils.disableSystemExit();
-  }
 
   final RaftGroupId groupId = RaftGroupId.randomId();
   private final Path root;

@@ -52,7 +52,14 @@ final class RaftSettingsFactory {
         r.logSegmentSizeBytes(),
         r.minFreeDiskMb() * 1024L * 1024,
         NodeSecrets.raft(config),
-        Map.of(),
+        ratisProperties(r),
         joining);
+  }
+
+  /** Raw Ratis keys for what the section names beyond RaftSettings: the read lease. */
+  static Map<String, String> ratisProperties(RaftSection r) {
+    return r.readLease()
+        ? Map.of(org.apache.ratis.server.RaftServerConfigKeys.Read.LEADER_LEASE_ENABLED_KEY, "true")
+        : Map.of();
   }
 }

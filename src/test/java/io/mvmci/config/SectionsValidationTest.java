@@ -155,6 +155,7 @@ class SectionsValidationTest {
         group_commit_max_bytes = 262144
         log_entry_max_bytes = 8_388_608
         log_segment_size_bytes = 16777216
+        read_lease = true
         [api]
         token = "a-bearer-token-of-some-length"
         max_body_bytes = 4096
@@ -176,7 +177,7 @@ class SectionsValidationTest {
         timeout_ms = 60000
         """);
 
-    assertEquals(new RaftSection(300, 600, 2000, 5000, 3, 64, 262144, 8 << 20, 16 << 20, 256), c.raft());
+    assertEquals(new RaftSection(300, 600, 2000, 5000, 3, 64, 262144, 8 << 20, 16 << 20, 256, true), c.raft());
     assertEquals(Optional.of("a-bearer-token-of-some-length"), c.apiToken());
     assertEquals(4096, c.api().maxBodyBytes());
     assertEquals(1 << 20, c.api().maxModuleBytes());

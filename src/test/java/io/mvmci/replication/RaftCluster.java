@@ -28,6 +28,9 @@ final class RaftCluster implements AutoCloseable {
   private final Duration electionMin;
   private final Duration electionMax;
   private final RaftNode[] nodes;
+  private final Map<String, String> ratis = new java.util.HashMap<>(
+      // small segments and gap, so that a few hundred entries are enough to purge the log
+      Map.of("raft.server.log.segment.size.max", "8KB", "raft.server.log.purge.gap", "4"));
 
   RaftCluster(Path dir, int size, long snapshotEvery) {
     this(dir, size, snapshotEvery, Duration.ofMillis(500), Duration.ofMillis(1000));
@@ -49,9 +52,13 @@ final class RaftCluster implements AutoCloseable {
     Path home = dir.resolve("node" + id);
     return new RaftSettings(id, peers, home.resolve("raft"), home.resolve("db/queue.sqlite"),
         "127.0.0.1", electionMin, electionMax, Duration.ofSeconds(3), snapshotEvery,
-        2, 2, GroupCommitter.Limits.DEFAULT, 4 << 20, 64L << 20, 0, "cluster-test-secret-0123456789",
-        // small segments and gap, so that a few hundred entries are enough to purge the log
-        Map.of("raft.server.log.segment.size.max", "8KB", "raft.server.log.purge.gap", "4"));
+        2, 2, GroupCommitter.Limits.DEFAULT, 4 << 20, 64L << 20, 0, "cluster-test-secret-0123456789", ratis);
+  }
+
+  /** Raw Ratis keys for every node started from now on. */
+  RaftCluster withRatis(Map<String, String> keys) {
+    ratis.putAll(keys);
+    return this;
   }
 
   RaftCluster startAll() {

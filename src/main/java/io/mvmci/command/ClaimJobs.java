@@ -79,10 +79,15 @@ public record ClaimJobs(long at, String workerId, int max, long leaseMs, List<St
 
   @Override
   public void writeTo(WireWriter w) {
-    w.i64(at).str(workerId).i32(max).i64(leaseMs);
+    writeWithoutLabels(w);
     if (!labels.isEmpty()) {
       WireLabels.write(w, labels);
     }
+  }
+
+  /** The type-2 layout: everything but the labels. */
+  void writeWithoutLabels(WireWriter w) {
+    w.i64(at).str(workerId).i32(max).i64(leaseMs);
   }
 
   static ClaimJobs read(WireReader r) {

@@ -39,7 +39,8 @@ public record SubmitAndClaim(SubmitJob submit, ClaimJobs claim) implements Comma
   public void writeTo(WireWriter w) {
     w.u16(submit.type().code);
     submit.writeTo(w);
-    w.i64(claim.at()).str(claim.workerId()).i32(claim.max()).i64(claim.leaseMs()).bool(!claim.labels().isEmpty());
+    claim.writeWithoutLabels(w);
+    w.bool(!claim.labels().isEmpty());
     if (!claim.labels().isEmpty()) {
       WireLabels.write(w, claim.labels());
     }

@@ -99,18 +99,13 @@ public final class LocalTransport implements WorkTransport {
     return workerId;
   }
 
-  /** Claims, and while nothing is runnable, waits for work and tries again, up to {@code wait}. */
+  /**
+   * Claims once, without waiting whatever {@code wait} says: this transport {@link #waitsApart}, so the
+   * worker waits for work in {@link #awaitWork} holding none of its slots.
+   */
   @Override
   public List<Result.ClaimedJob> claim(int max, Duration wait) {
-    long deadline = clock.millis() + wait.toMillis();
-    while (true) {
-      long seen = signal.generation();
-      List<Result.ClaimedJob> jobs = claimIfRunnable(max);
-      if (!jobs.isEmpty() || clock.millis() >= deadline) {
-        return jobs;
-      }
-      awaitWork(seen, deadline);
-    }
+    return claimIfRunnable(max);
   }
 
   @Override
@@ -143,10 +138,10 @@ public final class LocalTransport implements WorkTransport {
    * have died (or lost its ticket) while the request waited. The worker asks again at once.
    */
   public List<Result.ClaimedJob> claimThenWait(int max, Duration wait) {
-    long seen = signal.generation();
+    long seen = workSeen();
     List<Result.ClaimedJob> jobs = claimIfRunnable(max);
     if (jobs.isEmpty()) {
-      awaitWork(seen, clock.millis() + wait.toMillis());
+      awaitWork(seen, wait);
     }
     return jobs;
   }

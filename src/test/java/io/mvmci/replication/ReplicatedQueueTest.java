@@ -112,9 +112,20 @@ class ReplicatedQueueTest {
       c.stop(leaderId);
 
       RaftNode survivor = c.running().get(0);
-      // an election, then a submit whose first try may wait out its own timeout on a loaded machine
-      await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-          .until(() -> submit(survivor, "https://example.com/after").seq() >= 1);
+      // An election, then a submit whose first try may wait out its own timeout on a loaded machine.
+      // CI (the suite's forks on 2 cores) once spent 30 s here; a timeout prints each node's status,
+      // which tells a group with no leader from a write stuck behind one.
+      await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+          .conditionEvaluationListener(new org.awaitility.core.ConditionEvaluationListener<Boolean>() {
+            @Override
+            public void conditionEvaluated(org.awaitility.core.EvaluatedCondition<Boolean> e) {}
+
+            @Override
+            public void onTimeout(org.awaitility.core.TimeoutEvent e) {
+              c.running().forEach(n -> System.err.println("n" + n.selfId() + ": " + n.status()));
+            }
+          })
+          .until(() -> submit(survivor, "https://example.com/after", 20).seq() >= 1);
 
       RaftNode back = c.start(leaderId);
       await().atMost(Duration.ofSeconds(30)).ignoreExceptions()

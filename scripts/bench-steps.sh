@@ -15,9 +15,10 @@
 #   - 64 clients: JOBS_64 workflows, 64 at a time; the figure is steps per second.
 # mvm-ci: the `steps` workflow (workflows/testing/steps: STEPS journaled now_ms calls, each appended to
 # the job's replicated history before the guest sees it), 3 nodes with EMBEDDED embedded workers each,
-# the clients spread over the nodes, each job submitted (POST /api/v1/jobs) and awaited (GET
-# /api/v1/jobs/{id}?wait_ms=). Restate: the Node.js service of ../shared/peers/restate (STEPS ctx.run
-# steps), called through an ingress, which answers when the workflow ends; on one server (restate.sh,
+# the clients spread over the nodes, each job one request that answers when the job has finished
+# (POST /api/v1/jobs?wait_ms=; scripts/lib/steps-load.js, the same Node.js fetch client as Restate's
+# load.js). Restate: the Node.js service of ../shared/peers/restate (STEPS ctx.run steps), called
+# through an ingress, which answers when the workflow ends; on one server (restate.sh,
 # the default), or on a three-node cluster of local processes (RESTATE_NODES=3: scripts/lib/
 # restate-cluster.sh; logs and partitions replicated to 2 of 3, a majority as mvm-ci's Raft; every
 # client calls node 1's ingress, which routes to the partition's leader on whichever node), or both.
@@ -85,10 +86,6 @@ require_tools
 ! measures restate || [ -x "$RESTATE_PEER/restate.sh" ] || die "no $RESTATE_PEER/restate.sh (set PEERS)"
 if measures mvmci; then
   ensure_jar
-  say "building the load client (mvn -Pbench test-compile) ..."
-  (cd "$ROOT" && mvn -B -q -Pbench -DskipTests test-compile \
-    && mvn -B -q -Pbench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath)
-  CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$ROOT/target/bench.classpath")"
 
   # The steps workflow needs one page of memory: a 1 MiB cap (and 64 KiB steps) lets a 1 GiB heap admit
   # every slot (a run counts 2 x the cap + 3 x the largest step + 2 MiB against half the heap).
@@ -100,13 +97,13 @@ if measures mvmci; then
     || die "deploying the steps workflow failed"
   URLS="$(url 1 ''),$(url 2 ''),$(url 3 '')"
 fi
-mvmci() { java -cp "$CP" io.mvmci.durable.StepsLoad "$URLS" "$@"; }
+mvmci() { node "$ROOT/scripts/lib/steps-load.js" "$URLS" "$@"; }
 # The leader now (an election since the start would move it; the figure then says so).
 on_leader() {
   local l
   l=$(leader_among 1 2 3 || true)
   [ -n "$l" ] || l=$LEADER
-  java -cp "$CP" io.mvmci.durable.StepsLoad "$(url "$l" '')" "$@"
+  node "$ROOT/scripts/lib/steps-load.js" "$(url "$l" '')" "$@"
 }
 
 if measures restate; then

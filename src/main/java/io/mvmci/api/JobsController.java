@@ -74,15 +74,27 @@ class JobsController {
 
   @Operation(summary = "Submit a job", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
       mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.SubmitRequest.class))))
-  @ApiResponse(responseCode = "201", description = "The new job (Location: its URL)",
+  @ApiResponse(responseCode = "201", description = "The new job (Location: its URL); with wait_ms, as it stands"
+      + " once it has finished or when the wait ran out",
       content = @Content(mediaType = "application/json", schema = @Schema(implementation = JobView.class)))
   @ApiResponse(responseCode = "200", description = "The job an earlier submission with this Idempotency-Key made",
       content = @Content(mediaType = "application/json", schema = @Schema(implementation = JobView.class)))
+  /**
+   * Submits one job. With {@code wait_ms} the answer waits, as Restate's ingress call and Temporal's
+   * execute-and-get-result do, until the job has finished or the wait runs out, and carries the job as it
+   * then stands: one request instead of a submit and a long poll, and no ReadIndex for the wait.
+   */
   @PostMapping(value = "/jobs", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"})
   void submit(HttpServletRequest request, HttpServletResponse response,
-      @RequestHeader(value = "Idempotency-Key", required = false) String key) throws IOException {
+      @RequestHeader(value = "Idempotency-Key", required = false) String key,
+      @RequestParam(name = "wait_ms", required = false) String waitMs) throws IOException {
+    long wait = waitMs(waitMs);
     String body = RequestBodies.read(request, maxBody);
-    Submissions.write(jobs.submit(SubmitRequests.fromJson(body, json, key, clock.millis())), response, json);
+    JobService.Submission s = jobs.submit(SubmitRequests.fromJson(body, json, key, clock.millis()));
+    if (wait > 0) {
+      s = new JobService.Submission(jobs.awaitOutcome(s.job(), wait), s.duplicate());
+    }
+    Submissions.write(s, response, json);
   }
 
   static final int MAX_BATCH = 1_000;
@@ -121,22 +133,29 @@ class JobsController {
       @RequestParam(required = false) String consistency,
       @RequestParam(name = "wait_ms", required = false) String waitMs) {
     Consistency c = ReadParams.consistency(consistency);
-    long wait = 0;
-    if (waitMs != null && !waitMs.isEmpty()) {
-      try {
-        wait = Long.parseLong(waitMs);
-      } catch (NumberFormatException e) {
-        wait = -1;
-      }
-      if (wait < 0 || wait > MAX_WAIT_MS) {
-        throw new BadRequestException("wait_ms", "wait_ms must be an integer from 0 to " + MAX_WAIT_MS
-            + ", not \"" + waitMs + "\"");
-      }
-    }
+    long wait = waitMs(waitMs);
     Job job = wait == 0 ? jobs.get(id, c) : jobs.awaitFinished(id, wait, c);
     List<String> children = jobs.read(Consistency.LOCAL, q -> q.waits().children(job.seq(), WaitsController.MAX_LISTED))
         .stream().map(io.mvmci.job.JobId::format).toList();
     return ResponseEntity.ok().headers(ReadParams.headers(c)).body(JobView.of(job, children, coverage.reason(job)));
+  }
+
+  /** {@code wait_ms}: absent or empty is 0 (no wait); anything but 0 to {@value #MAX_WAIT_MS} is a 400. */
+  static long waitMs(String waitMs) {
+    if (waitMs == null || waitMs.isEmpty()) {
+      return 0;
+    }
+    long wait;
+    try {
+      wait = Long.parseLong(waitMs);
+    } catch (NumberFormatException e) {
+      wait = -1;
+    }
+    if (wait < 0 || wait > MAX_WAIT_MS) {
+      throw new BadRequestException("wait_ms", "wait_ms must be an integer from 0 to " + MAX_WAIT_MS
+          + ", not \"" + waitMs + "\"");
+    }
+    return wait;
   }
 
   /** Every state change of the job, oldest first, each with its reason. */

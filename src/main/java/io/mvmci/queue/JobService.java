@@ -234,11 +234,34 @@ public final class JobService {
     if (seq < 0) {
       throw new JobNotFoundException(id);
     }
+    return awaitTerminal(seq, waitMs, woken -> get(id, woken ? Consistency.LOCAL : consistency));
+  }
+
+  /**
+   * A submission's outcome ({@code POST /jobs?wait_ms=}): waits up to {@code waitMs} for the job just
+   * submitted through this node to finish, and returns it as it then stands. Only this node's copy is
+   * read, with no ReadIndex: the submission's own answer stands in until this node has applied it, and
+   * the entry that finishes the job is applied here after the one that added it.
+   */
+  public Job awaitOutcome(Job submitted, long waitMs) {
+    if (submitted.status().isTerminal()) {
+      return submitted;
+    }
+    long seq = submitted.seq();
+    return awaitTerminal(seq, waitMs,
+        woken -> read(Consistency.LOCAL, q -> q.get(seq)).orElse(submitted));
+  }
+
+  /**
+   * The wait both long polls share: reads the job ({@code read.apply(true)} once this node has applied
+   * the entry that finished it or a lease expiry woke the wait) until it is terminal or the wait runs out.
+   */
+  private Job awaitTerminal(long seq, long waitMs, java.util.function.Function<Boolean, Job> read) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
-    Consistency next = consistency;
+    boolean woken = false;
     while (true) {
       java.util.concurrent.CompletableFuture<Void> finished = waiters.await(seq);
-      Job job = get(id, next);
+      Job job = read.apply(woken);
       long left = deadline - System.nanoTime();
       if (job.status().isTerminal() || left <= 0) {
         waiters.forget(seq, finished);
@@ -246,10 +269,10 @@ public final class JobService {
       }
       try {
         finished.get(left, TimeUnit.NANOSECONDS);
-        next = Consistency.LOCAL;
+        woken = true;
       } catch (java.util.concurrent.TimeoutException | ExecutionException e) {
         waiters.forget(seq, finished);
-        next = consistency;
+        woken = false;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return job;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mvmci.replication.RaftNode;
+import io.mvmci.testing.Http;
 import io.mvmci.testing.Http.Reply;
 import io.mvmci.testing.TestNode;
 import java.nio.file.Files;
@@ -82,8 +83,25 @@ class ClusterOpsTest {
         .hasSize(1);
   }
 
+  /**
+   * {@code POST /jobs?wait_ms=} on a follower: the submission goes through the leader, the wait reads
+   * only the follower's own copy, and the answer is the finished job.
+   */
   @Test
   @Order(2)
+  void aSubmissionThatWaitsOnAFollowerAnswersWithTheFinishedJob() {
+    List<TestNode> followers = nodes.stream().filter(n -> !n.bean(RaftNode.class).isLeader()).toList();
+    assertThat(followers).hasSize(2);
+    for (TestNode f : followers) {
+      Reply r = Http.post(f.url("/api/v1/jobs?wait_ms=30000"), "application/json",
+          "{\"workflow\":\"noop\",\"max_attempts\":1}");
+      assertThat(r.status()).as(r.body()).isEqualTo(201);
+      assertThat(r.json().get("status").asString()).as(r.body()).isEqualTo("Completed");
+    }
+  }
+
+  @Test
+  @Order(3)
   void aStoppingLeaderHandsOverFasterThanAnElectionTimeout() throws Exception {
     TestNode old = await().atMost(Duration.ofSeconds(60)).until(ClusterOpsTest::leader, Optional::isPresent).get();
     List<TestNode> survivors = nodes.stream().filter(n -> n != old).toList();
@@ -122,7 +140,7 @@ class ClusterOpsTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aNodeWhoseRaftServerClosedIsNeitherLiveNorReady() throws Exception {
     TestNode victim = await().atMost(Duration.ofSeconds(60)).until(ClusterOpsTest::leader, Optional::isPresent)
         .get();
@@ -139,7 +157,7 @@ class ClusterOpsTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aFollowerWhoseMajorityIsGoneIsLiveButNotReady() {
     TestNode last = nodes.stream().filter(TestNode::running)
         .filter(n -> n.bean(RaftNode.class).lifeCycle().name().equals("RUNNING")).findFirst().orElseThrow();

@@ -9,6 +9,7 @@ import io.mvmci.testing.CountingServer;
 import io.mvmci.testing.Http.Reply;
 import io.mvmci.testing.TestNode;
 import io.mvmci.deploy.ModuleDeployer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -149,6 +150,47 @@ class EmbeddedWorkerTest {
     assertThat(done.get("status").asString()).isEqualTo("Completed");
     assertThat(get(node.url("/api/v1/jobs/" + id + "?wait_ms=nope")).status()).isEqualTo(400);
     assertThat(get(node.url("/api/v1/jobs/" + id + "?wait_ms=600000")).status()).isEqualTo(400);
+  }
+
+  /**
+   * {@code POST /jobs?wait_ms=}: the submission's answer waits for the outcome (as Restate's ingress
+   * call does), or for the time asked and then carries the job as it stands; a bad {@code wait_ms} is
+   * a 400 that writes nothing, and a repeated Idempotency-Key waits for the same job.
+   */
+  @Test
+  void aSubmissionThatWaitsAnswersWithTheOutcome() {
+    String slow = "{\"url\":\"" + web.url("/slow/submit-wait") + "\"}";
+    long t0 = System.nanoTime();
+    Reply early = post(node.url("/api/v1/jobs?wait_ms=600"), JSON, slow.getBytes(StandardCharsets.UTF_8),
+        "Idempotency-Key", "submit-wait-1");
+    long waited = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(early.status()).as(early.body()).isEqualTo(201);
+    assertThat(early.json().get("status").asString()).as("not finished: the wait ran out").isNotEqualTo("Completed");
+    assertThat(waited).as("it waited for the time asked").isGreaterThanOrEqualTo(500);
+    String id = early.json().get("job_id").asString();
+    assertThat(early.raw().headers().firstValue("Location")).hasValue("/api/v1/jobs/" + id);
+
+    web.release("/slow/submit-wait");
+    Reply again = post(node.url("/api/v1/jobs?wait_ms=30000"), JSON, slow.getBytes(StandardCharsets.UTF_8),
+        "Idempotency-Key", "submit-wait-1");
+    assertThat(again.status()).as("a repeat of the key: the same job, finished").isEqualTo(200);
+    assertThat(again.json().get("job_id").asString()).isEqualTo(id);
+    assertThat(again.json().get("status").asString()).isEqualTo("Completed");
+
+    Reply done = post(node.url("/api/v1/jobs?wait_ms=30000"), JSON,
+        "{\"url\":\"" + web.url("/page/submit-wait") + "\"}");
+    assertThat(done.status()).as(done.body()).isEqualTo(201);
+    assertThat(done.json().get("status").asString()).isEqualTo("Completed");
+    assertThat(done.json().get("output").get("title").asString()).isEqualTo("/page/submit-wait");
+
+    long total = get(node.url("/api/v1/stats")).json().get("total").asLong();
+    for (String bad : List.of("nope", "-1", "600000")) {
+      Reply r = post(node.url("/api/v1/jobs?wait_ms=" + bad), JSON, "{\"url\":\"" + web.url("/page/never") + "\"}");
+      assertThat(r.status()).as("wait_ms=%s", bad).isEqualTo(400);
+      assertThat(r.json().get("detail").asString()).contains("wait_ms");
+    }
+    assertThat(get(node.url("/api/v1/stats")).json().get("total").asLong()).as("a refused wait wrote no job")
+        .isEqualTo(total);
   }
 
   /**

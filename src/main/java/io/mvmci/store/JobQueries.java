@@ -23,6 +23,9 @@ public final class JobQueries {
       created_at, updated_at, started_at, finished_at, module_sha256, pinned_sha256, execution,
       history_steps, waiting_for, wake_at, parent_seq, detached, labels, concurrency_key, concurrency_limit,
       concurrency_policy""";
+  private static final String GET = "SELECT " + COLUMNS + " FROM jobs WHERE seq = ?";
+  private static final String NEXT_RUN_AT =
+      "SELECT MIN(run_at) FROM jobs INDEXED BY jobs_runnable_at WHERE status IN ('Pending', 'Retrying')";
 
   private final ReadPool pool;
   private final HistoryQueries history;
@@ -74,11 +77,10 @@ public final class JobQueries {
 
   public Optional<Job> get(long seq) throws SQLException {
     return pool.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE seq = ?")) {
-        ps.setLong(1, seq);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(row(rs)) : Optional.empty();
-        }
+      PreparedStatement ps = pool.statement(c, GET);
+      ps.setLong(1, seq);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(row(rs)) : Optional.empty();
       }
     });
   }
@@ -164,9 +166,7 @@ public final class JobQueries {
    */
   public Long nextRunAt() throws SQLException {
     return pool.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT MIN(run_at) FROM jobs INDEXED BY jobs_runnable_at WHERE status IN ('Pending', 'Retrying')");
-           ResultSet rs = ps.executeQuery()) {
+      try (ResultSet rs = pool.statement(c, NEXT_RUN_AT).executeQuery()) {
         long v = rs.getLong(1);
         return rs.wasNull() ? null : v;
       }

@@ -72,6 +72,11 @@ class JobsController {
     }
   }
 
+  /**
+   * Submits one job. With {@code wait_ms} the answer waits, as Restate's ingress call and Temporal's
+   * execute-and-get-result do, until the job has finished or the wait runs out, and carries the job as it
+   * then stands: one request instead of a submit and a long poll, and no ReadIndex for the wait.
+   */
   @Operation(summary = "Submit a job", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
       mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.SubmitRequest.class))))
   @ApiResponse(responseCode = "201", description = "The new job (Location: its URL); with wait_ms, as it stands"
@@ -79,11 +84,6 @@ class JobsController {
       content = @Content(mediaType = "application/json", schema = @Schema(implementation = JobView.class)))
   @ApiResponse(responseCode = "200", description = "The job an earlier submission with this Idempotency-Key made",
       content = @Content(mediaType = "application/json", schema = @Schema(implementation = JobView.class)))
-  /**
-   * Submits one job. With {@code wait_ms} the answer waits, as Restate's ingress call and Temporal's
-   * execute-and-get-result do, until the job has finished or the wait runs out, and carries the job as it
-   * then stands: one request instead of a submit and a long poll, and no ReadIndex for the wait.
-   */
   @PostMapping(value = "/jobs", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"})
   void submit(HttpServletRequest request, HttpServletResponse response,
       @RequestHeader(value = "Idempotency-Key", required = false) String key,

@@ -109,7 +109,7 @@ class SmallFindingsTest {
         .json().get("job_id").asString();
     JsonNode claimed = null;
     for (int i = 0; i < 50 && claimed == null; i++) {
-      for (JsonNode j : worker("claim", "{\"worker_id\":\"w1\",\"max\":16}").json().get("jobs")) {
+      for (JsonNode j : worker("claim", "{\"worker_id\":\"w1\",\"max\":16,\"wait_ms\":500}").json().get("jobs")) {
         if (j.get("job_id").asString().equals(id)) {
           claimed = j;
         } else {

@@ -5,7 +5,7 @@ import io.mvmci.command.ClaimJobs;
 import io.mvmci.command.Result;
 import io.mvmci.config.NodeConfig;
 import io.mvmci.queue.EagerStarts;
-import io.mvmci.queue.JobService;
+import io.mvmci.queue.EagerStartRewriter;
 import io.mvmci.replication.ApplyListeners;
 import io.mvmci.replication.RaftNode;
 import io.mvmci.api.ClaimPause;
@@ -79,7 +79,7 @@ class WorkerWiring {
   @Bean(destroyMethod = "close")
   WorkerAgent workerAgent(NodeConfig config, RaftNode node, WorkSignal signal, WorkflowEngine engine,
       ProgressRelay relay, Clock clock, ObjectMapper json, ChildJobs children,
-      io.mvmci.artifact.ArtifactService artifacts, JobService jobs) {
+      io.mvmci.artifact.ArtifactService artifacts) {
     LocalTransport transport = new LocalTransport("node-" + config.nodeId(), "node", config.nodeId(), node,
         signal, clock, config.jobs().leaseMs(), new AppendSteps.Limits(config.jobs().maxStepBytes(),
             config.jobs().maxHistoryBytes(), config.jobs().maxHistorySteps()), children)
@@ -89,7 +89,7 @@ class WorkerWiring {
     relay.target(agent::publish);
     signal.onCancel(agent::cancelled);
     if (config.workers().embedded() > 0) {
-      jobs.startEagerly(new EagerStarts() {
+      node.stateMachine().rewriteProposalsWith(new EagerStartRewriter(new EagerStarts() {
         @Override
         public ClaimJobs reserve(long now) {
           return agent.takeEagerSlot() ? transport.eagerClaim(now) : null;
@@ -99,7 +99,7 @@ class WorkerWiring {
         public void claimed(List<Result.ClaimedJob> claimed, long sentNanos) {
           agent.eagerClaimed(claimed, sentNanos);
         }
-      });
+      }, clock));
     }
     return agent;
   }

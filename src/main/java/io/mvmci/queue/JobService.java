@@ -1,11 +1,9 @@
 package io.mvmci.queue;
 
 import io.mvmci.command.CancelJob;
-import io.mvmci.command.ClaimJobs;
 import io.mvmci.command.RetryJob;
 import io.mvmci.command.Result;
 import io.mvmci.command.SendSignal;
-import io.mvmci.command.SubmitAndClaim;
 import io.mvmci.command.SubmitJob;
 import io.mvmci.job.Job;
 import io.mvmci.job.JobEvent;
@@ -40,14 +38,12 @@ import tools.jackson.databind.ObjectMapper;
  * timeout.
  */
 public final class JobService {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobService.class);
   private final RaftNode node;
   private final Clock clock;
   private final SubmissionValidator validator;
   private final JobWaiters waiters;
   private final long writeTimeoutMs;
   private final long readTimeoutMs;
-  private volatile EagerStarts eager;
 
   /**
    * @param knownWorkflow whether a module of this name is deployed
@@ -117,10 +113,7 @@ public final class JobService {
   public Submission submit(NewJob request) {
     long now = clock.millis();
     SubmitJob command = validator.validate(request, now);
-    Result result = await(propose(command, now), writeTimeoutMs, "submit");
-    if (result instanceof Result.SubmittedAndClaimed started) {
-      result = started.submitted();
-    }
+    Result result = await(node.submit(command), writeTimeoutMs, "submit");
     if (result instanceof Result.Submitted s) {
       if (!s.duplicate()) {
         return new Submission(command.pendingJob(s.seq()), false);
@@ -131,42 +124,6 @@ public final class JobService {
     }
     Result.Rejected r = (Result.Rejected) result;
     throw new InvalidJobException(null, r.message());
-  }
-
-  /**
-   * Starts jobs eagerly on this node's embedded worker from now on: a submission proposed while this
-   * node leads, for a job that may start at once, carries a claim by the worker when it has a free
-   * slot ({@link SubmitAndClaim}). Only on the leader: a follower's worker would send each of the run's
-   * steps through the leader, which costs more than the claim saves.
-   */
-  public void startEagerly(EagerStarts worker) {
-    this.eager = worker;
-  }
-
-  private CompletableFuture<Result> propose(SubmitJob command, long now) {
-    EagerStarts worker = eager;
-    ClaimJobs claim = worker == null || command.effectiveRunAt() > now || command.options().afterSeq() >= 0
-        || !node.isLeader() ? null : worker.reserve(now);
-    if (claim == null) {
-      return node.submit(command);
-    }
-    long sent = System.nanoTime();
-    CompletableFuture<Result> answer;
-    try {
-      answer = node.submit(new SubmitAndClaim(command, claim));
-    } catch (RuntimeException e) {
-      worker.claimed(null, sent);
-      throw e;
-    }
-    return answer.whenComplete((r, error) -> {
-      try {
-        worker.claimed(r instanceof Result.SubmittedAndClaimed started ? started.claimed()
-            : r == null ? null : List.of(), sent);
-      } catch (RuntimeException e) {
-        // the submission stands whatever became of its claim: a claimed job not run expires with its lease
-        LOG.warn("could not start the job claimed with a submission", e);
-      }
-    });
   }
 
   /**

@@ -30,6 +30,7 @@ import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +66,7 @@ public final class QueueStateMachine extends BaseStateMachine {
   private final DiskGuard disk;
   private final BusyRetry retry;
   private volatile BulkReceiver receiver = BulkReceiver.NONE;
+  private volatile ProposalRewriter rewriter = ProposalRewriter.NONE;
 
   public QueueStateMachine(Path dbFile, int readers, ApplyListener listener) {
     this(dbFile, readers, listener, null);
@@ -125,22 +127,65 @@ public final class QueueStateMachine extends BaseStateMachine {
       trx.setException(new StateMachineException("the leader refuses writes: " + refusal.get()));
       return trx;
     }
+    List<Command> batch;
     try {
-      trx.setStateMachineContext(CommandCodec.decode(request.getMessage().getContent().asReadOnlyByteBuffer()));
+      batch = CommandCodec.decode(request.getMessage().getContent().asReadOnlyByteBuffer());
     } catch (MalformedCommandException e) {
       trx.setException(new StateMachineException("rejected command batch: " + e.getMessage()));
+      return trx;
     }
-    return trx;
+    ProposalRewriter.Rewrite rewrite = rewriter.rewrite(batch);
+    if (rewrite == null) {
+      trx.setStateMachineContext(new Proposed(batch, null));
+      return trx;
+    }
+    return TransactionContext.newBuilder()
+        .setServerRole(org.apache.ratis.proto.RaftProtos.RaftPeerRole.LEADER)
+        .setStateMachine(this)
+        .setClientRequest(request)
+        .setLogData(UnsafeByteOperations.unsafeWrap(CommandCodec.encode(rewrite.batch())))
+        .setStateMachineContext(new Proposed(rewrite.batch(), rewrite))
+        .build();
+  }
+
+  /** The leader's decoded batch, as appended, and the rewrite that made it (or null). */
+  private record Proposed(List<Command> batch, ProposalRewriter.Rewrite rewrite) {}
+
+  /** Lets {@code rewriter} rewrite each batch this node appends while it leads. */
+  public void rewriteProposalsWith(ProposalRewriter rewriter) {
+    this.rewriter = java.util.Objects.requireNonNull(rewriter, "rewriter");
+  }
+
+  /** Ratis refused an entry before the log (after {@link #startTransaction}). */
+  @Override
+  public TransactionContext cancelTransaction(TransactionContext trx) throws IOException {
+    abandon(trx);
+    return super.cancelTransaction(trx);
+  }
+
+  /** This node stepped down with these entries appended and unanswered. */
+  @Override
+  public void notifyNotLeader(java.util.Collection<TransactionContext> pending) throws IOException {
+    pending.forEach(QueueStateMachine::abandon);
+  }
+
+  private static void abandon(TransactionContext trx) {
+    if (trx.getStateMachineContext() instanceof Proposed p && p.rewrite() != null) {
+      try {
+        p.rewrite().abandoned();
+      } catch (RuntimeException e) {
+        LOG.warn("abandoning a rewritten proposal failed", e);
+      }
+    }
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
     long term = entry.getTerm();
     long index = entry.getIndex();
-    List<Command> batch = trx.getStateMachineContext() instanceof List<?> decoded
-        ? (List<Command>) decoded
+    Proposed proposed = trx.getStateMachineContext() instanceof Proposed p ? p : null;
+    List<Command> batch = proposed != null ? proposed.batch()
         : CommandCodec.decode(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
     List<Result> results = retry.applyOrStop(term, index,
         () -> live.processor().apply(term, index, batch));
@@ -153,8 +198,16 @@ public final class QueueStateMachine extends BaseStateMachine {
     } catch (RuntimeException e) {
       LOG.warn("apply listener failed at index {}", index, e);
     }
+    List<Result> answers = results;
+    if (proposed != null && proposed.rewrite() != null) {
+      try {
+        answers = proposed.rewrite().applied(results);
+      } catch (RuntimeException e) {
+        LOG.warn("a rewritten proposal's answer failed at index {}", index, e);
+      }
+    }
     return CompletableFuture.completedFuture(
-        Message.valueOf(ByteString.copyFrom(ResultCodec.encode(results))));
+        Message.valueOf(ByteString.copyFrom(ResultCodec.encode(answers))));
   }
 
   /** Ratis's own entries (configuration, a new leader's first) change nothing but are recorded too. */

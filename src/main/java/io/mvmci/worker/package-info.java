@@ -38,14 +38,18 @@
  * outcome is accepted or found stale.
  *
  * <h2>Eager start</h2>
- * A submission proposed by the leader, for a job that may start at once, carries a claim of one job
- * by the leader's embedded worker when it has a free slot ({@link io.mvmci.command.SubmitAndClaim},
- * Temporal's "eager workflow start"): the API thread takes the slot ({@code WorkerAgent.takeEagerSlot}),
- * and the thread that completes the entry runs what the claim took, or frees the slot if it took
- * nothing. The job starts one commit sooner and no claimer is woken for it. The claim is an ordinary
- * claim of the head of the queue (priority, labels and concurrency groups hold); an unknown outcome
- * frees the slot, and a claim that did apply expires with its lease as any lost claim does. Followers
- * do not start eagerly: their worker would send each of the run's steps through the leader.
+ * A submission the leader appends, whichever node took it, for a job that may start at once, carries
+ * a claim of one job by the leader's embedded worker when it has a free slot
+ * ({@link io.mvmci.command.SubmitAndClaim}, Temporal's "eager workflow start"): the leader rewrites the
+ * entry before the log ({@link io.mvmci.queue.EagerStartRewriter}, in the state machine's
+ * {@code startTransaction}), taking the slot there ({@code WorkerAgent.takeEagerSlot}); the apply
+ * thread runs what the claim took, or frees the slot if it took nothing. The job starts one commit
+ * sooner and no claimer is woken for it; one submitted through a follower runs on the leader, whose
+ * steps commit without a forwarding hop. The claim is an ordinary claim of the head of the queue
+ * (priority, labels and concurrency groups hold); an entry refused, or pending when the leader steps
+ * down, frees the slot, and a claim that did apply anyway expires with its lease as any lost claim
+ * does. Followers never start eagerly: their worker would send each of the run's steps through the
+ * leader.
  *
  * <h2>Failure model</h2>
  * <ul>

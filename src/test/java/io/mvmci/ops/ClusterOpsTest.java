@@ -8,6 +8,7 @@ import io.mvmci.replication.RaftNode;
 import io.mvmci.testing.Http;
 import io.mvmci.testing.Http.Reply;
 import io.mvmci.testing.TestNode;
+import io.mvmci.worker.WorkerAgent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,11 +93,19 @@ class ClusterOpsTest {
   void aSubmissionThatWaitsOnAFollowerAnswersWithTheFinishedJob() {
     List<TestNode> followers = nodes.stream().filter(n -> !n.bean(RaftNode.class).isLeader()).toList();
     assertThat(followers).hasSize(2);
+    TestNode leader = leader().orElseThrow();
+    WorkerAgent leaderWorker = leader.bean(WorkerAgent.class);
+    await().atMost(Duration.ofSeconds(60)).until(() -> get(leader.url("/api/v1/modules")).body().contains("\"noop\""));
     for (TestNode f : followers) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> leaderWorker.running() == 0);
+      long eager = leaderWorker.eagerStarts();
       Reply r = Http.post(f.url("/api/v1/jobs?wait_ms=30000"), "application/json",
           "{\"workflow\":\"noop\",\"max_attempts\":1}");
       assertThat(r.status()).as(r.body()).isEqualTo(201);
       assertThat(r.json().get("status").asString()).as(r.body()).isEqualTo("Completed");
+      assertThat(r.json().get("worker_id").asString()).as("the leader's worker claimed it in the submission's entry")
+          .isEqualTo("node-" + leader.id);
+      assertThat(leaderWorker.eagerStarts() - eager).as("started eagerly on the leader").isEqualTo(1);
     }
   }
 

@@ -99,7 +99,7 @@ class WorkerWiring {
         public void claimed(List<Result.ClaimedJob> claimed, long sentNanos) {
           agent.eagerClaimed(claimed, sentNanos);
         }
-      }, clock));
+      }, clock), config.raft().logEntryMaxBytes());
     }
     return agent;
   }

@@ -67,6 +67,7 @@ public final class QueueStateMachine extends BaseStateMachine {
   private final BusyRetry retry;
   private volatile BulkReceiver receiver = BulkReceiver.NONE;
   private volatile ProposalRewriter rewriter = ProposalRewriter.NONE;
+  private volatile int maxRewrittenBytes = Integer.MAX_VALUE;
 
   public QueueStateMachine(Path dbFile, int readers, ApplyListener listener) {
     this(dbFile, readers, listener, null);
@@ -134,8 +135,21 @@ public final class QueueStateMachine extends BaseStateMachine {
       trx.setException(new StateMachineException("rejected command batch: " + e.getMessage()));
       return trx;
     }
-    ProposalRewriter.Rewrite rewrite = rewriter.rewrite(batch);
-    if (rewrite == null) {
+    ProposalRewriter.Rewrite rewrite;
+    try {
+      rewrite = rewriter.rewrite(batch);
+    } catch (RuntimeException e) {
+      LOG.warn("rewriting a proposal failed; appending it as proposed", e);
+      rewrite = null;
+    }
+    byte[] rewritten = rewrite == null ? null : CommandCodec.encode(rewrite.batch());
+    if (rewritten != null && rewritten.length > maxRewrittenBytes) {
+      LOG.debug("a rewritten entry of {} bytes is over {}; appending it as proposed", rewritten.length,
+          maxRewrittenBytes);
+      abandon(rewrite);
+      rewritten = null;
+    }
+    if (rewritten == null) {
       trx.setStateMachineContext(new Proposed(batch, null));
       return trx;
     }
@@ -143,7 +157,7 @@ public final class QueueStateMachine extends BaseStateMachine {
         .setServerRole(org.apache.ratis.proto.RaftProtos.RaftPeerRole.LEADER)
         .setStateMachine(this)
         .setClientRequest(request)
-        .setLogData(UnsafeByteOperations.unsafeWrap(CommandCodec.encode(rewrite.batch())))
+        .setLogData(UnsafeByteOperations.unsafeWrap(rewritten))
         .setStateMachineContext(new Proposed(rewrite.batch(), rewrite))
         .build();
   }
@@ -151,8 +165,12 @@ public final class QueueStateMachine extends BaseStateMachine {
   /** The leader's decoded batch, as appended, and the rewrite that made it (or null). */
   private record Proposed(List<Command> batch, ProposalRewriter.Rewrite rewrite) {}
 
-  /** Lets {@code rewriter} rewrite each batch this node appends while it leads. */
-  public void rewriteProposalsWith(ProposalRewriter rewriter) {
+  /**
+   * Lets {@code rewriter} rewrite each batch this node appends while it leads; a rewritten entry over
+   * {@code maxEntryBytes} (what the Raft log and its transport are sized for) is appended as proposed.
+   */
+  public void rewriteProposalsWith(ProposalRewriter rewriter, int maxEntryBytes) {
+    this.maxRewrittenBytes = maxEntryBytes;
     this.rewriter = java.util.Objects.requireNonNull(rewriter, "rewriter");
   }
 
@@ -171,11 +189,15 @@ public final class QueueStateMachine extends BaseStateMachine {
 
   private static void abandon(TransactionContext trx) {
     if (trx.getStateMachineContext() instanceof Proposed p && p.rewrite() != null) {
-      try {
-        p.rewrite().abandoned();
-      } catch (RuntimeException e) {
-        LOG.warn("abandoning a rewritten proposal failed", e);
-      }
+      abandon(p.rewrite());
+    }
+  }
+
+  private static void abandon(ProposalRewriter.Rewrite rewrite) {
+    try {
+      rewrite.abandoned();
+    } catch (RuntimeException e) {
+      LOG.warn("abandoning a rewritten proposal failed", e);
     }
   }
 
@@ -191,6 +213,9 @@ public final class QueueStateMachine extends BaseStateMachine {
         () -> live.processor().apply(term, index, batch));
     updateLastAppliedTermIndex(term, index);
     if (results == null) { // applied before this restart
+      if (proposed != null && proposed.rewrite() != null) {
+        abandon(proposed.rewrite());
+      }
       return CompletableFuture.completedFuture(Message.EMPTY);
     }
     try {

@@ -44,8 +44,8 @@ public final class EagerStartRewriter implements ProposalRewriter {
   @Override
   public Rewrite rewrite(List<Command> batch) {
     long now = clock.millis();
-    List<Command> out = null;
-    List<Integer> claimed = new ArrayList<>(0);
+    List<Command> out = null; // both made at the first claim: most entries carry no submission
+    List<Integer> claimed = null;
     for (int i = 0; i < batch.size(); i++) {
       if (!(batch.get(i) instanceof SubmitJob s) || s.options().afterSeq() >= 0) {
         continue;
@@ -60,11 +60,12 @@ public final class EagerStartRewriter implements ProposalRewriter {
       }
       if (out == null) {
         out = new ArrayList<>(batch);
+        claimed = new ArrayList<>();
       }
       out.set(i, new SubmitAndClaim(s, claim));
       claimed.add(i);
     }
-    return out == null ? null : new Eager(List.copyOf(out), claimed, System.nanoTime());
+    return out == null ? null : new Eager(out, claimed, System.nanoTime());
   }
 
   /** A batch whose submissions at {@code positions} carry the worker's claims. */

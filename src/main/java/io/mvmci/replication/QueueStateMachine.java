@@ -27,7 +27,6 @@ import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
-import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
@@ -56,7 +55,7 @@ import org.slf4j.LoggerFactory;
 public final class QueueStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(QueueStateMachine.class);
 
-  private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  private final SnapshotStorage storage = new SnapshotStorage();
   private final LiveStore live;
   private final ApplyListener listener;
   private final BackgroundSnapshots snapshots;

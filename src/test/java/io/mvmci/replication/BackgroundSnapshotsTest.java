@@ -21,7 +21,6 @@ import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.util.MD5FileUtil;
 import org.apache.ratis.util.SizeInBytes;
@@ -40,7 +39,7 @@ class BackgroundSnapshotsTest {
   @TempDir Path dir;
 
   private RaftStorage raftStorage;
-  private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  private final SnapshotStorage storage = new SnapshotStorage();
   private Path sm;
   private final ManualExecutor executor = new ManualExecutor();
   private final AtomicLong clock = new AtomicLong(1_000_000_000L);

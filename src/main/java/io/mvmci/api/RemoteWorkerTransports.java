@@ -43,6 +43,11 @@ class RemoteWorkerTransports {
         config.jobs().maxHistorySteps());
   }
 
+  /** The lease this node stamps on its remote workers' claims and heartbeats: {@code [jobs] lease_ms}. */
+  long leaseMs() {
+    return leaseMs;
+  }
+
   /**
    * The worker a request speaks for. A worker that came with a ticket is {@code <ticket id>:<its
    * worker_id>}: its claims, heartbeats and outcomes are only ever its ticket's, so one ticket's holder

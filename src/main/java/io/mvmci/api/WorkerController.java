@@ -76,7 +76,15 @@ class WorkerController {
     }
   }
 
-  record Claimed(List<ClaimedView> jobs) {}
+  /**
+   * A claim's answer, and the claims-held list's. {@code lease_ms} is the lease this node gives the claims
+   * it proposes ({@code [jobs] lease_ms}): a worker counts on no more than that in its lease check.
+   */
+  record Claimed(List<ClaimedView> jobs, long leaseMs) {
+    static Claimed of(List<Result.ClaimedJob> jobs, RemoteWorkerTransports transports) {
+      return new Claimed(jobs.stream().map(ClaimedView::of).toList(), transports.leaseMs());
+    }
+  }
 
   record Stale(List<Ref> stale) {}
 
@@ -123,10 +131,10 @@ class WorkerController {
     long waitMs = body.has("wait_ms") ? longField(body, "wait_ms", 0, MAX_WAIT_MS) : 0;
     if (pause.paused()) {
       transport(request, body); // the caller's credential and worker_id are still checked
-      return new Claimed(List.of());
+      return Claimed.of(List.of(), transports);
     }
     List<Result.ClaimedJob> jobs = transport(request, body).claimThenWait(max, Duration.ofMillis(waitMs));
-    return new Claimed(jobs.stream().map(ClaimedView::of).toList());
+    return Claimed.of(jobs, transports);
   }
 
   @PostMapping("/heartbeat")

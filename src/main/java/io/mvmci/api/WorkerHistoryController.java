@@ -105,8 +105,7 @@ class WorkerHistoryController {
   @PostMapping("/claims")
   WorkerController.Claimed claims(HttpServletRequest request) throws IOException {
     JsonNode body = body(request);
-    return new WorkerController.Claimed(transport(request, body).claimsHeld().stream()
-        .map(WorkerController.ClaimedView::of).toList());
+    return WorkerController.Claimed.of(transport(request, body).claimsHeld(), transports);
   }
 
   record SignalView(long id, String payload) {}

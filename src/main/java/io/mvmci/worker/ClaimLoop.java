@@ -44,6 +44,7 @@ final class ClaimLoop {
   /** Whether the transport waits for work apart from a claim, so the claimer waits holding no slot. */
   private final boolean apart;
   private final java.util.concurrent.atomic.AtomicLong eagerStarts = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicBoolean leaseWarned = new java.util.concurrent.atomic.AtomicBoolean();
 
   ClaimLoop(WorkerSettings settings, WorkTransport transport, RunTable runs,
       Reporter reporter, ScheduledExecutorService heartbeats) {
@@ -57,10 +58,13 @@ final class ClaimLoop {
     this.apart = transport.waitsApart();
   }
 
-  /** Resumes the runs this worker held when it stopped, then starts claiming and heartbeating. */
+  /**
+   * Starts heartbeating, resumes the runs this worker held when it stopped (so their leases are renewed
+   * while their modules are made ready), then starts claiming.
+   */
   void start() {
-    resumeUnfinished();
     heartbeats.scheduleWithFixedDelay(this::heartbeat, 0, settings.heartbeatMs(), TimeUnit.MILLISECONDS);
+    resumeUnfinished();
     claimer.start();
     started = true;
   }
@@ -83,6 +87,7 @@ final class ClaimLoop {
     List<Run> resuming = new ArrayList<>();
     List<RunSpec> specs = new ArrayList<>();
     List<Integer> steps = new ArrayList<>();
+    List<Result.ClaimedJob> jobs = new ArrayList<>();
     Set<String> ids = new LinkedHashSet<>();
     for (Result.ClaimedJob job : claimsHeldUntilAnswered()) {
       String id = RunIds.of(job.ref());
@@ -100,13 +105,14 @@ final class ClaimLoop {
       Run run = runs.add(job.ref(), job.failures(), true);
       resuming.add(run);
       specs.add(spec(run, job, null));
+      jobs.add(job);
       steps.add(job.historySteps());
       ids.add(id);
     }
     resumeLog.record(ids); // before any of them runs: a crash from here on quarantines them at the next start
     for (int i = 0; i < resuming.size(); i++) {
       LOG.info("resuming {} from its history ({} steps)", resuming.get(i).runId, steps.get(i));
-      reporter.launch(resuming.get(i), specs.get(i));
+      prepareAndLaunch(resuming.get(i), jobs.get(i), specs.get(i));
     }
   }
 
@@ -139,7 +145,7 @@ final class ClaimLoop {
     ModuleRef module = job.moduleSha256() == null ? ModuleRef.latest(job.workflow())
         : ModuleRef.exact(job.workflow(), job.moduleSha256());
     run.history = new ReplicatedHistory(transport, job.ref(), job.execution(), job.historySteps());
-    run.lease = new Lease(job.ref(), settings.leaseMs(), claimSent, this::renew);
+    run.lease = new Lease(job.ref(), leaseMs(), claimSent, this::renew);
     return new RunSpec(run.runId, module, job.input().getBytes(StandardCharsets.UTF_8),
         Duration.ofMillis(job.timeoutMs()))
         .withHistory(run.history)
@@ -188,6 +194,7 @@ final class ClaimLoop {
   /** Runs the jobs claimed with a claim sent at {@code sent} (nanoTime), one held slot each. */
   private void launch(List<Result.ClaimedJob> jobs, long sent) {
     List<Run> claimed = new ArrayList<>(jobs.size());
+    List<Result.ClaimedJob> kept = new ArrayList<>(jobs.size());
     List<RunSpec> specs = new ArrayList<>(jobs.size());
     for (Result.ClaimedJob job : jobs) {
       Run run = runs.add(job.ref(), job.failures(), true);
@@ -196,11 +203,49 @@ final class ClaimLoop {
         continue;
       }
       claimed.add(run);
+      kept.add(job);
       specs.add(spec(run, job, sent));
     }
     for (int i = 0; i < claimed.size(); i++) {
-      reporter.launch(claimed.get(i), specs.get(i));
+      prepareAndLaunch(claimed.get(i), kept.get(i), specs.get(i));
     }
+  }
+
+  /**
+   * Starts a run whose claim the heartbeats already renew, once what it needs is here (a remote worker
+   * fetches and compiles its module now, not while the claim went unrenewed); a run whose module cannot
+   * be had is reported failed without starting.
+   */
+  private void prepareAndLaunch(Run run, Result.ClaimedJob job, RunSpec spec) {
+    try {
+      transport.prepare(job);
+    } catch (WorkException e) {
+      LOG.warn("{}: could not make its module ready: {}", run.runId, e.getMessage());
+      reporter.notStarted(run, "could not make its module ready: " + e.getMessage());
+      return;
+    }
+    reporter.launch(run, spec);
+  }
+
+  /**
+   * The lease a new claim counts on: this worker's setting, or the control plane's {@code lease_ms} when
+   * that is shorter (a worker started with a longer {@code --lease-ms} would otherwise count on time its
+   * claim no longer has, and send a request its next holder may also send).
+   */
+  long leaseMs() {
+    long configured = settings.leaseMs();
+    java.util.OptionalLong told = transport.leaseMs();
+    if (told.isEmpty() || told.getAsLong() >= configured) {
+      return configured;
+    }
+    long lease = told.getAsLong();
+    if (leaseWarned.compareAndSet(false, true)) {
+      LOG.warn("the control plane's lease is {} ms, shorter than this worker's {} ms (--lease-ms): its lease check"
+          + " counts on {} ms{}", lease, configured, lease, 2 * settings.heartbeatMs() > lease
+          ? "; heartbeats every " + settings.heartbeatMs() + " ms cannot keep such a lease: restart the worker with"
+          + " --lease-ms " + lease : "");
+    }
+    return lease;
   }
 
   /**

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -42,6 +43,8 @@ public final class RemoteTransport implements WorkTransport {
   private final ModuleRegistry modules;
   private final HttpClient http;
   private final AtomicInteger current = new AtomicInteger();
+  /** The control plane's {@code lease_ms} from its latest claim answer; 0 until one came. */
+  private volatile long leaseMs;
 
   private List<String> labels = List.of();
 
@@ -78,13 +81,19 @@ public final class RemoteTransport implements WorkTransport {
     return claimed(post("/api/v1/workers/claim", body, wait.plusSeconds(15)));
   }
 
-  /** The jobs of a claim's (or claims list's) answer, with their modules fetched if new here. */
+  /**
+   * The jobs of a claim's (or claims list's) answer, and the lease the control plane gives them. Their
+   * modules are fetched later, by {@link #prepare}, once the worker heartbeats the claims.
+   */
   private List<Result.ClaimedJob> claimed(JsonNode reply) {
+    long lease = reply.path("lease_ms").asLong(0);
+    if (lease > 0) {
+      leaseMs = lease;
+    }
     List<Result.ClaimedJob> out = new ArrayList<>();
     for (JsonNode j : reply.path("jobs")) {
       String workflow = j.path("workflow").asString();
       String sha256 = j.path("module_sha256").asString(null);
-      ensureModule(workflow, sha256);
       out.add(new Result.ClaimedJob(new JobRef(j.path("seq").asLong(), j.path("attempt").asInt()), workflow,
           json.writeValueAsString(j.path("input")), j.path("timeout_ms").asLong(),
           j.path("lease_until").asLong(), j.path("failures").asInt(), j.path("max_attempts").asInt(),
@@ -226,6 +235,17 @@ public final class RemoteTransport implements WorkTransport {
       return RunServices.Answer.waitFor(waitFor);
     }
     return RunServices.Answer.of(reply.path("code").asInt(), Base64.getDecoder().decode(reply.path("bytes").asString("")));
+  }
+
+  @Override
+  public void prepare(Result.ClaimedJob job) {
+    ensureModule(job.workflow(), job.moduleSha256());
+  }
+
+  @Override
+  public OptionalLong leaseMs() {
+    long lease = leaseMs;
+    return lease > 0 ? OptionalLong.of(lease) : OptionalLong.empty();
   }
 
   private void ensureModule(String name, String sha256) {

@@ -76,8 +76,7 @@ final class Reporter implements AutoCloseable {
       run.handle = engine.start(spec);
     } catch (RuntimeException e) {
       LOG.warn("could not start {}", run.runId, e);
-      reporter.execute(() -> finish(run, new RunOutcome.Failed(FailureKind.HOST_ERROR,
-          "could not start the run: " + e.getMessage())));
+      notStarted(run, "could not start the run: " + e.getMessage());
       return;
     }
     if (run.stop != Stop.NONE) {
@@ -95,7 +94,11 @@ final class Reporter implements AutoCloseable {
     });
   }
 
-  /** Hands back a job claimed while the worker was stopping, without running it. */
+  /** Reports {@code run} failed without having started it (a host error: a counted attempt). */
+  void notStarted(Run run, String reason) {
+    reporter.execute(() -> finish(run, new RunOutcome.Failed(FailureKind.HOST_ERROR, reason)));
+  }
+
   /**
    * Reports {@code run} failed without running it: it was being resumed when this worker last stopped
    * without a word, so it may be what stopped it. A counted attempt, retried after the usual backoff.
@@ -108,6 +111,7 @@ final class Reporter implements AutoCloseable {
         null)));
   }
 
+  /** Hands back a job claimed while the worker was stopping, without running it. */
   void handBack(Run run) {
     reporter.execute(() -> report(run, () -> transport.release(run.ref, "worker is stopping")));
   }

@@ -27,6 +27,27 @@ public interface WorkTransport extends HistoryTransport, WaitTransport {
   List<Result.ClaimedJob> claim(int max, Duration wait);
 
   /**
+   * Makes ready here what {@code job}'s run needs before it starts: a remote worker fetches and compiles
+   * the job's module version if it does not have it. The worker calls it after it holds the claim among
+   * its heartbeats, so a slow fetch or compile does not let the lease run out; nothing to do for an
+   * embedded worker, which runs the node's own modules.
+   *
+   * @throws WorkException if it cannot (the module cannot be fetched, or does not load); the run is then
+   *     reported failed without starting
+   */
+  default void prepare(Result.ClaimedJob job) {
+  }
+
+  /**
+   * The lease the control plane gives this worker's claims, from its latest answer ({@code lease_ms}); empty
+   * until one came, or if it sends none (an older control plane). The worker's lease check counts on no
+   * more than this.
+   */
+  default java.util.OptionalLong leaseMs() {
+    return java.util.OptionalLong.empty();
+  }
+
+  /**
    * Whether this transport can wait for work apart from a claim ({@link #workSeen}, {@link #awaitWork}),
    * so a worker waits holding none of its free slots and an eager start can take one (the embedded
    * worker's). Otherwise the claim itself waits (a remote worker's long poll).

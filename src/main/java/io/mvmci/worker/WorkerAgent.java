@@ -74,6 +74,14 @@ public final class WorkerAgent implements AutoCloseable {
     return claims.eagerStarts();
   }
 
+  /**
+   * The lease a new claim counts on in the lease check: the worker's own, or the control plane's when
+   * that is shorter.
+   */
+  long leaseMs() {
+    return claims.leaseMs();
+  }
+
   /** Runs in progress here (including ones whose outcome is still being reported). */
   public int running() {
     return runs.size();

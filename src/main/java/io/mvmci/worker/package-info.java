@@ -60,7 +60,12 @@
  *   <li>Lease not known to hold when an {@code http_request} is about to be written ({@link
  *       io.mvmci.worker.Lease}: the send time of the last accepted claim or heartbeat, plus the
  *       lease, less a tenth; past it, a heartbeat sent at once decides): the request is not sent and
- *       the run stops as stale, with no result recorded.</li>
+ *       the run stops as stale, with no result recorded. The lease counted is the worker's own, or the
+ *       control plane's {@code lease_ms} from its claim answers when that is shorter.</li>
+ *   <li>What a run needs is made ready after its claim is among the heartbeats
+ *       ({@code WorkTransport.prepare}: a remote worker fetches and compiles a module version new to
+ *       it), so a slow compile keeps its lease; one that cannot be had fails the attempt (a host
+ *       error) without starting the run.</li>
  *   <li>Stopping: no new claims; runs get {@code shutdownGrace} to finish, then are interrupted and
  *       handed back ({@link io.mvmci.command.ReleaseJob}), which does not count as a failure.</li>
  *   <li>Process killed: on restart the agent resumes its unfinished runs whose claims are still

@@ -61,6 +61,7 @@ class WorkerTicketScopeTest {
       Reply claimed = post(on.url("/api/v1/workers/claim"), "application/json", body.getBytes(),
           "Authorization", "Bearer " + token);
       assertThat(claimed.status()).as(claimed.body()).isEqualTo(200);
+      assertThat(claimed.json().path("lease_ms").asLong()).as("the lease the node gives its claims").isPositive();
       JsonNode jobs = claimed.json().get("jobs");
       if (!jobs.isEmpty()) {
         assertThat(jobs).hasSize(1);

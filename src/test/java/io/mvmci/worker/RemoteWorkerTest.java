@@ -68,6 +68,9 @@ class RemoteWorkerTest {
       assertThat(job(id).get("worker_id").asString()).as("a ticket's worker, named by its ticket")
           .startsWith(ticket.get("id").asString() + ":worker-");
       assertThat(web.hits("/page/ticket-1")).isEqualTo(1);
+      assertThat(Files.readString(w.log)).as("the worker's lease check counts on the node's lease_ms (2 s here),"
+          + " not its own default of 3 s").contains("the control plane's lease is 2000 ms, shorter than this"
+          + " worker's 3000 ms (--lease-ms): its lease check counts on 2000 ms\n");
 
       Reply revoked = io.mvmci.testing.Http.delete(node.url("/api/v1/tickets/" + ticket.get("id").asString()), SECRET);
       assertThat(revoked.status()).isEqualTo(204);

@@ -83,8 +83,10 @@ public abstract class MainProcess implements AutoCloseable {
       a.add("-jar");
       a.add(quote(jar));
     } else {
+      TestCds.Launch cds = TestCds.launch(mainClasspath());
+      a.addAll(cds.options());
       a.add("-cp");
-      a.add(quote(mainClasspath()));
+      a.add(quote(cds.classpath()));
       a.add("io.mvmci.Main");
     }
     mainArgs.forEach(arg -> a.add(quote(arg)));

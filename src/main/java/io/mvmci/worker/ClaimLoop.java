@@ -84,10 +84,7 @@ final class ClaimLoop {
    */
   private void resumeUnfinished() {
     Set<String> cutShort = resumeLog.previous();
-    List<Run> resuming = new ArrayList<>();
-    List<RunSpec> specs = new ArrayList<>();
-    List<Integer> steps = new ArrayList<>();
-    List<Result.ClaimedJob> jobs = new ArrayList<>();
+    List<Start> resuming = new ArrayList<>();
     Set<String> ids = new LinkedHashSet<>();
     for (Result.ClaimedJob job : claimsHeldUntilAnswered()) {
       String id = RunIds.of(job.ref());
@@ -103,16 +100,13 @@ final class ClaimLoop {
         continue;
       }
       Run run = runs.add(job.ref(), job.failures(), true);
-      resuming.add(run);
-      specs.add(spec(run, job, null));
-      jobs.add(job);
-      steps.add(job.historySteps());
+      resuming.add(new Start(run, job, spec(run, job, null)));
       ids.add(id);
     }
     resumeLog.record(ids); // before any of them runs: a crash from here on quarantines them at the next start
-    for (int i = 0; i < resuming.size(); i++) {
-      LOG.info("resuming {} from its history ({} steps)", resuming.get(i).runId, steps.get(i));
-      prepareAndLaunch(resuming.get(i), jobs.get(i), specs.get(i));
+    for (Start s : resuming) {
+      LOG.info("resuming {} from its history ({} steps)", s.run().runId, s.job().historySteps());
+      prepareAndLaunch(s);
     }
   }
 
@@ -193,38 +187,35 @@ final class ClaimLoop {
 
   /** Runs the jobs claimed with a claim sent at {@code sent} (nanoTime), one held slot each. */
   private void launch(List<Result.ClaimedJob> jobs, long sent) {
-    List<Run> claimed = new ArrayList<>(jobs.size());
-    List<Result.ClaimedJob> kept = new ArrayList<>(jobs.size());
-    List<RunSpec> specs = new ArrayList<>(jobs.size());
+    List<Start> claimed = new ArrayList<>(jobs.size());
     for (Result.ClaimedJob job : jobs) {
       Run run = runs.add(job.ref(), job.failures(), true);
       if (stopping) {
         reporter.handBack(run);
         continue;
       }
-      claimed.add(run);
-      kept.add(job);
-      specs.add(spec(run, job, sent));
+      claimed.add(new Start(run, job, spec(run, job, sent)));
     }
-    for (int i = 0; i < claimed.size(); i++) {
-      prepareAndLaunch(claimed.get(i), kept.get(i), specs.get(i));
-    }
+    claimed.forEach(this::prepareAndLaunch);
   }
+
+  /** A claimed job about to start: its slot's run, the claim, and what the engine runs. */
+  private record Start(Run run, Result.ClaimedJob job, RunSpec spec) {}
 
   /**
    * Starts a run whose claim the heartbeats already renew, once what it needs is here (a remote worker
    * fetches and compiles its module now, not while the claim went unrenewed); a run whose module cannot
    * be had is reported failed without starting.
    */
-  private void prepareAndLaunch(Run run, Result.ClaimedJob job, RunSpec spec) {
+  private void prepareAndLaunch(Start s) {
     try {
-      transport.prepare(job);
+      transport.prepare(s.job());
     } catch (WorkException e) {
-      LOG.warn("{}: could not make its module ready: {}", run.runId, e.getMessage());
-      reporter.notStarted(run, "could not make its module ready: " + e.getMessage());
+      LOG.warn("{}: could not make its module ready: {}", s.run().runId, e.getMessage());
+      reporter.notStarted(s.run(), "could not make its module ready: " + e.getMessage());
       return;
     }
-    reporter.launch(run, spec);
+    reporter.launch(s.run(), s.spec());
   }
 
   /**

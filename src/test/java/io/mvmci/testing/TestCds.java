@@ -14,15 +14,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * Class Data Sharing for the node and worker processes the tests launch ({@link MainProcess}).
@@ -42,7 +41,7 @@ import java.util.stream.Stream;
 final class TestCds {
   private static final Path DIR = Path.of("target", "test-cds");
   /** The class path with the jar and the options, once worked out; null until then. */
-  private static volatile Launch launch;
+  private static Launch launch;
 
   private TestCds() {}
 
@@ -53,18 +52,11 @@ final class TestCds {
    * The class path and CDS options for {@code classpath} (the test JVM's main class path), working out
    * the jar and the archive at the first call.
    */
-  static Launch launch(String classpath) {
-    Launch l = launch;
-    if (l == null) {
-      synchronized (TestCds.class) {
-        l = launch;
-        if (l == null) {
-          l = prepare(classpath);
-          launch = l;
-        }
-      }
+  static synchronized Launch launch(String classpath) {
+    if (launch == null) {
+      launch = prepare(classpath);
     }
-    return l;
+    return launch;
   }
 
   private static Launch prepare(String classpath) {
@@ -158,14 +150,16 @@ final class TestCds {
       Path tmp = DIR.resolve(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
       int http = FreePorts.next();
       int raft = FreePorts.next();
+      int stream = FreePorts.next(); // named, or the DataStream server takes a default port another node may hold
       Files.writeString(work.resolve("node.toml"), """
           [node]
           node_id = 1
           data_dir = "%s"
           listen_addr_raft = "127.0.0.1"
           listen_addr_api = "127.0.0.1"
-          nodes = ["1 127.0.0.1:%d 127.0.0.1:%d"]
-          """.formatted(work.resolve("data").toString().replace("\\", "\\\\"), raft, http), StandardCharsets.UTF_8);
+          nodes = ["1 127.0.0.1:%d 127.0.0.1:%d 127.0.0.1:%d"]
+          """.formatted(work.resolve("data").toString().replace("\\", "\\\\"), raft, http, stream),
+          StandardCharsets.UTF_8);
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(MainProcess.JVM_OPTIONS);
@@ -193,6 +187,9 @@ final class TestCds {
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
           throw new IOException("the training node did not stop within 60 s of SIGTERM");
         }
+      } catch (IOException e) {
+        Files.deleteIfExists(tmp); // a node that failed to start still writes an archive as it exits
+        throw e;
       } finally {
         p.destroyForcibly();
       }
@@ -200,7 +197,7 @@ final class TestCds {
         throw new IOException("the training node wrote no archive; its log is in " + work);
       }
       Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE);
-      deleteTree(work);
+      FileSystemUtils.deleteRecursively(work);
       prune(archive, cp);
     }
   }
@@ -219,20 +216,8 @@ final class TestCds {
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
-
+  /** The first 16 hex digits of {@code s}'s SHA-256. */
   private static String hash(String s) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d, 0, 8);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return StoreFixture.sha256(s.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
   }
 }

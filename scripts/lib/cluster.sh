@@ -168,6 +168,9 @@ cluster_start() {
   for i in 1 2 3; do node_wait_up "$i" "${START_TIMEOUT:-180}"; done
 }
 
+# Log lines without the pid and application name Spring Boot puts in each, cut to $1 characters.
+short_log_lines() { sed -E 's/^([0-9TZ:.-]+) +([A-Z]+) [0-9]+ --- \[[^]]*\] /\1 \2 /' | cut -c "1-$1"; }
+
 # Kills every node still running and removes $WORK (kept when KEEP=1 or on failure with KEEP=fail).
 # For a trap on EXIT; the exit status is $1, or $? when called as the trap itself.
 cluster_cleanup() {
@@ -179,7 +182,14 @@ cluster_cleanup() {
   wait 2>/dev/null
   if [ "$status" -ne 0 ] && [ -d "${WORK:-}" ]; then
     for i in 1 2 3; do
-      [ -f "$WORK/node$i.log" ] && { echo "---- node $i log (last 15 lines)" >&2; tail -n 15 "$WORK/node$i.log" >&2; }
+      [ -f "$WORK/node$i.log" ] || continue
+      # Ratis's elections and leadership (logged at INFO when JAVA_OPTS asks, as test-cluster.sh does)
+      echo "---- node $i: Raft roles and leadership (last 25)" >&2
+      grep -E 'changes role|change Leader|Lost leadership|round [0-9]+: result|nextIndex|is ready|Follower n[0-9]' \
+        "$WORK/node$i.log" | tail -n 25 | short_log_lines 300 >&2
+      echo "---- node $i log (last 15 lines, without stack frames and Ratis's settings)" >&2
+      grep -v -E '^[[:space:]]+(at |\.\.\. [0-9]+ (common frames|more))|RaftServerConfigKeys|RaftConfigKeys' \
+        "$WORK/node$i.log" | tail -n 15 | short_log_lines 600 >&2
     done
   fi
   if [ "${KEEP:-}" = 1 ] || { [ "${KEEP:-}" = fail ] && [ "$status" -ne 0 ]; }; then

@@ -33,7 +33,9 @@ class StartupFailureTest {
 
   Exit mvmci(String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", NodeProcess.mainClasspath(), "io.mvmci.Main"));
+        "-Xmx256m", "-XX:TieredStopAtLevel=1"));
+    cmd.addAll(NodeProcess.mainClassOptions());
+    cmd.add("io.mvmci.Main");
     cmd.addAll(List.of(args));
     Path out = dir.resolve("out.txt");
     Path err = dir.resolve("err.txt");

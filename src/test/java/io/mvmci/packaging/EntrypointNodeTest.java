@@ -55,8 +55,10 @@ class EntrypointNodeTest {
 
     // An argument file keeps the class path whole whatever characters it holds.
     Path args = dir.resolve("java.args");
-    Files.write(args, List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", quoted(io.mvmci.testing.NodeProcess.mainClasspath()), "io.mvmci.Main"), StandardCharsets.UTF_8);
+    List<String> launch = new java.util.ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    launch.addAll(io.mvmci.testing.NodeProcess.mainClassOptions().stream().map(EntrypointNodeTest::quoted).toList());
+    launch.add("io.mvmci.Main");
+    Files.write(args, launch, StandardCharsets.UTF_8);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path secretFile = Files.writeString(dir.resolve("secret_raft"), secret + "\n");
     Map<String, String> env = Map.ofEntries(

@@ -83,14 +83,26 @@ public abstract class MainProcess implements AutoCloseable {
       a.add("-jar");
       a.add(quote(jar));
     } else {
-      TestCds.Launch cds = TestCds.launch(mainClasspath());
-      a.addAll(cds.options());
-      a.add("-cp");
-      a.add(quote(cds.classpath()));
+      List<String> cds = mainClassOptions();
+      a.addAll(cds.subList(0, cds.size() - 1));
+      a.add(quote(cds.get(cds.size() - 1)));
       a.add("io.mvmci.Main");
     }
     mainArgs.forEach(arg -> a.add(quote(arg)));
     return a;
+  }
+
+  /**
+   * The JVM options that put the main classes on the class path for a launch of {@code io.mvmci.Main}:
+   * the test CDS archive's options ({@link TestCds}), if there is one, then {@code -cp} and the class
+   * path, last. For tests that launch the main class themselves.
+   */
+  public static List<String> mainClassOptions() {
+    TestCds.Launch cds = TestCds.launch(mainClasspath());
+    List<String> options = new ArrayList<>(cds.options());
+    options.add("-cp");
+    options.add(cds.classpath());
+    return options;
   }
 
   /**

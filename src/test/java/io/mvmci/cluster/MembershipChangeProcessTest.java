@@ -225,6 +225,17 @@ class MembershipChangeProcessTest {
     verify(List.of(n1, n2, extra.get(0)), acks, web);
   }
 
+  /**
+   * A linearizable read's answer, asserted to be a 200: a node restarted a moment ago answers 503 ("no
+   * leader or no quorum") until it hears from the leader, and CI once saw that 503 here, which the
+   * poll around this must ask again after.
+   */
+  static JsonNode readOk(NodeProcess n, String path) {
+    Http.Reply r = get(n.url(path));
+    assertThat(r.status()).as("GET %s on node %d: %s", path, n.id, r.body()).isEqualTo(200);
+    return r.json();
+  }
+
   /** Starts node {@code id} on free ports with an empty data directory, joining through {@code via}. */
   static Joiner join(ProcessCluster cluster, int id, NodeProcess via) throws IOException {
     int raft = FreePorts.next();
@@ -273,12 +284,14 @@ class MembershipChangeProcessTest {
   static void verify(List<NodeProcess> nodes, List<Submitter.Ack> acks, CountingServer web) {
     NodeProcess reader = nodes.get(0);
     await("every job completes").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-        .untilAsserted(() -> {
-          JsonNode stats = get(reader.url("/queue/stats")).json();
+        .ignoreExceptions().untilAsserted(() -> {
+          JsonNode stats = readOk(reader, "/queue/stats");
           assertThat(stats.get("Completed").asLong()).as("%s", stats).isEqualTo(stats.get("total").asLong());
         });
     Map<String, JsonNode> jobs = new HashMap<>();
-    for (JsonNode j : get(reader.url("/queue/list")).json()) {
+    JsonNode list = await("node " + reader.id + " lists the jobs").atMost(Duration.ofSeconds(60))
+        .ignoreExceptions().until(() -> readOk(reader, "/queue/list"), java.util.Objects::nonNull);
+    for (JsonNode j : list) {
       jobs.put(j.get("job_id").asString(), j);
     }
     for (Submitter.Ack a : acks) {

@@ -111,17 +111,9 @@ final class RaftNodeSetup {
   /**
    * How long the leader's log appender waits before it tries a follower again after a failed or
    * inconsistent append: ten quick retries, twenty after a quarter of the election timeout (half a
-   * heartbeat) each, then half of it (a heartbeat) each, for as long as it keeps failing.
-   *
-   * <p>Ratis's default, {@code 1ms,10, 1s,20, 5s,1000}, suits its own default timeouts of seconds, not
-   * ours (500 ms): a leader sleeps 1 s, then 5 s, between appends to a follower until one succeeds,
-   * and an inconsistent append, which a follower back from a crash or a new leader's first probe often
-   * gets, counts as a failure. A follower back after 25 s waited 5 s per rejected probe
-   * (FollowerCatchUpTest); a restarted node of {@code scripts/test-cluster.sh} held the others' jobs
-   * 10 s after it answered HTTP; and a leader asleep for a second after ten rejected probes goes
-   * a whole election timeout without hearing from that follower. The price is a refused connection
-   * (or, across a partition, a timed-out request) four times a second while a follower is dead: three
-   * nodes in one JVM, one of them stopped, used 8.5 % of a core here against 5 % under Ratis's policy.
+   * heartbeat) each, then half of it (a heartbeat) each, for as long as it keeps failing. Ratis's
+   * default ({@code 1ms,10, 1s,20, 5s,1000}) sleeps 1 s, then 5 s, longer than our election timeout;
+   * why that hurt and what this costs: DESIGN.md, "Retrying a follower".
    */
   static String appenderRetryPolicy(java.time.Duration electionTimeoutMin) {
     long quarter = Math.max(10, electionTimeoutMin.toMillis() / 4);

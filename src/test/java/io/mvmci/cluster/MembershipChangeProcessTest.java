@@ -227,8 +227,8 @@ class MembershipChangeProcessTest {
 
   /**
    * A linearizable read's answer, asserted to be a 200: a node restarted a moment ago answers 503 ("no
-   * leader or no quorum") until it hears from the leader, and CI once saw that 503 here, which the
-   * poll around this must ask again after.
+   * leader or no quorum") until it hears from the leader, and a full local run once saw that 503 here,
+   * which the poll around this must ask again after.
    */
   static JsonNode readOk(NodeProcess n, String path) {
     Http.Reply r = get(n.url(path));

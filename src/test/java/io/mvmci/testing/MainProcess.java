@@ -83,9 +83,7 @@ public abstract class MainProcess implements AutoCloseable {
       a.add("-jar");
       a.add(quote(jar));
     } else {
-      List<String> cds = mainClassOptions();
-      a.addAll(cds.subList(0, cds.size() - 1));
-      a.add(quote(cds.get(cds.size() - 1)));
+      mainClassOptions().forEach(o -> a.add(quote(o)));
       a.add("io.mvmci.Main");
     }
     mainArgs.forEach(arg -> a.add(quote(arg)));

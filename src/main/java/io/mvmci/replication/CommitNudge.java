@@ -3,18 +3,19 @@ package io.mvmci.replication;
 import io.mvmci.command.Command;
 import io.mvmci.command.Result;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongPredicate;
-import java.util.function.Supplier;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.leader.FollowerInfo;
+import org.apache.ratis.server.leader.LogAppender;
 
 /**
  * Tells the followers of a commit at once when no entry is on its way that would tell them.
@@ -26,42 +27,40 @@ import org.apache.ratis.server.RaftServer;
  * metadata entries close that gap with one more log entry per commit (an fsync and an apply on every
  * node), and they broke the promotion of a listener (see {@link Membership#promote}).
  *
- * <p>So the leader, once it has applied an entry and nothing newer is in its log, asks for a ReadIndex:
- * Ratis confirms leadership by a round of heartbeats to every follower and listener, and each
- * heartbeat carries the commit index. No log entry, no fsync. Two details of Ratis shape it:
+ * <p>So the leader, once it has applied an entry and nothing newer is in its log, sends each member
+ * that has not heard of the commit a heartbeat, which carries the commit index: no log entry, no
+ * fsync. It does so through the member's log appender ({@link LeaderAppenders}), and keeps at it until
+ * every member has answered with a commit index at or past the entry. Two details of Ratis shape it:
  * <ul>
- *   <li>a heartbeat built while the member's AppendEntries is unanswered carries no commit index, and
- *       the entry committed once the fastest member answered, so the round waits until every member
- *       has the entry ({@code anyMemberWithout}), polling after pauses of 1, 2, 4 ... ms for at most
- *       {@link #MAX_WAITS} pauses (about 60 ms: past that a member is slow or down, and the others
- *       are told without it);</li>
- *   <li>a ReadIndex at a commit index a majority has acknowledged returns at once without heartbeats,
- *       so there is one round per commit index, not a retry.</li>
+ *   <li>a heartbeat built while the member's AppendEntries is unanswered carries no commit index, so a
+ *       member is sent one only once it has the entry and nothing unanswered (an AppendEntries built
+ *       after the commit carries it anyway); the round checks again after pauses of 1, 2, 4 ... ms, for
+ *       at most {@link #MAX_WAITS} pauses (about 60 ms: past that a member is slow or down, and the
+ *       others have been told without it);</li>
+ *   <li>Ratis's own way to send heartbeats, a ReadIndex, sends none for a commit index a majority has
+ *       acknowledged already. The rounds used it until 2026-12-05: a round that began once a later
+ *       entry had committed, and was answered by the faster follower, left the other untold of that
+ *       index, and the next round for it sent nothing (one job in twelve awaited through a follower
+ *       waited for the regular heartbeat).</li>
  * </ul>
- * At most one round waits or is out at a time; an entry applied meanwhile is covered by the next.
+ * At most one round is under way at a time; an entry applied meanwhile is covered by it.
  *
- * <p>Threading: {@link #applied} runs on the apply thread and never blocks. Rounds are started on
- * {@code sender} only: Ratis's {@code submitClientRequestAsync} blocks its caller until its own executor
- * took the request, and a round completes on a Ratis thread that holds the ReadIndex listeners' lock,
- * so a round started from the completion of the one before deadlocked the leader (it stopped
- * handling AppendEntries replies and lost its leadership).
+ * <p>Threading: {@link #applied} runs on the apply thread and never blocks. Rounds run on
+ * {@code sender} only.
  */
 final class CommitNudge implements ApplyListener, AutoCloseable {
-  /** Pauses of 1, 2, 4, ... 32 ms while a member has not answered for the entry: 63 ms at most. */
+  /** Pauses of 1, 2, 4, ... 32 ms while a member has not heard of the commit: 63 ms at most. */
   static final int MAX_WAITS = 6;
 
   private final ApplyListener next;
   private final LongPredicate leadsWithNothingAfter;
-  private final LongPredicate anyMemberWithout;
-  private final Supplier<CompletableFuture<?>> heartbeats;
+  private final Members members;
   private final Sender sender;
-  /** Closed with the nudge: the thread {@link #onLeader} starts rounds on (none for a test's sender). */
+  /** Closed with the nudge: the thread {@link #onLeader} runs rounds on (none for a test's sender). */
   private final Runnable stop;
   /** The highest index a round was asked for; guarded by this, as the fields below. */
   private long target = -1;
-  /** The index the round out (or last) was started for. */
-  private long started = -1;
-  /** A round waits to go, or is out. */
+  /** A round is under way. */
   private boolean busy;
   private int waits;
 
@@ -71,38 +70,44 @@ final class CommitNudge implements ApplyListener, AutoCloseable {
     Future<?> after(long pauseMs, Runnable task);
   }
 
+  /** The other members (followers and listeners), as the leader sees them. */
+  interface Members {
+    /** Whether some member has not answered with a commit index at or past {@code index}. */
+    boolean anyUntold(long index);
+
+    /**
+     * Sends a heartbeat to each member that has not heard of {@code index}, has the entry, and has no
+     * AppendEntries unanswered, unless it was sent one for this index or a later one already.
+     */
+    void tell(long index);
+  }
+
   /**
    * @param next told of every entry first
    * @param leadsWithNothingAfter whether this node leads a group with other members and its log holds
    *     nothing after the given index (else the entry that follows carries the commit index)
-   * @param anyMemberWithout whether some other member has not acknowledged the entry at the given index
-   * @param heartbeats starts one round of heartbeats (a ReadIndex on this node); completes when a
-   *     majority answered
-   * @param sender where rounds are started (one thread is enough)
+   * @param members the members to tell
+   * @param sender where rounds run (one thread is enough)
    */
-  CommitNudge(ApplyListener next, LongPredicate leadsWithNothingAfter, LongPredicate anyMemberWithout,
-      Supplier<CompletableFuture<?>> heartbeats, Sender sender) {
-    this(next, leadsWithNothingAfter, anyMemberWithout, heartbeats, sender, () -> { });
+  CommitNudge(ApplyListener next, LongPredicate leadsWithNothingAfter, Members members, Sender sender) {
+    this(next, leadsWithNothingAfter, members, sender, () -> { });
   }
 
-  private CommitNudge(ApplyListener next, LongPredicate leadsWithNothingAfter, LongPredicate anyMemberWithout,
-      Supplier<CompletableFuture<?>> heartbeats, Sender sender, Runnable stop) {
+  private CommitNudge(ApplyListener next, LongPredicate leadsWithNothingAfter, Members members, Sender sender,
+      Runnable stop) {
     this.next = next;
     this.leadsWithNothingAfter = leadsWithNothingAfter;
-    this.anyMemberWithout = anyMemberWithout;
-    this.heartbeats = heartbeats;
+    this.members = members;
     this.sender = sender;
     this.stop = stop;
   }
 
   /**
-   * The nudge of node {@code selfId}, reading the leader's state from its division, starting rounds
-   * on a daemon thread of its own that ends when idle.
-   *
-   * @param heartbeats a ReadIndex sent straight into this node's server
+   * The nudge of node {@code selfId}, reading the leader's state from its division and reaching the
+   * members through its appenders, running rounds on a daemon thread of its own that ends when idle.
    */
   static CommitNudge onLeader(int selfId, ApplyListener next, Membership.DivisionSource division,
-      Supplier<CompletableFuture<?>> heartbeats) {
+      LeaderAppenders appenders) {
     ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "n" + selfId + "-commit-nudge");
       t.setDaemon(true);
@@ -110,8 +115,7 @@ final class CommitNudge implements ApplyListener, AutoCloseable {
     });
     thread.setKeepAliveTime(30, TimeUnit.SECONDS);
     thread.allowCoreThreadTimeOut(true);
-    return new CommitNudge(next, index -> leadsWithNothingAfter(division, index),
-        index -> anyMemberWithout(division, index), heartbeats,
+    return new CommitNudge(next, index -> leadsWithNothingAfter(division, index), new AppenderMembers(appenders),
         (pauseMs, task) -> thread.schedule(task, pauseMs, TimeUnit.MILLISECONDS), thread::shutdownNow);
   }
 
@@ -133,13 +137,33 @@ final class CommitNudge implements ApplyListener, AutoCloseable {
     }
   }
 
-  /** Whether some other member (follower or listener) has not acknowledged the entry at {@code index}. */
-  private static boolean anyMemberWithout(Membership.DivisionSource division, long index) {
-    try {
-      RaftServer.Division d = division.get();
-      return d.getInfo().isLeader() && Arrays.stream(d.getInfo().getFollowerMatchIndices()).anyMatch(m -> m < index);
-    } catch (IOException | RuntimeException e) {
-      return false;
+  /** The members as this node's running appenders know them: their commit and match indexes. */
+  private static final class AppenderMembers implements Members {
+    private final LeaderAppenders appenders;
+    /** The highest index each appender was told to send a heartbeat for; only the round's thread uses it. */
+    private final Map<LogAppender, Long> told = new WeakHashMap<>();
+
+    AppenderMembers(LeaderAppenders appenders) {
+      this.appenders = appenders;
+    }
+
+    @Override
+    public boolean anyUntold(long index) {
+      boolean[] any = {false};
+      appenders.forEachRunning(a -> any[0] |= a.getFollower().getCommitIndex() < index);
+      return any[0];
+    }
+
+    @Override
+    public void tell(long index) {
+      appenders.forEachRunning(a -> {
+        FollowerInfo f = a.getFollower();
+        if (f.getCommitIndex() < index && f.getMatchIndex() >= index && !LeaderAppenders.sendingEntries(a)
+            && told.getOrDefault(a, -1L) < index) {
+          told.put(a, index);
+          a.triggerHeartbeat();
+        }
+      });
     }
   }
 
@@ -153,10 +177,12 @@ final class CommitNudge implements ApplyListener, AutoCloseable {
     next.applied(index, batch, results);
     if (leadsWithNothingAfter.test(index)) {
       synchronized (this) {
-        target = Math.max(target, index);
+        if (index > target) {
+          target = index;
+          waits = 0; // a round under way gives the new entry all its pauses
+        }
         if (!busy) {
           busy = true;
-          waits = 0;
           schedule(0);
         }
       }
@@ -171,42 +197,36 @@ final class CommitNudge implements ApplyListener, AutoCloseable {
   /** Under this object's lock. */
   private void schedule(long pauseMs) {
     try {
-      sender.after(pauseMs, this::startRound);
+      sender.after(pauseMs, this::round);
     } catch (RejectedExecutionException e) { // the node is closing
       busy = false;
     }
   }
 
-  private void startRound() {
+  /** One pass of the round: tells the members not told yet, and checks again after a pause until all are. */
+  private void round() {
     long index;
     synchronized (this) {
       index = target;
-      if (waits < MAX_WAITS && anyMemberWithout.test(index)) {
-        schedule(1L << waits++);
-        return;
-      }
-      started = index;
     }
-    CompletableFuture<?> round;
+    boolean untold;
     try {
-      round = heartbeats.get();
-    } catch (RuntimeException e) {
-      round = CompletableFuture.failedFuture(e);
+      untold = members.anyUntold(index);
+      if (untold) {
+        members.tell(index);
+      }
+    } catch (RuntimeException e) { // leadership lost, the node closing: the next leader tells the members
+      untold = false;
     }
-    round.whenComplete((ignored, error) -> afterRound());
-  }
-
-  /**
-   * Another round if an entry applied while this one was out; none otherwise. A failed round
-   * (leadership lost, the node closing) is not repeated: the next leader's entries and heartbeats tell
-   * the members.
-   */
-  private synchronized void afterRound() {
-    if (target > started) {
-      waits = 0;
-      schedule(0);
-    } else {
-      busy = false;
+    synchronized (this) {
+      if (target > index) {
+        waits = 0;
+        schedule(0);
+      } else if (untold && waits < MAX_WAITS) {
+        schedule(1L << waits++);
+      } else {
+        busy = false;
+      }
     }
   }
 }

@@ -86,6 +86,7 @@ public final class RaftNode implements AutoCloseable {
     this.props = RaftNodeSetup.properties(settings);
     RaftTls tls = settings.secret() == null ? null : RaftTls.fromSecret(settings.secret());
     this.params = tls == null ? new Parameters() : tls.configure(props, new Parameters());
+    LeaderAppenders appenders = LeaderAppenders.in(params);
     if (streams) {
       DataStreams.configure(settings, props, params, tls == null ? null : tls.grpcTlsConfig());
     }
@@ -93,9 +94,7 @@ public final class RaftNode implements AutoCloseable {
     java.nio.file.Files.createDirectories(settings.dbFile().getParent());
     this.disk = new DiskGuard(settings.selfId(), List.of(settings.raftDir(), settings.dbFile().getParent()),
         settings.diskReserveBytes());
-    // A ReadIndex on the leader is answered with a heartbeat round (CommitNudge).
-    this.nudge = CommitNudge.onLeader(settings.selfId(), listener, this::division,
-        () -> submitLocally(Message.EMPTY, RaftClientRequest.readRequestType()));
+    this.nudge = CommitNudge.onLeader(settings.selfId(), listener, this::division, appenders);
     this.stateMachine = new QueueStateMachine(settings.dbFile(), settings.readConnections(), nudge, disk);
     this.membership = new Membership(settings.selfId(), !joiningNow, this::division,
         () -> client.current(), stateMachine::toldRemoved);

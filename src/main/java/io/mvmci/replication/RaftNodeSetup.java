@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.Parameters;
@@ -81,6 +82,8 @@ final class RaftNodeSetup {
 
   static RaftProperties properties(RaftSettings s) {
     RaftProperties p = new RaftProperties();
+    // Ratis's gRPC transport, with the leader's appenders where CommitNudge reaches them.
+    RaftConfigKeys.Rpc.setType(p, new LeaderAppenders.Rpc());
     RaftServerConfigKeys.setStorageDir(p, List.of(s.raftDir().toFile()));
     GrpcConfigKeys.Server.setHost(p, s.bindHost());
     GrpcConfigKeys.Server.setPort(p, s.raftPort());

@@ -35,24 +35,49 @@ class CommitNudgeTest {
         long index = leader.stateMachine().getLastAppliedTermIndex().getIndex();
         long start = System.nanoTime();
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> followers.stream()
-            .allMatch(f -> f.stateMachine().getLastAppliedTermIndex().getIndex() >= index));
+            .allMatch(f -> applied(f) >= index));
         lagsMs.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
       }
       assertThat(lagsMs).as("ms from the leader's apply to both followers'").allMatch(ms -> ms < 600);
     }
   }
 
-  /** Records the rounds started and the pauses asked for; a task with no pause runs at once. */
-  static final class Rounds {
-    final List<CompletableFuture<Void>> started = new ArrayList<>();
+  /** The last index {@code node} applied; -1 before its first (a follower may not have one yet). */
+  private static long applied(RaftNode node) {
+    var last = node.stateMachine().getLastAppliedTermIndex();
+    return last == null ? -1 : last.getIndex();
+  }
+
+  /** The members' commit indexes as the leader knows them, and the heartbeats sent. */
+  static final class FakeMembers implements CommitNudge.Members {
+    final java.util.Map<String, Long> commits = new java.util.TreeMap<>();
+    final List<String> heartbeats = new ArrayList<>();
+
+    FakeMembers(String... names) {
+      for (String n : names) {
+        commits.put(n, 0L);
+      }
+    }
+
+    @Override
+    public boolean anyUntold(long index) {
+      return commits.values().stream().anyMatch(c -> c < index);
+    }
+
+    @Override
+    public void tell(long index) {
+      commits.forEach((n, c) -> {
+        if (c < index) {
+          heartbeats.add(n + "@" + index);
+        }
+      });
+    }
+  }
+
+  /** Records the pauses asked for; a task with no pause runs at once. */
+  static final class Pauses {
     final List<Long> pauses = new ArrayList<>();
     private final List<Runnable> paused = new ArrayList<>();
-
-    CompletableFuture<?> start() {
-      CompletableFuture<Void> f = new CompletableFuture<>();
-      started.add(f);
-      return f;
-    }
 
     Future<?> after(long pauseMs, Runnable task) {
       if (pauseMs == 0) {
@@ -65,65 +90,57 @@ class CommitNudgeTest {
     }
 
     /** The last pause ends. */
-    void endPause() {
+    void end() {
       paused.remove(paused.size() - 1).run();
     }
 
-    void completeLast() {
-      started.get(started.size() - 1).complete(null);
+    boolean waiting() {
+      return !paused.isEmpty();
     }
   }
 
   @Test
-  void entriesAppliedWhileARoundIsOutAreCoveredByOneMoreAfterIt() {
-    Rounds rounds = new Rounds();
+  void aRoundTellsTheMembersBehindUntilTheyHaveAnsweredAndEntriesAppliedMeanwhileJoinIt() {
+    Pauses pauses = new Pauses();
+    FakeMembers members = new FakeMembers("n2", "n3");
     AtomicBoolean leads = new AtomicBoolean(true);
-    CommitNudge nudge = new CommitNudge(ApplyListener.NONE, i -> leads.get(), i -> false, rounds::start,
-        rounds::after);
+    CommitNudge nudge = new CommitNudge(ApplyListener.NONE, i -> leads.get(), members, pauses::after);
 
     nudge.applied(1, List.of(), List.of());
-    nudge.applied(2, List.of(), List.of());
-    nudge.applied(3, List.of(), List.of());
-    assertThat(rounds.started).hasSize(1);
-
-    rounds.completeLast();
-    assertThat(rounds.started).hasSize(2);
-    rounds.started.get(1).completeExceptionally(new IllegalStateException("not the leader any more"));
-    assertThat(rounds.started).hasSize(2);
+    assertThat(members.heartbeats).containsExactly("n2@1", "n3@1");
+    members.commits.put("n2", 1L);
+    nudge.applied(2, List.of(), List.of()); // joins the round under way: no second round
+    pauses.end();
+    assertThat(members.heartbeats).containsExactly("n2@1", "n3@1", "n2@2", "n3@2");
+    members.commits.put("n2", 2L);
+    members.commits.put("n3", 2L);
+    pauses.end();
+    assertThat(pauses.waiting()).as("everyone told: the round is over").isFalse();
+    assertThat(pauses.pauses).containsExactly(1L, 1L);
 
     leads.set(false);
-    nudge.applied(4, List.of(), List.of());
-    assertThat(rounds.started).hasSize(2);
+    nudge.applied(3, List.of(), List.of());
+    assertThat(members.heartbeats).hasSize(4);
     leads.set(true);
-    nudge.applied(5, List.of(), List.of());
-    assertThat(rounds.started).hasSize(3);
-    assertThat(rounds.pauses).isEmpty();
+    nudge.applied(4, List.of(), List.of());
+    assertThat(members.heartbeats).endsWith("n2@4", "n3@4");
   }
 
   @Test
-  void theRoundWaitsForEveryMemberToHaveTheEntryButNotForever() {
-    Rounds rounds = new Rounds();
-    List<Long> asked = new ArrayList<>();
-    AtomicBoolean lagging = new AtomicBoolean(true);
-    CommitNudge nudge = new CommitNudge(ApplyListener.NONE, i -> true, i -> asked.add(i) && lagging.get(),
-        rounds::start, rounds::after);
+  void aMemberThatNeverAnswersIsToldForAboutSixtyMillisecondsThenLeft() {
+    Pauses pauses = new Pauses();
+    FakeMembers members = new FakeMembers("n2", "n3");
+    CommitNudge nudge = new CommitNudge(ApplyListener.NONE, i -> true, members, pauses::after);
 
-    nudge.applied(7, List.of(), List.of());
-    rounds.endPause();
-    assertThat(rounds.started).isEmpty();
-    lagging.set(false);
-    rounds.endPause();
-    assertThat(rounds.started).hasSize(1);
-    assertThat(rounds.pauses).containsExactly(1L, 2L);
-    assertThat(asked).containsOnly(7L);
-
-    rounds.completeLast();
-    lagging.set(true);
     nudge.applied(8, List.of(), List.of());
-    for (int i = 0; i < CommitNudge.MAX_WAITS; i++) {
-      rounds.endPause();
+    members.commits.put("n2", 8L);
+    while (pauses.waiting()) {
+      pauses.end();
     }
-    assertThat(rounds.started).as("a member down does not hold the others' round back").hasSize(2);
-    assertThat(rounds.pauses).containsExactly(1L, 2L, 1L, 2L, 4L, 8L, 16L, 32L);
+    assertThat(pauses.pauses).containsExactly(1L, 2L, 4L, 8L, 16L, 32L);
+    assertThat(members.heartbeats).filteredOn(h -> h.startsWith("n3")).hasSize(CommitNudge.MAX_WAITS + 1);
+
+    nudge.applied(9, List.of(), List.of());
+    assertThat(members.heartbeats).as("the next entry starts a round of its own").endsWith("n2@9", "n3@9");
   }
 }

@@ -1,5 +1,6 @@
 package io.mvmci.replication.tls;
 
+import io.mvmci.replication.LeaderAppenders;
 import java.util.Objects;
 import javax.net.ssl.TrustManager;
 import org.apache.ratis.RaftConfigKeys;
@@ -68,7 +69,8 @@ public final class RaftTls {
    * channel TLS cannot cover.
    *
    * @return {@code parameters}, for chaining into {@code setParameters(...)}
-   * @throws IllegalStateException if {@code raft.rpc.type} is not GRPC or
+   * @throws IllegalStateException if {@code raft.rpc.type} is not GRPC (or the node's own gRPC
+   *     transport, {@link LeaderAppenders.Rpc}) or
    *     {@code raft.datastream.type} is not DISABLED: Ratis's Netty transports have no TLS, so
    *     they would carry Raft traffic unauthenticated
    */
@@ -76,7 +78,7 @@ public final class RaftTls {
     Objects.requireNonNull(properties, "properties");
     Objects.requireNonNull(parameters, "parameters");
     RpcType rpc = RaftConfigKeys.Rpc.type(properties, s -> { });
-    if (!SupportedRpcType.GRPC.name().equals(rpc.name())) {
+    if (!SupportedRpcType.GRPC.name().equals(rpc.name()) && !(rpc instanceof LeaderAppenders.Rpc)) {
       throw new IllegalStateException("Raft mTLS needs the gRPC transport, but "
           + RaftConfigKeys.Rpc.TYPE_KEY + " is " + rpc.name());
     }

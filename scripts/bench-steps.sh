@@ -92,6 +92,7 @@ if measures mvmci; then
   export EXTRA_TOML=$'memory_limit_mb = 1\n[jobs]\nmax_step_bytes = 65536\n[raft]\nelection_timeout_min_ms = 500\nelection_timeout_max_ms = 1000\n'
   cluster_start
   LEADER=$(await_leader 60 1 2 3)
+  say "mvm-ci's leader: node $LEADER (the 1-client runs use node 1, then the leader)"
   curl -sf -m 30 -X POST "$(url 1 /api/v1/modules/steps)" -H "Authorization: Bearer $SECRET_API" \
     -H 'Content-Type: application/wasm' --data-binary "@$ROOT/workflows/testing/steps/steps.wasm" >/dev/null \
     || die "deploying the steps workflow failed"

@@ -1,7 +1,10 @@
 package io.mvmci.replication;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.WeakHashMap;
 import java.util.function.Consumer;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.grpc.GrpcFactory;
@@ -21,15 +24,17 @@ import org.apache.ratis.server.leader.LogAppender;
  * {@code raft.rpc.type}, as Ratis provides for), whose factory is {@link GrpcFactory} but records each
  * appender it makes in the set found in the {@link Parameters}.
  *
- * <p>Threading: appenders are added on Ratis's thread that starts a leadership and are dropped by
- * {@link #forEachRunning} once they stop (when the leadership ends); the set is concurrent.
+ * <p>Threading: appenders are added on Ratis's threads that start a leadership or add a member, and
+ * read on the commit nudge's; the set is guarded by itself. It holds them weakly, so a leadership's
+ * appenders leave it once Ratis lets go of them.
  */
 public final class LeaderAppenders {
   private static final String KEY = LeaderAppenders.class.getName();
 
-  private LeaderAppenders() {}
+  /** Held weakly: Ratis drops a leadership's appenders when it ends, and they go with it. */
+  private final Set<LogAppender> appenders = Collections.newSetFromMap(new WeakHashMap<>());
 
-  private final Set<LogAppender> appenders = ConcurrentHashMap.newKeySet();
+  private LeaderAppenders() {}
 
   /** Puts a new set into {@code params}, where this node's transport factory finds it. */
   static LeaderAppenders in(Parameters params) {
@@ -38,14 +43,25 @@ public final class LeaderAppenders {
     return a;
   }
 
-  /** Calls {@code action} with each appender that is running (those of this node's leadership). */
+  /**
+   * Calls {@code action} with each appender that is running: those of this node's leadership (one
+   * made a moment ago and not started yet is skipped, not forgotten).
+   */
   void forEachRunning(Consumer<LogAppender> action) {
-    for (LogAppender a : appenders) {
+    List<LogAppender> now;
+    synchronized (appenders) {
+      now = new ArrayList<>(appenders);
+    }
+    for (LogAppender a : now) {
       if (a.isRunning()) {
         action.accept(a);
-      } else {
-        appenders.remove(a);
       }
+    }
+  }
+
+  private void add(LogAppender a) {
+    synchronized (appenders) {
+      appenders.add(a);
     }
   }
 
@@ -82,7 +98,7 @@ public final class LeaderAppenders {
     @Override
     public LogAppender newLogAppender(RaftServer.Division server, LeaderState state, FollowerInfo follower) {
       LogAppender a = super.newLogAppender(server, state, follower);
-      set.appenders.add(a);
+      set.add(a);
       return a;
     }
   }

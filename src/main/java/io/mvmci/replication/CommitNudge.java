@@ -72,14 +72,13 @@ final class CommitNudge implements ApplyListener, AutoCloseable {
 
   /** The other members (followers and listeners), as the leader sees them. */
   interface Members {
-    /** Whether some member has not answered with a commit index at or past {@code index}. */
-    boolean anyUntold(long index);
-
     /**
      * Sends a heartbeat to each member that has not heard of {@code index}, has the entry, and has no
      * AppendEntries unanswered, unless it was sent one for this index or a later one already.
+     *
+     * @return whether some member has not answered with a commit index at or past {@code index}
      */
-    void tell(long index);
+    boolean tell(long index);
   }
 
   /**
@@ -148,22 +147,20 @@ final class CommitNudge implements ApplyListener, AutoCloseable {
     }
 
     @Override
-    public boolean anyUntold(long index) {
-      boolean[] any = {false};
-      appenders.forEachRunning(a -> any[0] |= a.getFollower().getCommitIndex() < index);
-      return any[0];
-    }
-
-    @Override
-    public void tell(long index) {
+    public boolean tell(long index) {
+      boolean[] untold = {false};
       appenders.forEachRunning(a -> {
         FollowerInfo f = a.getFollower();
-        if (f.getCommitIndex() < index && f.getMatchIndex() >= index && !LeaderAppenders.sendingEntries(a)
-            && told.getOrDefault(a, -1L) < index) {
+        if (f.getCommitIndex() >= index) {
+          return;
+        }
+        untold[0] = true;
+        if (f.getMatchIndex() >= index && !LeaderAppenders.sendingEntries(a) && told.getOrDefault(a, -1L) < index) {
           told.put(a, index);
           a.triggerHeartbeat();
         }
       });
+      return untold[0];
     }
   }
 
@@ -211,16 +208,12 @@ final class CommitNudge implements ApplyListener, AutoCloseable {
     }
     boolean untold;
     try {
-      untold = members.anyUntold(index);
-      if (untold) {
-        members.tell(index);
-      }
+      untold = members.tell(index);
     } catch (RuntimeException e) { // leadership lost, the node closing: the next leader tells the members
       untold = false;
     }
     synchronized (this) {
-      if (target > index) {
-        waits = 0;
+      if (target > index) { // applied() gave the new target its pauses
         schedule(0);
       } else if (untold && waits < MAX_WAITS) {
         schedule(1L << waits++);

@@ -5,10 +5,8 @@ import static io.mvmci.testing.Http.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mvmci.deploy.ModuleDeployer;
 import io.mvmci.testing.Http.Reply;
 import io.mvmci.testing.TestNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,10 +31,7 @@ class FollowerAnswerTest {
   void jobsAwaitedThroughAFollowerAreAnsweredWithoutWaitingForAHeartbeat() throws Exception {
     List<TestNode> nodes = TestNode.startAll(TestNode.cluster(dir, 3, ""));
     try {
-      TestNode a = nodes.get(0);
-      a.bean(ModuleDeployer.class).deploy("steps", Files.readAllBytes(Path.of("workflows/testing/steps/steps.wasm")));
-      await().atMost(Duration.ofSeconds(30)).until(() -> nodes.stream().allMatch(n ->
-          get(n.url("/api/v1/modules")).body().contains("\"steps\"")));
+      TestNode.deployEverywhere(nodes, "steps");
       TestNode follower = await().atMost(Duration.ofSeconds(30)).until(() -> nodes.stream()
           .filter(n -> get(n.url("/api/v1/cluster")).json().get("role").asString().equals("follower"))
           .findFirst().orElse(null), n -> n != null);

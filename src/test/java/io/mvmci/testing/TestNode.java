@@ -1,10 +1,12 @@
 package io.mvmci.testing;
 
 import io.mvmci.Main;
+import io.mvmci.deploy.ModuleDeployer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,7 @@ import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -126,6 +129,17 @@ public final class TestNode implements AutoCloseable {
 
   public boolean running() {
     return context != null;
+  }
+
+  /**
+   * Deploys the test workflow {@code workflows/testing/<name>/<name>.wasm} through the first node and
+   * waits (30 s at most) until every node lists it.
+   */
+  public static void deployEverywhere(List<TestNode> nodes, String name) throws Exception {
+    nodes.get(0).bean(ModuleDeployer.class)
+        .deploy(name, Files.readAllBytes(Path.of("workflows/testing", name, name + ".wasm")));
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> nodes.stream().allMatch(n ->
+        Http.get(n.url("/api/v1/modules")).body().contains("\"" + name + "\"")));
   }
 
   public String url(String path) {

@@ -5,7 +5,6 @@ import static io.mvmci.testing.Http.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mvmci.deploy.ModuleDeployer;
 import io.mvmci.testing.Http.Reply;
 import io.mvmci.testing.TestNode;
 import io.mvmci.workflow.WorkflowEngine;
@@ -37,9 +36,7 @@ class TenThousandWaitsTest {
     List<TestNode> nodes = TestNode.startAll(TestNode.cluster(dir, 3, "\n[workers]\nembedded = 2\n"));
     try {
       TestNode a = nodes.get(0);
-      a.bean(ModuleDeployer.class).deploy("waits", Files.readAllBytes(Path.of("workflows/testing/waits/waits.wasm")));
-      await().atMost(Duration.ofSeconds(30)).until(() -> nodes.stream().allMatch(n ->
-          get(n.url("/api/v1/modules")).body().contains("\"waits\"")));
+      TestNode.deployEverywhere(nodes, "waits");
       List<String> ids = new ArrayList<>();
       for (int batch = 0; batch < JOBS / 1000; batch++) {
         StringBuilder body = new StringBuilder("{\"jobs\":[");

@@ -12,14 +12,15 @@ import org.sqlite.SQLiteConnection;
 
 /**
  * One node's copy of the replicated queue: a SQLite file with one writer connection (used only by
- * the command processor, on the Raft apply thread) and a pool of read-only connections. See
- * store/DESIGN.md.
+ * the command processor, on the Raft apply thread), a pool of read-only connections, and a
+ * {@link Checkpointer} that copies the WAL into the file off the apply thread. See store/DESIGN.md.
  */
 public final class QueueStore implements AutoCloseable {
   private final Path file;
   private final Connection writer;
   private final ReadPool readers;
   private final JobQueries queries;
+  private final Checkpointer checkpointer;
 
   private QueueStore(Path file, int readers) throws SQLException {
     this.file = file;
@@ -32,6 +33,7 @@ public final class QueueStore implements AutoCloseable {
       throw e;
     }
     this.queries = new JobQueries(this.readers);
+    this.checkpointer = Checkpointer.start(file);
   }
 
   /** Opens (creating and migrating if needed) the queue database at {@code file}. */
@@ -120,6 +122,7 @@ public final class QueueStore implements AutoCloseable {
   @Override
   public void close() throws SQLException {
     try {
+      checkpointer.close();
       readers.close();
     } finally {
       writer.close();

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import org.sqlite.SQLiteConfig;
 
 /** Opens SQLite connections the way the store uses them: WAL, one writer, read-only readers. */
@@ -22,14 +21,9 @@ final class Sqlite {
     // Deferred transactions: sqlite-jdbc begins the next one as soon as it commits, so BEGIN IMMEDIATE
     // would hold the write lock between entries and lock out every other connection (an online backup
     // included). A lock met mid-apply is retried by the state machine instead.
+    // Checkpoints are the Checkpointer's, off the apply thread; this is only its backstop.
+    c.setWalAutocheckpoint(Checkpointer.WRITER_BACKSTOP_PAGES);
     Connection conn = c.createConnection("jdbc:sqlite:" + file);
-    try (Statement s = conn.createStatement()) {
-      // Checkpoints are the Checkpointer's, off the apply thread; this is only its backstop.
-      s.execute("PRAGMA wal_autocheckpoint = " + Checkpointer.WRITER_BACKSTOP_PAGES);
-    } catch (SQLException e) {
-      conn.close();
-      throw e;
-    }
     conn.setAutoCommit(false);
     return conn;
   }
@@ -39,14 +33,9 @@ final class Sqlite {
    * for nothing else. Its own automatic checkpoint is off, as it never commits.
    */
   static Connection checkpointer(Path file) throws SQLException {
-    Connection conn = base().createConnection("jdbc:sqlite:" + file);
-    try (Statement s = conn.createStatement()) {
-      s.execute("PRAGMA wal_autocheckpoint = 0");
-    } catch (SQLException e) {
-      conn.close();
-      throw e;
-    }
-    return conn;
+    SQLiteConfig c = base();
+    c.setWalAutocheckpoint(0);
+    return c.createConnection("jdbc:sqlite:" + file);
   }
 
   /**

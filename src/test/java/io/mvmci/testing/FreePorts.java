@@ -16,7 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Ports are drawn at random below Linux's ephemeral range (32768-60999 by default), not by
  * bind(0), which hands out ports from that range: there the kernel also picks the local port of
  * every outgoing connection, so between the choice and the listener's bind a client socket of a
- * node, of another test JVM (the suite runs two at once) or of any process could take it ("Address
+ * node, of another test JVM (the suite runs three at once) or of any process could take it ("Address
  * already in use" in ReplicatedQueueTest). Below the range only another listener can, and the
  * draw is checked by binding.
  *

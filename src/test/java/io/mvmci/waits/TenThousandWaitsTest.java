@@ -28,7 +28,7 @@ import tools.jackson.databind.JsonNode;
  */
 class TenThousandWaitsTest {
   static final int JOBS = 10_000;
-  static final long SLEEP_MS = 45_000;
+  static final long SLEEP_MS = 90_000;
 
   @Test
   void tenThousandWaitingRunsHoldNothingWakeOnTimeAndComplete() throws Exception {

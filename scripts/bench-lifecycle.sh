@@ -29,7 +29,8 @@
 #   SLOTS         [workers] embedded of each node (128): see the note at write_configs
 #   PG_WORKERS (8)  PG_CLAIM (32)  PG_WAIT (notify|poll)  PG_POLL_MS (50)
 #   WARMUP_JOBS   jobs per warm-up run (10000); warm-up lasts WARMUP_S (30) at least and until the
-#                 nodes' JIT compilers use under JIT_SETTLED (60) ms/s, at most WARMUP_MAX_S (240)
+#                 nodes' JIT compilers use under JIT_SETTLED (60) ms/s in SETTLED_RUNS (3) runs in a
+#                 row, at most WARMUP_MAX_S (600)
 #   SYSTEMS       "mvmci,postgres" (default) or one of them
 #   JAVA_OPTS     JVM options of the nodes ("-Xms256m -Xmx1g")
 #   NODE_ARGS     extra arguments of every node (Spring properties)
@@ -58,8 +59,9 @@ PG_WAIT=${PG_WAIT:-notify}
 PG_POLL_MS=${PG_POLL_MS:-50}
 WARMUP_JOBS=${WARMUP_JOBS:-10000}
 WARMUP_S=${WARMUP_S:-30}
-WARMUP_MAX_S=${WARMUP_MAX_S:-240}
+WARMUP_MAX_S=${WARMUP_MAX_S:-600}
 JIT_SETTLED=${JIT_SETTLED:-60}
+SETTLED_RUNS=${SETTLED_RUNS:-3}
 SYSTEMS=${SYSTEMS:-mvmci,postgres}
 JAVA_OPTS=${JAVA_OPTS:-"-Xms256m -Xmx1g"}
 NODE_ARGS=${NODE_ARGS:-}
@@ -234,7 +236,7 @@ java -cp "$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$CP_FILE")" io.m
   --latency-jobs="$LATENCY_JOBS" --latency-gap-ms="$LATENCY_GAP_MS" \
   --pg-workers="$PG_WORKERS" --pg-claim="$PG_CLAIM" --pg-wait="$PG_WAIT" --pg-poll-ms="$PG_POLL_MS" \
   --warmup-jobs="$WARMUP_JOBS" --warmup-s="$WARMUP_S" --warmup-max-s="$WARMUP_MAX_S" \
-  --jit-settled="$JIT_SETTLED" | tee "$WORK/report.txt"
+  --jit-settled="$JIT_SETTLED" --settled-runs="$SETTLED_RUNS" | tee "$WORK/report.txt"
 st=${PIPESTATUS[0]}
 set -e
 {

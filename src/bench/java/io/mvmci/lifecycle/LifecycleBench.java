@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Arguments ({@code --name=value}): nodes, node-pids, pg-url, pg-pid, pg-schema (required); jobs,
  * rounds, clients, batch, latency-jobs, latency-gap-ms, pg-workers, pg-claim, pg-wait (notify|poll),
- * pg-poll-ms, warmup-jobs, warmup-s, warmup-max-s, jit-settled, poll-ms, systems (mvmci,postgres).
+ * pg-poll-ms, warmup-jobs, warmup-s, warmup-max-s, jit-settled, settled-runs, poll-ms, systems (mvmci,postgres).
  */
 public final class LifecycleBench {
   private final Map<String, String> args;
@@ -160,15 +160,22 @@ public final class LifecycleBench {
   /** CPU per second under which the servers count as quiet: idle nodes beat and reap, that is all. */
   static final long QUIET_MS_PER_S = 150;
 
-  /** Lifecycle rounds until at least warmup-s passed and the nodes' JIT compilers have settled. */
+  /**
+   * Lifecycle rounds until at least warmup-s passed and the nodes' JIT compilers have been quiet in
+   * settled-runs rounds in a row: one quiet round is noise, and bench-steps.sh found its nodes still
+   * getting faster after one.
+   */
   private void warmUpMvmci(MvmciLifecycle mvm, List<Long> pids, int jobs, int clients, int batch, long pollMs)
       throws Exception {
     long minS = num("warmup-s", 30);
     long maxS = num("warmup-max-s", 240);
     long settled = num("jit-settled", 60);
+    long settledRuns = num("settled-runs", 3);
     log("warming up mvm-ci: lifecycle runs of " + jobs + " jobs for at least " + minS
-        + " s, until the nodes' JIT compilers use under " + settled + " ms/s (at most " + maxS + " s)");
+        + " s, until the nodes' JIT compilers use under " + settled + " ms/s in " + settledRuns
+        + " runs in a row (at most " + maxS + " s)");
     long start = System.nanoTime();
+    long quietRuns = 0;
     while (true) {
       long j0 = Proc.jitMillis(pids);
       long t0 = System.nanoTime();
@@ -180,7 +187,8 @@ public final class LifecycleBench {
       if (!m.exact()) {
         throw new IllegalStateException("warm-up run was not exact: " + m.detail());
       }
-      if (elapsed >= minS && jit < settled) {
+      quietRuns = jit < settled ? quietRuns + 1 : 0;
+      if (elapsed >= minS && quietRuns >= settledRuns) {
         break;
       }
       if (elapsed >= maxS) {

@@ -70,7 +70,8 @@ final class FaultRun {
       try {
         return run(s, network, whyNot, gateway, cluster, web, history, workers);
       } catch (RuntimeException | Error e) {
-        System.out.println("---- node logs:\n" + cluster.logs());
+        System.out.println("---- node logs:\n" + cluster.logs() + "\n---- kept: " + cluster.dir);
+        cluster.keepOnClose();
         throw e;
       } finally {
         workers.forEach(WorkerProcess::destroy);
@@ -135,6 +136,14 @@ final class FaultRun {
     Checker checker = new Checker(history, workload.jobs, facts, states, arrivals);
     List<Checker.Violation> violations = checker.check();
     String report = report(s, nemesis, checker, violations, history, settleMs, facts.appliedIndex());
+    if (!violations.isEmpty()) {
+      // the evidence: each node's data directory and log, and the dumps the checker compared
+      for (Checker.NodeState st : states) {
+        Files.writeString(cluster.dir.resolve("dump-node" + st.node() + ".txt"), st.dump(), StandardCharsets.UTF_8);
+      }
+      cluster.keepOnClose();
+      report += "\nkept for a post-mortem: " + cluster.dir + " (data and logs of every node, dump-node<N>.txt)";
+    }
     System.out.println(report);
     return new Result(s, violations, report);
   }

@@ -37,6 +37,7 @@ public final class ProcessCluster implements AutoCloseable {
   /** {@code [workers] embedded} of every node: 0 keeps the queue tests free of job runs. */
   private final int embeddedWorkers;
   private final Thread reaper;
+  private volatile boolean keep;
 
   /**
    * Where member {@code id} (from 1) runs: its address, and the words launched before java (none on
@@ -175,6 +176,11 @@ public final class ProcessCluster implements AutoCloseable {
         .collect(Collectors.joining("\n"));
   }
 
+  /** Keeps {@link #dir} (data directories and logs) when the cluster closes: a failure's evidence. */
+  public void keepOnClose() {
+    keep = true;
+  }
+
   @Override
   public void close() {
     nodes.forEach(NodeProcess::destroy);
@@ -183,7 +189,7 @@ public final class ProcessCluster implements AutoCloseable {
     } catch (IllegalStateException e) {
       // the JVM is already shutting down; the hook runs anyway
     }
-    if (!Boolean.getBoolean("mvmci.cluster.keep")) {
+    if (!keep && !Boolean.getBoolean("mvmci.cluster.keep")) {
       delete(dir);
     }
   }

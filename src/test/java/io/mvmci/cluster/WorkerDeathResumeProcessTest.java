@@ -91,7 +91,7 @@ class WorkerDeathResumeProcessTest {
 
   static String awaitFinished(String id, Duration deadline) {
     await(id + " finishes").atMost(deadline).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-        .until(() -> List.of("Completed", "Failed").contains(job(id).get("status").asString()));
+        .until(() -> finished(id));
     return job(id).get("status").asString();
   }
 
@@ -145,7 +145,7 @@ class WorkerDeathResumeProcessTest {
                 pool.set(w, worker("w-spare-" + spare[0]++, faults));
               }
             }
-            return finished(ids);
+            return ids.stream().allMatch(WorkerDeathResumeProcessTest::finished);
           });
       for (int i = 0; i < points.size(); i++) {
         String id = ids.get(i);
@@ -168,9 +168,9 @@ class WorkerDeathResumeProcessTest {
     }
   }
 
-  /** Whether every one of these jobs has ended, Completed or Failed. */
-  static boolean finished(List<String> ids) {
-    return ids.stream().allMatch(id -> List.of("Completed", "Failed").contains(job(id).get("status").asString()));
+  /** Whether the job has ended, Completed or Failed. */
+  static boolean finished(String id) {
+    return List.of("Completed", "Failed").contains(job(id).get("status").asString());
   }
 
   @Test

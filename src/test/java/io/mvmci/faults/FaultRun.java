@@ -143,9 +143,34 @@ final class FaultRun {
       }
       cluster.keepOnClose();
       report += "\nkept for a post-mortem: " + cluster.dir + " (data and logs of every node, dump-node<N>.txt)";
+      if (violations.stream().anyMatch(v -> v.rule().equals("identical"))) {
+        report += "\n" + postMortem(cluster);
+      }
     }
     System.out.println(report);
     return new Result(s, violations, report);
+  }
+
+  /**
+   * For databases that differ: whether the nodes' Raft logs agree, and which node's database differs
+   * from a replay of the log ({@link LogReplay}), with the nodes frozen meanwhile.
+   */
+  private static String postMortem(ProcessCluster cluster) {
+    java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+    try (java.io.PrintStream out = new java.io.PrintStream(text, true, StandardCharsets.UTF_8)) {
+      out.println("==== post-mortem: the logs and a replay of them (LogReplay)");
+      try {
+        for (NodeProcess n : cluster.nodes) {
+          n.pause();
+        }
+        LogReplay.analyse(cluster.dir, out);
+      } catch (Exception e) {
+        e.printStackTrace(out);
+      } finally {
+        cluster.nodes.forEach(FaultRun::cont);
+      }
+    }
+    return text.toString(StandardCharsets.UTF_8);
   }
 
   private static long unfinished(NodeProcess n, List<String> ids) {

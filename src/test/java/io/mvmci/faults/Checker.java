@@ -211,12 +211,63 @@ final class Checker {
         while (i < Math.min(a.length, b.length) && a[i].equals(b[i])) {
           i++;
         }
+        List<String> context = new ArrayList<>(List.of(
+            "  node " + first.node() + ": " + (i < a.length ? a[i] : "(end)"),
+            "  node " + s.node() + ": " + (i < b.length ? b[i] : "(end)")));
+        context.addAll(tableDifferences(first, s));
         violations.add(new Violation("identical", null, "at applied index " + s.appliedIndex() + " node " + s.node()
-            + " differs from node " + first.node() + " at line " + (i + 1), List.of(
-                "  node " + first.node() + ": " + (i < a.length ? a[i] : "(end)"),
-                "  node " + s.node() + ": " + (i < b.length ? b[i] : "(end)"))));
+            + " differs from node " + first.node() + " at line " + (i + 1), context));
       }
     }
+  }
+
+  /**
+   * Every table whose rows differ between two dumps, not only the first: its row counts, and up to
+   * three rows each node holds that the other does not (a row that moved to another key shows on both
+   * sides). The first differing line alone can hide where a divergence began: tables are dumped by
+   * name, so a difference in {@code jobs} is reported after one in {@code job_steps} it may have caused.
+   */
+  static List<String> tableDifferences(NodeState x, NodeState y) {
+    Map<String, List<String>> a = tables(x.dump());
+    Map<String, List<String>> b = tables(y.dump());
+    List<String> out = new ArrayList<>();
+    Set<String> names = new java.util.TreeSet<>(a.keySet());
+    names.addAll(b.keySet());
+    for (String t : names) {
+      List<String> ra = a.getOrDefault(t, List.of());
+      List<String> rb = b.getOrDefault(t, List.of());
+      if (ra.equals(rb)) {
+        continue;
+      }
+      Set<String> sa = new java.util.LinkedHashSet<>(ra);
+      Set<String> sb = new java.util.LinkedHashSet<>(rb);
+      List<String> onlyA = ra.stream().filter(r -> !sb.contains(r)).limit(3).toList();
+      List<String> onlyB = rb.stream().filter(r -> !sa.contains(r)).limit(3).toList();
+      out.add("  table " + t + ": " + ra.size() + " rows on node " + x.node() + ", " + rb.size() + " on node " + y.node());
+      onlyA.forEach(r -> out.add("    only node " + x.node() + ": " + abbreviate(r)));
+      onlyB.forEach(r -> out.add("    only node " + y.node() + ": " + abbreviate(r)));
+    }
+    return out;
+  }
+
+  /** A dump's rows by table ({@code -- name} starts a table's rows; schema lines come first). */
+  private static Map<String, List<String>> tables(String dump) {
+    Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+    List<String> current = new ArrayList<>();
+    out.put("(schema)", current);
+    for (String line : dump.split("\n")) {
+      if (line.startsWith("-- ")) {
+        current = new ArrayList<>();
+        out.put(line.substring(3), current);
+      } else {
+        current.add(line);
+      }
+    }
+    return out;
+  }
+
+  private static String abbreviate(String row) {
+    return row.length() > 400 ? row.substring(0, 400) + "..." : row;
   }
 
   /** "503 {...}" or "java.net.http.HttpTimeoutException: ..." as "503" or "HttpTimeoutException". */

@@ -160,4 +160,25 @@ class CheckerTest {
     arrivals.put("/fx/g/1", List.of(1990L, 2500L));
     assertThat(rules(check())).as("a late arrival with no takeover").containsExactly("effect-repeated");
   }
+
+  @Test
+  void divergentDatabasesNameEveryTableThatDiffersWithTheRowsEachNodeAloneHolds() {
+    String schema = "table jobs: CREATE TABLE jobs (...)\n";
+    String one = schema + "-- job_events\n1|316|Pending\n-- job_steps\n1|317|8\n2|316|7\n-- jobs\n316|InProgress|w1\n317|Completed|w2\n";
+    String two = schema + "-- job_events\n1|316|Pending\n-- job_steps\n1|316|7\n2|317|8\n-- jobs\n316|InProgress|w3\n317|Completed|w2\n";
+    List<String> d = Checker.tableDifferences(new Checker.NodeState(1, 9, one), new Checker.NodeState(2, 9, two));
+    assertThat(d).containsExactly(
+        "  table job_steps: 2 rows on node 1, 2 on node 2",
+        "    only node 1: 1|317|8", "    only node 1: 2|316|7",
+        "    only node 2: 1|316|7", "    only node 2: 2|317|8",
+        "  table jobs: 2 rows on node 1, 2 on node 2",
+        "    only node 1: 316|InProgress|w1",
+        "    only node 2: 316|InProgress|w3");
+    states.set(1, new Checker.NodeState(2, 40, "x\n-- jobs\nb"));
+    states.set(0, new Checker.NodeState(1, 40, "x\n-- jobs\na"));
+    states.set(2, new Checker.NodeState(3, 40, "x\n-- jobs\na"));
+    List<Checker.Violation> v = check();
+    assertThat(rules(v)).containsExactly("identical");
+    assertThat(v.get(0).context()).contains("  table jobs: 1 rows on node 1, 1 on node 2", "    only node 2: b");
+  }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mvmci.testing.ClusterConfig;
 import io.mvmci.testing.CountingServer;
 import io.mvmci.testing.Http;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -15,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,13 +26,14 @@ import tools.jackson.databind.JsonNode;
  * logs, and the exit statuses scripts rely on.
  */
 class ClientCommandLineTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static TestNode node;
   static CountingServer web;
 
   @BeforeAll
   static void start() throws Exception {
     web = new CountingServer();
-    node = TestNode.cluster(Files.createTempDirectory("mvmci-cli"), 1, "\n[workers]\nembedded = 2\n").get(0).start();
+    node = TestNode.cluster(dirs.create("mvmci-cli"), 1, "\n[workers]\nembedded = 2\n").get(0).start();
   }
 
   @AfterAll
@@ -192,7 +196,7 @@ class ClientCommandLineTest {
   }
 
   @Test
-  void artifactsAreListedAndDownloaded() throws Exception {
+  void artifactsAreListedAndDownloaded(@TempDir java.nio.file.Path tmp) throws Exception {
     String id = run("jobs", "submit", "--workflow", "noop", "--json").json().get("job_id").asString();
     byte[] bytes = "a build's output\n".repeat(1000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     java.net.http.HttpResponse<String> put = java.net.http.HttpClient.newHttpClient().send(
@@ -206,7 +210,7 @@ class ClientCommandLineTest {
     Run list = run("jobs", "artifacts", id);
     assertThat(list.status()).isZero();
     assertThat(list.out()).contains("out.txt").contains(String.valueOf(bytes.length)).contains("nodes:1");
-    java.nio.file.Path target = Files.createTempDirectory("mvmci-dl").resolve("got.txt");
+    java.nio.file.Path target = tmp.resolve("got.txt");
     Run dl = run("jobs", "download", id, "out.txt", "-o", target.toString());
     assertThat(dl.status()).as(dl.err()).isZero();
     assertThat(Files.readAllBytes(target)).isEqualTo(bytes);
@@ -216,7 +220,7 @@ class ClientCommandLineTest {
   }
 
   @Test
-  void theBuildExampleFetchesItsSourcesAndStoresOneArtifact() throws Exception {
+  void theBuildExampleFetchesItsSourcesAndStoresOneArtifact(@TempDir java.nio.file.Path tmp) throws Exception {
     web.route("/src/a.c", (r, hit) -> CountingServer.Reply.text("int a;".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     web.route("/src/b.c", (r, hit) -> CountingServer.Reply.text("int b;".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     io.mvmci.testing.Http.Reply deployed = io.mvmci.testing.Http.post(node.url("/api/v1/modules/build"), "application/wasm",
@@ -229,7 +233,7 @@ class ClientCommandLineTest {
     JsonNode job = done.json();
     assertThat(job.get("progress").asInt()).isEqualTo(100);
     assertThat(job.get("output").get("artifact").get("name").asString()).isEqualTo("bundle.txt");
-    java.nio.file.Path target = Files.createTempDirectory("mvmci-build").resolve("bundle.txt");
+    java.nio.file.Path target = tmp.resolve("bundle.txt");
     assertThat(run("jobs", "download", job.get("job_id").asString(), "bundle.txt", "-o", target.toString()).status()).isZero();
     assertThat(Files.readString(target)).isEqualTo("=== " + web.url("/src/a.c") + "\nint a;\n=== " + web.url("/src/b.c") + "\nint b;\n");
   }

@@ -3,21 +3,23 @@ package io.mvmci.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvmci.testing.RawHttp;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What {@link ApiFuzzingTest} found answering 5xx, each now a 4xx problem+json, on a real node. */
 class ApiFuzzFindingsTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static TestNode node;
 
   @BeforeAll
   static void start() throws Exception {
-    node = TestNode.cluster(Files.createTempDirectory("mvmci-fuzzfound"), 1, "\n[workers]\nembedded = 0\n")
+    node = TestNode.cluster(dirs.create("mvmci-fuzzfound"), 1, "\n[workers]\nembedded = 0\n")
         .get(0).start();
   }
 

@@ -8,9 +8,9 @@ import io.mvmci.replication.RaftNode;
 import io.mvmci.testing.ClusterConfig;
 import io.mvmci.testing.Http;
 import io.mvmci.testing.RawHttp;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
 import java.lang.reflect.Proxy;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -25,6 +25,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An HTTP fuzz of every endpoint of a real node (issue 16): the operations its {@code /openapi.json}
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.Test;
  * random, printed) reproduce a run; {@code scripts/fuzz.sh} runs a longer one.
  */
 class ApiFuzzingTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final int REQUESTS = Integer.getInteger("mvmci.fuzz.requests", 2_000);
   static final long SEED = Long.getLong("mvmci.fuzz.seed", ThreadLocalRandom.current().nextLong());
   /** A request without an answer for this long is a hang; body_timeout_ms is far below it. */
@@ -54,7 +56,7 @@ class ApiFuzzingTest {
 
   @BeforeAll
   static void start() throws Exception {
-    node = TestNode.cluster(Files.createTempDirectory("mvmci-apifuzz"), 1, """
+    node = TestNode.cluster(dirs.create("mvmci-apifuzz"), 1, """
 
         [workers]
         embedded = 0

@@ -6,12 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mvmci.testing.Http.Reply;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
-import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -19,12 +20,13 @@ import tools.jackson.databind.JsonNode;
  * label {@code linux}; remote workers speak the worker protocol over HTTP with a ticket.
  */
 class DispatchApiTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final String SECRET = WorkerTicketScopeTest.SECRET;
   static TestNode node;
 
   @BeforeAll
   static void start() throws Exception {
-    node = TestNode.cluster(Files.createTempDirectory("mvmci-dispatch"), 1,
+    node = TestNode.cluster(dirs.create("mvmci-dispatch"), 1,
         "\n[workers]\nembedded = 1\nlabels = [\"linux\"]\n").get(0).start();
   }
 

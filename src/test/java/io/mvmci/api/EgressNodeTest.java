@@ -7,11 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mvmci.testing.CountingServer;
 import io.mvmci.testing.CountingServer.Reply;
 import io.mvmci.testing.Http;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
-import java.nio.file.Files;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,13 +22,14 @@ import tools.jackson.databind.JsonNode;
  * that once cancelled another job is denied, and the other job stays pending.
  */
 class EgressNodeTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static TestNode node;
   static CountingServer web;
 
   @BeforeAll
   static void start() throws Exception {
     web = new CountingServer();
-    node = TestNode.cluster(Files.createTempDirectory("mvmci-egress"), 1, "\n[workers]\nembedded = 2\n").get(0).start();
+    node = TestNode.cluster(dirs.create("mvmci-egress"), 1, "\n[workers]\nembedded = 2\n").get(0).start();
   }
 
   @AfterAll

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.mvmci.testing.CountingServer;
 import io.mvmci.testing.Http;
 import io.mvmci.testing.Http.Reply;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,6 +25,7 @@ import tools.jackson.databind.JsonNode;
  * versions. {@code versioned-v2} logs one line more than v1; {@code hello} journals nothing.
  */
 class HistoryApiTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final String SECRET = "test-api-secret-0123456789";
   static final String JSON = "application/json";
   static TestNode node;
@@ -33,7 +36,7 @@ class HistoryApiTest {
   @BeforeAll
   static void start() throws Exception {
     web = new CountingServer();
-    node = TestNode.cluster(Files.createTempDirectory("mvmci-history"), 1, "\n[workers]\nembedded = 2\n")
+    node = TestNode.cluster(dirs.create("mvmci-history"), 1, "\n[workers]\nembedded = 2\n")
         .get(0).start();
     v1 = deploy("versioned", "versioned-v1", "").json().get("sha256").asString();
   }

@@ -5,6 +5,7 @@ import static io.mvmci.testing.Http.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvmci.testing.Http.Reply;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,10 +14,12 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /** The HTTP API of one real node: SPEC §1 verbatim, /api/v1, and every kind of bad input. */
 class JobApiTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final String FORM = "application/x-www-form-urlencoded";
   static final String JSON = "application/json";
   static Path dir;
@@ -24,7 +27,7 @@ class JobApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("mvmci-api");
+    dir = dirs.create("mvmci-api");
     node = TestNode.cluster(dir, 1, "\n[workers]\nembedded = 0\n").get(0).start();
   }
 

@@ -5,17 +5,19 @@ import static io.mvmci.testing.Http.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvmci.testing.Http.Reply;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /** {@code GET /api/v1/jobs?label=...} over the real API of one real node, with keyset paging. */
 class LabelFilterApiTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static TestNode node;
   static String both;
   static String gpu;
@@ -24,7 +26,7 @@ class LabelFilterApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    node = TestNode.cluster(Files.createTempDirectory("mvmci-labelfilter"), 1, "").get(0).start();
+    node = TestNode.cluster(dirs.create("mvmci-labelfilter"), 1, "").get(0).start();
     // Delayed an hour: they stay Pending whatever workers the node has.
     both = submit("[\"gpu\",\"arm64\"]");
     gpu = submit("[\"gpu\"]");

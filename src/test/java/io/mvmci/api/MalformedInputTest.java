@@ -5,28 +5,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mvmci.testing.ClusterConfig;
 import io.mvmci.testing.Http;
 import io.mvmci.testing.Http.Reply;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Malformed input that once answered 500 (the independent test run's finding 7): each is a 4xx
  * problem+json that says what is wrong, on a real node over real HTTP.
  */
 class MalformedInputTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static TestNode node;
 
   @BeforeAll
   static void start() throws Exception {
-    node = TestNode.cluster(Files.createTempDirectory("mvmci-malformed"), 1, "\n[workers]\nembedded = 0\n")
+    node = TestNode.cluster(dirs.create("mvmci-malformed"), 1, "\n[workers]\nembedded = 0\n")
         .get(0).start();
   }
 

@@ -3,6 +3,7 @@ package io.mvmci.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvmci.testing.Http;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -27,6 +28,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -37,13 +39,14 @@ import tools.jackson.databind.node.ObjectNode;
  * exists and answers one of the statuses documented for it.
  */
 class OpenApiTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static TestNode node;
   static OpenAPI api;
   static String raw;
 
   @BeforeAll
   static void start() throws Exception {
-    node = TestNode.cluster(Files.createTempDirectory("mvmci-openapi"), 1, "\n[workers]\nembedded = 1\n").get(0).start();
+    node = TestNode.cluster(dirs.create("mvmci-openapi"), 1, "\n[workers]\nembedded = 1\n").get(0).start();
     raw = Http.get(node.url("/openapi.json")).body();
     ParseOptions options = new ParseOptions();
     options.setResolve(true);

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.mvmci.deploy.ModuleDeployer;
 import io.mvmci.testing.Http;
 import io.mvmci.testing.Http.Reply;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -27,12 +29,13 @@ import tools.jackson.databind.JsonNode;
  * that outlasts the period ({@code workflows/testing/waits}, a 3 s sleep).
  */
 class SchedulesApiTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final String JSON = "application/json";
   static TestNode node;
 
   @BeforeAll
   static void start() throws Exception {
-    node = TestNode.cluster(Files.createTempDirectory("mvmci-schedules"), 1, "\n[workers]\nembedded = 4\n").get(0).start();
+    node = TestNode.cluster(dirs.create("mvmci-schedules"), 1, "\n[workers]\nembedded = 4\n").get(0).start();
     node.bean(ModuleDeployer.class).deploy("waits", Files.readAllBytes(Path.of("workflows/testing/waits/waits.wasm")));
   }
 

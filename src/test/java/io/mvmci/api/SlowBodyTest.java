@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvmci.testing.ClusterConfig;
 import io.mvmci.testing.Http;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,13 +15,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Slow request bodies (the independent test run's finding 3: 220 connections sending a byte every
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * body, and a body that does not arrive in time is a 408.
  */
 class SlowBodyTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final String TOKEN = "slow-body-test-token-0123456789";
   static final int THREADS = 8;
   static final long BODY_TIMEOUT_MS = 2_000;
@@ -39,10 +41,10 @@ class SlowBodyTest {
   @BeforeAll
   static void start() throws IOException {
     String api = "\n[api]\nbody_timeout_ms = " + BODY_TIMEOUT_MS + "\n";
-    guarded = TestNode.cluster(Files.createTempDirectory("mvmci-slow-guarded"), 1,
+    guarded = TestNode.cluster(dirs.create("mvmci-slow-guarded"), 1,
         api + "token = \"" + TOKEN + "\"\n[workers]\nembedded = 0\n").get(0)
         .startWith("--server.tomcat.threads.max=" + THREADS);
-    open = TestNode.cluster(Files.createTempDirectory("mvmci-slow-open"), 1, api + "[workers]\nembedded = 0\n").get(0)
+    open = TestNode.cluster(dirs.create("mvmci-slow-open"), 1, api + "[workers]\nembedded = 0\n").get(0)
         .startWith("--server.tomcat.threads.max=" + THREADS);
   }
 

@@ -7,22 +7,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mvmci.testing.ClusterConfig;
 import io.mvmci.testing.Http;
 import io.mvmci.testing.Http.Reply;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /** The low findings of the independent test run (finding 9), over real HTTP on a real node. */
 class SmallFindingsTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final String JSON = "application/json";
   static TestNode node;
 
   @BeforeAll
   static void start() throws Exception {
-    node = TestNode.cluster(Files.createTempDirectory("mvmci-small"), 1, "\n[workers]\nembedded = 0\n").get(0).start();
+    node = TestNode.cluster(dirs.create("mvmci-small"), 1, "\n[workers]\nembedded = 0\n").get(0).start();
   }
 
   @AfterAll

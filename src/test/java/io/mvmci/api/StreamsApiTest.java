@@ -10,12 +10,13 @@ import io.mvmci.live.JobFeed;
 import io.mvmci.testing.CountingServer;
 import io.mvmci.testing.Http.Reply;
 import io.mvmci.testing.SseClient;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
-import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 
@@ -25,6 +26,7 @@ import tools.jackson.databind.JsonNode;
  * endpoint, the jobs page's filters, and streams ended cleanly when the node stops.
  */
 class StreamsApiTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final String JSON = "application/json";
   static final Duration WAIT = Duration.ofSeconds(20);
   static TestNode node;
@@ -33,7 +35,7 @@ class StreamsApiTest {
   @BeforeAll
   static void start() throws Exception {
     web = new CountingServer();
-    node = TestNode.cluster(Files.createTempDirectory("mvmci-streams"), 1, "\n[workers]\nembedded = 2\n")
+    node = TestNode.cluster(dirs.create("mvmci-streams"), 1, "\n[workers]\nembedded = 2\n")
         .get(0).start();
   }
 
@@ -153,7 +155,7 @@ class StreamsApiTest {
 
   @Test
   void streamsEndWhenTheirNodeStops() throws Exception {
-    TestNode other = TestNode.cluster(Files.createTempDirectory("mvmci-streams-stop"), 1,
+    TestNode other = TestNode.cluster(dirs.create("mvmci-streams-stop"), 1,
         "\n[workers]\nembedded = 0\n").get(0).start();
     try (SseClient s = SseClient.open(other.url("/api/v1/events"))) {
       await().atMost(WAIT).until(() -> other.bean(JobFeed.class).listeners() == 1);

@@ -5,12 +5,13 @@ import static io.mvmci.testing.Http.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvmci.testing.Http.Reply;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -19,13 +20,14 @@ import tools.jackson.databind.JsonNode;
  * One real node, no embedded workers, the worker protocol over real HTTP.
  */
 class WorkerTicketScopeTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final String SECRET = "test-api-secret-0123456789";
   static Path dir;
   static TestNode node;
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("mvmci-ticket-scope");
+    dir = dirs.create("mvmci-ticket-scope");
     node = TestNode.cluster(dir, 1, "\n[workers]\nembedded = 0\n").get(0).start();
   }
 

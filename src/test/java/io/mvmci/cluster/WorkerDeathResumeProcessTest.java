@@ -47,7 +47,7 @@ class WorkerDeathResumeProcessTest {
         "needs workflows/testing/sequence/sequence.wasm, which comes with the guest SDK work (i12-sdk)");
     cluster = ProcessCluster.start("worker-death", 0, JOBS);
     web = new CountingServer();
-    workers = Files.createTempDirectory("mvmci-workers");
+    workers = cluster.dir.resolve("workers"); // deleted, or kept, with the cluster's directory
     byte[] wasm = Files.readAllBytes(Path.of("workflows/testing/sequence/sequence.wasm"));
     Reply deployed = post(cluster.node(1).url("/api/v1/modules/sequence"), "application/wasm", wasm,
         "Authorization", AUTH);

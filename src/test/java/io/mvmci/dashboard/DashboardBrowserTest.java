@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mvmci.testing.Browser;
 import io.mvmci.testing.CountingServer;
 import io.mvmci.testing.Http;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 /**
@@ -23,6 +25,7 @@ import org.openqa.selenium.By;
  * (the ones under {@code docs/} came from this test).
  */
 class DashboardBrowserTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final String JSON = "application/json";
   static List<TestNode> nodes;
   static TestNode follower;
@@ -33,7 +36,7 @@ class DashboardBrowserTest {
   static void start() throws Exception {
     browser = Browser.start();
     web = new CountingServer();
-    nodes = TestNode.startAll(TestNode.cluster(Files.createTempDirectory("mvmci-dashboard"), 3,
+    nodes = TestNode.startAll(TestNode.cluster(dirs.create("mvmci-dashboard"), 3,
         "\n[workers]\nembedded = 2\n"));
     follower = awaitFollower();
   }

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvmci.testing.Browser;
 import io.mvmci.testing.Http;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
-import java.nio.file.Files;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 
@@ -18,6 +19,7 @@ import org.openqa.selenium.Cookie;
  * actions carry the anti-CSRF header the cookie alone does not give.
  */
 class DashboardLoginBrowserTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final String TOKEN = "dashboard-token-0123456789";
   static TestNode node;
   static Browser browser;
@@ -25,7 +27,7 @@ class DashboardLoginBrowserTest {
   @BeforeAll
   static void start() throws Exception {
     browser = Browser.start();
-    node = TestNode.cluster(Files.createTempDirectory("mvmci-login"), 1,
+    node = TestNode.cluster(dirs.create("mvmci-login"), 1,
         "\n[api]\ntoken = \"" + TOKEN + "\"\n[workers]\nembedded = 0\n").get(0).start();
   }
 

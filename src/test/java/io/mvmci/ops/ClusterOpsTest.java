@@ -7,9 +7,9 @@ import static org.awaitility.Awaitility.await;
 import io.mvmci.replication.RaftNode;
 import io.mvmci.testing.Http;
 import io.mvmci.testing.Http.Reply;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
 import io.mvmci.worker.WorkerAgent;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -32,13 +33,14 @@ import tools.jackson.databind.JsonNode;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterOpsTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final long ELECTION_MIN_MS = 3_000;
   static Path dir;
   static List<TestNode> nodes;
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("mvmci-cluster-ops");
+    dir = dirs.create("mvmci-cluster-ops");
     nodes = TestNode.cluster(dir, 3, "\n[workers]\nembedded = 1\n");
     for (TestNode n : nodes) {
       n.set("election_timeout_min_ms", ELECTION_MIN_MS).set("election_timeout_max_ms", 4_500).set("lease_ms", 10_000);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.mvmci.testing.Http.Reply;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A node whose data directory is a small tmpfs that fills up or turns read-only (the independent test
@@ -29,13 +31,14 @@ import org.junit.jupiter.api.Test;
  * (or, where health says so, after a restart). Needs root to mount; skipped otherwise.
  */
 class DiskFullTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final String FORM = "application/x-www-form-urlencoded";
   Path mount;
   TestNode node;
 
   @BeforeEach
   void mountTmpfs() throws Exception {
-    mount = Files.createTempDirectory("mvmci-disk");
+    mount = dirs.create("mvmci-disk");
     int status = run("mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", mount.toString());
     Assumptions.assumeTrue(status == 0, "cannot mount a tmpfs here (not root?)");
   }

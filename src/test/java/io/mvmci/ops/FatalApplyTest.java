@@ -5,8 +5,8 @@ import static io.mvmci.testing.Http.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,6 +15,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A real fatal apply error: the queue database loses a table under the node, the next entry cannot
@@ -22,12 +23,13 @@ import org.junit.jupiter.api.Test;
  * the division's lifecycle tells: liveness must fail so the node gets restarted.
  */
 class FatalApplyTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static Path dir;
   static TestNode node;
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("mvmci-fatal");
+    dir = dirs.create("mvmci-fatal");
     node = TestNode.cluster(dir, 1, "\n[workers]\nembedded = 0\n").get(0).start();
   }
 

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mvmci.testing.Http.Reply;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,6 +15,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A lock on the queue database held elsewhere for longer than SQLite's busy timeout (5 s) is
@@ -23,11 +24,12 @@ import org.junit.jupiter.api.Test;
  * follower stopped on {@code SQLITE_BUSY} in the middle of a benchmark.
  */
 class LockedDatabaseApplyTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final String FORM = "application/x-www-form-urlencoded";
 
   @Test
   void anEntryThatMeetsALockedDatabaseIsAppliedOnceTheLockIsGone() throws Exception {
-    Path dir = Files.createTempDirectory("mvmci-locked");
+    Path dir = dirs.create("mvmci-locked");
     try (TestNode node = TestNode.cluster(dir, 1, "\n[workers]\nembedded = 0\n").get(0).start()) {
       await().atMost(Duration.ofSeconds(60)).until(() -> get(node.url("/actuator/health/readiness")).status() == 200);
       assertThat(post(node.url("/new-job"), FORM, "url=http://127.0.0.1:1/before").status()).isEqualTo(201);

@@ -3,6 +3,7 @@ package io.mvmci.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mvmci.testing.Http;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 
@@ -22,6 +24,7 @@ import tools.jackson.databind.JsonNode;
  * exports: a renamed metric fails here rather than in someone's monitoring.
  */
 class MonitoringDocsTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final Pattern METRIC = Pattern.compile("\\bmvmci_[a-z_]+");
 
   @Test
@@ -54,7 +57,7 @@ class MonitoringDocsTest {
     assertThat(used).contains("mvmci_queue_oldest_pending_age_seconds", "mvmci_jobs_submitted_total",
         "mvmci_jobs_finished_total");
 
-    try (TestNode node = TestNode.cluster(Files.createTempDirectory("mvmci-monitoring"), 1,
+    try (TestNode node = TestNode.cluster(dirs.create("mvmci-monitoring"), 1,
         "\n[workers]\nembedded = 1\n").get(0).start()) {
       String id = Http.post(node.url("/api/v1/jobs"), "application/json", "{\"workflow\":\"noop\"}").json()
           .get("job_id").asString();

@@ -11,6 +11,7 @@ import io.mvmci.testing.FreePorts;
 import io.mvmci.testing.Http;
 import io.mvmci.testing.Http.Reply;
 import io.mvmci.testing.NodeProcess;
+import io.mvmci.testing.TestDirs;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -40,6 +42,7 @@ import tools.jackson.databind.JsonNode;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NodeProcessTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final String SECRET_RAFT = "proc-raft-secret-Zq8LwP3nR7vT";
   static final String SECRET_API = "proc-api-secret-Hk2MdX9sQ4jY";
   static final String TOKEN = "proc-public-token-Bv6NcF1gW5eU";
@@ -56,7 +59,7 @@ class NodeProcessTest {
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("mvmci-proc");
+    dir = dirs.create("mvmci-proc");
     web = new CountingServer();
     http = FreePorts.next();
     raft = FreePorts.next();

@@ -9,6 +9,7 @@ import io.mvmci.ops.backup.BackupCipher;
 import io.mvmci.testing.CountingServer;
 import io.mvmci.testing.Http;
 import io.mvmci.testing.Http.Reply;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
 import io.mvmci.worker.WorkerTicket;
 import io.mvmci.deploy.ModuleDeployer;
@@ -31,6 +32,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import tools.jackson.databind.JsonNode;
@@ -40,6 +42,7 @@ import tools.jackson.databind.JsonNode;
  * jobs, every refused request, the OpenAPI description, and an online backup.
  */
 class OpsNodeTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final String TOKEN = "test-public-token-0123456789";
   static final String SECRET_API = "test-api-secret-0123456789";
   static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes();
@@ -52,7 +55,7 @@ class OpsNodeTest {
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("mvmci-ops");
+    dir = dirs.create("mvmci-ops");
     web = new CountingServer();
     node = TestNode.cluster(dir, 1, "\n[api]\ntoken = \"" + TOKEN + "\"\n[workers]\nembedded = 2\n").get(0)
         .withNodeKeys(KEY_LINE).start();

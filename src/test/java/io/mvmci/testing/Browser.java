@@ -122,6 +122,10 @@ public final class Browser implements AutoCloseable {
 
   @Override
   public void close() {
-    driver.quit();
+    try {
+      driver.quit();
+    } finally {
+      TestDirs.delete(profile);
+    }
   }
 }

@@ -3,18 +3,15 @@ package io.mvmci.testing;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -190,15 +187,7 @@ public final class ProcessCluster implements AutoCloseable {
       // the JVM is already shutting down; the hook runs anyway
     }
     if (!keep && !Boolean.getBoolean("mvmci.cluster.keep")) {
-      delete(dir);
-    }
-  }
-
-  private static void delete(Path root) {
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      TestDirs.delete(dir);
     }
   }
 }

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mvmci.testing.Http.Reply;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
 import io.mvmci.workflow.WorkflowEngine;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -27,12 +28,13 @@ import tools.jackson.databind.JsonNode;
  * in the README ({@code scripts/bench-timers.sh}).
  */
 class TenThousandWaitsTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final int JOBS = 10_000;
   static final long SLEEP_MS = 90_000;
 
   @Test
   void tenThousandWaitingRunsHoldNothingWakeOnTimeAndComplete() throws Exception {
-    Path dir = Files.createTempDirectory("mvmci-10k");
+    Path dir = dirs.create("mvmci-10k");
     List<TestNode> nodes = TestNode.startAll(TestNode.cluster(dir, 3, "\n[workers]\nembedded = 2\n"));
     try {
       TestNode a = nodes.get(0);

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.mvmci.deploy.ModuleDeployer;
 import io.mvmci.testing.Http.Reply;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -26,13 +28,14 @@ import tools.jackson.databind.JsonNode;
  * {@code workflows/testing/waits} (ABI v3).
  */
 class WaitingRunsTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final String JSON = "application/json";
   static Path dir;
   static TestNode node;
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("mvmci-waits");
+    dir = dirs.create("mvmci-waits");
     node = TestNode.cluster(dir, 1, "\n[workers]\nembedded = 2\n").get(0).start();
     node.bean(ModuleDeployer.class).deploy("waits", Files.readAllBytes(Path.of("workflows/testing/waits/waits.wasm")));
   }

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.mvmci.testing.CountingServer;
 import io.mvmci.testing.Http.Reply;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
 import io.mvmci.deploy.ModuleDeployer;
 import java.nio.charset.StandardCharsets;
@@ -18,10 +19,12 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /** One real node with its embedded worker pool, running real workflows against a real HTTP server. */
 class EmbeddedWorkerTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final String JSON = "application/json";
   static Path dir;
   static TestNode node;
@@ -29,7 +32,7 @@ class EmbeddedWorkerTest {
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("mvmci-worker");
+    dir = dirs.create("mvmci-worker");
     web = new CountingServer();
     node = TestNode.cluster(dir, 1, "").get(0).start();
     ModuleDeployer modules = node.bean(ModuleDeployer.class);

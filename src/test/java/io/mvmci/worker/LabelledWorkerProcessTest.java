@@ -7,13 +7,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.mvmci.testing.CountingServer;
 import io.mvmci.testing.Http.Reply;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
 import io.mvmci.testing.WorkerProcess;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -22,11 +23,12 @@ import tools.jackson.databind.JsonNode;
  * embedded worker has other labels.
  */
 class LabelledWorkerProcessTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final String SECRET = RemoteWorkerTest.SECRET;
 
   @Test
   void aJobWaitsForAWorkerWithItsLabelsThenRunsThere() throws Exception {
-    Path dir = Files.createTempDirectory("mvmci-labelled");
+    Path dir = dirs.create("mvmci-labelled");
     try (CountingServer web = new CountingServer();
         TestNode node = TestNode.cluster(dir, 1, "\n[workers]\nembedded = 1\nlabels = [\"linux\"]\n").get(0).start()) {
       Reply r = post(node.url("/api/v1/jobs"), "application/json", "{\"url\":\"" + web.url("/gpu/1")

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.mvmci.artifact.BlobStore;
 import io.mvmci.testing.ClusterConfig;
 import io.mvmci.testing.Http;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
 import io.mvmci.testing.WorkerProcess;
 import java.net.URI;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -27,11 +29,12 @@ import tools.jackson.databind.JsonNode;
  * took the upload is stopped. Three real nodes in this JVM, none with embedded workers.
  */
 class RemoteWorkerArtifactTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final HttpClient CLIENT = HttpClient.newHttpClient();
 
   @Test
   void aRemoteRunsArtifactIsServedByTheOtherNodes() throws Exception {
-    Path dir = Files.createTempDirectory("mvmci-remote-artifact");
+    Path dir = dirs.create("mvmci-remote-artifact");
     List<TestNode> nodes = TestNode.startAll(TestNode.cluster(dir, 3, "\n[workers]\nembedded = 0\n"));
     try {
       TestNode taker = nodes.get(0);

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.mvmci.testing.CountingServer;
 import io.mvmci.testing.Http.Reply;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
 import io.mvmci.testing.WorkerProcess;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -22,6 +24,7 @@ import tools.jackson.databind.JsonNode;
  * revocation, a worker killed in the middle of a job, and a paused worker whose token went stale.
  */
 class RemoteWorkerTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final String SECRET = "test-api-secret-0123456789";
   static Path dir;
   static TestNode node;
@@ -29,7 +32,7 @@ class RemoteWorkerTest {
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("mvmci-remote");
+    dir = dirs.create("mvmci-remote");
     web = new CountingServer();
     node = TestNode.cluster(dir, 1, "\n[workers]\nembedded = 0\n").get(0).start();
   }

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.mvmci.testing.CountingServer;
 import io.mvmci.testing.Http.Reply;
+import io.mvmci.testing.TestDirs;
 import io.mvmci.testing.TestNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -21,6 +22,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -31,6 +33,7 @@ import tools.jackson.databind.JsonNode;
  * a tampered file.
  */
 class RestoreTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final String OLD_KEY = Base64.getEncoder().encodeToString("old-key-0123456789abcdef01234567".getBytes());
   static final String NEW_KEY = Base64.getEncoder().encodeToString("new-key-0123456789abcdef01234567".getBytes());
   static Path dir;
@@ -41,7 +44,7 @@ class RestoreTest {
 
   @BeforeAll
   static void backUpANodeWithJobs() throws Exception {
-    dir = Files.createTempDirectory("mvmci-restore");
+    dir = dirs.create("mvmci-restore");
     web = new CountingServer();
     Files.createDirectories(dir.resolve("source"));
     source = TestNode.cluster(dir.resolve("source"), 1, "\n[workers]\nembedded = 1\n").get(0)

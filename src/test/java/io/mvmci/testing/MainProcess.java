@@ -76,8 +76,12 @@ public abstract class MainProcess implements AutoCloseable {
     }
   }
 
-  private List<String> launchArguments() {
+  private List<String> launchArguments() throws IOException {
     List<String> a = new ArrayList<>(JVM_OPTIONS);
+    // Its own temporary directory beside its log, so that what a killed process leaves there (SQLite's
+    // native library, 1 MB a launch, and Tomcat's work directory) goes with the test's directory.
+    Path tmp = Files.createDirectories(log.resolveSibling(log.getFileName() + ".tmp"));
+    a.add(quote("-Djava.io.tmpdir=" + tmp.toAbsolutePath()));
     String jar = System.getProperty("mvmci.cluster.jar", "");
     if (!jar.isEmpty()) {
       a.add("-jar");

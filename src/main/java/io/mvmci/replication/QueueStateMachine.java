@@ -67,6 +67,7 @@ public final class QueueStateMachine extends BaseStateMachine {
   private volatile BulkReceiver receiver = BulkReceiver.NONE;
   private volatile ProposalRewriter rewriter = ProposalRewriter.NONE;
   private volatile int maxRewrittenBytes = Integer.MAX_VALUE;
+  private final ApplyTrace trace;
 
   public QueueStateMachine(Path dbFile, int readers, ApplyListener listener) {
     this(dbFile, readers, listener, null);
@@ -75,6 +76,7 @@ public final class QueueStateMachine extends BaseStateMachine {
   /** @param disk told when storage cannot take an entry, and asked before the leader takes a proposal */
   QueueStateMachine(Path dbFile, int readers, ApplyListener listener, DiskGuard disk) {
     this.live = new LiveStore(dbFile, readers);
+    this.trace = ApplyTrace.beside(dbFile);
     this.listener = listener;
     this.disk = disk;
     this.retry = disk == null ? BusyRetry.SYSTEM : new BusyRetry(System::nanoTime, Thread::sleep,
@@ -102,6 +104,7 @@ public final class QueueStateMachine extends BaseStateMachine {
       SingleFileSnapshotInfo latest = storage.getLatestSnapshot();
       live.open(latest);
       setLastAppliedTermIndex(latest == null ? null : latest.getTermIndex());
+      trace.note("start: database at " + live.appliedIndex() + ", snapshot " + (latest == null ? "none" : latest.getTermIndex()));
     }, IOException.class);
   }
 
@@ -211,6 +214,10 @@ public final class QueueStateMachine extends BaseStateMachine {
     List<Result> results = retry.applyOrStop(term, index,
         () -> live.processor().apply(term, index, batch));
     updateLastAppliedTermIndex(term, index);
+    if (trace.on()) {
+      trace.applied(index, term, entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer(),
+          proposed != null ? proposed.batch() : null, results);
+    }
     if (results == null) { // applied before this restart
       if (proposed != null && proposed.rewrite() != null) {
         abandon(proposed.rewrite());
@@ -241,6 +248,7 @@ public final class QueueStateMachine extends BaseStateMachine {
       live.processor().advance(term, index);
       return null;
     });
+    trace.meta(index, term);
     super.notifyTermIndexUpdated(term, index);
   }
 
@@ -346,6 +354,7 @@ public final class QueueStateMachine extends BaseStateMachine {
     }
     live.install(snapshot);
     setLastAppliedTermIndex(snapshot.getTermIndex());
+    trace.note("installed snapshot " + snapshot.getTermIndex());
     getLifeCycle().transition(LifeCycle.State.STARTING);
     getLifeCycle().transition(LifeCycle.State.RUNNING);
     snapshotsInstalled.incrementAndGet();
@@ -357,6 +366,7 @@ public final class QueueStateMachine extends BaseStateMachine {
   public void close() throws IOException {
     snapshots.close();
     live.close();
+    trace.close();
     super.close();
   }
 

@@ -3,6 +3,7 @@ package io.mvmci.faults;
 import io.mvmci.command.Command;
 import io.mvmci.command.CommandCodec;
 import io.mvmci.command.CommandProcessor;
+import io.mvmci.replication.ApplyTrace;
 import io.mvmci.store.QueueStore;
 import io.mvmci.testing.DatabaseDump;
 import java.io.IOException;
@@ -76,6 +77,14 @@ public final class LogReplay {
         }
       }
     }
+    Map<Integer, TreeMap<Long, Traced>> traces = new TreeMap<>();
+    for (int n : nodes) {
+      Path file = db(dir, n).resolveSibling("apply-trace.log");
+      if (Files.exists(file)) {
+        traces.put(n, readTrace(n, file, out));
+      }
+    }
+    compareTraces(traces, out);
     TreeMap<Long, Entry> union = new TreeMap<>();
     for (int n : nodes) {
       logs.get(n).forEach(union::putIfAbsent);
@@ -103,16 +112,96 @@ public final class LogReplay {
       Path copy = Files.createTempFile("replay", ".sqlite");
       Files.delete(copy);
       Map<Long, Long> stepWriters = new TreeMap<>();
-      long from = replay(base, union, target, copy, stepWriters, out);
+      Map<Long, String> resultHashes = new TreeMap<>();
+      long from = replay(base, union, target, copy, stepWriters, resultHashes, out);
       String replayed = new String(DatabaseDump.of(copy), StandardCharsets.UTF_8);
       out.printf("%nreplay of %s (from index %d) to %d:%n", base == null ? "an empty database" : base,
           from, target);
       for (int m : nodes) {
         String d = firstDifference(replayed, dumps.get(m));
         out.printf("  node %d's database: %s%n", m, d == null ? "IDENTICAL" : "differs\n" + d);
+        TreeMap<Long, Traced> t = traces.get(m);
+        if (t != null) {
+          resultHashes.entrySet().stream().filter(e -> t.containsKey(e.getKey())
+                  && !t.get(e.getKey()).results().equals(e.getValue())).findFirst()
+              .ifPresent(e -> out.printf("  node %d's trace: FIRST RESULTS NOT THE REPLAY'S at index %d (%s, replay %s)%n",
+                  m, e.getKey(), t.get(e.getKey()), e.getValue()));
+        }
       }
       Files.writeString(Path.of(copy + ".steps"), stepWriters.toString());
       out.println("  replayed database: " + copy + " (which entry wrote each job_steps id: " + copy + ".steps)");
+    }
+  }
+
+  /** One node's trace line for an entry it applied (not skipped): how, and the two hashes. */
+  record Traced(String how, long term, String entry, String results) {}
+
+  /**
+   * Reads a node's apply trace ({@code replication.ApplyTrace}): the first application of each index.
+   * Prints its MISMATCH lines, and every replay that skipped an index whose entry in the log is not
+   * the one applied there before (the node's log changed under an entry it had applied).
+   */
+  static TreeMap<Long, Traced> readTrace(int node, Path file, java.io.PrintStream out) throws IOException {
+    TreeMap<Long, Traced> applied = new TreeMap<>();
+    int starts = 0;
+    int skips = 0;
+    for (String line : Files.readAllLines(file)) {
+      if (line.startsWith("#")) {
+        starts += line.startsWith("# start") ? 1 : 0;
+        continue;
+      }
+      String[] f = line.split(" ");
+      if (f.length < 5) {
+        continue; // a meta entry, or a line cut by a kill
+      }
+      long index = Long.parseLong(f[0]);
+      if (line.contains("MISMATCH")) {
+        out.printf("node %d's trace: %s%n", node, line);
+      }
+      if (f[2].equals("skip")) {
+        skips++;
+        Traced before = applied.get(index);
+        if (before != null && !before.entry().equals(f[3])) {
+          out.printf("node %d: a replay skipped index %d holding entry %s, but %s was applied there%n",
+              node, index, f[3], before.entry());
+        }
+      } else {
+        applied.putIfAbsent(index, new Traced(f[2], Long.parseLong(f[1]), f[3], f[4]));
+      }
+    }
+    out.printf("node %d's apply trace: %d entries applied, %d skipped by replays, %d starts%n", node,
+        applied.size(), skips, starts);
+    return applied;
+  }
+
+  /** The first index at which two nodes' traces name different entries, or different results. */
+  private static void compareTraces(Map<Integer, TreeMap<Long, Traced>> traces, java.io.PrintStream out) {
+    List<Integer> ns = new ArrayList<>(traces.keySet());
+    for (int i = 0; i < ns.size(); i++) {
+      for (int j = i + 1; j < ns.size(); j++) {
+        TreeMap<Long, Traced> a = traces.get(ns.get(i));
+        TreeMap<Long, Traced> b = traces.get(ns.get(j));
+        Long entry = null;
+        Long results = null;
+        long shared = 0;
+        for (Map.Entry<Long, Traced> e : a.entrySet()) {
+          Traced o = b.get(e.getKey());
+          if (o == null) {
+            continue;
+          }
+          shared++;
+          if (entry == null && !o.entry().equals(e.getValue().entry())) {
+            entry = e.getKey();
+          }
+          if (results == null && !o.results().equals(e.getValue().results())) {
+            results = e.getKey();
+          }
+        }
+        out.printf("traces of %d and %d: %d indexes applied by both; %s; %s%n", ns.get(i), ns.get(j), shared,
+            entry == null ? "same entries" : "FIRST DIFFERENT ENTRY at " + entry + " " + a.get(entry) + " / " + b.get(entry),
+            results == null ? "same results" : "FIRST DIFFERENT RESULTS at " + results + " " + a.get(results) + " / "
+                + b.get(results));
+      }
     }
   }
 
@@ -179,7 +268,8 @@ public final class LogReplay {
    * {@code target} into {@code db}; returns the index it started after.
    */
   private static long replay(Path snapshot, TreeMap<Long, Entry> log, long target, Path db,
-      Map<Long, Long> stepWriters, java.io.PrintStream out) throws IOException, SQLException {
+      Map<Long, Long> stepWriters, Map<Long, String> resultHashes, java.io.PrintStream out)
+      throws IOException, SQLException {
     if (snapshot != null) {
       Files.copy(snapshot, db, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
@@ -199,7 +289,10 @@ public final class LogReplay {
           continue;
         }
         List<Command> batch = CommandCodec.decode(e.data());
-        p.apply(e.term(), i, batch);
+        List<io.mvmci.command.Result> results = p.apply(e.term(), i, batch);
+        if (results != null) {
+          resultHashes.put(i, ApplyTrace.sha(io.mvmci.command.ResultCodec.encode(results)));
+        }
         long max = maxStepId(store.writer());
         for (long id = lastStep + 1; id <= max; id++) {
           stepWriters.put(id, i);

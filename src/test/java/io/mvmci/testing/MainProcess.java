@@ -27,7 +27,9 @@ public abstract class MainProcess implements AutoCloseable {
   /** Small and quick to start: several of these share two cores with the build. */
   static final List<String> JVM_OPTIONS = List.of(
       "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
-      "-XX:+ExitOnOutOfMemoryError", "-Djava.net.preferIPv4Stack=true");
+      "-XX:+ExitOnOutOfMemoryError", "-Djava.net.preferIPv4Stack=true",
+      // a line per applied entry beside each node's database, for faults.LogReplay's post-mortem
+      "-Dmvmci.apply.trace=true");
 
   /** Everything the process wrote, over all its launches. */
   public final Path log;

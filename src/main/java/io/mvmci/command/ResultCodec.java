@@ -21,6 +21,27 @@ public final class ResultCodec {
     return w.toByteArray();
   }
 
+  /**
+   * A reply as its proposer reads it, one result per command it sent: a submission's
+   * {@link Result.SubmittedAndClaimed} (the leader's eager start rode on it) is answered as its
+   * {@link Result.Submitted}. The rewriting leader maps it back itself when it answers, but a reply
+   * can come from elsewhere: when that leader stepped down before answering and the client's retry
+   * reached the next leader, which had applied the entry from its log, Ratis answers from its retry
+   * cache with the results as applied. A proposer never sends a submission with a claim, so it never
+   * expects one (JobService cast such a reply to a refusal and answered 500).
+   */
+  public static List<Result> decodeAsProposed(byte[] reply) {
+    List<Result> results = decode(reply);
+    if (results.stream().noneMatch(r -> r instanceof Result.SubmittedAndClaimed)) {
+      return results;
+    }
+    List<Result> out = new ArrayList<>(results.size());
+    for (Result r : results) {
+      out.add(r instanceof Result.SubmittedAndClaimed sc ? sc.submitted() : r);
+    }
+    return out;
+  }
+
   public static List<Result> decode(byte[] reply) {
     WireReader r = new WireReader(reply);
     if (r.u8() != CommandCodec.MAGIC || r.u8() != CommandCodec.VERSION) {

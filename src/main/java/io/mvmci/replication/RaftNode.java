@@ -109,7 +109,7 @@ public final class RaftNode implements AutoCloseable {
     // The stream client's group is the file's members with their stream addresses: a member added at
     // runtime (cluster add) is not streamed to until the nodes' files name it (artifact/DESIGN.md).
     this.streamClient = !streams || joiningNow ? null : RaftNodeSetup.streamClient(props, params, peers, selfId);
-    this.committer = new GroupCommitter(this::propose, ResultCodec::decode, settings.groupCommit());
+    this.committer = new GroupCommitter(this::propose, ResultCodec::decodeAsProposed, settings.groupCommit());
     this.barrier = new ReadBarrier(this::readIndex);
   }
 

@@ -106,4 +106,19 @@ class SubmitAndClaimTest {
         .containsExactly(new Result.SubmittedAndClaimed(new Result.Submitted(4, false), List.of(
             new Result.ClaimedJob(new JobRef(4, 1), "noop", "{}", 60_000, T + 3_000, 0, 3, "ab", 1, 0))));
   }
+
+  /**
+   * A proposer reads an eager start's result as the submission it sent: a reply answered from Ratis's
+   * retry cache (the rewriting leader stepped down, the retry reached the next leader) carries the
+   * entry's results as applied, and JobService answered such a submission 500.
+   */
+  @Test
+  void aProposerReadsASubmissionThatCarriedAClaimAsItsSubmission() {
+    byte[] reply = ResultCodec.encode(List.of(new Result.Ack(), new Result.SubmittedAndClaimed(
+        new Result.Submitted(4, true), List.of(new Result.ClaimedJob(new JobRef(4, 1), "noop", "{}", 60_000,
+            T + 3_000, 0, 3, "ab", 1, 0))), new Result.Rejected(Result.Reason.INVALID, "no")));
+    assertThat(ResultCodec.decodeAsProposed(reply)).containsExactly(new Result.Ack(), new Result.Submitted(4, true),
+        new Result.Rejected(Result.Reason.INVALID, "no"));
+    assertThat(ResultCodec.decode(reply).get(1)).isInstanceOf(Result.SubmittedAndClaimed.class);
+  }
 }

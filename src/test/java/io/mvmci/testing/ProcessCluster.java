@@ -18,7 +18,8 @@ import tools.jackson.databind.JsonNode;
  * Three {@link NodeProcess}es on free loopback ports, each with its own TOML file
  * ({@link ClusterConfig}, with the product's default timings) and data directory under a temporary
  * directory. Closing it kills every process and deletes the directory (unless
- * {@code -Dmvmci.cluster.keep=true}, for a post-mortem of the logs); so does the end of the JVM.
+ * {@code -Dmvmci.cluster.keep=true} or {@link #keepOnClose}, for a post-mortem); the end of the JVM kills the
+ * processes, leaving the directory.
  */
 public final class ProcessCluster implements AutoCloseable {
   /**

@@ -289,39 +289,6 @@ public final class QueueStateMachine extends BaseStateMachine {
     return CompletableFuture.completedFuture(null);
   }
 
-  private record ReceivedStream(BulkReceiver.Write write) implements DataStream {
-    @Override
-    public DataChannel getDataChannel() {
-      return new DataChannel() {
-        @Override
-        public void force(boolean metadata) {
-          // the receiver syncs on close
-        }
-
-        @Override
-        public int write(java.nio.ByteBuffer src) throws IOException {
-          return write.write(src);
-        }
-
-        @Override
-        public boolean isOpen() {
-          return write.isOpen();
-        }
-
-        @Override
-        public void close() throws IOException {
-          write.close();
-        }
-      };
-    }
-
-    @Override
-    public CompletableFuture<?> cleanUp() {
-      write.abort();
-      return CompletableFuture.completedFuture(null);
-    }
-  }
-
   @Override
   public CompletableFuture<Message> query(Message request) {
     return CompletableFuture.completedFuture(Message.EMPTY);

@@ -266,7 +266,7 @@ final class Checker {
     return out;
   }
 
-  private static String abbreviate(String row) {
+  static String abbreviate(String row) {
     return row.length() > 400 ? row.substring(0, 400) + "..." : row;
   }
 

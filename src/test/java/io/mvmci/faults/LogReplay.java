@@ -333,13 +333,9 @@ public final class LogReplay {
         table = l;
       }
       if (!l.equals(r)) {
-        return "    at " + table + " line " + i + ":\n    replay: " + abbreviate(l) + "\n    node:   " + abbreviate(r);
+        return "    at " + table + " line " + i + ":\n    replay: " + Checker.abbreviate(l) + "\n    node:   " + Checker.abbreviate(r);
       }
     }
     return null;
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() > 300 ? s.substring(0, 300) + "..." : s;
   }
 }

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +36,7 @@ class LogReplayTest {
     } finally {
       System.clearProperty("mvmci.apply.trace");
     }
-    copyTree(dir.resolve("data1"), dir.resolve("data2"));
+    org.springframework.util.FileSystemUtils.copyRecursively(dir.resolve("data1"), dir.resolve("data2"));
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + LogReplay.db(dir, 2));
          Statement s = c.createStatement()) {
       assertThat(s.executeUpdate("UPDATE jobs SET priority = 7 WHERE seq = (SELECT max(seq) FROM jobs)")).isEqualTo(1);
@@ -66,18 +65,5 @@ class LogReplayTest {
         .contains("same entries; FIRST DIFFERENT RESULTS at " + f[0])
         .contains("node 2's trace: FIRST RESULTS NOT THE REPLAY'S at index " + f[0])
         .doesNotContain("node 1's trace: FIRST RESULTS");
-  }
-
-  private static void copyTree(Path from, Path to) throws Exception {
-    try (Stream<Path> all = Files.walk(from)) {
-      for (Path p : all.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
   }
 }

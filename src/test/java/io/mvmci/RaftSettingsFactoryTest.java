@@ -12,7 +12,7 @@ class RaftSettingsFactoryTest {
   @Test
   void theReadLeaseIsRatissLeaderLeaseAndOffByDefault() {
     assertThat(RaftSettingsFactory.ratisProperties(RaftSection.DEFAULTS)).isEmpty();
-    RaftSection lease = new RaftSection(500, 1000, 3000, 20_000, 2, 512, 1 << 20, 20 << 20, 64L << 20, 256, true);
+    RaftSection lease = new RaftSection(500, 1000, 3000, 20_000, 2, 512, 1 << 20, 20 << 20, 64L << 20, 256, true, 3_600_000);
     RaftProperties p = new RaftProperties();
     RaftSettingsFactory.ratisProperties(lease).forEach(p::set);
     assertThat(RaftServerConfigKeys.Read.leaderLeaseEnabled(p)).isTrue();

@@ -57,6 +57,10 @@ final class Client {
     return send(b);
   }
 
+  JsonNode get(String path, String bearer) {
+    return send(request(path, bearer).GET());
+  }
+
   JsonNode delete(String path, String bearer) {
     return send(request(path, bearer).DELETE());
   }

@@ -3,10 +3,13 @@ package io.mvmci.cli;
 import picocli.CommandLine.Command;
 import tools.jackson.databind.JsonNode;
 
-/** {@code mvm-ci cluster status}: every member as it sees itself; add, remove and replace change them. */
+/**
+ * {@code mvm-ci cluster status}: every member as it sees itself; add, remove and replace change them;
+ * check compares their copies of the database.
+ */
 @Command(name = "cluster", mixinStandardHelpOptions = true, description = "The cluster's members.",
     subcommands = {ClusterCommand.Status.class, MembersCommands.Add.class, MembersCommands.Remove.class,
-        MembersCommands.Replace.class})
+        MembersCommands.Replace.class, ClusterCommand.Check.class})
 final class ClusterCommand {
   @Command(name = "status", mixinStandardHelpOptions = true, description = {
       "Every member: role, state, health, term, commit and applied index, lag, snapshot.",
@@ -37,6 +40,47 @@ final class ClusterCommand {
         t.print(out());
       }
       return allReady ? ClientExit.OK : ClientExit.JOB_FAILED;
+    }
+  }
+
+  @Command(name = "check", mixinStandardHelpOptions = true, description = {
+      "Starts a consistency check and waits for the members' digests of their copies of the database",
+      "(README, Operations). Needs secret_api. Exit 0 when every member reported the same digest, 1 when",
+      "copies differ (the differing members and tables are printed), 5 when a member did not report in time."})
+  static final class Check extends MembersCommands.Change {
+    @picocli.CommandLine.Option(names = "--timeout-ms", paramLabel = "MS",
+        description = "How long to wait for every member's digest (default 60000).")
+    long timeoutMs = 60_000;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      String path = "/api/v1/admin/cluster/consistency";
+      JsonNode check = options.client(env).post(path, secret(), "application/json", new byte[0]);
+      long index = check.path("check_index").asLong();
+      long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+      while (check.path("reports").size() < check.path("members").asInt() && System.nanoTime() < deadline) {
+        Thread.sleep(250);
+        for (JsonNode c : options.client(env).get(path + "?limit=100", secret()).path("checks")) {
+          if (c.path("check_index").asLong() == index) {
+            check = c;
+          }
+        }
+      }
+      if (options.json) {
+        json(check);
+      } else {
+        Table t = new Table("NODE", "DIGEST", "ROWS", "SCHEMA");
+        for (JsonNode r : check.path("reports")) {
+          t.row(r.path("node_id").asInt(), r.path("digest").asString().substring(0, 16), r.path("rows").asLong(),
+              r.path("schema").asInt());
+        }
+        t.print(out());
+        out().println("check at index " + index + ": " + check.path("outcome").asString()
+            + (check.path("differing_members").isEmpty() ? "" : "; differing members " + check.path("differing_members"))
+            + (check.path("differing_tables").isEmpty() ? "" : "; differing tables " + check.path("differing_tables")));
+      }
+      return check.path("outcome").asString().equals("differ") ? ClientExit.JOB_FAILED
+          : check.path("outcome").asString().equals("agree") ? ClientExit.OK : ClientExit.TIMEOUT;
     }
   }
 }

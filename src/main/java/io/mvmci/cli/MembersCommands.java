@@ -15,6 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class MembersCommands {
   private MembersCommands() {}
 
+  /** A command of the admin API: it takes secret_api. */
   abstract static class Change extends ClientCommand {
     @Option(names = "--secret", paramLabel = "SECRET_API", description = "secret_api (env MVMCI_SECRET_API).")
     String secret;

@@ -16,7 +16,7 @@ import java.sql.SQLException;
 public sealed interface Command permits SubmitJob, ClaimJobs, Heartbeat, ReportProgress, CompleteJob,
     FailJob, ReleaseJob, CancelJob, ExpireLeases, IssueTicket, RevokeTicket, DeployModule, PurgeJobs,
     SeedModule, AppendSteps, PromoteModule, DeleteModule, SuspendJob, WakeJobs, SendSignal, RetryJob,
-    PutSchedule, DeleteSchedule, FireSchedule, RecordArtifact, SubmitAndClaim {
+    PutSchedule, DeleteSchedule, FireSchedule, RecordArtifact, SubmitAndClaim, CheckConsistency, ReportDigest {
 
   /** The type code that prefixes this command's payload in the envelope. */
   CommandType type();

@@ -62,7 +62,7 @@ public final class CommandProcessor implements AutoCloseable {
     if (index <= appliedIndex) {
       return null;
     }
-    tx.begin(nextJobSeq);
+    tx.begin(index, nextJobSeq);
     EntryResults results = new EntryResults(batch.size());
     try {
       for (int i = 0; i < batch.size(); ) {

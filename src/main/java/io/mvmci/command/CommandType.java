@@ -38,7 +38,9 @@ public enum CommandType {
   ISSUE_TICKET_WITH_LABELS(28, IssueTicket::readWithLabels),
   // 29 is dispatch's
   RECORD_ARTIFACT(30, RecordArtifact::read),
-  SUBMIT_AND_CLAIM(31, SubmitAndClaim::read);
+  SUBMIT_AND_CLAIM(31, SubmitAndClaim::read),
+  CHECK_CONSISTENCY(32, CheckConsistency::read),
+  REPORT_DIGEST(33, ReportDigest::read);
 
   private static final CommandType[] BY_CODE = new CommandType[64];
 

@@ -84,6 +84,17 @@ public interface Effects {
   default void moduleDeleted(String name, String sha256) {
   }
 
+  /**
+   * A consistency check's entry, at log index {@code index}, applied with the rest of its entry: this
+   * member digests its copy as it stands now, before the next entry applies (see {@link CheckConsistency}).
+   */
+  default void consistencyCheckApplied(long index) {
+  }
+
+  /** A member's digest for the consistency check at {@code checkIndex} was recorded. */
+  default void consistencyReported(long checkIndex) {
+  }
+
   /** The whole database was replaced by an installed snapshot: re-read whatever was derived from it. */
   default void reloaded() {
   }

@@ -41,11 +41,19 @@ public final class Tx implements AutoCloseable {
     this.rows = new JobRows(this);
   }
 
-  /** Starts the next entry's bookkeeping. */
-  void begin(long nextJobSeq) {
+  private long index;
+
+  /** Starts the bookkeeping of the entry at log index {@code index}. */
+  void begin(long index, long nextJobSeq) {
+    this.index = index;
     this.nextJobSeq = nextJobSeq;
     countDeltas.clear();
     followUps.clear();
+  }
+
+  /** The log index of the entry being applied: the same on every member, so a command may record it. */
+  long index() {
+    return index;
   }
 
   /** The statement for {@code sql}, prepared once per connection. */

@@ -33,6 +33,10 @@ package io.mvmci.config;
  *     {@code election_timeout_min_ms}; faster (no wait for the next heartbeat), but it assumes clocks
  *     that run at about the same rate and no pause of the leader past the lease between its check and
  *     the read; {@code read_lease}, default false (every read index confirms leadership)
+ * @param consistencyCheckIntervalMs how often the leader starts a consistency check, in which every
+ *     member digests its copy of the database as of one log entry and the digests are compared (a copy
+ *     that differs is named); 0 starts none (an operator still can); {@code
+ *     consistency_check_interval_ms}, milliseconds, default 3600000 (an hour)
  */
 public record RaftSection(
     @Range(min = 50, max = 60_000, unit = "milliseconds") int electionTimeoutMinMs,
@@ -45,12 +49,13 @@ public record RaftSection(
     @Range(min = 64 * 1024, max = 1024 * 1024 * 1024, unit = "bytes") int logEntryMaxBytes,
     @Range(min = 1024 * 1024, max = 64L * 1024 * 1024 * 1024, unit = "bytes") long logSegmentSizeBytes,
     @Range(min = 0, max = 1024 * 1024, unit = "MiB") int minFreeDiskMb,
-    boolean readLease) {
+    boolean readLease,
+    @Range(min = 0, max = 7 * 24 * 3_600_000, unit = "milliseconds") int consistencyCheckIntervalMs) {
 
   static final int MIB = 1024 * 1024;
 
   public static final RaftSection DEFAULTS =
-      new RaftSection(500, 1000, 3000, 20_000, 2, 512, MIB, 20 * MIB, 64L * MIB, 256, false);
+      new RaftSection(500, 1000, 3000, 20_000, 2, 512, MIB, 20 * MIB, 64L * MIB, 256, false, 3_600_000);
 
   /** The rules between keys of this section; the binder has checked each key's range. */
   RaftSection checked(Fields f) {
@@ -65,6 +70,9 @@ public record RaftSection(
     if (logEntryMaxBytes > logSegmentSizeBytes) {
       throw f.invalid("log_entry_max_bytes", "must not exceed " + f.field("log_segment_size_bytes")
           + " (" + logSegmentSizeBytes + "): an entry must fit in one segment");
+    }
+    if (consistencyCheckIntervalMs > 0 && consistencyCheckIntervalMs < 1000) {
+      throw f.invalid("consistency_check_interval_ms", "must be 0 (no periodic check) or at least 1000");
     }
     return this;
   }

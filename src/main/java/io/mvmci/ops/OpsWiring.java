@@ -4,6 +4,8 @@ import io.mvmci.api.ApiSecret;
 import io.mvmci.api.NodeReadiness;
 import io.mvmci.config.NodeConfig;
 import io.mvmci.ops.backup.Backups;
+import io.mvmci.ops.consistency.ConsistencyChecks;
+import io.mvmci.ops.consistency.ConsistencyHealthIndicator;
 import io.mvmci.ops.health.RaftHealth;
 import io.mvmci.ops.health.RaftHealthIndicator;
 import io.mvmci.ops.health.RaftLifecycleHealthIndicator;
@@ -158,6 +160,20 @@ class OpsWiring {
                 + " takes secret_api."))
         .components(new Components().addSecuritySchemes("bearer",
             new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")));
+  }
+
+  /** The consistency checks: this node's digests and reports, and the leader's periodic check. */
+  @Bean(destroyMethod = "close")
+  ConsistencyChecks consistencyChecks(RaftNode node, ApplyListeners listeners, Clock clock, NodeConfig config) {
+    ConsistencyChecks checks = new ConsistencyChecks(node, clock, config.raft().consistencyCheckIntervalMs());
+    listeners.add(checks);
+    checks.start();
+    return checks;
+  }
+
+  @Bean
+  ConsistencyHealthIndicator consistencyHealthIndicator(ConsistencyChecks checks) {
+    return new ConsistencyHealthIndicator(checks);
   }
 
   @Bean

@@ -133,6 +133,16 @@ public final class ApplyListeners implements ApplyListener {
     }
 
     @Override
+    public void consistencyCheckApplied(long index) {
+      each(p -> p.consistencyCheckApplied(index));
+    }
+
+    @Override
+    public void consistencyReported(long checkIndex) {
+      each(p -> p.consistencyReported(checkIndex));
+    }
+
+    @Override
     public void moduleStored(String name, String sha256, byte[] wasm) {
       each(p -> p.moduleStored(name, sha256, wasm));
     }

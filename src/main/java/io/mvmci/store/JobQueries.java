@@ -34,6 +34,7 @@ public final class JobQueries {
   private final ScheduleQueries schedules;
   private final ArtifactQueries artifacts;
   private final ModuleQueries modules;
+  private final ConsistencyQueries consistency;
 
   JobQueries(ReadPool pool) {
     this.pool = pool;
@@ -43,6 +44,12 @@ public final class JobQueries {
     this.artifacts = new ArtifactQueries(pool);
     this.schedules = new ScheduleQueries(pool);
     this.modules = new ModuleQueries(pool);
+    this.consistency = new ConsistencyQueries(pool);
+  }
+
+  /** Reads of the consistency checks and the members' digests. */
+  public ConsistencyQueries consistency() {
+    return consistency;
   }
 
   /** Reads of the cron schedules and their fires. */

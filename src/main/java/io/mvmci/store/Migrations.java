@@ -17,7 +17,7 @@ import java.util.List;
 final class Migrations {
   static final List<String> ALL = List.of("V1__queue.sql", "V2__retention.sql", "V3__module_versions.sql",
       "V4__run_history.sql", "V5__waiting_runs.sql", "V6__events.sql", "V7__schedules.sql",
-      "V8__dispatch.sql", "V9__artifacts.sql", "V10__label_filter.sql");
+      "V8__dispatch.sql", "V9__artifacts.sql", "V10__label_filter.sql", "V11__consistency.sql");
 
   private Migrations() {}
 

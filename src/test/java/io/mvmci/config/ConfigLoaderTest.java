@@ -47,7 +47,7 @@ class ConfigLoaderTest {
 
   @Test
   void defaultsHaveTheDocumentedValues() {
-    assertEquals(new RaftSection(500, 1000, 3000, 20_000, 2, 512, 1 << 20, 20 << 20, 64L << 20, 256, false), RaftSection.DEFAULTS);
+    assertEquals(new RaftSection(500, 1000, 3000, 20_000, 2, 512, 1 << 20, 20 << 20, 64L << 20, 256, false, 3_600_000), RaftSection.DEFAULTS);
     assertEquals(new ApiSection(Optional.empty(), 65_536, 16 << 20, 10_000), ApiSection.DEFAULTS);
     assertEquals(new JobsSection(3000, 1000, 500, 3, 1000, 60_000, 300_000, 0, 2 * 1024 * 1024, 32 * 1024 * 1024, 50_000, 500, 60_000), JobsSection.DEFAULTS);
     assertEquals(new WorkersSection(4, 4096, 64, false, false, java.util.List.of()), parse("").workers());

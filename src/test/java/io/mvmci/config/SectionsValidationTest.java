@@ -24,6 +24,8 @@ class SectionsValidationTest {
             "raft.election_timeout_max_ms = 800: must be greater than raft.election_timeout_min_ms (800)"),
         Arguments.of("election default max below min", "[raft]\nelection_timeout_min_ms = 1500",
             "raft.election_timeout_max_ms = 1000 (default): must be greater than raft.election_timeout_min_ms (1500)"),
+        Arguments.of("consistency check too often", "[raft]\nconsistency_check_interval_ms = 500",
+            "raft.consistency_check_interval_ms = 500: must be 0 (no periodic check) or at least 1000"),
         Arguments.of("rpc timeout too small", "[raft]\nrpc_timeout_ms = 50",
             "raft.rpc_timeout_ms = 50: must be between 100 and 600000 milliseconds"),
         Arguments.of("snapshot trigger too small", "[raft]\nsnapshot_auto_trigger_entries = 10",
@@ -156,6 +158,7 @@ class SectionsValidationTest {
         log_entry_max_bytes = 8_388_608
         log_segment_size_bytes = 16777216
         read_lease = true
+        consistency_check_interval_ms = 60000
         [api]
         token = "a-bearer-token-of-some-length"
         max_body_bytes = 4096
@@ -177,7 +180,7 @@ class SectionsValidationTest {
         timeout_ms = 60000
         """);
 
-    assertEquals(new RaftSection(300, 600, 2000, 5000, 3, 64, 262144, 8 << 20, 16 << 20, 256, true), c.raft());
+    assertEquals(new RaftSection(300, 600, 2000, 5000, 3, 64, 262144, 8 << 20, 16 << 20, 256, true, 60_000), c.raft());
     assertEquals(Optional.of("a-bearer-token-of-some-length"), c.apiToken());
     assertEquals(4096, c.api().maxBodyBytes());
     assertEquals(1 << 20, c.api().maxModuleBytes());

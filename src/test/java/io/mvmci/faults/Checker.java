@@ -78,6 +78,7 @@ final class Checker {
     }
     claimsObserved(byKey);
     identical();
+    digests();
     figures.put("jobs acknowledged", (int) byKey.values().stream()
         .filter(l -> l.stream().anyMatch(o -> o.kind().equals("submit") && o.outcome() == Outcome.OK)).count());
     figures.put("jobs in the database", byId.size());
@@ -192,6 +193,30 @@ final class Checker {
           add("double-claim", e.getKey(), "attempt " + attempt + " seen held by " + who, e.getValue());
         }
       });
+    }
+  }
+
+  /**
+   * The nodes' own consistency checks, run every few seconds through the faults: every check's
+   * reports carry one digest. The first check that differs brackets where a divergence began (after
+   * the check before it, by that check's log index); its table digests say which tables.
+   */
+  private void digests() {
+    figures.put("consistency checks", facts.checks().size());
+    figures.put("consistency reports", facts.checks().stream().mapToInt(c -> c.digests().size()).sum());
+    long agreedBefore = 0;
+    for (Facts.DigestCheck c : facts.checks()) {
+      if (new HashSet<>(c.digests().values()).size() > 1) {
+        List<String> context = new ArrayList<>();
+        c.tables().forEach((node, tables) -> context.add("  node " + node + ": " + c.digests().get(node).substring(0, 16)
+            + " " + tables));
+        violations.add(new Violation("digests", null, "the consistency check at index " + c.index()
+            + " found the nodes' copies different; the check before it (index " + agreedBefore + ") agreed", context));
+        return;
+      }
+      if (c.digests().size() > 1) {
+        agreedBefore = c.index();
+      }
     }
   }
 

@@ -115,6 +115,22 @@ class CheckerTest {
   }
 
   @Test
+  void theFirstConsistencyCheckWhoseDigestsDifferIsReportedWithTheOneBeforeIt() {
+    List<Facts.DigestCheck> checks = List.of(
+        new Facts.DigestCheck(10, Map.of(1, "a".repeat(64), 2, "a".repeat(64)), Map.of(1, "jobs=00/1", 2, "jobs=00/1")),
+        new Facts.DigestCheck(20, Map.of(1, "b".repeat(64), 2, "c".repeat(64)), Map.of(1, "jobs=01/2", 2, "jobs=02/2")),
+        new Facts.DigestCheck(30, Map.of(1, "d".repeat(64), 2, "e".repeat(64)), Map.of(1, "jobs=03/3", 2, "jobs=04/3")));
+    List<Checker.Violation> v = new Checker(new History(), Map.of(), new Facts(40, Map.of(), checks), states, Map.of())
+        .check();
+    assertThat(rules(v)).containsExactly("digests");
+    assertThat(v.get(0).what()).contains("index 20").contains("(index 10) agreed");
+    assertThat(v.get(0).context()).anyMatch(l -> l.contains("node 2: cccccccccccccccc jobs=02/2"));
+    List<Facts.DigestCheck> agreeing = checks.subList(0, 1);
+    assertThat(new Checker(new History(), Map.of(), new Facts(40, Map.of(), agreeing), states, Map.of()).check())
+        .isEmpty();
+  }
+
+  @Test
   void concurrentReadsMayBeOrderedEitherWay() {
     goodJob("a", "job-0", 0);
     // overlapping the Completed read: an InProgress read is fine

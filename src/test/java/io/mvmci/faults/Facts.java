@@ -10,12 +10,21 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What one node's database says about the jobs, read straight from its SQLite file: each job's
- * status, its state changes (with the claim attempt of each) and its recorded run steps.
+ * status, its state changes (with the claim attempt of each) and its recorded run steps; and the
+ * consistency checks the nodes ran meanwhile, with each member's digest.
  */
-record Facts(long appliedIndex, Map<String, JobFacts> jobs) {
+record Facts(long appliedIndex, Map<String, JobFacts> jobs, List<DigestCheck> checks) {
+  Facts(long appliedIndex, Map<String, JobFacts> jobs) {
+    this(appliedIndex, jobs, List.of());
+  }
+
+  /** A consistency check: each reporting member's digest and table digests, by member id. */
+  record DigestCheck(long index, Map<Integer, String> digests, Map<Integer, String> tables) {}
+
   record Event(long id, String status, int attempt) {}
 
   record Step(int execution, int seq, int attempt, String kind, boolean done, Long finishedAt) {}
@@ -25,6 +34,7 @@ record Facts(long appliedIndex, Map<String, JobFacts> jobs) {
   static Facts read(Path db) throws SQLException {
     Map<String, JobFacts> jobs = new LinkedHashMap<>();
     Map<Long, String> bySeq = new LinkedHashMap<>();
+    Map<Long, DigestCheck> checks = new LinkedHashMap<>();
     long applied;
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db + "?open_mode=1");
          Statement s = c.createStatement()) {
@@ -57,7 +67,21 @@ record Facts(long appliedIndex, Map<String, JobFacts> jobs) {
           }
         }
       }
+      try (ResultSet rs = s.executeQuery("SELECT check_index FROM consistency_checks ORDER BY check_index")) {
+        while (rs.next()) {
+          checks.put(rs.getLong(1), new DigestCheck(rs.getLong(1), new TreeMap<>(), new TreeMap<>()));
+        }
+      }
+      try (ResultSet rs = s.executeQuery("SELECT check_index, node_id, digest, tables FROM consistency_reports")) {
+        while (rs.next()) {
+          DigestCheck d = checks.get(rs.getLong(1));
+          if (d != null) {
+            d.digests().put(rs.getInt(2), rs.getString(3));
+            d.tables().put(rs.getInt(2), rs.getString(4));
+          }
+        }
+      }
     }
-    return new Facts(applied, jobs);
+    return new Facts(applied, jobs, List.copyOf(checks.values()));
   }
 }

@@ -32,6 +32,8 @@ import java.util.stream.Collectors;
 final class FaultRun {
   /** A short lease, so a dead worker's job moves on within the run; longer than the election timeout. */
   static final String JOBS = "\n[jobs]\nlease_ms = 2000\nheartbeat_ms = 250\nreaper_interval_ms = 200\n";
+  /** The nodes check their copies against each other every few seconds through the faults (Checker's "digests"). */
+  static final String CHECKS = "\n[raft]\nconsistency_check_interval_ms = 5000\n";
 
   record Settings(long seed, int nodes, int faults, Duration budget, boolean netns) {
     /** From system properties: mvmci.faults.seed, .nodes (3), .count (faults; 0: by time), .seconds, .netns. */
@@ -66,7 +68,7 @@ final class FaultRun {
     History history = new History();
     List<WorkerProcess> workers = new ArrayList<>();
     try (CountingServer web = new CountingServer(InetAddress.getByName(gateway));
-         ProcessCluster cluster = ProcessCluster.start("faults", s.nodes(), 1, allow + JOBS, placement)) {
+         ProcessCluster cluster = ProcessCluster.start("faults", s.nodes(), 1, allow + JOBS + CHECKS, placement)) {
       try {
         return run(s, network, whyNot, gateway, cluster, web, history, workers);
       } catch (RuntimeException | Error e) {
@@ -196,7 +198,9 @@ final class FaultRun {
       n.kill();
     }
     for (NodeProcess n : cluster.nodes) {
-      Files.writeString(n.config, Files.readString(n.config).replace("embedded = 1", "embedded = 0"));
+      // no embedded worker (its heartbeats are writes) and no periodic check: the index must come to rest
+      Files.writeString(n.config, Files.readString(n.config).replace("embedded = 1", "embedded = 0")
+          .replace("consistency_check_interval_ms = 5000", "consistency_check_interval_ms = 0"));
       n.start();
     }
     cluster.nodes.forEach(cluster::awaitUp);

@@ -1,0 +1,124 @@
+package io.mvmci.ops;
+
+import static io.mvmci.testing.Http.get;
+import static io.mvmci.testing.Http.post;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.mvmci.CliRunner;
+import io.mvmci.testing.ClusterConfig;
+import io.mvmci.testing.Http.Reply;
+import io.mvmci.testing.TestDirs;
+import io.mvmci.testing.TestNode;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The consistency checks on a real three-node cluster: the leader's periodic check finds the copies
+ * alike; a row changed behind the log's back on one member (what a divergence looks like) makes the
+ * next check name that member and the table on every member, turns its {@code consistency} health
+ * DOWN and its {@code mvmci_consistency_diverged} gauge to 1, and leaves the others UP;
+ * {@code mvm-ci cluster check} says the same and exits 1.
+ */
+class ConsistencyCheckTest {
+  @RegisterExtension static final TestDirs dirs = new TestDirs();
+  static final String PATH = "/api/v1/admin/cluster/consistency";
+  static final String[] ADMIN = {"Authorization", "Bearer " + ClusterConfig.SECRET_API};
+
+  @Test
+  void theCopiesAgreeAndACopyChangedBehindTheLogsBackIsNamedOnEveryMember() throws Exception {
+    Path dir = dirs.create("mvmci-consistency");
+    List<TestNode> nodes = TestNode.cluster(dir, 3, "\n[workers]\nembedded = 1\n");
+    nodes.forEach(n -> n.editConfig(toml -> toml.replace("election_timeout_max_ms = 1000\n",
+        "election_timeout_max_ms = 1000\nconsistency_check_interval_ms = 2000\n")));
+    TestNode.startAll(nodes);
+    try {
+      for (int i = 0; i < 5; i++) {
+        Reply r = post(nodes.get(i % 3).url("/api/v1/jobs"), "application/json",
+            "{\"workflow\":\"noop\",\"input\":{}}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+      }
+
+      // the leader's periodic check: every member reports, and the digests agree
+      await("a periodic check every member agrees on").atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(250)).until(() -> nodes.stream().allMatch(n -> {
+            JsonNode checks = get(n.url(PATH), ADMIN).json().get("checks");
+            for (JsonNode c : checks) {
+              if (c.get("requested_by").asString().equals("schedule") && c.get("outcome").asString().equals("agree")) {
+                return c.get("reports").size() == 3;
+              }
+            }
+            return false;
+          }));
+      for (TestNode n : nodes) {
+        JsonNode health = get(n.url("/actuator/health"), ADMIN).json().get("components").get("consistency");
+        assertThat(health.get("status").asString()).as("node %d", n.id).isEqualTo("UP");
+      }
+
+      // node 3's copy changed behind the log's back
+      try (Connection w = DriverManager.getConnection("jdbc:sqlite:" + nodes.get(2).dataDir().resolve("db/queue.sqlite"));
+           Statement s = w.createStatement()) {
+        s.execute("PRAGMA busy_timeout = 10000");
+        assertThat(s.executeUpdate("UPDATE jobs SET input = input || ' ' WHERE seq = (SELECT min(seq) FROM jobs)"))
+            .isEqualTo(1);
+      }
+      Reply started = post(nodes.get(0).url(PATH), null, new byte[0], ADMIN);
+      assertThat(started.status()).as(started.body()).isEqualTo(202);
+      long index = started.json().get("check_index").asLong();
+      assertThat(started.json().get("requested_by").asString()).isEqualTo("api");
+
+      List<JsonNode> verdicts = new ArrayList<>();
+      await("every member names node 3").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+          .until(() -> {
+            verdicts.clear();
+            for (TestNode n : nodes) {
+              for (JsonNode c : get(n.url(PATH + "?limit=100"), ADMIN).json().get("checks")) {
+                if (c.get("check_index").asLong() == index && c.get("reports").size() == 3) {
+                  verdicts.add(c);
+                }
+              }
+            }
+            return verdicts.size() == 3;
+          });
+      for (JsonNode v : verdicts) {
+        assertThat(v.get("outcome").asString()).isEqualTo("differ");
+        assertThat(v.get("differing_members").toString()).isEqualTo("[3]");
+        assertThat(v.get("differing_tables").toString()).isEqualTo("[\"jobs\"]");
+      }
+      await("node 3's health and gauge").atMost(Duration.ofSeconds(30)).until(() ->
+          get(nodes.get(2).url("/actuator/health"), ADMIN).json().get("components").get("consistency")
+              .get("status").asString().equals("DOWN"));
+      assertThat(get(nodes.get(2).url("/actuator/prometheus"), ADMIN).body()).contains("mvmci_consistency_diverged 1.0");
+      for (TestNode n : nodes.subList(0, 2)) {
+        JsonNode health = get(n.url("/actuator/health"), ADMIN).json().get("components").get("consistency");
+        assertThat(health.get("status").asString()).as("node %d", n.id).isEqualTo("UP");
+        assertThat(health.get("details").get("differing_members").toString()).isEqualTo("[3]");
+        assertThat(get(n.url("/actuator/prometheus"), ADMIN).body()).contains("mvmci_consistency_diverged 0.0");
+      }
+
+      // the command line: a check, its members' digests, and exit 1 naming the differing member
+      CliRunner.Run cli = CliRunner.run(
+          java.util.Map.of("MVMCI_URL", nodes.get(1).url(""), "MVMCI_SECRET_API", ClusterConfig.SECRET_API),
+          "cluster", "check");
+      assertThat(cli.status()).as(cli.out() + cli.err()).isEqualTo(1);
+      assertThat(cli.out()).contains(": differ; differing members [3]; differing tables [\"jobs\"]")
+          .containsPattern("(?m)^3 +[0-9a-f]{16} ");
+
+      // an operator's endpoint: secret_api only, and a bad limit is a problem, not a 500
+      assertThat(post(nodes.get(0).url(PATH), null, new byte[0]).status()).isEqualTo(401);
+      Reply bad = get(nodes.get(0).url(PATH + "?limit=0"), ADMIN);
+      assertThat(bad.status()).isEqualTo(400);
+      assertThat(bad.header("Content-Type")).startsWith("application/problem+json");
+    } finally {
+      nodes.forEach(TestNode::close);
+    }
+  }
+}

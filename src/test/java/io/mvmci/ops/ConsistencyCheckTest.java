@@ -5,7 +5,7 @@ import static io.mvmci.testing.Http.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mvmci.CliRunner;
+import io.mvmci.Cli;
 import io.mvmci.testing.ClusterConfig;
 import io.mvmci.testing.Http.Reply;
 import io.mvmci.testing.TestDirs;
@@ -105,7 +105,7 @@ class ConsistencyCheckTest {
       }
 
       // the command line: a check, its members' digests, and exit 1 naming the differing member
-      CliRunner.Run cli = CliRunner.run(
+      Cli.Run cli = Cli.run(
           java.util.Map.of("MVMCI_URL", nodes.get(1).url(""), "MVMCI_SECRET_API", ClusterConfig.SECRET_API),
           "cluster", "check");
       assertThat(cli.status()).as(cli.out() + cli.err()).isEqualTo(1);

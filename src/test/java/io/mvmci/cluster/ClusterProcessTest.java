@@ -157,11 +157,11 @@ class ClusterProcessTest {
     odd.start();
     cluster.awaitUp(odd);
 
-    // Its write is refused with a problem, not accepted into a history of its own.
-    Reply refused = post(odd.url("/new-job"), FORM, "url=https://example.com/odd");
-    assertThat(refused.status()).as(refused.body()).isEqualTo(503);
-    assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
-    assertThat(refused.json().get("type").asString()).isEqualTo("urn:mvmci:problem:unavailable");
+    // Its write is refused with a problem, not accepted into a history of its own. The refusal comes
+    // when the node's write timeout (10 s) runs out, so the write is sent now and its answer checked
+    // below: the checks between run while it waits, its write still pending on the odd node.
+    java.util.concurrent.CompletableFuture<Reply> oddWrite = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> post(odd.url("/new-job"), FORM, "url=https://example.com/odd"));
 
     // The right members take writes on either of them meanwhile.
     List<String> ids = new ArrayList<>();
@@ -182,6 +182,12 @@ class ClusterProcessTest {
           return ProcessCluster.list(odd, "/queue/list?consistency=local").isEmpty()
               && view.get("leader_id").isNull() && view.get("applied_index").asLong() <= 0;
         });
+    Reply refused = oddWrite.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+    assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(refused.json().get("type").asString()).isEqualTo("urn:mvmci:problem:unavailable");
+    assertThat(ProcessCluster.list(odd, "/queue/list?consistency=local")).as("node %d's copy after its refused write",
+        odd.id).isEmpty();
     assertThat(get(odd.url("/queue/list")).status())
         .as("a linearizable read on a node that reaches no leader").isEqualTo(503);
     Reply after = post(right.get(0).url("/new-job"), FORM, "url=https://example.com/right/after");

@@ -21,7 +21,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -31,10 +36,34 @@ import tools.jackson.databind.JsonNode;
  * directory and {@code node.join}; they catch up as listeners before they vote. Removed members stop
  * by themselves. Every acknowledged job completes exactly once, and a page is fetched twice only for
  * a job that was re-run (a stopped or killed node's job in flight).
+ *
+ * <p>Both tests run, in order, on one cluster of three node processes and one page server: the
+ * replacement starts from the group of 1, 2 and 3 that the shrink left, and its check covers every job
+ * either test submitted (their pages have a prefix each). Three JVMs start once rather than twice.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MembershipChangeProcessTest {
   static final String FORM = "application/x-www-form-urlencoded";
   static final int SLOTS = 1;
+
+  static ProcessCluster cluster;
+  static CountingServer web;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = ProcessCluster.start("members", SLOTS);
+    web = new CountingServer();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (web != null) {
+      web.close();
+    }
+  }
 
   /** A node started to join: its process and its Raft port. */
   record Joiner(NodeProcess node, int raftPort) {
@@ -48,20 +77,18 @@ class MembershipChangeProcessTest {
   }
 
   @Test
+  @Order(1)
   void theGroupGrowsFromThreeToFiveAndBackUnderLoadLosingNothing() throws Exception {
     List<NodeProcess> extra = new ArrayList<>();
-    try (ProcessCluster cluster = ProcessCluster.start("members-grow", SLOTS);
-        CountingServer web = new CountingServer()) {
-      try {
-        grow(cluster, web, extra);
-      } catch (AssertionError | RuntimeException e) {
-        System.out.println("---- node logs:\n" + cluster.logs());
-        extra.forEach(n -> describe(n, true));
-        cluster.nodes.forEach(n -> describe(n, false));
-        throw e;
-      } finally {
-        extra.forEach(NodeProcess::destroy);
-      }
+    try {
+      grow(cluster, web, extra);
+    } catch (AssertionError | RuntimeException e) {
+      System.out.println("---- node logs:\n" + cluster.logs());
+      extra.forEach(n -> describe(n, true));
+      cluster.nodes.forEach(n -> describe(n, false));
+      throw e;
+    } finally {
+      extra.forEach(NodeProcess::destroy);
     }
   }
 
@@ -103,7 +130,7 @@ class MembershipChangeProcessTest {
     NodeProcess n1 = cluster.node(1);
     List<NodeProcess> live = new CopyOnWriteArrayList<>(cluster.nodes);
     List<Submitter.Ack> acks;
-    try (Submitter load = new Submitter(live, 2, (t, n) -> web.url("/page/" + t + "/" + n), 20)) {
+    try (Submitter load = new Submitter(live, 2, (t, n) -> web.url("/grow/" + t + "/" + n), 20)) {
       await("the load runs").atMost(Duration.ofSeconds(60)).until(() -> load.acks().size() >= 20);
       Joiner four = join(cluster, 4, n1);
       Joiner five = join(cluster, 5, n1);
@@ -162,19 +189,17 @@ class MembershipChangeProcessTest {
   }
 
   @Test
+  @Order(2)
   void aKilledMemberIsReplacedByAFreshNodeOnOtherPortsWhileJobsFlow() throws Exception {
     List<NodeProcess> extra = new ArrayList<>();
-    try (ProcessCluster cluster = ProcessCluster.start("members-replace", SLOTS);
-        CountingServer web = new CountingServer()) {
-      try {
-        replace(cluster, web, extra);
-      } catch (AssertionError | RuntimeException e) {
-        System.out.println("---- node logs:\n" + cluster.logs());
-        extra.forEach(n -> describe(n, true));
-        throw e;
-      } finally {
-        extra.forEach(NodeProcess::destroy);
-      }
+    try {
+      replace(cluster, web, extra);
+    } catch (AssertionError | RuntimeException e) {
+      System.out.println("---- node logs:\n" + cluster.logs());
+      extra.forEach(n -> describe(n, true));
+      throw e;
+    } finally {
+      extra.forEach(NodeProcess::destroy);
     }
   }
 
@@ -185,7 +210,7 @@ class MembershipChangeProcessTest {
     NodeProcess n3 = cluster.node(3);
     List<NodeProcess> live = new CopyOnWriteArrayList<>(cluster.nodes);
     List<Submitter.Ack> acks;
-    try (Submitter load = new Submitter(live, 2, (t, n) -> web.url("/page/" + t + "/" + n), 20)) {
+    try (Submitter load = new Submitter(live, 2, (t, n) -> web.url("/replace/" + t + "/" + n), 20)) {
       await("the load runs").atMost(Duration.ofSeconds(60)).until(() -> load.acks().size() >= 20);
       live.remove(n3);
       assertThat(n3.kill()).isEqualTo(137);

@@ -27,10 +27,15 @@ class LeaderKillUnderWorkProcessTest {
   static final String FORM = "application/x-www-form-urlencoded";
   /** Embedded workers per node. */
   static final int SLOTS = 2;
+  /**
+   * A 2 s lease rather than the default 3 s (4 heartbeats to a lease rather than 3): the dead node's
+   * jobs wait out their leases, and the new leader waits a lease before it reaps.
+   */
+  static final String LEASE = "\n[jobs]\nlease_ms = 2000\nheartbeat_ms = 500\nreaper_interval_ms = 200\n";
 
   @Test
   void killingTheLeaderUnderLoadCompletesEveryJobOnceWithoutDoublingItsEffects() throws Exception {
-    try (ProcessCluster cluster = ProcessCluster.start("leader-kill-work", SLOTS);
+    try (ProcessCluster cluster = ProcessCluster.start("leader-kill-work", SLOTS, LEASE);
         CountingServer web = new CountingServer()) {
       try {
         run(cluster, web);

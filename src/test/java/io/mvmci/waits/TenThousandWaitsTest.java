@@ -26,11 +26,23 @@ import tools.jackson.databind.JsonNode;
  * when it is due, and every one completes. How late the timers fired is measured from the jobs' own
  * events (the wake's time against the due time it names) and printed; a figure for an idle cluster is
  * in the README ({@code scripts/bench-timers.sh}).
+ *
+ * <p>Each run sleeps until a time of the clock ({@code {"until": T}}), not for a fixed span: the
+ * first wakes {@link #WAKE_AFTER_MS} after the first submission, so the test takes about that long,
+ * plus the wakes, however long the runs took to reach their sleep (with a span, it took the start-up
+ * and then the whole span again: 215 s in the suite, 156 s alone). The due times are spread over {@link
+ * #WAKE_SPREAD_MS}, as runs reaching a span's end would be; a run that reaches its sleep after its
+ * time still sleeps a second on a timer.
  */
 class TenThousandWaitsTest {
   @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final int JOBS = 10_000;
-  static final long SLEEP_MS = 90_000;
+  /**
+   * From the first submission to the first due time: the runs reach their sleep meanwhile (48 s alone
+   * here, each with its now_ms step); over twice that under the suite's load and half would not wait at once.
+   */
+  static final long WAKE_AFTER_MS = 90_000;
+  static final long WAKE_SPREAD_MS = 20_000;
 
   @Test
   void tenThousandWaitingRunsHoldNothingWakeOnTimeAndComplete() throws Exception {
@@ -40,10 +52,13 @@ class TenThousandWaitsTest {
       TestNode a = nodes.get(0);
       TestNode.deployEverywhere(nodes, "waits");
       List<String> ids = new ArrayList<>();
+      long begin = System.nanoTime();
+      long firstDue = System.currentTimeMillis() + WAKE_AFTER_MS;
       for (int batch = 0; batch < JOBS / 1000; batch++) {
         StringBuilder body = new StringBuilder("{\"jobs\":[");
         for (int i = 0; i < 1000; i++) {
-          body.append(i == 0 ? "" : ",").append("{\"workflow\":\"waits\",\"input\":{\"sleep\":").append(SLEEP_MS).append("}}");
+          long due = firstDue + (i * 10L + batch) * WAKE_SPREAD_MS / JOBS;
+          body.append(i == 0 ? "" : ",").append("{\"workflow\":\"waits\",\"input\":{\"until\":").append(due).append("}}");
         }
         Reply r = post(nodes.get(batch % 3).url("/api/v1/jobs/batch"), "application/json", body.append("]}").toString());
         assertThat(r.status()).as(r.body()).isEqualTo(201);
@@ -67,9 +82,12 @@ class TenThousandWaitsTest {
         return waiting + counts.get("Completed").asLong() == JOBS;
       });
       assertThat(mostWaiting[0]).as("runs waiting at once, on six slots").isGreaterThan(JOBS / 2);
+      long reached = System.nanoTime();
 
       await("all complete").atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofSeconds(1))
           .until(() -> get(a.url("/api/v1/stats")).json().get("counts").get("Completed").asLong() == JOBS);
+      System.out.printf("10,000 waits: submitted and every run at its sleep in %d s; all completed %d s later%n",
+          (reached - begin) / 1_000_000_000, (System.nanoTime() - reached) / 1_000_000_000);
 
       // how late the timers fired: each woken job's event names the due time
       List<String> sample = new ArrayList<>(ids);

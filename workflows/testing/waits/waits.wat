@@ -1,8 +1,6 @@
 ;; waits: a test workflow (workflows/testing/) for runs that wait (ABI version 3). Its input picks
 ;; what it does by the key's first letter, with N the first whole number in the input:
 ;;   {"sleep": N}  sleep_ms(N), then output {"slept":true}
-;;   {"until": T}  sleep until T, milliseconds since the epoch (now_ms, a journaled step), and at
-;;                 least 1000 ms however late the run started; then output {"slept":true}
 ;;   {"gate": N}   await_signal("approve", N ms; no number: no timeout); output the signal's payload,
 ;;                 or fail terminally "no approval in time" when it times out
 ;;   {"twice": 0}  await_signal("step") twice, no timeout; output [first payload, second payload]
@@ -14,7 +12,6 @@
   (import "mvmci" "result_read" (func $result_read (param i32 i32) (result i32)))
   (import "mvmci" "output" (func $output (param i32 i32)))
   (import "mvmci" "sleep_ms" (func $sleep_ms (param i64)))
-  (import "mvmci" "now_ms" (func $now_ms (result i64)))
   (import "mvmci" "fail_with" (func $fail_with (param i32 i32 i32)))
   (import "mvmci" "await_signal" (func $await_signal (param i32 i32 i64) (result i32)))
   (import "mvmci" "spawn_job" (func $spawn_job (param i32 i32) (result i32)))
@@ -122,11 +119,6 @@
     (local.set $n (call $number (local.get $len)))
     (if (i32.eq (local.get $mode) (i32.const 115)) ;; s
       (then (call $sleep_ms (local.get $n)) (call $output (i32.const 256) (i32.const 14)) (return)))
-    (if (i32.eq (local.get $mode) (i32.const 117)) ;; u
-      (then
-        (local.set $n (i64.sub (local.get $n) (call $now_ms)))
-        (if (i64.lt_s (local.get $n) (i64.const 1000)) (then (local.set $n (i64.const 1000))))
-        (call $sleep_ms (local.get $n)) (call $output (i32.const 256) (i32.const 14)) (return)))
     (if (i32.eq (local.get $mode) (i32.const 103)) ;; g
       (then (call $gate (local.get $n)) (return)))
     (if (i32.eq (local.get $mode) (i32.const 116)) ;; t

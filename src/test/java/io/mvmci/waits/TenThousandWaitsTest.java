@@ -26,23 +26,11 @@ import tools.jackson.databind.JsonNode;
  * when it is due, and every one completes. How late the timers fired is measured from the jobs' own
  * events (the wake's time against the due time it names) and printed; a figure for an idle cluster is
  * in the README ({@code scripts/bench-timers.sh}).
- *
- * <p>Each run sleeps until a time of the clock ({@code {"until": T}}), not for a fixed span: the
- * first wakes {@link #WAKE_AFTER_MS} after the first submission, so the test takes about that long,
- * plus the wakes, however long the runs took to reach their sleep (with a span, it took the start-up
- * and then the whole span again: 215 s in the suite, 156 s alone). The due times are spread over {@link
- * #WAKE_SPREAD_MS}, as runs reaching a span's end would be; a run that reaches its sleep after its
- * time still sleeps a second on a timer.
  */
 class TenThousandWaitsTest {
   @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final int JOBS = 10_000;
-  /**
-   * From the first submission to the first due time: the runs reach their sleep meanwhile (48 s alone
-   * here, each with its now_ms step); over twice that under the suite's load and half would not wait at once.
-   */
-  static final long WAKE_AFTER_MS = 90_000;
-  static final long WAKE_SPREAD_MS = 20_000;
+  static final long SLEEP_MS = 90_000;
 
   @Test
   void tenThousandWaitingRunsHoldNothingWakeOnTimeAndComplete() throws Exception {
@@ -53,12 +41,10 @@ class TenThousandWaitsTest {
       TestNode.deployEverywhere(nodes, "waits");
       List<String> ids = new ArrayList<>();
       long begin = System.nanoTime();
-      long firstDue = System.currentTimeMillis() + WAKE_AFTER_MS;
       for (int batch = 0; batch < JOBS / 1000; batch++) {
         StringBuilder body = new StringBuilder("{\"jobs\":[");
         for (int i = 0; i < 1000; i++) {
-          long due = firstDue + (i * 10L + batch) * WAKE_SPREAD_MS / JOBS;
-          body.append(i == 0 ? "" : ",").append("{\"workflow\":\"waits\",\"input\":{\"until\":").append(due).append("}}");
+          body.append(i == 0 ? "" : ",").append("{\"workflow\":\"waits\",\"input\":{\"sleep\":").append(SLEEP_MS).append("}}");
         }
         Reply r = post(nodes.get(batch % 3).url("/api/v1/jobs/batch"), "application/json", body.append("]}").toString());
         assertThat(r.status()).as(r.body()).isEqualTo(201);

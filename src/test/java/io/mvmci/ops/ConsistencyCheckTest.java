@@ -121,4 +121,29 @@ class ConsistencyCheckTest {
       nodes.forEach(TestNode::close);
     }
   }
+
+  @Test
+  void aLoneNodeMakesNoPeriodicCheckAndAgreesWithItselfWhenAsked() throws Exception {
+    TestNode node = TestNode.cluster(dirs.create("mvmci-consistency-one"), 1, "\n[workers]\nembedded = 0\n").get(0);
+    node.editConfig(toml -> toml.replace("election_timeout_max_ms = 1000\n",
+        "election_timeout_max_ms = 1000\nconsistency_check_interval_ms = 1000\n"));
+    try (node) {
+      node.start();
+      await().atMost(Duration.ofSeconds(60)).until(() -> get(node.url("/actuator/health/readiness")).status() == 200);
+      Thread.sleep(3_000); // three intervals: a leader of a group of two or more would have started a check
+      assertThat(get(node.url(PATH), ADMIN).json().get("checks").size()).isZero();
+      Reply started = post(node.url(PATH), null, new byte[0], ADMIN);
+      assertThat(started.status()).as(started.body()).isEqualTo(202);
+      long index = started.json().get("check_index").asLong();
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        JsonNode c = get(node.url(PATH), ADMIN).json().get("checks").get(0);
+        return c.get("check_index").asLong() == index && c.get("outcome").asString().equals("agree");
+      });
+      JsonNode c = get(node.url(PATH), ADMIN).json().get("checks").get(0);
+      assertThat(c.get("reports").size()).isEqualTo(1);
+      assertThat(c.get("members").asInt()).isEqualTo(1);
+      assertThat(get(node.url("/actuator/health"), ADMIN).json().get("components").get("consistency")
+          .get("status").asString()).isEqualTo("UP");
+    }
+  }
 }

@@ -82,10 +82,13 @@ public final class ConsistencyChecks implements Effects, MeterBinder, AutoClosea
     }
   }
 
-  /** On the leader, a check once the newest one is an interval old (or none was ever made). */
+  /**
+   * On the leader of a group of two or more voters (one copy has nothing to compare with), a check
+   * once the newest one is an interval old, or once it has led for an interval if none was ever made.
+   */
   void tick() {
     try {
-      if (!node.isLeader()) {
+      if (!node.isLeader() || node.members() < 2) {
         leaderSince = -1;
         return;
       }

@@ -29,6 +29,14 @@ class CommitNudgeTest {
       await().atMost(Duration.ofSeconds(30)).until(() -> c.leader().isPresent());
       RaftNode leader = c.leader().orElseThrow();
       List<RaftNode> followers = c.running().stream().filter(n -> n != leader).toList();
+      // Warm-up, not measured: right after the election a full run of the suite saw the first two lone
+      // entries take 714 and 894 ms (the next six 14-37 ms), the followers' apply paths still loading
+      // and compiling on two shared cores. The claim is about a cluster that is up.
+      for (int i = 0; i < 3; i++) {
+        ReplicatedQueueTest.submit(leader, "https://example.com/warm-up/" + i);
+      }
+      long warmed = leader.stateMachine().getLastAppliedTermIndex().getIndex();
+      await().atMost(Duration.ofSeconds(30)).until(() -> followers.stream().allMatch(f -> applied(f) >= warmed));
       List<Long> lagsMs = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
         ReplicatedQueueTest.submit(leader, "https://example.com/" + i);

@@ -366,14 +366,6 @@ public final class QueueStateMachine extends BaseStateMachine {
     return live.require().queries();
   }
 
-  /**
-   * Fixes this node's copy as it stands for a consistency digest: on the apply thread, between two
-   * entries, once entry {@code index} applied (see {@link io.mvmci.store.ConsistencyDigest}).
-   */
-  public io.mvmci.store.ConsistencyDigest pinDigest(long index) throws java.sql.SQLException {
-    return live.require().pinDigest(index);
-  }
-
   /** The index of the last entry whose changes are in this node's database. */
   public long databaseAppliedIndex() {
     return live.appliedIndex();

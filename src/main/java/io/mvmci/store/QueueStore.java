@@ -78,14 +78,6 @@ public final class QueueStore implements AutoCloseable {
     }
   }
 
-  /**
-   * Fixes this copy as it stands, which must hold exactly the entries up to {@code index}, for a
-   * consistency digest ({@link ConsistencyDigest}); on the apply thread, between two entries.
-   */
-  public ConsistencyDigest pinDigest(long index) throws SQLException {
-    return ConsistencyDigest.pin(file, index);
-  }
-
   /** The last entry a database copy holds: the {@code applied_term} and {@code applied_index} of its meta. */
   public record Position(long term, long index) {}
 

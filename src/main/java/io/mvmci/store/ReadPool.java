@@ -25,8 +25,10 @@ final class ReadPool implements AutoCloseable {
   /** Each connection's cached statements; filled before the pool is shared, then read only. */
   private final Map<Connection, Map<String, PreparedStatement>> statements = new IdentityHashMap<>();
   private volatile boolean closed;
+  private final Path file;
 
   ReadPool(Path file, int size) throws SQLException {
+    this.file = file;
     idle = new ArrayBlockingQueue<>(size);
     try {
       for (int i = 0; i < size; i++) {
@@ -39,6 +41,11 @@ final class ReadPool implements AutoCloseable {
       closeAll();
       throw e;
     }
+  }
+
+  /** The database file the connections read. */
+  Path file() {
+    return file;
   }
 
   interface Read<T> {

@@ -42,7 +42,7 @@ class ConsistencyDigestTest {
   }
 
   private static ConsistencyDigest.Digest digest(QueueStore store, long index) throws Exception {
-    try (ConsistencyDigest pinned = store.pinDigest(index)) {
+    try (ConsistencyDigest pinned = store.queries().consistency().pin(index)) {
       return pinned.compute();
     }
   }
@@ -94,7 +94,7 @@ class ConsistencyDigestTest {
         for (int i = 0; i < half; i++) {
           p.apply(1, i + 1, LOG.get(i));
         }
-        pinned = a.pinDigest(half);
+        pinned = a.queries().consistency().pin(half);
         for (int i = half; i < LOG.size(); i++) {
           p.apply(1, i + 1, LOG.get(i));
         }
@@ -103,7 +103,7 @@ class ConsistencyDigestTest {
         assertThat(pinned.compute()).isEqualTo(digest(b, half));
       }
       assertThat(digest(a, LOG.size()).sha256()).isNotEqualTo(digest(b, half).sha256());
-      assertThatThrownBy(() -> b.pinDigest(half - 1)).isInstanceOf(IllegalStateException.class)
+      assertThatThrownBy(() -> b.queries().consistency().pin(half - 1)).isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("holds index " + half);
     }
   }

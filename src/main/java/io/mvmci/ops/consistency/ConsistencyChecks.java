@@ -160,7 +160,7 @@ public final class ConsistencyChecks implements Effects, MeterBinder, AutoClosea
     }
     ConsistencyDigest pinned;
     try {
-      pinned = node.stateMachine().pinDigest(index);
+      pinned = node.stateMachine().queries().consistency().pin(index);
     } catch (Exception e) {
       digesting.set(false);
       LOG.warn("consistency check at index {}: this node's copy could not be read: {}", index, e.toString());

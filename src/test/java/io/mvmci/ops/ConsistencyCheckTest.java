@@ -130,8 +130,10 @@ class ConsistencyCheckTest {
     try (node) {
       node.start();
       await().atMost(Duration.ofSeconds(60)).until(() -> get(node.url("/actuator/health/readiness")).status() == 200);
-      Thread.sleep(3_000); // three intervals: a leader of a group of two or more would have started a check
-      assertThat(get(node.url(PATH), ADMIN).json().get("checks").size()).isZero();
+      // three intervals: a leader of a group of two or more would have started a check
+      await("no periodic check").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> get(node.url(PATH), ADMIN).json().get("checks").size() == 0);
       Reply started = post(node.url(PATH), null, new byte[0], ADMIN);
       assertThat(started.status()).as(started.body()).isEqualTo(202);
       long index = started.json().get("check_index").asLong();

@@ -11,8 +11,6 @@ import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.rpc.RpcType;
 import org.apache.ratis.rpc.SupportedRpcType;
-import org.apache.ratis.security.TlsConf.CertificatesConf;
-import org.apache.ratis.security.TlsConf.PrivateKeyConf;
 import org.apache.ratis.thirdparty.io.netty.handler.ssl.OpenSsl;
 import org.apache.ratis.thirdparty.io.netty.handler.ssl.SslProvider;
 import org.slf4j.Logger;
@@ -120,8 +118,7 @@ public final class RaftTls {
   static RaftTls with(ClusterIdentity identity, TrustManager trust, SslProvider provider) {
     GrpcTlsConfig config = GrpcTlsConfig.newBuilder()
         .setName("mvm-ci-raft")
-        .setPrivateKey(new PrivateKeyConf(identity.privateKey()))
-        .setKeyCertificates(new CertificatesConf(identity.certificate()))
+        .setKeyManager(new IdentityKeyManager(identity.privateKey(), identity.certificate()))
         .setTrustManager(trust)
         .setMutualTls(true)
         .setSslProvider(provider)

@@ -73,7 +73,7 @@
  *       io.mvmci.replication.tls.RaftTls#grpcTlsConfig()} is a plain {@code GrpcTlsConfig}, so
  *       file-based certificates can be added later without changing the wiring.</li>
  *   <li><b>TLS with an external pre-shared key.</b> Closest in spirit, but the JDK's TLS does
- *       not implement external PSKs and Ratis's {@code GrpcTlsConfig} only takes keys,
+ *       not implement external PSKs and Ratis's {@code GrpcTlsConfig} only takes keys, key managers,
  *       certificates and trust managers.</li>
  *   <li><b>Ratis's Netty transport or data stream.</b> They have no TLS;
  *       {@code RaftTls.configure} refuses properties that enable either.</li>

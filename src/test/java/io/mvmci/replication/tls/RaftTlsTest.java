@@ -34,6 +34,8 @@ class RaftTlsTest {
     assertThat(conf.getProtocols()).containsExactly("TLSv1.3");
     assertThat(conf.getTrustManager().getTrustManager())
         .isInstanceOf(PinnedCertificateTrustManager.class);
+    // a key manager, not the key: from a key Netty builds a PBKDF2-encrypted key store per context
+    assertThat(conf.getKeyManager().getKeyManager()).isInstanceOf(IdentityKeyManager.class);
     assertThat(conf.getSslProvider()).isEqualTo(tls.provider());
   }
 

@@ -6,109 +6,35 @@ import java.util.List;
 /**
  * What applying one command answered. Business rejections (an unknown job, a stale claim, an illegal
  * transition) are results, never exceptions: apply must not throw for anything a caller can cause.
- * Result type codes are append-only, like command type codes.
+ * Their type codes (append-only, like command type codes) and wire layouts are {@link ResultWire}'s.
  */
 public sealed interface Result permits Result.Submitted, Result.Rejected, Result.Claimed, Result.Stale,
     Result.Done, Result.Expired, Result.Ack, Result.Purged, Result.Seeded, Result.Woken, Result.Signaled,
     Result.Fired, Result.Saved, Result.SubmittedAndClaimed {
 
-  int type();
-
-  void writeTo(WireWriter w);
-
   /** A job was added, or, for a known idempotency key, the existing job is answered. */
-  record Submitted(long seq, boolean duplicate) implements Result {
-    static final int TYPE = 1;
-
-    @Override
-    public int type() {
-      return TYPE;
-    }
-
-    @Override
-    public void writeTo(WireWriter w) {
-      w.i64(seq).bool(duplicate);
-    }
-
-    static Submitted read(WireReader r) {
-      return new Submitted(r.i64(), r.bool());
-    }
-  }
+  record Submitted(long seq, boolean duplicate) implements Result {}
 
   /**
    * A submission with a claim riding on it ({@link SubmitAndClaim}): the submission's answer, and the
    * jobs the claim took (none, the new job, or the job at the head of the queue).
    */
   record SubmittedAndClaimed(Submitted submitted, List<ClaimedJob> claimed) implements Result {
-    static final int TYPE = 15;
-
     public SubmittedAndClaimed {
       claimed = List.copyOf(claimed);
-    }
-
-    @Override
-    public int type() {
-      return TYPE;
-    }
-
-    @Override
-    public void writeTo(WireWriter w) {
-      submitted.writeTo(w);
-      Lists.write(w, claimed, ClaimedJob::writeTo);
-    }
-
-    static SubmittedAndClaimed read(WireReader r) {
-      return new SubmittedAndClaimed(Submitted.read(r), Lists.read(r, ClaimedJob::read));
     }
   }
 
   /** The command was refused; nothing changed. */
-  record Rejected(Reason reason, String message) implements Result {
-    static final int TYPE = 2;
-
-    @Override
-    public int type() {
-      return TYPE;
-    }
-
-    @Override
-    public void writeTo(WireWriter w) {
-      w.u16(reason.code).str(message);
-    }
-
-    static Rejected read(WireReader r) {
-      return new Rejected(Reason.of(r.u16()), r.str());
-    }
-  }
+  record Rejected(Reason reason, String message) implements Result {}
 
   /**
    * The jobs a claim took, each with what the worker needs to run it. Type 3 was the layout before
    * claims named the module version; it is still read (with no version), never written.
    */
   record Claimed(List<ClaimedJob> jobs) implements Result {
-    static final int TYPE = 9;
-    static final int TYPE_WITHOUT_MODULE = 3;
-
     public Claimed {
       jobs = List.copyOf(jobs);
-    }
-
-    @Override
-    public int type() {
-      return TYPE;
-    }
-
-    @Override
-    public void writeTo(WireWriter w) {
-      Lists.write(w, jobs, ClaimedJob::writeTo);
-    }
-
-    static Claimed read(WireReader r) {
-      return new Claimed(Lists.read(r, ClaimedJob::read));
-    }
-
-    static Claimed readWithoutModule(WireReader r) {
-      return new Claimed(Lists.read(r, ClaimedJob::readWithoutModule));
     }
   }
 
@@ -120,21 +46,6 @@ public sealed interface Result permits Result.Submitted, Result.Rejected, Result
    */
   record ClaimedJob(JobRef ref, String workflow, String input, long timeoutMs, long leaseUntil,
       int failures, int maxAttempts, String moduleSha256, int execution, int historySteps) {
-    void writeTo(WireWriter w) {
-      ref.writeTo(w);
-      w.str(workflow).str(input).i64(timeoutMs).i64(leaseUntil).i32(failures).i32(maxAttempts)
-          .optStr(moduleSha256).i32(execution).i32(historySteps);
-    }
-
-    static ClaimedJob read(WireReader r) {
-      return new ClaimedJob(JobRef.read(r), r.str(), r.str(), r.i64(), r.i64(), r.i32(), r.i32(),
-          r.optStr(), r.i32(), r.i32());
-    }
-
-    static ClaimedJob readWithoutModule(WireReader r) {
-      return new ClaimedJob(JobRef.read(r), r.str(), r.str(), r.i64(), r.i64(), r.i32(), r.i32(), null, 1, 0);
-    }
-
     /** Whether the claimed attempt resumes a run whose history already has steps. */
     public boolean resumes() {
       return historySteps > 0;
@@ -143,153 +54,34 @@ public sealed interface Result permits Result.Submitted, Result.Rejected, Result
 
   /** The claims a heartbeat or progress report named that are no longer current: stop those runs. */
   record Stale(List<JobRef> jobs) implements Result {
-    static final int TYPE = 4;
-
     public Stale {
       jobs = List.copyOf(jobs);
-    }
-
-    @Override
-    public int type() {
-      return TYPE;
-    }
-
-    @Override
-    public void writeTo(WireWriter w) {
-      Lists.write(w, jobs, JobRef::writeTo);
-    }
-
-    static Stale read(WireReader r) {
-      return new Stale(Lists.read(r, JobRef::read));
     }
   }
 
   /** A job changed state, and this is the state it is in now. */
-  record Done(JobStatus status) implements Result {
-    static final int TYPE = 5;
-
-    @Override
-    public int type() {
-      return TYPE;
-    }
-
-    @Override
-    public void writeTo(WireWriter w) {
-      w.str(status.name());
-    }
-
-    static Done read(WireReader r) {
-      String s = r.str();
-      JobStatus status = JobStatus.parse(s);
-      if (status == null) {
-        throw new MalformedCommandException("unknown job status " + s);
-      }
-      return new Done(status);
-    }
-  }
+  record Done(JobStatus status) implements Result {}
 
   /** What the reaper did: jobs whose lease ran out, workers marked dead. */
-  record Expired(int jobs, int workers) implements Result {
-    static final int TYPE = 6;
-
-    @Override
-    public int type() {
-      return TYPE;
-    }
-
-    @Override
-    public void writeTo(WireWriter w) {
-      w.i32(jobs).i32(workers);
-    }
-
-    static Expired read(WireReader r) {
-      return new Expired(r.i32(), r.i32());
-    }
-  }
+  record Expired(int jobs, int workers) implements Result {}
 
   /** What a retention sweep did: finished jobs deleted. */
-  record Purged(int jobs) implements Result {
-    static final int TYPE = 8;
-
-    @Override
-    public int type() {
-      return TYPE;
-    }
-
-    @Override
-    public void writeTo(WireWriter w) {
-      w.i32(jobs);
-    }
-
-    static Purged read(WireReader r) {
-      return new Purged(r.i32());
-    }
-  }
+  record Purged(int jobs) implements Result {}
 
   /** A seeded module version: {@code stored} if it was new to its name, false if already known. */
-  record Seeded(boolean stored) implements Result {
-    static final int TYPE = 10;
-
-    @Override
-    public int type() {
-      return TYPE;
-    }
-
-    @Override
-    public void writeTo(WireWriter w) {
-      w.bool(stored);
-    }
-
-    static Seeded read(WireReader r) {
-      return new Seeded(r.bool());
-    }
-  }
+  record Seeded(boolean stored) implements Result {}
 
   /** What the leader's timers did: Waiting jobs woken. */
-  record Woken(int jobs) implements Result {
-    static final int TYPE = 11;
-
-    @Override
-    public int type() {
-      return TYPE;
-    }
-
-    @Override
-    public void writeTo(WireWriter w) {
-      w.i32(jobs);
-    }
-
-    static Woken read(WireReader r) {
-      return new Woken(r.i32());
-    }
-  }
+  record Woken(int jobs) implements Result {}
 
   /** A signal delivered (or, for a known idempotency key, the first one answered); whether it woke the job. */
-  record Signaled(long id, boolean duplicate, boolean woke) implements Result {
-    static final int TYPE = 12;
-
-    @Override
-    public int type() {
-      return TYPE;
-    }
-
-    @Override
-    public void writeTo(WireWriter w) {
-      w.i64(id).bool(duplicate).bool(woke);
-    }
-
-    static Signaled read(WireReader r) {
-      return new Signaled(r.i64(), r.bool(), r.bool());
-    }
-  }
+  record Signaled(long id, boolean duplicate, boolean woke) implements Result {}
 
   /**
    * What a schedule's fire did ({@code FireSchedule}): its outcome, and the job it submitted (or, for a
    * duplicate, the job its key already names), -1 for none.
    */
   record Fired(Outcome outcome, long jobSeq) implements Result {
-    static final int TYPE = 13;
-
     /** Codes are append-only; {@link #label} is the metrics' and the API's spelling. */
     public enum Outcome {
       /** A job was submitted, Pending. */
@@ -324,58 +116,13 @@ public sealed interface Result permits Result.Submitted, Result.Rejected, Result
         throw new MalformedCommandException("unknown fire outcome " + code);
       }
     }
-
-    @Override
-    public int type() {
-      return TYPE;
-    }
-
-    @Override
-    public void writeTo(WireWriter w) {
-      w.u8(outcome.code).i64(jobSeq);
-    }
-
-    static Fired read(WireReader r) {
-      return new Fired(Outcome.of(r.u8()), r.i64());
-    }
   }
 
   /** A schedule was written ({@code PutSchedule}): whether it is new, and its definition's revision now. */
-  record Saved(boolean created, long revision) implements Result {
-    static final int TYPE = 14;
-
-    @Override
-    public int type() {
-      return TYPE;
-    }
-
-    @Override
-    public void writeTo(WireWriter w) {
-      w.bool(created).i64(revision);
-    }
-
-    static Saved read(WireReader r) {
-      return new Saved(r.bool(), r.i64());
-    }
-  }
+  record Saved(boolean created, long revision) implements Result {}
 
   /** The command took effect and has nothing to say beyond that. */
-  record Ack() implements Result {
-    static final int TYPE = 7;
-
-    @Override
-    public int type() {
-      return TYPE;
-    }
-
-    @Override
-    public void writeTo(WireWriter w) {
-    }
-
-    static Ack read(WireReader r) {
-      return new Ack();
-    }
-  }
+  record Ack() implements Result {}
 
   /** Why a command was rejected. Codes are append-only. */
   enum Reason {

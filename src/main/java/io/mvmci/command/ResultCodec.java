@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The reply to one log entry: one result per command of the batch, in order. Same framing as
- * {@link CommandCodec}: magic, version, u32 count, then per result u16 type, u32 length, payload.
+ * {@link CommandCodec}: magic, version, u32 count, then per result u16 type, u32 length, payload
+ * (each result's type code and payload: {@link ResultWire}).
  */
 public final class ResultCodec {
   private ResultCodec() {}
@@ -15,8 +16,8 @@ public final class ResultCodec {
     w.u8(CommandCodec.MAGIC).u8(CommandCodec.VERSION).i32(results.size());
     for (Result r : results) {
       WireWriter payload = new WireWriter(24);
-      r.writeTo(payload);
-      w.u16(r.type()).bytes(payload.toByteArray());
+      int type = ResultWire.write(r, payload);
+      w.u16(type).bytes(payload.toByteArray());
     }
     return w.toByteArray();
   }
@@ -55,24 +56,7 @@ public final class ResultCodec {
     for (int i = 0; i < count; i++) {
       int type = r.u16();
       WireReader p = r.slice(r.i32());
-      Result res = switch (type) {
-        case Result.Submitted.TYPE -> Result.Submitted.read(p);
-        case Result.Rejected.TYPE -> Result.Rejected.read(p);
-        case Result.Claimed.TYPE -> Result.Claimed.read(p);
-        case Result.Claimed.TYPE_WITHOUT_MODULE -> Result.Claimed.readWithoutModule(p);
-        case Result.Stale.TYPE -> Result.Stale.read(p);
-        case Result.Done.TYPE -> Result.Done.read(p);
-        case Result.Expired.TYPE -> Result.Expired.read(p);
-        case Result.Ack.TYPE -> Result.Ack.read(p);
-        case Result.Purged.TYPE -> Result.Purged.read(p);
-        case Result.Seeded.TYPE -> Result.Seeded.read(p);
-        case Result.Woken.TYPE -> Result.Woken.read(p);
-        case Result.Signaled.TYPE -> Result.Signaled.read(p);
-        case Result.Fired.TYPE -> Result.Fired.read(p);
-        case Result.Saved.TYPE -> Result.Saved.read(p);
-        case Result.SubmittedAndClaimed.TYPE -> Result.SubmittedAndClaimed.read(p);
-        default -> throw new MalformedCommandException("unknown result type " + type);
-      };
+      Result res = ResultWire.read(type, p);
       p.expectEnd("result type " + type);
       out.add(res);
     }

@@ -38,8 +38,8 @@
  *   <li>Add a sample to {@code CommandTypeTest.SAMPLES} and its golden bytes to a codec test.</li>
  *   <li>If it needs a table or a column, append a migration ({@code db/migration/V<n>__*.sql}, listed
  *       in {@code store/Migrations}); if it needs a new kind of answer, append a record to
- *       {@link io.mvmci.command.Result} with the next result code and decode it in
- *       {@link io.mvmci.command.ResultCodec}.</li>
+ *       {@link io.mvmci.command.Result} and give it the next result code and its layout in
+ *       {@link io.mvmci.command.ResultWire}.</li>
  * </ol>
  * The compiler refuses a command without {@code type}, {@code writeTo}, {@code apply} or
  * {@code announce}; {@code CommandTypeTest} refuses one whose type has no sample, or whose reader is

@@ -133,6 +133,37 @@ class CommandCodecTest {
   }
 
   @Test
+  void waitAndEagerStartResultsKeepTheirBytes() {
+    List<Result> results = List.of(new Result.Ack(), new Result.Woken(3), new Result.Signaled(9, false, true),
+        new Result.SubmittedAndClaimed(new Result.Submitted(4, false),
+            List.of(new Result.ClaimedJob(new JobRef(4, 1), "noop", "{}", 60_000, T + 3_000, 0, 3, "ab", 1, 0))));
+    String golden = "4d0100000004"
+        + "0007" + "00000000"
+        + "000b" + "00000004" + "00000003"
+        + "000c" + "0000000a" + "0000000000000009" + "00" + "01"
+        + "000f" + "0000004e" + "0000000000000004" + "00" + "00000001"
+        + "000000000000000400000001000000046e6f6f70000000027b7d000000000000ea60"
+        + "0000018bcfe573b8000000000000000301000000026162" + "00000001" + "00000000";
+    assertThat(HEX.formatHex(ResultCodec.encode(results))).isEqualTo(golden);
+    assertThat(ResultCodec.decode(HEX.parseHex(golden))).isEqualTo(results);
+  }
+
+  /** Every result type has a layout ({@link ResultWire}): a record added without one fails here. */
+  @Test
+  void everyResultTypeRoundTrips() {
+    Result.ClaimedJob job = new Result.ClaimedJob(REF, "noop", "{}", 60_000, T, 0, 3, "ab", 1, 0);
+    List<Result> samples = List.of(new Result.Submitted(1, false),
+        new Result.SubmittedAndClaimed(new Result.Submitted(1, true), List.of(job)),
+        new Result.Rejected(Result.Reason.INVALID, "no"), new Result.Claimed(List.of(job)),
+        new Result.Stale(List.of(REF)), new Result.Done(JobStatus.Completed), new Result.Expired(1, 2),
+        new Result.Purged(3), new Result.Seeded(false), new Result.Woken(4), new Result.Signaled(5, true, false),
+        new Result.Fired(Result.Fired.Outcome.SUBMITTED, 6), new Result.Saved(false, 7), new Result.Ack());
+    assertThat(samples.stream().map(Object::getClass).distinct().toList())
+        .containsExactlyInAnyOrder(Result.class.getPermittedSubclasses());
+    assertThat(ResultCodec.decode(ResultCodec.encode(samples))).isEqualTo(samples);
+  }
+
+  @Test
   void malformedEntriesAreRefusedWithAReason() {
     byte[] good = HEX.parseHex(SUBMIT_GOLDEN);
     assertThatThrownBy(() -> CommandCodec.decode(new byte[] {0x4d}))

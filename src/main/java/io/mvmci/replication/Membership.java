@@ -89,7 +89,7 @@ public final class Membership {
         .build();
     RuntimeException failure = null;
     try {
-      RaftNode.checkReply(client.get().admin().setConfiguration(args));
+      RaftRequests.checkReply(client.get().admin().setConfiguration(args));
     } catch (IOException | RuntimeException e) {
       // The client retries a request whose answer it did not get; the retry of a change that was
       // made fails the compare-and-set. Whether it was made is what this node's log says.

@@ -10,24 +10,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import java.util.function.LongConsumer;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.protocol.ClientId;
-import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
-import org.apache.ratis.protocol.exceptions.NotLeaderException;
-import org.apache.ratis.protocol.exceptions.ServerNotReadyException;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.util.LifeCycle;
@@ -35,8 +26,8 @@ import org.apache.ratis.util.LifeCycle;
 /**
  * This node's membership in the Raft group: the Ratis server, the state machine, and the client that
  * proposes this node's commands and asks for read indexes. Writes go to the leader wherever it is
- * (the client follows redirects); reads are served from the local database after a
- * {@link #readBarrier() barrier}.
+ * (the client follows redirects; {@link RaftRequests} has the paths a request takes); reads are served
+ * from the local database after a {@link #readBarrier() barrier}.
  */
 public final class RaftNode implements AutoCloseable {
 
@@ -48,11 +39,7 @@ public final class RaftNode implements AutoCloseable {
   static final RaftGroupId GROUP_ID =
       RaftGroupId.valueOf(UUID.nameUUIDFromBytes("mvm-ci/queue".getBytes(StandardCharsets.UTF_8)));
 
-  /** How long a read barrier keeps retrying while no leader is known. */
-  static final long READ_RETRY_MS = 5_000;
-
   private final RaftSettings settings;
-  private final RaftPeerId selfId;
   private final QueueStateMachine stateMachine;
   private final RaftServer server;
   private final RaftProperties props;
@@ -63,9 +50,6 @@ public final class RaftNode implements AutoCloseable {
   private final Membership membership;
   private final GroupCommitter committer;
   private final ReadBarrier barrier;
-  /** Identifies this node's own proposals on the leader path (Ratis's retry cache is keyed by it). */
-  private final ClientId localClientId = ClientId.randomId();
-  private final AtomicLong localCallId = new AtomicLong();
   private final DiskGuard disk;
   /** Whether DataStream is on (every member has a stream address), and its client (primary: this node). */
   private final boolean streams;
@@ -75,7 +59,7 @@ public final class RaftNode implements AutoCloseable {
 
   private RaftNode(RaftSettings settings, ApplyListener listener) throws IOException {
     this.settings = settings;
-    this.selfId = peerId(settings.selfId());
+    RaftPeerId selfId = peerId(settings.selfId());
     this.streams = DataStreams.enabled(settings);
     // A joiner with empty storage starts with an empty group (Ratis accepts a group without this
     // node only when it is empty); Ratis then waits, in its "initializing" state, until a leader
@@ -109,8 +93,9 @@ public final class RaftNode implements AutoCloseable {
     // The stream client's group is the file's members with their stream addresses: a member added at
     // runtime (cluster add) is not streamed to until the nodes' files name it (artifact/DESIGN.md).
     this.streamClient = !streams || joiningNow ? null : RaftNodeSetup.streamClient(props, params, peers, selfId);
-    this.committer = new GroupCommitter(this::propose, ResultCodec::decodeAsProposed, settings.groupCommit());
-    this.barrier = new ReadBarrier(this::readIndex);
+    RaftRequests requests = new RaftRequests(server, selfId, this::isLeader, () -> client);
+    this.committer = new GroupCommitter(requests::propose, ResultCodec::decodeAsProposed, settings.groupCommit());
+    this.barrier = new ReadBarrier(requests::readIndex);
   }
 
   public static RaftNode start(RaftSettings settings, ApplyListener listener) throws IOException {
@@ -197,87 +182,6 @@ public final class RaftNode implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       // stopping anyway; health reports the division closed
     }
-  }
-
-  /**
-   * Proposes one entry. On the leader it goes straight into the local Ratis server, skipping the
-   * client's gRPC round trip to itself; elsewhere, or if this node turns out not to lead (nothing
-   * was appended then), through the client, which finds the leader.
-   */
-  private CompletableFuture<byte[]> propose(byte[] entry) {
-    Message message = Message.valueOf(
-        org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations.unsafeWrap(entry));
-    if (isLeader()) {
-      return submitLocally(message, RaftClientRequest.writeRequestType()).handle((reply, error) -> notAppended(reply, error)
-              ? client.send(message)
-              : error != null ? CompletableFuture.<RaftClientReply>failedFuture(error)
-              : CompletableFuture.completedFuture(reply))
-          .thenCompose(f -> f)
-          .thenApply(RaftNode::replyContent);
-    }
-    return client.send(message).thenApply(RaftNode::replyContent);
-  }
-
-  /** Sends a request straight into the local Ratis server, without the client's gRPC round trip. */
-  private CompletableFuture<RaftClientReply> submitLocally(Message message, RaftClientRequest.Type type) {
-    try {
-      return server.submitClientRequestAsync(RaftClientRequest.newBuilder()
-          .setClientId(localClientId)
-          .setServerId(selfId)
-          .setGroupId(GROUP_ID)
-          .setCallId(localCallId.incrementAndGet())
-          .setMessage(message)
-          .setType(type)
-          .build());
-    } catch (IOException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  /** This node did not lead (any more, or not yet) or was not running: nothing reached the log. */
-  private static boolean notAppended(RaftClientReply reply, Throwable error) {
-    Throwable e = error != null ? ReplicationException.unwrap(error) : reply.getException();
-    return e instanceof NotLeaderException || e instanceof LeaderNotReadyException
-        || e instanceof ServerNotReadyException;
-  }
-
-  private static byte[] replyContent(RaftClientReply reply) {
-    return checkReply(reply).getMessage().getContent().toByteArray();
-  }
-
-  static RaftClientReply checkReply(RaftClientReply reply) {
-    if (!reply.isSuccess()) {
-      Throwable e = reply.getException();
-      throw new ReplicationException("Raft request failed: "
-          + (e == null ? "no reason given" : e.getMessage()), e);
-    }
-    return reply;
-  }
-
-  /**
-   * One ReadIndex round trip through this node. While no leader is known (an election), Ratis fails
-   * it at once; it is retried every 50 ms for up to {@link #READ_RETRY_MS}, so a read during an
-   * election waits for the new leader instead of failing.
-   */
-  private CompletableFuture<RaftClientReply> readIndex() {
-    return readIndex(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READ_RETRY_MS));
-  }
-
-  private CompletableFuture<RaftClientReply> readIndex(long deadline) {
-    return client.current().async().sendReadOnlyUnordered(Message.EMPTY, selfId)
-        .thenApply(RaftNode::checkReply)
-        .handle((reply, error) -> {
-          if (error == null) {
-            return CompletableFuture.completedFuture(reply);
-          }
-          if (System.nanoTime() > deadline) {
-            return CompletableFuture.<RaftClientReply>failedFuture(error);
-          }
-          return CompletableFuture.supplyAsync(() -> null,
-                  CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS))
-              .thenCompose(ignored -> readIndex(deadline));
-        })
-        .thenCompose(f -> f);
   }
 
   /** Completes when a read of the local database is linearizable (see {@link ReadBarrier}). */

@@ -15,15 +15,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-/** Reads of the queue, on the read-only pool. Every list is paged by key, never by OFFSET. */
+/**
+ * Reads of the queue, on the read-only pool. Every list is paged by key, never by OFFSET. Whole jobs are
+ * selected and read as {@link JobRow} says.
+ */
 public final class JobQueries {
-  static final String COLUMNS = """
-      seq, status, workflow, input, url, priority, run_at, attempt, failures, max_attempts, timeout_ms,
-      worker_id, lease_until, progress, progress_message, output, error, reason, idempotency_key,
-      created_at, updated_at, started_at, finished_at, module_sha256, pinned_sha256, execution,
-      history_steps, waiting_for, wake_at, parent_seq, detached, labels, concurrency_key, concurrency_limit,
-      concurrency_policy""";
-  private static final String GET = "SELECT " + COLUMNS + " FROM jobs WHERE seq = ?";
+  private static final String GET = "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE seq = ?";
   private static final String NEXT_RUN_AT =
       "SELECT MIN(run_at) FROM jobs INDEXED BY jobs_runnable_at WHERE status IN ('Pending', 'Retrying')";
 
@@ -87,7 +84,7 @@ public final class JobQueries {
       PreparedStatement ps = pool.statement(c, GET);
       ps.setLong(1, seq);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+        return rs.next() ? Optional.of(JobRow.read(rs)) : Optional.empty();
       }
     });
   }
@@ -116,7 +113,7 @@ public final class JobQueries {
   /** Up to {@code limit} jobs with {@code seq > afterSeq}, in seq order, optionally of one status. */
   public List<Job> page(JobStatus status, long afterSeq, int limit) throws SQLException {
     return pool.read(c -> {
-      String sql = "SELECT " + COLUMNS + " FROM jobs WHERE seq > ?"
+      String sql = "SELECT " + JobRow.COLUMNS + " FROM jobs WHERE seq > ?"
           + (status == null ? "" : " AND status = ?") + " ORDER BY seq LIMIT ?";
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         int i = 1;
@@ -125,13 +122,7 @@ public final class JobQueries {
           ps.setString(i++, status.name());
         }
         ps.setInt(i, limit);
-        List<Job> out = new ArrayList<>(Math.min(limit, 1024));
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(row(rs));
-          }
-        }
-        return out;
+        return JobRow.list(ps, limit);
       }
     });
   }
@@ -140,10 +131,10 @@ public final class JobQueries {
   public void forEach(Consumer<Job> sink) throws SQLException {
     pool.read(c -> {
       c.setAutoCommit(false);
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs ORDER BY seq");
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRow.COLUMNS + " FROM jobs ORDER BY seq");
            ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          sink.accept(row(rs));
+          sink.accept(JobRow.read(rs));
         }
       } finally {
         c.rollback();
@@ -290,16 +281,10 @@ public final class JobQueries {
   /** The jobs {@code workerId} holds a claim on now (InProgress under its name), by seq. */
   public List<Job> claimsHeld(String workerId) throws SQLException {
     return pool.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs INDEXED BY jobs_leased"
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRow.COLUMNS + " FROM jobs INDEXED BY jobs_leased"
           + " WHERE status = 'InProgress' AND worker_id = ? ORDER BY seq")) {
         ps.setString(1, workerId);
-        List<Job> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(row(rs));
-          }
-        }
-        return out;
+        return JobRow.list(ps, 10);
       }
     });
   }
@@ -307,18 +292,12 @@ public final class JobQueries {
   /** Unfinished jobs of {@code workflow} whose current execution has history, oldest first, at most {@code max}. */
   public List<Job> unfinishedWithHistory(String workflow, int max) throws SQLException {
     return pool.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs INDEXED BY jobs_by_status"
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRow.COLUMNS + " FROM jobs INDEXED BY jobs_by_status"
           + " WHERE status IN ('Pending', 'InProgress', 'Retrying') AND workflow = ? AND history_steps > 0"
           + " ORDER BY seq LIMIT ?")) {
         ps.setString(1, workflow);
         ps.setInt(2, max);
-        List<Job> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(row(rs));
-          }
-        }
-        return out;
+        return JobRow.list(ps, max);
       }
     });
   }
@@ -339,63 +318,5 @@ public final class JobQueries {
         return out;
       }
     });
-  }
-
-  static Job row(ResultSet rs) throws SQLException {
-    int i = 1;
-    return new Job(
-        rs.getLong(i++),
-        JobStatus.valueOf(rs.getString(i++)),
-        rs.getString(i++),
-        rs.getString(i++),
-        rs.getString(i++),
-        rs.getInt(i++),
-        rs.getLong(i++),
-        rs.getInt(i++),
-        rs.getInt(i++),
-        rs.getInt(i++),
-        rs.getLong(i++),
-        rs.getString(i++),
-        nullableLong(rs, i++),
-        nullableInt(rs, i++),
-        rs.getString(i++),
-        rs.getString(i++),
-        rs.getString(i++),
-        rs.getString(i++),
-        rs.getString(i++),
-        rs.getLong(i++),
-        rs.getLong(i++),
-        nullableLong(rs, i++),
-        nullableLong(rs, i++),
-        rs.getString(i++),
-        rs.getString(i++),
-        rs.getInt(i++),
-        rs.getInt(i++),
-        rs.getString(i++),
-        nullableLong(rs, i++),
-        nullableLong(rs, i++),
-        rs.getInt(i++) != 0,
-        dispatch(rs, i));
-  }
-
-  /** The dispatch columns from {@code i} on (labels, concurrency key, limit, policy). */
-  static io.mvmci.job.Dispatch dispatch(ResultSet rs, int i) throws SQLException {
-    String labels = rs.getString(i);
-    String key = rs.getString(i + 1);
-    if (labels == null && key == null) {
-      return io.mvmci.job.Dispatch.NONE;
-    }
-    return new io.mvmci.job.Dispatch(io.mvmci.job.Labels.split(labels), key, key == null ? 1 : rs.getInt(i + 2),
-        key == null ? io.mvmci.job.ConcurrencyPolicy.QUEUE : io.mvmci.job.ConcurrencyPolicy.parse(rs.getString(i + 3)));
-  }
-
-  private static Long nullableLong(ResultSet rs, int i) throws SQLException {
-    long v = rs.getLong(i);
-    return rs.wasNull() ? null : v;
-  }
-
-  private static Integer nullableInt(ResultSet rs, int i) throws SQLException {
-    int v = rs.getInt(i);
-    return rs.wasNull() ? null : v;
   }
 }

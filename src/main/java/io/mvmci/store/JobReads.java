@@ -43,10 +43,10 @@ public final class JobReads {
     }
     String json = ids.append(']').toString();
     return pool.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + JobQueries.COLUMNS
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + JobRow.COLUMNS
           + " FROM jobs WHERE seq IN (SELECT value FROM json_each(?)) ORDER BY seq")) {
         ps.setString(1, json);
-        return rows(ps, seqs.length);
+        return JobRow.list(ps, seqs.length);
       }
     });
   }
@@ -101,7 +101,7 @@ public final class JobReads {
         for (int i = 0; i < args.size(); i++) {
           ps.setObject(i + 1, args.get(i));
         }
-        return rows(ps, limit);
+        return JobRow.list(ps, limit);
       }
     }
   }
@@ -145,7 +145,7 @@ public final class JobReads {
 
   private static Query read(Filter filter, String status, long set, String within, long afterSeq,
       boolean newestFirst, int limit) {
-    StringBuilder sql = new StringBuilder("SELECT ").append(JobQueries.COLUMNS).append(" FROM jobs");
+    StringBuilder sql = new StringBuilder("SELECT ").append(JobRow.COLUMNS).append(" FROM jobs");
     List<Object> args = new ArrayList<>();
     if (set != NO_SET) {
       sql.append(" INDEXED BY jobs_by_label_set WHERE label_set = ? AND label_set > 0");
@@ -212,15 +212,5 @@ public final class JobReads {
       }
       return ids;
     }
-  }
-
-  private static List<Job> rows(PreparedStatement ps, int expected) throws SQLException {
-    List<Job> out = new ArrayList<>(Math.min(expected, 1024));
-    try (ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        out.add(JobQueries.row(rs));
-      }
-    }
-    return out;
   }
 }

@@ -1,4 +1,5 @@
-// Workers (alive or dead, ticket label, worker labels, capacity, running, last heartbeat) and the cluster's members.
+// Workers (alive or dead, ticket label, worker labels, capacity, running, last heartbeat) and the cluster's members
+// and whether their copies agree.
 import { ago, api, badge, every, h } from './lib.js';
 
 export async function workers(app, page) {
@@ -23,9 +24,10 @@ export async function workers(app, page) {
 export async function cluster(app, page) {
   const tbody = h('tbody', { id: 'cluster-body' });
   const note = h('p', { class: 'muted' });
+  const copies = h('div', { id: 'copies', class: 'copies' });
   app.append(h('h1', {}, 'Cluster'), h('table', { id: 'cluster' },
     h('thead', {}, h('tr', {}, ['node', 'role', 'state', 'health', 'term', 'commit', 'applied', 'lag', 'snapshot', 'leader heard']
-      .map((c) => h('th', {}, c)))), tbody), note);
+      .map((c) => h('th', {}, c)))), tbody), note, h('h2', {}, 'Copies'), copies);
   const load = async () => {
     const c = await api('/api/v1/cluster?members=true');
     const http = new Map(c.members.map((m) => [m.id, m.http]));
@@ -43,6 +45,44 @@ export async function cluster(app, page) {
         h('td', {}, v.ms_since_leader_contact != null ? v.ms_since_leader_contact + ' ms ago' : ''))));
     note.textContent = c.leader_id != null ? `Leader: node ${c.leader_id} (${c.leader_http}), term ${c.term}.` : 'No leader known: an election may be under way.';
   };
-  await load();
-  every(2000, () => load().catch(() => {}), page);
+  const loadCopies = () => api('/api/v1/cluster/consistency')
+    .then((s) => copies.replaceChildren(...copiesLines(s).filter(Boolean)))
+    .catch((e) => copies.replaceChildren(h('p', { id: 'copies-line', class: 'muted' }, 'Copies: not read now (' + e.message + ').')));
+  await Promise.all([load(), loadCopies()]);
+  every(2000, () => { load().catch(() => {}); loadCopies(); }, page);
+}
+
+const nodes = (ids) => ids.map((id) => 'node ' + id).join(', ');
+
+/** What the newest consistency check says (GET /api/v1/cluster/consistency), as lines of the Cluster page. */
+function copiesLines({ latest: l, last_agreed: agreed }) {
+  if (!l) {
+    return [h('p', { id: 'copies-line', class: 'muted' }, 'No consistency check has run yet. A lone node makes none (it has no'
+      + ' other copy to compare with); the leader of two or more starts one every ', h('code', {}, '[raft] consistency_check_interval_ms'),
+      ' (an hour by default), and ', h('code', {}, 'mvm-ci cluster check'), ' starts one now.')];
+  }
+  const when = h('span', { title: l.requested_at }, ago(l.requested_at));
+  const since = agreed && agreed.check_index !== l.check_index
+    ? h('p', { id: 'copies-agreed', class: 'muted' }, `Last agreed at index ${agreed.check_index}, `,
+      h('span', { title: agreed.requested_at }, ago(agreed.requested_at)), '.')
+    : l.outcome !== 'agree' ? h('p', { id: 'copies-agreed', class: 'muted' }, 'No kept check agreed.') : null;
+  const others = l.not_compared.length
+    ? h('p', { class: 'muted' }, `Not compared (another schema version, a rolling upgrade): ${nodes(l.not_compared)}.`) : null;
+  if (l.outcome === 'agree') {
+    return [h('p', { id: 'copies-line' }, badge('agree', 'copies-agree'),
+      ` Copies agree at index ${l.check_index} (${l.reported} of ${l.members} members, checked `, when, ').'), others];
+  }
+  if (l.outcome === 'pending') {
+    return [h('p', { id: 'copies-line' }, badge('pending', 'copies-pending'),
+      ` Check at index ${l.check_index}: ` + (l.reported ? `${l.reported} of ${l.members} members reported so far, alike`
+        : `none of the ${l.members} members has reported yet`) + ' (started ', when, ').'),
+      since, others];
+  }
+  const who = l.differing_members.length ? nodes(l.differing_members) : null;
+  return [h('p', { id: 'copies-line' }, badge(who ? 'differ: ' + who : 'differ', 'copies-differ'),
+    ` Copies differ at index ${l.check_index}: `
+    + (who ? `the copy of ${who} is not the majority's` : 'no copy is held by a majority')
+    + `; tables ${l.differing_tables.join(', ') || 'none named'} (${l.reported} of ${l.members} members reported, checked `,
+    when, '). Rebuild a differing member from the others (README, "Consistency checks").'),
+  since, others];
 }

@@ -1,4 +1,5 @@
-// Overview: counts per status (live), throughput over the last hour, the cluster at a glance.
+// Overview: counts per status (live), throughput over the last hour, the cluster at a glance (and a
+// badge when the members' copies differ).
 import { ago, api, badge, every, follow, h, notOlder, progressBar, throttle, STATUSES } from './lib.js';
 import { lineChart } from './chart.js';
 
@@ -52,7 +53,9 @@ export async function overview(app, page) {
       })));
   };
   const loadHealth = async () => {
-    const [c, w] = await Promise.all([api('/api/v1/cluster?members=true'), api('/api/v1/workers?consistency=local')]);
+    const [c, w, copies] = await Promise.all([api('/api/v1/cluster?members=true'), api('/api/v1/workers?consistency=local'),
+      api('/api/v1/cluster/consistency').catch(() => null)]);
+    const differ = copies && copies.latest && copies.latest.outcome === 'differ' ? copies.latest : null;
     const nodes = [c, ...(c.peers || [])].sort((a, b) => a.node_id - b.node_id);
     const alive = w.workers.filter((x) => x.status === 'alive');
     health.replaceChildren(
@@ -64,7 +67,10 @@ export async function overview(app, page) {
           h('td', { class: 'mono' }, n.applied_index ?? ''))))),
       h('p', {}, `${alive.length} of ${w.workers.length} workers alive, `
         + `${alive.reduce((a, x) => a + x.running, 0)} of ${alive.reduce((a, x) => a + x.capacity, 0)} slots busy. `,
-        h('a', { href: '#/cluster' }, 'Cluster'), ' · ', h('a', { href: '#/workers' }, 'Workers')));
+        h('a', { href: '#/cluster' }, 'Cluster'), ' · ', h('a', { href: '#/workers' }, 'Workers')),
+      ...(differ ? [h('p', { id: 'health-copies' }, h('a', { href: '#/cluster' }, badge('copies differ', 'copies-differ')),
+        ` at index ${differ.check_index}` + (differ.differing_members.length
+          ? ': node ' + differ.differing_members.join(', node ') : ''))] : []));
   };
   const refreshCounts = throttle(() => loadCounts().catch(() => {}), 500);
   const redraw = throttle(showRecent, 200);

@@ -20,7 +20,8 @@ import org.openqa.selenium.By;
 /**
  * The dashboard in headless Chromium, served by a follower of a three-node cluster: a job submitted
  * with curl appears on the open jobs page (and the overview's latest jobs) without a reload; the detail page shows progress and log
- * lines as they arrive; cancel and retry work from their buttons; every page loads without a console
+ * lines as they arrive; cancel and retry work from their buttons; the Cluster page says whether the
+ * members' copies agree (none checked yet, then a check started); every page loads without a console
  * error. With {@code -Dmvmci.screenshots=DIR} it also saves a screenshot of each main page there
  * (the ones under {@code docs/} came from this test).
  */
@@ -215,6 +216,25 @@ class DashboardBrowserTest {
     browser.awaitText("#create-result .error", "cron");
     assertThat(browser.consoleErrors()).as("only the refused create's 400").allMatch(e -> e.contains("400"));
     assertThat(Http.delete(follower.url("/api/v1/schedules/browser-tick")).status()).isEqualTo(204);
+  }
+
+  @Test
+  void theClusterPageSaysWhetherTheCopiesAgreeWithoutAReload() {
+    // no check yet: the cluster's interval is an hour, and nothing else here starts one
+    browser.open(follower.url("/#/cluster"));
+    browser.awaitText("#copies-line", "No consistency check has run yet");
+    assertThat(browser.await("#copies-line").getText()).contains("mvm-ci cluster check",
+        "consistency_check_interval_ms");
+    browser.js("window.__stillTheSamePage = true;");
+
+    Http.Reply started = Http.post(nodes.get(0).url("/api/v1/admin/cluster/consistency"), null, new byte[0],
+        "Authorization", "Bearer " + nodes.get(0).bean(io.mvmci.api.ApiSecret.class).value());
+    assertThat(started.status()).as(started.body()).isEqualTo(202);
+    long index = started.json().get("check_index").asLong();
+    browser.awaitText("#copies-line", "Copies agree at index " + index + " (3 of 3 members, checked ");
+    assertThat(browser.await("#copies-line .badge.copies-agree").getText()).isEqualTo("agree");
+    assertThat(browser.js("return window.__stillTheSamePage === true;")).as("no reload").isEqualTo(true);
+    assertThat(browser.consoleErrors()).isEmpty();
   }
 
   static void someLoad() throws InterruptedException {

@@ -71,6 +71,9 @@ class DashboardLoginBrowserTest {
 
     String cookie = "mvmci_session=" + session.getValue();
     assertThat(Http.get(node.url("/api/v1/jobs/" + id), "Cookie", cookie).status()).isEqualTo(200);
+    assertThat(Http.get(node.url("/api/v1/cluster/consistency"), "Cookie", cookie).status())
+        .as("the Cluster page's copies line reads with the session").isEqualTo(200);
+    assertThat(Http.get(node.url("/api/v1/cluster/consistency")).status()).isEqualTo(401);
     Http.Reply forged = Http.post(node.url("/api/v1/jobs/" + id + "/retry"), null, new byte[0], "Cookie", cookie);
     assertThat(forged.status()).as("the cookie alone cannot change anything").isEqualTo(403);
     assertThat(forged.json().get("type").asString()).isEqualTo("urn:mvmci:problem:csrf");

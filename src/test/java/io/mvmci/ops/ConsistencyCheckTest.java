@@ -26,12 +26,15 @@ import tools.jackson.databind.JsonNode;
  * alike; a row changed behind the log's back on one member (what a divergence looks like) makes the
  * next check name that member and the table on every member, turns its {@code consistency} health
  * DOWN and its {@code mvmci_consistency_diverged} gauge to 1, and leaves the others UP;
- * {@code mvm-ci cluster check} says the same and exits 1.
+ * {@code mvm-ci cluster check} says the same and exits 1. The summary any API reader gets
+ * ({@code GET /api/v1/cluster/consistency}, no digests) says agree, then differ with the last index
+ * that agreed.
  */
 class ConsistencyCheckTest {
   @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final String PATH = "/api/v1/admin/cluster/consistency";
   static final String[] ADMIN = {"Authorization", "Bearer " + ClusterConfig.SECRET_API};
+  static final String SUMMARY = "/api/v1/cluster/consistency";
 
   @Test
   void theCopiesAgreeAndACopyChangedBehindTheLogsBackIsNamedOnEveryMember() throws Exception {
@@ -63,6 +66,20 @@ class ConsistencyCheckTest {
         assertThat(health.get("status").asString()).as("node %d", n.id).isEqualTo("UP");
       }
 
+      // the summary, without a credential (no [api] token here): the newest check once it is complete
+      JsonNode agreed = awaitSummary(nodes.get(1), "agree");
+      JsonNode latest = agreed.get("latest");
+      assertThat(latest.get("members").asInt()).isEqualTo(3);
+      assertThat(latest.get("requested_by").asString()).isEqualTo("schedule");
+      assertThat(java.time.Instant.parse(latest.get("requested_at").asString()))
+          .isBetween(java.time.Instant.now().minusSeconds(120), java.time.Instant.now().plusSeconds(5));
+      assertThat(latest.get("differing_members").toString()).isEqualTo("[]");
+      assertThat(latest.get("differing_tables").toString()).isEqualTo("[]");
+      assertThat(latest.get("not_compared").toString()).isEqualTo("[]");
+      assertThat(agreed.get("last_agreed").get("check_index").asLong()).isEqualTo(latest.get("check_index").asLong());
+      assertThat(agreed.get("last_agreed").get("requested_at").asString()).isEqualTo(latest.get("requested_at").asString());
+      long agreedIndex = latest.get("check_index").asLong();
+
       // node 3's copy changed behind the log's back
       try (Connection w = DriverManager.getConnection("jdbc:sqlite:" + nodes.get(2).dataDir().resolve("db/queue.sqlite"));
            Statement s = w.createStatement()) {
@@ -93,6 +110,16 @@ class ConsistencyCheckTest {
         assertThat(v.get("differing_members").toString()).isEqualTo("[3]");
         assertThat(v.get("differing_tables").toString()).isEqualTo("[\"jobs\"]");
       }
+      // the summary on every member: differ, naming node 3 and the table, and the last check that agreed
+      for (TestNode n : nodes) {
+        JsonNode differ = awaitSummary(n, "differ");
+        latest = differ.get("latest");
+        assertThat(latest.get("check_index").asLong()).as("node %d", n.id).isGreaterThanOrEqualTo(index);
+        assertThat(latest.get("differing_members").toString()).isEqualTo("[3]");
+        assertThat(latest.get("differing_tables").toString()).isEqualTo("[\"jobs\"]");
+        assertThat(differ.get("last_agreed").get("check_index").asLong()).as("node %d", n.id)
+            .isBetween(agreedIndex, index - 1);
+      }
       await("node 3's health and gauge").atMost(Duration.ofSeconds(30)).until(() ->
           get(nodes.get(2).url("/actuator/health"), ADMIN).json().get("components").get("consistency")
               .get("status").asString().equals("DOWN"));
@@ -122,6 +149,30 @@ class ConsistencyCheckTest {
     }
   }
 
+  /**
+   * The summary once its newest check is complete (every member reported) with {@code outcome}; it
+   * carries no digest, neither of the checks' reports nor the majority's.
+   */
+  static JsonNode awaitSummary(TestNode n, String outcome) {
+    JsonNode[] seen = new JsonNode[1];
+    await("node " + n.id + "'s summary says " + outcome).atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(250)).until(() -> {
+          Reply r = get(n.url(SUMMARY));
+          assertThat(r.status()).as(r.body()).isEqualTo(200);
+          seen[0] = r.json();
+          JsonNode latest = seen[0].get("latest");
+          return !latest.isNull() && latest.get("outcome").asString().equals(outcome)
+              && latest.get("reported").asInt() == latest.get("members").asInt();
+        });
+    assertThat(seen[0].get("latest").propertyNames()).containsExactlyInAnyOrder("check_index", "requested_at",
+        "requested_by", "outcome", "members", "reported", "differing_members", "differing_tables", "not_compared");
+    if (!seen[0].get("last_agreed").isNull()) {
+      assertThat(seen[0].get("last_agreed").propertyNames()).containsExactlyInAnyOrder("check_index", "requested_at");
+    }
+    assertThat(seen[0].toString()).doesNotContainPattern("[0-9a-f]{16}").doesNotContain("digest", "reports");
+    return seen[0];
+  }
+
   @Test
   void aLoneNodeMakesNoPeriodicCheckAndAgreesWithItselfWhenAsked() throws Exception {
     TestNode node = TestNode.cluster(dirs.create("mvmci-consistency-one"), 1, "\n[workers]\nembedded = 0\n").get(0);
@@ -134,6 +185,7 @@ class ConsistencyCheckTest {
       await("no periodic check").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
           .pollInterval(Duration.ofMillis(250))
           .until(() -> get(node.url(PATH), ADMIN).json().get("checks").size() == 0);
+      assertThat(get(node.url(SUMMARY)).json().toString()).isEqualTo("{\"latest\":null,\"last_agreed\":null}");
       Reply started = post(node.url(PATH), null, new byte[0], ADMIN);
       assertThat(started.status()).as(started.body()).isEqualTo(202);
       long index = started.json().get("check_index").asLong();
@@ -144,6 +196,11 @@ class ConsistencyCheckTest {
       JsonNode c = get(node.url(PATH), ADMIN).json().get("checks").get(0);
       assertThat(c.get("reports").size()).isEqualTo(1);
       assertThat(c.get("members").asInt()).isEqualTo(1);
+      JsonNode summary = awaitSummary(node, "agree");
+      assertThat(summary.get("latest").get("check_index").asLong()).isEqualTo(index);
+      assertThat(summary.get("latest").get("requested_by").asString()).isEqualTo("api");
+      assertThat(summary.get("latest").get("members").asInt()).isEqualTo(1);
+      assertThat(summary.get("last_agreed").get("check_index").asLong()).isEqualTo(index);
       assertThat(get(node.url("/actuator/health"), ADMIN).json().get("components").get("consistency")
           .get("status").asString()).isEqualTo("UP");
     }

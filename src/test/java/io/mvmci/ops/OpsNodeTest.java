@@ -210,6 +210,9 @@ class OpsNodeTest {
         new Case("no token on the actuator index", "GET", "/actuator", null, 401),
         new Case("no token on the worker list", "GET", "/api/v1/workers", null, 401),
         new Case("no token on the cluster view", "GET", "/api/v1/cluster", null, 401),
+        new Case("no token on the copies' summary", "GET", "/api/v1/cluster/consistency", null, 401),
+        new Case("wrong token on the copies' summary", "GET", "/api/v1/cluster/consistency", "not-the-token-0123", 401),
+        new Case("a ticket on the copies' summary", "GET", "/api/v1/cluster/consistency", ticket, 401),
         new Case("no token on the OpenAPI description", "GET", "/openapi.json", null, 401),
         new Case("a ticket on the worker list", "GET", "/api/v1/workers", ticket, 401),
         new Case("no token on an unknown path", "GET", "/no/such/endpoint", null, 401),
@@ -254,6 +257,8 @@ class OpsNodeTest {
     assertThat(get(node.url("/actuator/prometheus"), bearer(SECRET_API)).status()).isEqualTo(200);
     assertThat(get(node.url("/api/v1/workers"), bearer(TOKEN)).status()).isEqualTo(200);
     assertThat(get(node.url("/api/v1/cluster"), bearer(SECRET_API)).status()).isEqualTo(200);
+    assertThat(get(node.url("/api/v1/cluster/consistency"), bearer(TOKEN)).status()).isEqualTo(200);
+    assertThat(get(node.url("/api/v1/cluster/consistency"), bearer(SECRET_API)).status()).isEqualTo(200);
     assertThat(get(node.url("/actuator/health")).status()).isIn(200, 503);
     assertThat(get(node.url("/actuator/health/liveness")).status()).isEqualTo(200);
     Reply created = submit(web.url("/open"));

@@ -140,6 +140,11 @@ public final class ConsistencyChecks implements Effects, MeterBinder, AutoClosea
         .map(c -> new Judged(c, Verdict.of(c, members))).toList();
   }
 
+  /** The newest of the kept checks ({@link CheckConsistency#KEEP}) on which every member agreed. */
+  public Optional<Judged> lastAgreed() throws Exception {
+    return recent(CheckConsistency.KEEP).stream().filter(j -> j.verdict().outcome().equals(Verdict.AGREE)).findFirst();
+  }
+
   /** The newest check this member reported on, and its verdict when last read. */
   Optional<Judged> latest() {
     return Optional.ofNullable(latest);

@@ -25,7 +25,8 @@ import tools.jackson.databind.ObjectMapper;
  *   <tr><th>paths</th><th>token unset (default)</th><th>token set</th></tr>
  *   <tr><td>everything not listed below: {@code /new-job}, {@code /queue/**}, {@code /api/v1/jobs**}, {@code /api/v1/schedules**},
  *       {@code /api/v1/stats}, {@code /api/v1/modules} (the list), {@code /api/v1/workers} (the list),
- *       {@code /api/v1/cluster}, {@code /openapi.json}, unknown paths</td><td>anyone</td><td>{@code api.token}
+ *       {@code /api/v1/cluster}, {@code /api/v1/cluster/consistency} (the verdict without digests),
+ *       {@code /openapi.json}, unknown paths</td><td>anyone</td><td>{@code api.token}
  *       or {@code secret_api}</td></tr>
  *   <tr><td>{@code /actuator/health**}</td><td>anyone, with details</td><td>anyone; details only
  *       with {@code api.token} or {@code secret_api}</td></tr>

@@ -10,7 +10,7 @@ class ApiTokenFilterGuardTest {
   void everythingButHealthAndTheInternalEndpointsIsGuarded() {
     for (String p : new String[] {"/new-job", "/queue/list", "/queue/stats", "/api/v1/jobs", "/api/v1/jobs/job-1",
         "/api/v1/jobs/job-1/cancel", "/api/v1/jobs/job-1/logs", "/api/v1/stats", "/api/v1/modules",
-        "/api/v1/workers", "/api/v1/cluster", "/openapi.json", "/openapi.json/swagger-config", "/api/v1/jobsx",
+        "/api/v1/workers", "/api/v1/cluster", "/api/v1/cluster/consistency", "/openapi.json", "/openapi.json/swagger-config", "/api/v1/jobsx",
         "/no/such/endpoint", "/error", "/api/v1/events", "/api/v1/sessionx", "/assetsx", "/index.htm"}) {
       assertThat(ApiTokenFilter.guard(p)).as(p).isEqualTo(Guard.PUBLIC);
     }

@@ -133,6 +133,7 @@ final class Reporter implements AutoCloseable {
         runs.done(run);
         return;
       }
+      run.reporting = true;
       outbox.flush(run.progress);
       if (outcome instanceof RunOutcome.Succeeded s) {
         LOG.debug("{} succeeded; reporting it complete", run.runId);

@@ -37,6 +37,12 @@ final class RunTable {
     /** What the worker knows of the claim's lease, once its spec is made. */
     volatile Lease lease;
     volatile Stop stop = Stop.NONE;
+    /**
+     * The guest has finished and its outcome is being reported. Its claim may be found stale in the
+     * meantime (a suspension that applied before a heartbeat listing the run, most often), and there is
+     * then nothing left to stop: the report's own answer says how it ended.
+     */
+    volatile boolean reporting;
     final RunProgress progress;
 
     Run(JobRef ref, int failures, boolean ownsSlot) {
@@ -121,7 +127,9 @@ final class RunTable {
   /** The queue found {@code ref}'s claim stale: stop its run if it is still the current one. */
   void stopStale(JobRef ref) {
     Run run = current(ref);
-    if (run != null) {
+    if (run != null && run.reporting) {
+      LOG.debug("{}: claim found stale while its outcome is reported; the report's answer settles it", run.runId);
+    } else if (run != null) {
       LOG.info("{}: claim is stale (cancelled, expired or taken over); stopping the run", run.runId);
       stop(run, Stop.STALE);
     }

@@ -13,8 +13,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -63,6 +65,61 @@ class ReportRetryTest {
       assertThat(Duration.ofNanos(spread)).as("two retries, 500 ms apart").isGreaterThanOrEqualTo(Duration.ofMillis(900));
       await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(2))
           .untilAsserted(() -> assertThat(queue.reportTimes).as("no report after the queue took it").hasSize(3));
+    }
+  }
+
+  /**
+   * Answers the completion report only when the test says, and meanwhile finds the claim stale in
+   * every heartbeat that lists it, as the queue does once the completion (or a suspension) has applied
+   * and before its answer reaches the worker.
+   */
+  static final class SlowAnswerQueue extends ScriptedQueue {
+    final CompletableFuture<Boolean> answer = new CompletableFuture<>();
+    final AtomicInteger staleBeats = new AtomicInteger();
+    volatile boolean reported;
+
+    SlowAnswerQueue() {
+      super(job(8));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> completeAsync(JobRef job, String output) {
+      reported = true;
+      return answer;
+    }
+
+    @Override
+    public List<JobRef> heartbeat(List<JobRef> running, int capacity) {
+      if (reported && !running.isEmpty()) {
+        staleBeats.incrementAndGet();
+        return running;
+      }
+      return List.of();
+    }
+  }
+
+  @Test
+  void aClaimFoundEndedWhileItsOutcomeIsReportedIsNotCalledStaleAndTheAnswerFreesTheSlot() throws Exception {
+    ModuleRegistry modules = new ModuleRegistry();
+    modules.deploy("hello", Files.readAllBytes(Path.of("workflows", "hostile", "hello.wasm")));
+    SlowAnswerQueue queue = new SlowAnswerQueue();
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(RunTable.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+        new ch.qos.logback.core.read.ListAppender<>();
+    seen.start();
+    log.addAppender(seen);
+    try (WorkflowEngine engine = new WorkflowEngine(EngineConfig.defaults(dir), modules, updates -> { });
+        WorkerAgent agent = new WorkerAgent(new WorkerSettings(1, 3_000, 100, 100, 1_000,
+            Duration.ofSeconds(1), 500), queue, engine, JsonMapper.builder().build())) {
+      agent.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> queue.staleBeats.get() >= 3);
+      assertThat(agent.running()).as("the run holds its slot until its report is answered").isOne();
+      queue.answer.complete(true);
+      await().atMost(Duration.ofSeconds(5)).until(() -> agent.running() == 0);
+      assertThat(seen.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .as("a run that has finished is not said to be stopped").noneMatch(m -> m.contains("stopping the run"));
+    } finally {
+      log.detachAppender(seen);
     }
   }
 }

@@ -10,6 +10,10 @@
  *       other than health.</li>
  *   <li>{@code backup}: encrypted online backups ({@code POST /api/v1/admin/backup},
  *       {@code mvm-ci backup}) and offline restores into a fresh node ({@code mvm-ci restore}).</li>
+ *   <li>{@code consistency}: the members' copies compared at one log index, periodically and on
+ *       request ({@code /api/v1/admin/cluster/consistency}, {@code mvm-ci cluster check}); the
+ *       verdict without digests at {@code GET /api/v1/cluster/consistency} and on the dashboard
+ *       (see DESIGN.md, "Consistency checks").</li>
  *   <li>{@link io.mvmci.ops.LeadershipHandover}: a stopping leader hands leadership over first;
  *       {@link io.mvmci.ops.LogSettings}: node id on every log line, JSON logs on request.</li>
  * </ul>

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,15 +70,18 @@ class SnapshotCopyTest {
   void aCopyTakenWhileEntriesApplyHoldsExactlyTheEntriesUpToItsPosition() throws Exception {
     Path live = dir.resolve("live.sqlite");
     List<List<Command>> entries = new ArrayList<>();
-    for (long seed = 10; seed < 16; seed++) {
+    // Far more entries than apply during a copy: the applier stops once the copy is done, and must
+    // not run out before it (six seeds' 405 entries once ran out between the wait and the copy).
+    for (long seed = 10; seed < 40; seed++) {
       entries.addAll(DeterminismTest.entries(seed));
     }
     try (StoreFixture store = new StoreFixture(live)) {
       applyAll(store, entries.subList(0, 300)); // something to copy
       AtomicLong applied = new AtomicLong(299);
+      AtomicBoolean copied = new AtomicBoolean();
       CompletableFuture<Void> applying = CompletableFuture.runAsync(() -> {
         try {
-          for (int i = 300; i < entries.size(); i++) {
+          for (int i = 300; i < entries.size() && !copied.get(); i++) {
             store.processor.apply(1, i, entries.get(i));
             applied.set(i);
           }
@@ -89,7 +93,9 @@ class SnapshotCopyTest {
       long before = applied.get();
       QueueStore.Position at = store.store.backupTo(dir.resolve("copy.sqlite"));
       long after = applied.get();
+      copied.set(true);
       applying.join();
+      assertThat(after).as("the applier had entries left").isLessThan(entries.size() - 1);
       assertThat(after).as("entries applied during the copy").isGreaterThan(before);
       assertThat(at.index()).as("a position the live database passed during the copy")
           .isBetween(before, after);

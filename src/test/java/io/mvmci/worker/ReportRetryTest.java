@@ -48,12 +48,8 @@ class ReportRetryTest {
 
   @Test
   void aFailedCompletionReportIsSentAgainUntilTheQueueTakesItAndOnlyThenFreesTheSlot() throws Exception {
-    ModuleRegistry modules = new ModuleRegistry();
-    modules.deploy("hello", Files.readAllBytes(Path.of("workflows", "hostile", "hello.wasm")));
     FlakyQueue queue = new FlakyQueue();
-    try (WorkflowEngine engine = new WorkflowEngine(EngineConfig.defaults(dir), modules, updates -> { });
-        WorkerAgent agent = new WorkerAgent(new WorkerSettings(1, 3_000, 1_000, 100, 1_000,
-            Duration.ofSeconds(1), 500), queue, engine, JsonMapper.builder().build())) {
+    try (WorkflowEngine engine = helloEngine(); WorkerAgent agent = oneSlotAgent(queue, engine, 1_000)) {
       agent.start();
       await().atMost(Duration.ofSeconds(1)).until(() -> queue.reportTimes.size() >= 1);
       assertThat(agent.running()).as("the run holds its slot while its outcome is unacknowledged").isOne();
@@ -100,17 +96,13 @@ class ReportRetryTest {
 
   @Test
   void aClaimFoundEndedWhileItsOutcomeIsReportedIsNotCalledStaleAndTheAnswerFreesTheSlot() throws Exception {
-    ModuleRegistry modules = new ModuleRegistry();
-    modules.deploy("hello", Files.readAllBytes(Path.of("workflows", "hostile", "hello.wasm")));
     SlowAnswerQueue queue = new SlowAnswerQueue();
     ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(RunTable.class);
     ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
         new ch.qos.logback.core.read.ListAppender<>();
     seen.start();
     log.addAppender(seen);
-    try (WorkflowEngine engine = new WorkflowEngine(EngineConfig.defaults(dir), modules, updates -> { });
-        WorkerAgent agent = new WorkerAgent(new WorkerSettings(1, 3_000, 100, 100, 1_000,
-            Duration.ofSeconds(1), 500), queue, engine, JsonMapper.builder().build())) {
+    try (WorkflowEngine engine = helloEngine(); WorkerAgent agent = oneSlotAgent(queue, engine, 100)) {
       agent.start();
       await().atMost(Duration.ofSeconds(10)).until(() -> queue.staleBeats.get() >= 3);
       assertThat(agent.running()).as("the run holds its slot until its report is answered").isOne();
@@ -121,5 +113,18 @@ class ReportRetryTest {
     } finally {
       log.detachAppender(seen);
     }
+  }
+
+  /** The real engine with the {@code hello} guest the scripted queues hand out. */
+  private WorkflowEngine helloEngine() throws Exception {
+    ModuleRegistry modules = new ModuleRegistry();
+    modules.deploy("hello", Files.readAllBytes(Path.of("workflows", "hostile", "hello.wasm")));
+    return new WorkflowEngine(EngineConfig.defaults(dir), modules, updates -> { });
+  }
+
+  /** A worker with one slot and a 3 s lease, renewed every {@code heartbeatMs}. */
+  private static WorkerAgent oneSlotAgent(WorkTransport queue, WorkflowEngine engine, long heartbeatMs) {
+    return new WorkerAgent(new WorkerSettings(1, 3_000, heartbeatMs, 100, 1_000, Duration.ofSeconds(1), 500), queue,
+        engine, JsonMapper.builder().build());
   }
 }

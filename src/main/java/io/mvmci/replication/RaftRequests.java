@@ -52,7 +52,7 @@ final class RaftRequests {
     Message message = Message.valueOf(
         org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations.unsafeWrap(entry));
     if (leads.getAsBoolean()) {
-      return submitLocally(message, RaftClientRequest.writeRequestType()).handle((reply, error) -> notAppended(reply, error)
+      return submitLocally(message).handle((reply, error) -> notAppended(reply, error)
               ? client.get().send(message)
               : error != null ? CompletableFuture.<RaftClientReply>failedFuture(error)
               : CompletableFuture.completedFuture(reply))
@@ -62,8 +62,8 @@ final class RaftRequests {
     return client.get().send(message).thenApply(RaftRequests::replyContent);
   }
 
-  /** Sends a request straight into the local Ratis server, without the client's gRPC round trip. */
-  private CompletableFuture<RaftClientReply> submitLocally(Message message, RaftClientRequest.Type type) {
+  /** Sends a write straight into the local Ratis server, without the client's gRPC round trip. */
+  private CompletableFuture<RaftClientReply> submitLocally(Message message) {
     try {
       return server.submitClientRequestAsync(RaftClientRequest.newBuilder()
           .setClientId(localClientId)
@@ -71,7 +71,7 @@ final class RaftRequests {
           .setGroupId(RaftNode.GROUP_ID)
           .setCallId(localCallId.incrementAndGet())
           .setMessage(message)
-          .setType(type)
+          .setType(RaftClientRequest.writeRequestType())
           .build());
     } catch (IOException e) {
       return CompletableFuture.failedFuture(e);

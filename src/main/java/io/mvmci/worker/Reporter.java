@@ -133,7 +133,6 @@ final class Reporter implements AutoCloseable {
         runs.done(run);
         return;
       }
-      run.reporting = true;
       outbox.flush(run.progress);
       if (outcome instanceof RunOutcome.Succeeded s) {
         LOG.debug("{} succeeded; reporting it complete", run.runId);
@@ -198,6 +197,7 @@ final class Reporter implements AutoCloseable {
    * embedded worker).
    */
   private void reportAsync(Run run, Supplier<CompletableFuture<Boolean>> send) {
+    run.reporting = true;
     CompletableFuture<Boolean> answer;
     try {
       answer = send.get();

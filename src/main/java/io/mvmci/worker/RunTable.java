@@ -38,9 +38,9 @@ final class RunTable {
     volatile Lease lease;
     volatile Stop stop = Stop.NONE;
     /**
-     * The guest has finished and its outcome is being reported. Its claim may be found stale in the
-     * meantime (a suspension that applied before a heartbeat listing the run, most often), and there is
-     * then nothing left to stop: the report's own answer says how it ended.
+     * The run's final report (its outcome, a failure, a hand-back) is being sent, so nothing of it runs.
+     * Its claim may be found stale in the meantime (a suspension that applied before a heartbeat listing
+     * the run, most often), and there is then nothing to stop: the report's own answer settles it.
      */
     volatile boolean reporting;
     final RunProgress progress;

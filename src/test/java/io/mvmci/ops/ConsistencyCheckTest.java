@@ -56,7 +56,13 @@ class ConsistencyCheckTest {
             JsonNode checks = get(n.url(PATH), ADMIN).json().get("checks");
             for (JsonNode c : checks) {
               if (c.get("requested_by").asString().equals("schedule") && c.get("outcome").asString().equals("agree")) {
-                return c.get("reports").size() == 3;
+                if (c.get("reports").size() != 3) {
+                  return false;
+                }
+                // times as everywhere in the API, the check's and each report's
+                java.time.Instant.parse(c.get("requested_at").asString());
+                c.get("reports").forEach(r -> java.time.Instant.parse(r.get("reported_at").asString()));
+                return true;
               }
             }
             return false;

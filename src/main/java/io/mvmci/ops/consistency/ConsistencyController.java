@@ -39,12 +39,32 @@ class ConsistencyController {
    * @param notCompared members that reported another schema version (a rolling upgrade)
    * @param members the voting members now, whose reports complete the check
    */
-  record CheckView(long checkIndex, long requestedAt, String requestedBy, String outcome, List<Integer> differingMembers,
-      List<String> differingTables, List<Integer> notCompared, int members, List<Report> reports) {
+  record CheckView(long checkIndex, String requestedAt, String requestedBy, String outcome, List<Integer> differingMembers,
+      List<String> differingTables, List<Integer> notCompared, int members, List<ReportView> reports) {
     static CheckView of(ConsistencyChecks.Judged j, int members) {
-      return new CheckView(j.check().index(), j.check().requestedAt(), j.check().requestedBy(), j.verdict().outcome(),
-          j.verdict().differing(), j.verdict().differingTables(), j.verdict().notCompared(), members, j.check().reports());
+      return new CheckView(j.check().index(), iso(j.check().requestedAt()), j.check().requestedBy(),
+          j.verdict().outcome(), j.verdict().differing(), j.verdict().differingTables(), j.verdict().notCompared(),
+          members, j.check().reports().stream().map(ReportView::of).toList());
     }
+  }
+
+  /**
+   * One member's report.
+   *
+   * @param schema the member's schema version (copies of different versions are not compared)
+   * @param rows the rows digested
+   * @param tables each table's digest, as the member reported them
+   * @param reportedAt when the member proposed its report (ISO-8601, its clock)
+   */
+  record ReportView(int nodeId, int schema, String digest, long rows, String tables, String reportedAt) {
+    static ReportView of(Report r) {
+      return new ReportView(r.nodeId(), r.schema(), r.digest(), r.rows(), r.tables(), iso(r.reportedAt()));
+    }
+  }
+
+  /** Times in answers are ISO-8601, as everywhere in the API (a job's {@code created_at}). */
+  static String iso(long epochMillis) {
+    return java.time.Instant.ofEpochMilli(epochMillis).toString();
   }
 
   record Checks(List<CheckView> checks) {}

@@ -2,7 +2,6 @@ package io.mvmci.ops.consistency;
 
 import io.mvmci.replication.RaftNode;
 import io.swagger.v3.oas.annotations.Operation;
-import java.time.Instant;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -56,12 +55,8 @@ class ConsistencySummaryController {
     Verdict v = j.verdict();
     ConsistencyChecks.Judged agreed = v.outcome().equals(Verdict.AGREE) ? j : checks.lastAgreed().orElse(null);
     return new Summary(
-        new Latest(j.check().index(), iso(j.check().requestedAt()), j.check().requestedBy(), v.outcome(),
+        new Latest(j.check().index(), ConsistencyController.iso(j.check().requestedAt()), j.check().requestedBy(), v.outcome(),
             node.members(), j.check().reports().size(), v.differing(), v.differingTables(), v.notCompared()),
-        agreed == null ? null : new Agreed(agreed.check().index(), iso(agreed.check().requestedAt())));
-  }
-
-  private static String iso(long epochMillis) {
-    return Instant.ofEpochMilli(epochMillis).toString();
+        agreed == null ? null : new Agreed(agreed.check().index(), ConsistencyController.iso(agreed.check().requestedAt())));
   }
 }

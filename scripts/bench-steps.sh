@@ -9,7 +9,8 @@
 # Each round measures, for each system in turn:
 #   - 1 client: JOBS_1 workflows of STEPS steps, one at a time; the figure is the workflow's latency
 #     (submit to outcome known to the client), p50 and p99, and per step p50 / STEPS, as load.js reports;
-#   - 1 client, 0 steps (mvm-ci only: a job's fixed cost, so the marginal cost of a step shows);
+#   - 1 client, 0 steps (a workflow's fixed cost, on every system, so the marginal cost of a step
+#     shows: the 10-step p50 less the 0-step p50, over 10);
 #   - mvm-ci only, both again with the client on the leader (where a submission's claim rides on it,
 #     "eager start"; node 1, the 1-client figure's, may be a follower);
 #   - 64 clients: JOBS_64 workflows, 64 at a time; the figure is steps per second.
@@ -178,9 +179,9 @@ for r in $(seq "$ROUNDS"); do
   for sys in $SYSTEMS; do
     line=$("$sys" "$STEPS" "$JOBS_1" 1); say "  $sys 1 client:   $line"
     jq -c --arg s "$sys" --argjson r "$r" '. + {system: $s, round: $r}' <<<"$line" >>"$RESULTS"
+    line=$("$sys" 0 "$JOBS_1" 1); say "  $sys 0 steps:    $line"
+    jq -c --arg s "$sys-0" --argjson r "$r" '. + {system: $s, round: $r}' <<<"$line" >>"$RESULTS"
     if [ "$sys" = mvmci ]; then
-      line=$(mvmci 0 "$JOBS_1" 1); say "  $sys 0 steps:    $line"
-      jq -c --arg s "$sys-0" --argjson r "$r" '. + {system: $s, round: $r}' <<<"$line" >>"$RESULTS"
       line=$(on_leader "$STEPS" "$JOBS_1" 1); say "  $sys 1 client on the leader: $line"
       jq -c --arg s "$sys-L" --argjson r "$r" '. + {system: $s, round: $r}' <<<"$line" >>"$RESULTS"
       line=$(on_leader 0 "$JOBS_1" 1); say "  $sys 0 steps on the leader:   $line"
@@ -207,9 +208,11 @@ for s in label:
         continue
     print(f"{label[s]:17} 1 client: workflow p50 {p50:.1f} ms, p99 {med(s, 1, 'p99_ms'):.1f} ms, "
           f"per step {p50 / steps:.2f} ms; 64 clients: {med(s, 64, 'steps_per_s'):.0f} steps/s")
-base = med("mvmci-0", 1, "p50_ms")
-if base is not None:
-    print(f"{label['mvmci']:17} a 0-step job p50 {base:.1f} ms: marginal cost of a step {(med('mvmci', 1, 'p50_ms') - base) / steps:.2f} ms")
+# A workflow's fixed cost (its request, start and end) and a step's marginal cost, each system alike.
+for s in label:
+    base, full = med(s + "-0", 1, "p50_ms"), med(s, 1, "p50_ms")
+    if base is not None and full is not None:
+        print(f"{label[s]:17} a 0-step workflow p50 {base:.1f} ms: marginal cost of a step {(full - base) / steps:.2f} ms")
 lead, lead0 = med("mvmci-L", 1, "p50_ms"), med("mvmci-L0", 1, "p50_ms")
 if lead is not None and lead0 is not None:
     print(f"{'  client on leader':17} workflow p50 {lead:.1f} ms, p99 {med('mvmci-L', 1, 'p99_ms'):.1f} ms, per step "

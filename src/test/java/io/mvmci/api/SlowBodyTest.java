@@ -141,4 +141,35 @@ class SlowBodyTest {
       closeAll(slow);
     }
   }
+
+  /**
+   * A body whose first part came with the headers and whose rest comes later: the filter takes what
+   * arrived at once and reads the rest asynchronously, and the controller sees every byte, in order.
+   * And a body that came whole with its headers is served as it is.
+   */
+  @Test
+  void aBodyArrivingInPartsIsServedWholeAsIsOneArrivingAtOnce() throws Exception {
+    String marker = "x".repeat(3_000) + "-end";
+    byte[] body = ("{\"workflow\":\"noop\",\"input\":{\"note\":\"" + marker + "\"}}").getBytes(StandardCharsets.UTF_8);
+    int split = 1_000;
+    try (Socket s = new Socket("127.0.0.1", open.httpPort)) {
+      s.setSoTimeout(30_000);
+      String head = "POST /api/v1/jobs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+          + body.length + "\r\nConnection: close\r\n\r\n";
+      s.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().write(body, 0, split);
+      s.getOutputStream().flush();
+      Thread.sleep(300); // the request is being read by now, with the first part only
+      s.getOutputStream().write(body, split, body.length - split);
+      s.getOutputStream().flush();
+      String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 201");
+      String id = answer.replaceAll("(?s).*\"job_id\":\"([^\"]+)\".*", "$1");
+      assertThat(Http.get(open.url("/api/v1/jobs/" + id)).json().get("input").get("note").asString()).isEqualTo(marker);
+    }
+    Http.Reply whole = Http.post(open.url("/api/v1/jobs"), "application/json", new String(body, StandardCharsets.UTF_8));
+    assertThat(whole.status()).isEqualTo(201);
+    assertThat(Http.get(open.url("/api/v1/jobs/" + whole.json().get("job_id").asString())).json()
+        .get("input").get("note").asString()).isEqualTo(marker);
+  }
 }

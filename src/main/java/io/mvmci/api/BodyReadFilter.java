@@ -99,7 +99,15 @@ final class BodyReadFilter implements Filter {
           "payload-too-large", "request body exceeds " + cap + " bytes"));
       return;
     }
-    byte[] arrived = declared > 0 && declared <= AT_ONCE_MAX ? readArrived(request, (int) declared) : NONE;
+    byte[] arrived;
+    try {
+      arrived = declared > 0 && declared <= AT_ONCE_MAX ? readArrived(request, (int) declared) : NONE;
+    } catch (IOException e) {
+      LOG.debug("reading a request body failed: {}", e.toString());
+      EarlyAnswers.problem(request, response, json, EarlyAnswers.of(HttpStatus.BAD_REQUEST, "malformed-body",
+          "the request body could not be read: it ended early"));
+      return;
+    }
     if (arrived.length == declared) {
       chain.doFilter(new Buffered(request, arrived), response);
       return;

@@ -172,4 +172,32 @@ class SlowBodyTest {
     assertThat(Http.get(open.url("/api/v1/jobs/" + whole.json().get("job_id").asString())).json()
         .get("input").get("note").asString()).isEqualTo(marker);
   }
+
+  /**
+   * Two submissions pipelined in one write: the first body is followed in the container's buffer by
+   * the second request, and each body taken at once must be exactly its own.
+   */
+  @Test
+  void pipelinedRequestsEachGetTheirOwnBody() throws Exception {
+    StringBuilder wire = new StringBuilder();
+    for (String note : List.of("first", "second")) {
+      String body = "{\"workflow\":\"noop\",\"input\":{\"note\":\"" + note + "\"}}";
+      wire.append("POST /api/v1/jobs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ")
+          .append(body.length()).append(note.equals("second") ? "\r\nConnection: close" : "").append("\r\n\r\n")
+          .append(body);
+    }
+    try (Socket s = new Socket("127.0.0.1", open.httpPort)) {
+      s.setSoTimeout(30_000);
+      s.getOutputStream().write(wire.toString().getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      String answers = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      java.util.regex.Matcher ids = java.util.regex.Pattern.compile("\"job_id\":\"([^\"]+)\"").matcher(answers);
+      List<String> notes = new ArrayList<>();
+      while (ids.find()) {
+        notes.add(Http.get(open.url("/api/v1/jobs/" + ids.group(1))).json().get("input").get("note").asString());
+      }
+      assertThat(answers.split("HTTP/1.1 201", -1)).as(answers).hasSize(3);
+      assertThat(notes).containsExactly("first", "second");
+    }
+  }
 }

@@ -1,5 +1,7 @@
 package io.mvmci.ops.consistency;
 
+import static io.mvmci.ops.consistency.ConsistencyController.iso;
+
 import io.mvmci.replication.RaftNode;
 import io.swagger.v3.oas.annotations.Operation;
 import java.util.List;
@@ -55,8 +57,8 @@ class ConsistencySummaryController {
     Verdict v = j.verdict();
     ConsistencyChecks.Judged agreed = v.outcome().equals(Verdict.AGREE) ? j : checks.lastAgreed().orElse(null);
     return new Summary(
-        new Latest(j.check().index(), ConsistencyController.iso(j.check().requestedAt()), j.check().requestedBy(), v.outcome(),
+        new Latest(j.check().index(), iso(j.check().requestedAt()), j.check().requestedBy(), v.outcome(),
             node.members(), j.check().reports().size(), v.differing(), v.differingTables(), v.notCompared()),
-        agreed == null ? null : new Agreed(agreed.check().index(), ConsistencyController.iso(agreed.check().requestedAt())));
+        agreed == null ? null : new Agreed(agreed.check().index(), iso(agreed.check().requestedAt())));
   }
 }

@@ -3,9 +3,11 @@ package io.mvmci.api;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.apache.coyote.ActionCode;
 
 /**
  * The answer Tomcat writes itself, for a request it refuses before any filter or servlet sees it (a
@@ -16,6 +18,11 @@ import org.apache.catalina.valves.ErrorReportValve;
  * here that a client could expect a proxy to tunnel, and bad input is a 4xx. A request line naming
  * {@code HTTP/2.0} or {@code HTTP/9.9} is a 400, not Tomcat's 505. (ApiFuzzingTest found both.) Errors
  * the application answered (with a body) are left as they are.
+ *
+ * <p>Such a request may declare a body nobody will read. Tomcat would drain it after the answer, at the
+ * client's pace and up to {@code connection-timeout}, on a request thread: a client that declares a
+ * body and sends none held a thread 10 s per request. The answer closes the connection instead
+ * (Tomcat's own way for an aborted upload), as {@link EarlyAnswers} does for the filters' refusals.
  */
 public final class ContainerErrors extends ErrorReportValve {
   static final String ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
@@ -42,6 +49,7 @@ public final class ContainerErrors extends ErrorReportValve {
     String body = "{\"type\":\"urn:mvmci:problem:" + type + "\",\"title\":\"" + reason + "\",\"status\":" + status
         + ",\"detail\":\"" + json(detail) + "\"}";
     try {
+      closeIfBodyUnread(request, response);
       response.setContentType("application/problem+json");
       response.setCharacterEncoding(StandardCharsets.UTF_8.name());
       Writer w = response.getReporter();
@@ -51,6 +59,18 @@ public final class ContainerErrors extends ErrorReportValve {
       }
     } catch (IOException | IllegalStateException e) {
       // the client went away, or the response is past changing: nothing more to say
+    }
+  }
+
+  private static void closeIfBodyUnread(Request request, Response response) {
+    if (!EarlyAnswers.hasBody(request)) {
+      return;
+    }
+    AtomicBoolean read = new AtomicBoolean();
+    request.getCoyoteRequest().action(ActionCode.REQUEST_BODY_FULLY_READ, read);
+    if (!read.get()) {
+      response.setHeader("Connection", "close");
+      request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
     }
   }
 

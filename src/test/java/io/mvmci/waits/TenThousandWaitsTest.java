@@ -52,28 +52,37 @@ class TenThousandWaitsTest {
       }
       assertThat(ids).hasSize(JOBS);
 
-      // every run reaches its sleep and gives its slot back: thousands wait on six slots
+      // Every run reaches its sleep and gives its slot back: thousands wait on six slots, and all complete.
+      // One wait, not two: on a slow or busy machine the first runs wake (SLEEP_MS after they slept) before
+      // the last has started, and from then on some job is always Pending until the end, so "all asleep at
+      // once" need never be seen; "most waiting at once" is the property, checked below.
       long[] mostWaiting = {0};
-      await("the runs reach their sleep").atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(500)).until(() -> {
-        JsonNode counts = get(a.url("/api/v1/stats")).json().get("counts");
-        long waiting = counts.get("Waiting").asLong();
-        mostWaiting[0] = Math.max(mostWaiting[0], waiting);
-        if (waiting > 1000) {
-          int running = 0;
-          for (TestNode n : nodes) {
-            running += n.bean(WorkflowEngine.class).activeRuns();
-          }
-          assertThat(running).as("run threads busy while %d runs wait", waiting).isLessThanOrEqualTo(6);
-        }
-        return waiting + counts.get("Completed").asLong() == JOBS;
-      });
+      long[] allAsleep = {0};
+      await("every run sleeps, wakes and completes").atMost(Duration.ofSeconds(600)).pollInterval(Duration.ofMillis(500))
+          .until(() -> {
+            JsonNode counts = get(a.url("/api/v1/stats")).json().get("counts");
+            long waiting = counts.get("Waiting").asLong();
+            long completed = counts.get("Completed").asLong();
+            mostWaiting[0] = Math.max(mostWaiting[0], waiting);
+            if (waiting > 1000) {
+              int running = 0;
+              for (TestNode n : nodes) {
+                running += n.bean(WorkflowEngine.class).activeRuns();
+              }
+              assertThat(running).as("run threads busy while %d runs wait", waiting).isLessThanOrEqualTo(6);
+            }
+            if (allAsleep[0] == 0 && waiting == JOBS) {
+              allAsleep[0] = System.nanoTime();
+            }
+            assertThat(counts.get("Failed").asLong()).as("failed jobs").isZero();
+            return completed == JOBS;
+          });
       assertThat(mostWaiting[0]).as("runs waiting at once, on six slots").isGreaterThan(JOBS / 2);
-      long reached = System.nanoTime();
-
-      await("all complete").atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofSeconds(1))
-          .until(() -> get(a.url("/api/v1/stats")).json().get("counts").get("Completed").asLong() == JOBS);
-      System.out.printf("10,000 waits: submitted and every run at its sleep in %d s; all completed %d s later%n",
-          (reached - begin) / 1_000_000_000, (System.nanoTime() - reached) / 1_000_000_000);
+      long done = System.nanoTime();
+      System.out.printf("10,000 waits: submitted and %s; all completed %d s after submission began%n",
+          allAsleep[0] == 0 ? "the first woke before the last slept"
+              : "every run at its sleep in " + (allAsleep[0] - begin) / 1_000_000_000 + " s",
+          (done - begin) / 1_000_000_000);
 
       // how late the timers fired: each woken job's event names the due time
       List<String> sample = new ArrayList<>(ids);

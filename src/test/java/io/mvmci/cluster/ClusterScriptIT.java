@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SPEC §4's {@code scripts/test-cluster.sh}, run as an operator runs it, against the jar this build
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.Test;
  * status is the verdict; its output is printed.
  */
 class ClusterScriptIT {
+  @TempDir Path dir;
+
   @Test
   void theClusterScriptPassesAgainstThePackagedJar() throws Exception {
     Path jar = Path.of("target", "mvm-ci.jar").toAbsolutePath();
@@ -21,7 +24,7 @@ class ClusterScriptIT {
     for (String tool : new String[] {"jq", "curl"}) {
       assertThat(onPath(tool)).as("%s is on the PATH: the script needs it, and .ci/run installs it", tool).isTrue();
     }
-    Path log = Files.createTempFile("test-cluster", ".log");
+    Path log = dir.resolve("test-cluster.log");
     ProcessBuilder pb = new ProcessBuilder("bash", "scripts/test-cluster.sh")
         .redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("JAR", jar.toString());

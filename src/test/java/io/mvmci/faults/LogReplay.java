@@ -109,7 +109,7 @@ public final class LogReplay {
       }
     }
     for (Path base : bases) {
-      Path copy = Files.createTempFile("replay", ".sqlite");
+      Path copy = Files.createTempFile(dir, "replay-", ".sqlite"); // kept with the cluster it replays
       Files.delete(copy);
       Map<Long, Long> stepWriters = new TreeMap<>();
       Map<Long, String> resultHashes = new TreeMap<>();

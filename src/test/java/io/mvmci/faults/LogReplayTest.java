@@ -58,6 +58,8 @@ class LogReplayTest {
 
     assertThat(report).contains("logs of 1 and 2:").doesNotContain("DISAGREEMENT");
     assertThat(report).contains("replay of an empty database");
+    assertThat(report).as("the replayed copies are kept with the cluster they replay")
+        .contains("replayed database: " + dir.resolve("replay-"));
     assertThat(report.split("node 1's database: IDENTICAL", -1).length - 1).as(report).isGreaterThanOrEqualTo(1);
     assertThat(report).as(report).doesNotContain("node 1's database: differs").doesNotContain("node 2's database: IDENTICAL");
     assertThat(report).contains("node 2's database: differs").contains("at -- jobs");

@@ -26,11 +26,20 @@ import tools.jackson.databind.JsonNode;
  * when it is due, and every one completes. How late the timers fired is measured from the jobs' own
  * events (the wake's time against the due time it names) and printed; a figure for an idle cluster is
  * in the README ({@code scripts/bench-timers.sh}).
+ *
+ * <p>Six slots start the runs one after another, so the last reaches its sleep long after the first:
+ * 60 s alone on a slow machine, 180 s in a full suite run there. The batches are claimed in the order
+ * they are submitted, and each sleeps {@link #STAGGER_MS} less than the one before: the first wakes
+ * {@link #SLEEP_MS} + 9 x {@link #STAGGER_MS} (303 s) after it slept, so all are asleep at once on a
+ * machine that starts them within that, while the last batches, which slept last, wake soonest.
  */
 class TenThousandWaitsTest {
   @RegisterExtension static final TestDirs dirs = new TestDirs();
   static final int JOBS = 10_000;
-  static final long SLEEP_MS = 90_000;
+  static final int BATCHES = 10;
+  /** The last batch's sleep; each batch before it sleeps {@link #STAGGER_MS} longer. */
+  static final long SLEEP_MS = 60_000;
+  static final long STAGGER_MS = 27_000;
 
   @Test
   void tenThousandWaitingRunsHoldNothingWakeOnTimeAndComplete() throws Exception {
@@ -41,10 +50,11 @@ class TenThousandWaitsTest {
       TestNode.deployEverywhere(nodes, "waits");
       List<String> ids = new ArrayList<>();
       long begin = System.nanoTime();
-      for (int batch = 0; batch < JOBS / 1000; batch++) {
+      for (int batch = 0; batch < BATCHES; batch++) {
+        long sleep = SLEEP_MS + (BATCHES - 1 - batch) * STAGGER_MS;
         StringBuilder body = new StringBuilder("{\"jobs\":[");
-        for (int i = 0; i < 1000; i++) {
-          body.append(i == 0 ? "" : ",").append("{\"workflow\":\"waits\",\"input\":{\"sleep\":").append(SLEEP_MS).append("}}");
+        for (int i = 0; i < JOBS / BATCHES; i++) {
+          body.append(i == 0 ? "" : ",").append("{\"workflow\":\"waits\",\"input\":{\"sleep\":").append(sleep).append("}}");
         }
         Reply r = post(nodes.get(batch % 3).url("/api/v1/jobs/batch"), "application/json", body.append("]}").toString());
         assertThat(r.status()).as(r.body()).isEqualTo(201);
@@ -53,12 +63,10 @@ class TenThousandWaitsTest {
       assertThat(ids).hasSize(JOBS);
 
       // Every run reaches its sleep and gives its slot back: thousands wait on six slots, and all complete.
-      // One wait, not two: on a slow or busy machine the first runs wake (SLEEP_MS after they slept) before
-      // the last has started, and from then on some job is always Pending until the end, so "all asleep at
-      // once" need never be seen; "most waiting at once" is the property, checked below.
+      // One wait for all of it: whether all were asleep at once is checked after, from the most seen.
       long[] mostWaiting = {0};
       long[] allAsleep = {0};
-      await("every run sleeps, wakes and completes").atMost(Duration.ofSeconds(600)).pollInterval(Duration.ofMillis(500))
+      await("every run sleeps, wakes and completes").atMost(Duration.ofSeconds(900)).pollInterval(Duration.ofMillis(500))
           .until(() -> {
             JsonNode counts = get(a.url("/api/v1/stats")).json().get("counts");
             long waiting = counts.get("Waiting").asLong();
@@ -77,7 +85,8 @@ class TenThousandWaitsTest {
             assertThat(counts.get("Failed").asLong()).as("failed jobs").isZero();
             return completed == JOBS;
           });
-      assertThat(mostWaiting[0]).as("runs waiting at once, on six slots").isGreaterThan(JOBS / 2);
+      // All of them, but for a few that woke first if this machine took over 303 s to start them all
+      assertThat(mostWaiting[0]).as("runs waiting at once, on six slots").isGreaterThanOrEqualTo(JOBS * 95 / 100);
       long done = System.nanoTime();
       System.out.printf("10,000 waits: submitted and %s; all completed %d s after submission began%n",
           allAsleep[0] == 0 ? "the first woke before the last slept"

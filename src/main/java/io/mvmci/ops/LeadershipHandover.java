@@ -1,5 +1,6 @@
 package io.mvmci.ops;
 
+import io.mvmci.replication.Membership;
 import io.mvmci.replication.RaftNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,14 +41,15 @@ public final class LeadershipHandover implements DestructionAwareBeanPostProcess
       return;
     }
     long started = System.nanoTime();
-    boolean moved = node.transferLeadership(timeoutMs);
+    Membership.Handover outcome = node.transferLeadership(timeoutMs);
     long ms = (System.nanoTime() - started) / 1_000_000;
-    if (moved) {
-      LOG.info("handed leadership over in {} ms before stopping (leader now: node {})", ms,
+    switch (outcome) {
+      case MOVED -> LOG.info("handed leadership over in {} ms before stopping (leader now: node {})", ms,
           node.leaderId().map(Object::toString).orElse("unknown"));
-    } else {
-      LOG.warn("could not hand leadership over within {} ms; the others elect a leader after their"
-          + " election timeout", ms);
+      case NO_MAJORITY_REACHED -> LOG.info("not handing leadership over: the followers this leader still"
+          + " reaches are no majority of the {} voters, so no leader could commit once it stops", node.members());
+      case FAILED -> LOG.warn("could not hand leadership over within {} ms; the others elect a leader after"
+          + " their election timeout", ms);
     }
   }
 }

@@ -16,6 +16,7 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
 
 /**
  * The group's members as Ratis replicates them, and changing them with Ratis's
@@ -24,6 +25,16 @@ import org.apache.ratis.server.RaftServer;
  * replicated members, not its configuration file. Also hands leadership over before a planned stop.
  */
 public final class Membership {
+  /** How a handover before a planned stop ended. */
+  public enum Handover {
+    /** Another member leads now. */
+    MOVED,
+    /** The followers this leader still reaches are no majority of the voters: nothing was tried. */
+    NO_MAJORITY_REACHED,
+    /** No follower took leadership in time. */
+    FAILED
+  }
+
   interface DivisionSource {
     RaftServer.Division get() throws IOException;
   }
@@ -218,22 +229,37 @@ public final class Membership {
    * group has a leader again in about one round trip instead of an election timeout. Followers
    * are tried in the order the leader last heard from them; each gets what is left of
    * {@code timeoutMs}. Ratis makes the target catch up first, then tells it to start an election
-   * at once. Best effort: returns whether another member leads now.
+   * at once. Best effort: returns {@link Handover#MOVED} if another member leads now.
+   *
+   * <p>Only voters that answered within the maximum election timeout count (Ratis's own measure
+   * of a follower it reaches; one that did not is stopped, paused or cut off, and a transfer to it
+   * would only wait out its timeout). If those are no majority of the group, nothing is tried: once
+   * this node stops, no leader could commit anyway, so the handover would only delay the stop
+   * ({@link Handover#NO_MAJORITY_REACHED}).
    */
-  public boolean transferLeadership(long timeoutMs) {
-    if (!isLeader() || current().voters().size() < 2) {
-      return false;
+  public Handover transferLeadership(long timeoutMs) {
+    GroupMembers members = current();
+    if (!isLeader() || members.voters().size() < 2) {
+      return Handover.FAILED;
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     List<RaftPeerId> targets;
     try {
-      RoleInfoProto role = division.get().getInfo().getRoleInfoProto();
+      RaftServer.Division d = division.get();
+      long answeredWithinMs = RaftServerConfigKeys.Rpc.timeoutMax(d.getRaftServer().getProperties())
+          .toLong(TimeUnit.MILLISECONDS);
+      RoleInfoProto role = d.getInfo().getRoleInfoProto();
       targets = role.getLeaderInfo().getFollowerInfoList().stream()
+          .filter(f -> f.getLastRpcElapsedTimeMs() < answeredWithinMs)
           .sorted(Comparator.comparingLong(f -> f.getLastRpcElapsedTimeMs()))
           .map(f -> RaftPeerId.valueOf(f.getId().getId()))
+          .filter(id -> members.isVoter(RaftNode.memberId(id)))
           .toList();
     } catch (IOException e) {
-      return false;
+      return Handover.FAILED;
+    }
+    if (targets.size() < members.voters().size() / 2 + 1) {
+      return Handover.NO_MAJORITY_REACHED;
     }
     for (RaftPeerId target : targets) {
       long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
@@ -243,13 +269,13 @@ public final class Membership {
       try {
         RaftClientReply reply = client.get().admin().transferLeadership(target, left);
         if (reply.isSuccess()) {
-          return true;
+          return Handover.MOVED;
         }
       } catch (IOException | RuntimeException e) {
         // try the next follower; the others elect a leader after the election timeout anyway
       }
     }
-    return !isLeader();
+    return isLeader() ? Handover.FAILED : Handover.MOVED;
   }
 
   private boolean isLeader() {

@@ -287,13 +287,11 @@ public final class RaftNode implements AutoCloseable {
   }
 
   /**
-   * Hands leadership to another member if this node leads, before a planned stop, so that the
-   * group has a leader again in about one round trip instead of an election timeout. Followers
-   * are tried in the order the leader last heard from them; each gets what is left of
-   * {@code timeoutMs}. Ratis makes the target catch up first, then tells it to start an election
-   * at once. Best effort: returns whether another member leads now.
+   * Hands leadership to another member if this node leads, before a planned stop
+   * ({@link Membership#transferLeadership}: only to followers it still reaches, and only if they are
+   * a majority).
    */
-  public boolean transferLeadership(long timeoutMs) {
+  public Membership.Handover transferLeadership(long timeoutMs) {
     return membership.transferLeadership(timeoutMs);
   }
 

@@ -26,28 +26,30 @@ class LoneLeaderStopTest {
   void aLeaderThatReachesNoMajorityWithoutItselfStopsWithoutAHandover() throws Exception {
     List<TestNode> nodes = TestNode.startAll(TestNode.cluster(dir, 3, "\n[workers]\nembedded = 0\n"));
     try {
-      TestNode leader = await().atMost(Duration.ofSeconds(60)).until(() -> nodes.stream()
-          .filter(n -> n.bean(RaftNode.class).isLeader()).findFirst(), Optional::isPresent).get();
-      List<TestNode> followers = nodes.stream().filter(n -> n != leader).toList();
-      followers.get(0).stop();
+      TestNode first = await().atMost(Duration.ofSeconds(60)).until(() -> leader(nodes), Optional::isPresent).get();
+      TestNode gone = nodes.stream().filter(n -> n != first).findFirst().orElseThrow();
+      gone.stop();
       // a duration by definition: longer than the 1,000 ms within which a follower counts as reached
+      // (a leader elected meanwhile, on a loaded machine, counts a member it never heard from as gone)
       Thread.sleep(2_000);
-      RaftNode raft = leader.bean(RaftNode.class);
-      assertThat(raft.isLeader()).as("still the leader, with the other follower").isTrue();
+      TestNode leader = await().atMost(Duration.ofSeconds(60)).until(() -> leader(nodes), Optional::isPresent).get();
 
       long began = System.nanoTime();
-      Handover outcome = raft.transferLeadership(3_000);
+      Handover outcome = leader.bean(RaftNode.class).transferLeadership(3_000);
       long ms = (System.nanoTime() - began) / 1_000_000;
       assertThat(outcome).as("the one follower left would lead no majority").isEqualTo(Handover.NO_MAJORITY_REACHED);
       assertThat(ms).as("ms spent deciding").isLessThan(1_000);
-      assertThat(raft.isLeader()).as("leadership stays where it is").isTrue();
 
-      // with both followers back, the handover goes ahead
-      followers.get(0).start();
-      await().atMost(Duration.ofSeconds(60)).until(() -> raft.transferLeadership(3_000) == Handover.MOVED);
-      assertThat(raft.isLeader()).isFalse();
+      // with the member back, a handover goes ahead
+      gone.start();
+      await().atMost(Duration.ofSeconds(60)).until(() -> leader(nodes)
+          .map(n -> n.bean(RaftNode.class).transferLeadership(3_000) == Handover.MOVED).orElse(false));
     } finally {
       nodes.forEach(TestNode::close);
     }
+  }
+
+  static Optional<TestNode> leader(List<TestNode> nodes) {
+    return nodes.stream().filter(TestNode::running).filter(n -> n.bean(RaftNode.class).isLeader()).findFirst();
   }
 }

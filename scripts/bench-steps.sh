@@ -23,6 +23,9 @@
 # the default), or on a three-node cluster of local processes (RESTATE_NODES=3: scripts/lib/
 # restate-cluster.sh; logs and partitions replicated to 2 of 3, a majority as mvm-ci's Raft; every
 # client calls node 1's ingress, which routes to the partition's leader on whichever node), or both.
+# With MVMCI_NODES=1 or both, mvm-ci as a single node too (a cluster of one: each step one fsync in one
+# process, as on Restate's single server), with SOLO_EMBEDDED embedded workers, so each peer has its
+# like: one process against one server, three nodes against three.
 #
 # Environment (all optional):
 #   STEPS (10)  JOBS_1 (200)  JOBS_64 (3000)  ROUNDS (3)  EMBEDDED (32)
@@ -36,6 +39,8 @@
 #   SKIP_MVMCI=1    Restate only (no mvm-ci cluster, no build)
 #   RESTATE_NODES   1 (default: one server), 3 (a three-node cluster) or both (each measured in every
 #                   round, a ratio against each)
+#   MVMCI_NODES     3 (default: the three-node cluster), 1 (a single node, SOLO_EMBEDDED (64) workers)
+#                   or both (each measured in every round)
 #   PEERS       the peers' scripts (default: <repository>/../shared/peers)
 # Requires: java 17, mvn, python3, curl, jq, node and npm (Restate installs from the npm registry).
 set -euo pipefail
@@ -56,6 +61,8 @@ export JAVA_OPTS=${JAVA_OPTS:-"-Xms256m -Xmx1g"}
 SKIP_RESTATE=${SKIP_RESTATE:-0}
 SKIP_MVMCI=${SKIP_MVMCI:-0}
 RESTATE_NODES=${RESTATE_NODES:-1}
+MVMCI_NODES=${MVMCI_NODES:-3}
+export SOLO_EMBEDDED=${SOLO_EMBEDDED:-64}
 PEERS=${PEERS:-$(cd "$ROOT/.." && pwd)/shared/peers}
 export RESTATE_PEER=$PEERS/restate
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/bench-steps.XXXXXX")
@@ -75,34 +82,62 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The systems measured: mvmci, restate (one server), restate3 (three nodes).
+# The systems measured: mvmci (three nodes), mvmci1 (one node), restate (one server), restate3 (three
+# nodes).
+case $MVMCI_NODES in
+3) MVMCI_SYSTEMS="mvmci" ;;
+1) MVMCI_SYSTEMS="mvmci1" ;;
+both) MVMCI_SYSTEMS="mvmci mvmci1" ;;
+*) die "MVMCI_NODES must be 1, 3 or both (was $MVMCI_NODES)" ;;
+esac
 case $RESTATE_NODES in
-1) SYSTEMS="mvmci restate" ;;
-3) SYSTEMS="mvmci restate3" ;;
-both) SYSTEMS="mvmci restate restate3" ;;
+1) SYSTEMS="restate" ;;
+3) SYSTEMS="restate3" ;;
+both) SYSTEMS="restate restate3" ;;
 *) die "RESTATE_NODES must be 1, 3 or both (was $RESTATE_NODES)" ;;
 esac
-[ "$SKIP_RESTATE" = 1 ] && SYSTEMS=mvmci
-[ "$SKIP_MVMCI" = 1 ] && SYSTEMS=${SYSTEMS#mvmci}
+[ "$SKIP_RESTATE" = 1 ] && SYSTEMS=""
+[ "$SKIP_MVMCI" = 1 ] || SYSTEMS="$MVMCI_SYSTEMS $SYSTEMS"
 [ -n "${SYSTEMS// /}" ] || die "SKIP_RESTATE=1 and SKIP_MVMCI=1 leave nothing to measure"
 
 require_tools
 ! measures restate || [ -x "$RESTATE_PEER/restate.sh" ] || die "no $RESTATE_PEER/restate.sh (set PEERS)"
-if measures mvmci; then
+if measures mvmci || measures mvmci1; then
   ensure_jar
 
   # The steps workflow needs one page of memory: a 1 MiB cap (and 64 KiB steps) lets a 1 GiB heap admit
   # every slot (a run counts 2 x the cap + 3 x the largest step + 2 MiB against half the heap).
   export EXTRA_TOML=$'memory_limit_mb = 1\n[jobs]\nmax_step_bytes = 65536\n[raft]\nelection_timeout_min_ms = 500\nelection_timeout_max_ms = 1000\n'
+fi
+deploy_steps() {
+  curl -sf -m 30 -X POST "$(url "$1" /api/v1/modules/steps)" -H "Authorization: Bearer $SECRET_API" \
+    -H 'Content-Type: application/wasm' --data-binary "@$ROOT/workflows/testing/steps/steps.wasm" >/dev/null \
+    || die "deploying the steps workflow failed"
+}
+if measures mvmci; then
   cluster_start
   LEADER=$(await_leader 60 1 2 3)
   say "mvm-ci's leader: node $LEADER (the 1-client runs use node 1, then the leader)"
-  curl -sf -m 30 -X POST "$(url 1 /api/v1/modules/steps)" -H "Authorization: Bearer $SECRET_API" \
-    -H 'Content-Type: application/wasm' --data-binary "@$ROOT/workflows/testing/steps/steps.wasm" >/dev/null \
-    || die "deploying the steps workflow failed"
+  deploy_steps 1
   URLS="$(url 1 ''),$(url 2 ''),$(url 3 '')"
 fi
+# The single node: index 4 in cluster.sh's arrays, a cluster of its own.
+SOLO=4
+if measures mvmci1; then
+  solo_write_config $SOLO
+  node_start $SOLO
+  node_wait_up $SOLO "${START_TIMEOUT:-180}"
+  # leader_among maps leader ids to indexes 1-3: ask the single node itself (it leads itself).
+  deadline=$(($(now_ms) + 60000))
+  until [ "$(curl -sf -m 2 "$(url $SOLO /api/v1/cluster)" | jq -r .role)" = leader ]; do
+    [ "$(now_ms)" -lt "$deadline" ] || die "the single node did not lead itself within 60 s"
+    sleep 0.1
+  done
+  say "mvm-ci's single node is up ($SOLO_EMBEDDED embedded workers)"
+  deploy_steps $SOLO
+fi
 mvmci() { node "$ROOT/scripts/lib/steps-load.js" "$URLS" "$@"; }
+mvmci1() { node "$ROOT/scripts/lib/steps-load.js" "$(url $SOLO '')" "$@"; }
 # The leader now (an election since the start would move it; the figure then says so).
 on_leader() {
   local l
@@ -129,10 +164,10 @@ if measures restate3; then
 fi
 restate3() { node "$RESTATE3_DIR/load.js" "$(cat "$RESTATE3_DIR/ingress")" "$@"; }
 
-# CPU ms the JIT compiler threads of the nodes have used so far.
+# CPU ms the JIT compiler threads of the nodes listed have used so far.
 jit_ms() {
   local ticks=0 t n
-  for n in 1 2 3; do
+  for n in "$@"; do
     for t in /proc/"${PID[$n]}"/task/*; do
       if grep -q CompilerThre "$t/comm" 2>/dev/null; then
         ticks=$((ticks + $(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0)))
@@ -148,8 +183,12 @@ jit_ms() {
 # left rounds of 2,951-3,508 steps/s where the same nodes reached 4,000-4,400 minutes later).
 # Restate (native code, but its Node.js service is compiled by V8) PEER_WARMUP_RUNS runs.
 warm_up() {
-  local sys=$1 start j0 t0 line jit elapsed settled=0 i
-  if [ "$sys" != mvmci ]; then
+  local sys=$1 start j0 t0 line jit elapsed settled=0 i nodes
+  case $sys in
+  mvmci) nodes="1 2 3" ;;
+  mvmci1) nodes=$SOLO ;;
+  esac
+  if [ -z "${nodes:-}" ]; then
     for i in $(seq "$PEER_WARMUP_RUNS"); do
       line=$("$sys" "$STEPS" "$WARMUP_JOBS" 64)
       say "  $sys warm-up run $i: $(jq -r .steps_per_s <<<"$line") steps/s"
@@ -158,17 +197,19 @@ warm_up() {
   fi
   start=$(now_ms)
   while true; do
-    j0=$(jit_ms); t0=$(now_ms)
-    line=$(mvmci "$STEPS" "$WARMUP_JOBS" 64)
-    jit=$(( ($(jit_ms) - j0) * 1000 / ($(now_ms) - t0 + 1) ))
+    # shellcheck disable=SC2086 # nodes is a list
+    j0=$(jit_ms $nodes); t0=$(now_ms)
+    line=$("$sys" "$STEPS" "$WARMUP_JOBS" 64)
+    # shellcheck disable=SC2086
+    jit=$(( ($(jit_ms $nodes) - j0) * 1000 / ($(now_ms) - t0 + 1) ))
     elapsed=$(( ($(now_ms) - start) / 1000 ))
     if [ "$jit" -lt "$JIT_SETTLED" ]; then settled=$((settled + 1)); else settled=0; fi
-    say "  mvmci warm-up ${elapsed} s: $(jq -r .steps_per_s <<<"$line") steps/s, JIT ${jit} ms/s"
+    say "  $sys warm-up ${elapsed} s: $(jq -r .steps_per_s <<<"$line") steps/s, JIT ${jit} ms/s"
     [ "$elapsed" -ge "$WARMUP_S" ] && [ "$settled" -ge "$SETTLED_RUNS" ] && break
     if [ "$elapsed" -ge "$WARMUP_MAX_S" ]; then say "  the JIT has not settled; measuring anyway"; break; fi
   done
 }
-say "warming up: $WARMUP_JOBS workflows a run on each system (mvm-ci: at least $WARMUP_S s, until its JIT"
+say "warming up: $WARMUP_JOBS workflows a run on each system (mvm-ci, each size: at least $WARMUP_S s, until its JIT"
 say "  compilers use under $JIT_SETTLED ms/s in $SETTLED_RUNS runs in a row, at most $WARMUP_MAX_S s; Restate"
 say "  $PEER_WARMUP_RUNS runs) ..."
 for sys in $SYSTEMS; do warm_up "$sys"; done
@@ -196,7 +237,8 @@ python3 - "$RESULTS" "$STEPS" <<'EOF'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 steps = int(sys.argv[2])
-label = {"mvmci": "mvm-ci (3 nodes)", "restate": "Restate (1 node)", "restate3": "Restate (3 nodes)"}
+label = {"mvmci": "mvm-ci (3 nodes)", "mvmci1": "mvm-ci (1 node)", "restate": "Restate (1 node)",
+         "restate3": "Restate (3 nodes)"}
 def med(system, conc, key):
     v = [r[key] for r in rows if r["system"] == system and r["conc"] == conc]
     return statistics.median(v) if v else None
@@ -224,6 +266,9 @@ def ratio(a, b, targets):
               f"{med(a, 64, 'steps_per_s') / med(b, 64, 'steps_per_s'):.2f}{' (target >= 2)' if targets else ''}")
 ratio("mvmci", "restate", True)
 ratio("mvmci", "restate3", True)
+ratio("mvmci1", "restate", True)
+ratio("mvmci1", "restate3", False)
+ratio("mvmci", "mvmci1", False)
 for peer in ("restate", "restate3"):
     if med("mvmci-L", 1, "p50_ms") and med(peer, 1, "p50_ms"):
         print(f"per-step p50, client on the leader / {label[peer]}: {med('mvmci-L', 1, 'p50_ms') / med(peer, 1, 'p50_ms'):.2f}")

@@ -2,6 +2,7 @@
 # A three-node mvm-ci cluster of local processes on free loopback ports, for scripts/test-cluster.sh
 # and scripts/measure-failover.sh. Source it, set WORK (a directory of its own), then call
 # cluster_write_configs, node_start, ... Everything it starts is killed by cluster_cleanup.
+# solo_write_config adds a single-node cluster of its own beside it (bench-steps.sh measures both).
 #
 # Needs: java, curl, jq, python3 (to find free ports). Environment:
 #   JAR        the node jar (default: target/mvm-ci.jar, built with mvn if missing)
@@ -84,6 +85,31 @@ embedded = ${EMBEDDED:-0}
 ${EXTRA_TOML:-}
 EOF
   done
+}
+
+# Writes $WORK/node$1.toml for a single-node cluster of its own (node id 1, data in $WORK/data$1), on
+# fresh ports; index $1 (4 or more) keeps it apart from the three-node cluster's 1-3 in PID, HTTP and
+# RAFT, so node_start, node_wait_up, url and cluster_cleanup serve it too.
+solo_write_config() {
+  local i=$1 ports
+  read -r -a ports <<<"$(free_ports 3)"
+  RAFT[i]=${ports[0]}
+  HTTP[i]=${ports[1]}
+  STREAM[i]=${ports[2]}
+  cat >"$WORK/node$i.toml" <<EOF
+[node]
+node_id = 1
+data_dir = "$WORK/data$i"
+secret_raft = "$SECRET_RAFT"
+secret_api = "$SECRET_API"
+nodes = ["1 127.0.0.1:${RAFT[i]} 127.0.0.1:${HTTP[i]} 127.0.0.1:${STREAM[i]}"]
+listen_addr_raft = "127.0.0.1"
+listen_addr_api = "127.0.0.1"
+
+[workers]
+embedded = ${SOLO_EMBEDDED:-${EMBEDDED:-0}}
+${EXTRA_TOML:-}
+EOF
 }
 
 url() { printf 'http://127.0.0.1:%s%s' "${HTTP[$1]}" "$2"; }
@@ -176,12 +202,12 @@ short_log_lines() { sed -E 's/^([0-9TZ:.-]+) +([A-Z]+) [0-9]+ --- \[[^]]*\] /\1 
 cluster_cleanup() {
   local status=${1:-$?} i
   set +e # a node already dead must not stop the cleanup
-  for i in 1 2 3; do
+  for i in "${!PID[@]}"; do
     [ -n "${PID[i]:-}" ] && kill -9 "${PID[i]}" 2>/dev/null
   done
   wait 2>/dev/null
   if [ "$status" -ne 0 ] && [ -d "${WORK:-}" ]; then
-    for i in 1 2 3; do
+    for i in "${!PID[@]}"; do
       [ -f "$WORK/node$i.log" ] || continue
       # Ratis's elections and leadership (logged at INFO when JAVA_OPTS asks, as test-cluster.sh does)
       echo "---- node $i: Raft roles and leadership (last 25)" >&2

@@ -6,8 +6,10 @@ import java.sql.SQLException;
 /**
  * Starts a consistency check: every member digests its copy of the database as it stands once this
  * entry has applied (the same state on every member, by the log) and reports the digest with a
- * {@link ReportDigest}. The check is named by its entry's log index. Keeps the newest
- * {@value #KEEP} checks and their reports.
+ * {@link ReportDigest}. The check is named by its entry's log index, so two checks proposed in one
+ * entry are one check: the first records it, the others find it there and answer as it did (a second
+ * insert of that index stopped every member's apply before). Keeps the newest {@value #KEEP} checks
+ * and their reports.
  *
  * @param at when the proposer asked for it
  * @param requestedBy {@code schedule} (the leader's periodic check) or {@code api} (an operator)
@@ -17,7 +19,7 @@ public record CheckConsistency(long at, String requestedBy) implements Command {
   public static final int KEEP = 100;
 
   private static final String INSERT =
-      "INSERT INTO consistency_checks (check_index, requested_at, requested_by) VALUES (?, ?, ?)";
+      "INSERT OR IGNORE INTO consistency_checks (check_index, requested_at, requested_by) VALUES (?, ?, ?)";
   private static final String DROP_REPORTS = """
       DELETE FROM consistency_reports WHERE check_index <= (
         SELECT check_index FROM consistency_checks ORDER BY check_index DESC LIMIT 1 OFFSET ?)""";
@@ -46,7 +48,9 @@ public record CheckConsistency(long at, String requestedBy) implements Command {
     ps.setLong(1, index);
     ps.setLong(2, at);
     ps.setString(3, requestedBy);
-    ps.executeUpdate();
+    if (ps.executeUpdate() == 0) {
+      return new Result.Ack(); // an earlier command of this entry started this check
+    }
     for (String sql : new String[] {DROP_REPORTS, DROP_CHECKS}) {
       PreparedStatement drop = tx.sql(sql);
       drop.setInt(1, KEEP);

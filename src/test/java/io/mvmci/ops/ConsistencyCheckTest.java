@@ -209,6 +209,46 @@ class ConsistencyCheckTest {
       assertThat(summary.get("last_agreed").get("check_index").asLong()).isEqualTo(index);
       assertThat(get(node.url("/actuator/health"), ADMIN).json().get("components").get("consistency")
           .get("status").asString()).isEqualTo("UP");
+
+      // 1,000 pending jobs (no workers here), so that a digest lasts long enough for the next check to
+      // apply while it runs
+      StringBuilder batch = new StringBuilder("{\"jobs\":[");
+      for (int i = 0; i < 1000; i++) {
+        batch.append(i == 0 ? "" : ",").append("{\"workflow\":\"noop\",\"input\":{}}");
+      }
+      Reply added = post(node.url("/api/v1/jobs/batch"), "application/json", batch.append("]}").toString());
+      assertThat(added.status()).as(added.body()).isEqualTo(201);
+      io.mvmci.replication.RaftNode raft = node.bean(io.mvmci.replication.RaftNode.class);
+      long now = System.currentTimeMillis();
+
+      // Two checks in one entry (both queued behind a wake-up in flight) are one check: named by the
+      // entry's index, the second found the first's row there, and that stopped the node's apply.
+      var inFlight = raft.submit(new io.mvmci.command.WakeJobs(now, 1));
+      var first = raft.submit(new io.mvmci.command.CheckConsistency(now, "api"));
+      var second = raft.submit(new io.mvmci.command.CheckConsistency(now + 1, "api"));
+      java.util.concurrent.CompletableFuture.allOf(inFlight, first, second).get(30, java.util.concurrent.TimeUnit.SECONDS);
+      await("the one-entry check reported").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+          .until(() -> get(node.url(PATH), ADMIN).json().get("checks").get(0).get("reports").size() == 1);
+
+      // Two checks in entries one after the other, the second applied while the first is digested, as
+      // when an operator's lands on a periodic one: the second waits its turn instead of being skipped.
+      raft.submit(new io.mvmci.command.CheckConsistency(now + 2, "api")).get(30, java.util.concurrent.TimeUnit.SECONDS);
+      raft.submit(new io.mvmci.command.CheckConsistency(now + 3, "api")).get(30, java.util.concurrent.TimeUnit.SECONDS);
+      await("every check reported").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+        JsonNode checks = get(node.url(PATH), ADMIN).json().get("checks");
+        for (JsonNode each : checks) {
+          if (each.get("reports").size() != 1) {
+            return false;
+          }
+        }
+        return checks.size() == 4;
+      });
+      JsonNode checks = get(node.url(PATH), ADMIN).json().get("checks");
+      assertThat(java.time.Instant.parse(checks.get(2).get("requested_at").asString()))
+          .as("the one-entry check keeps its first request's time").isEqualTo(java.time.Instant.ofEpochMilli(now));
+      assertThat(checks.findValuesAsString("outcome")).containsOnly("agree");
+      assertThat(get(node.url("/actuator/health/readiness")).status()).isEqualTo(200);
+      assertThat(get(node.url("/actuator/prometheus"), ADMIN).body()).contains("mvmci_consistency_skipped_total 0.0");
     }
   }
 }

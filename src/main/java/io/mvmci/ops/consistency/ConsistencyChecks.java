@@ -20,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,13 +36,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: {@link #consistencyCheckApplied} and {@link #consistencyReported} on the apply thread
  * (quick: a read transaction begun, a task queued); digests, reports and verdicts on the
- * {@code consistency} thread, one digest at a time (a check that applies while one is computed is
- * skipped here, with a warning); the periodic check on the {@code consistency-schedule} thread.
+ * {@code consistency} thread, one digest at a time. A check that applies while a digest is computed
+ * is pinned and waits its turn, so a periodic check and an operator's, or two operators' checks, both
+ * get this member's report; a third that applies while two are pinned is skipped here, with a warning
+ * (each pin holds a read transaction, which keeps SQLite from checkpointing past it). The periodic
+ * check runs on the {@code consistency-schedule} thread.
  */
 public final class ConsistencyChecks implements Effects, MeterBinder, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConsistencyChecks.class);
   /** How many times a report is proposed before this member gives up on that check. */
   static final int REPORT_ATTEMPTS = 5;
+  /** Checks pinned at once on this member: the one being digested and the one waiting for it. */
+  static final int MAX_PINNED = 2;
 
   private final RaftNode node;
   private final Clock clock;
@@ -51,7 +55,14 @@ public final class ConsistencyChecks implements Effects, MeterBinder, AutoClosea
   private final ExecutorService worker = Executors.newSingleThreadExecutor(daemon("consistency"));
   private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(
       daemon("consistency-schedule"));
-  private final AtomicBoolean digesting = new AtomicBoolean();
+  /**
+   * Held while this node proposes a check, so that two of its checks never share an entry (they would
+   * be one check, and the second requester could not find its own) and each operator's has its own time.
+   */
+  private final Object proposing = new Object();
+  /** The time of this node's newest operator check; guarded by {@link #proposing}. */
+  private long lastRequestedAt;
+  private final java.util.concurrent.Semaphore pins = new java.util.concurrent.Semaphore(MAX_PINNED);
   private final AtomicLong digests = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
   private volatile Timer digestTimer;
@@ -100,7 +111,9 @@ public final class ConsistencyChecks implements Effects, MeterBinder, AutoClosea
       List<Check> newest = node.stateMachine().queries().consistency().latest(1);
       long since = newest.isEmpty() ? leaderSince : newest.get(0).requestedAt();
       if (now - since >= intervalMs) {
-        node.submit(new CheckConsistency(now, "schedule")).get(10, TimeUnit.SECONDS);
+        synchronized (proposing) {
+          node.submit(new CheckConsistency(now, "schedule")).get(10, TimeUnit.SECONDS);
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -117,9 +130,13 @@ public final class ConsistencyChecks implements Effects, MeterBinder, AutoClosea
    *     writes)
    */
   public Judged requestNow() throws Exception {
-    long at = clock.millis();
+    long at;
     try {
-      node.submit(new CheckConsistency(at, "api")).get(30, TimeUnit.SECONDS);
+      synchronized (proposing) {
+        at = Math.max(clock.millis(), lastRequestedAt + 1); // its own time: how the check is found below
+        lastRequestedAt = at;
+        node.submit(new CheckConsistency(at, "api")).get(30, TimeUnit.SECONDS);
+      }
       node.readBarrier().get(30, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : new ReplicationException("the check was not taken", e.getCause());
@@ -158,24 +175,25 @@ public final class ConsistencyChecks implements Effects, MeterBinder, AutoClosea
 
   @Override
   public void consistencyCheckApplied(long index) {
-    if (!digesting.compareAndSet(false, true)) {
+    if (!pins.tryAcquire()) {
       skipped.incrementAndGet();
-      LOG.warn("consistency check at index {} skipped on this node: the previous digest is still being computed", index);
+      LOG.warn("consistency check at index {} skipped on this node: {} earlier checks are still pinned (one being"
+          + " digested, the others waiting)", index, MAX_PINNED);
       return;
     }
     ConsistencyDigest pinned;
     try {
       pinned = node.stateMachine().queries().consistency().pin(index);
     } catch (Exception e) {
-      digesting.set(false);
+      pins.release();
       LOG.warn("consistency check at index {}: this node's copy could not be read: {}", index, e.toString());
       return;
     }
     try {
-      worker.execute(() -> digestAndReport(pinned));
+      worker.execute(new PinnedDigest(pinned));
     } catch (java.util.concurrent.RejectedExecutionException e) {
       closeQuietly(pinned);
-      digesting.set(false);
+      pins.release();
     }
   }
 
@@ -189,7 +207,7 @@ public final class ConsistencyChecks implements Effects, MeterBinder, AutoClosea
       return;
     } finally {
       closeQuietly(pinned);
-      digesting.set(false);
+      pins.release();
     }
     digests.incrementAndGet();
     Timer t = digestTimer;
@@ -264,7 +282,7 @@ public final class ConsistencyChecks implements Effects, MeterBinder, AutoClosea
     FunctionCounter.builder("mvmci.consistency.digests", digests, AtomicLong::get)
         .description("digests of this node's copy computed for consistency checks").register(registry);
     FunctionCounter.builder("mvmci.consistency.skipped", skipped, AtomicLong::get)
-        .description("consistency checks this node skipped because its previous digest was still running")
+        .description("consistency checks this node skipped because two earlier ones were still pinned (one digested, one waiting)")
         .register(registry);
     Gauge.builder("mvmci.consistency.diverged", this, c -> c.diverged() ? 1 : 0)
         .description("1 if this node's copy differed from the majority's in the newest check it reported on")
@@ -273,10 +291,28 @@ public final class ConsistencyChecks implements Effects, MeterBinder, AutoClosea
         .description("time to digest this node's copy for a consistency check").register(registry);
   }
 
+  /** A pinned check's digest, queued on the consistency thread; closed unrun if the node stops first. */
+  private final class PinnedDigest implements Runnable {
+    final ConsistencyDigest pinned;
+
+    PinnedDigest(ConsistencyDigest pinned) {
+      this.pinned = pinned;
+    }
+
+    @Override
+    public void run() {
+      digestAndReport(pinned);
+    }
+  }
+
   @Override
   public void close() {
     schedule.shutdownNow();
-    worker.shutdownNow();
+    for (Runnable never : worker.shutdownNow()) {
+      if (never instanceof PinnedDigest d) {
+        closeQuietly(d.pinned);
+      }
+    }
   }
 
   private static void closeQuietly(ConsistencyDigest pinned) {

@@ -56,6 +56,29 @@ print(" ".join(str(s.getsockname()[1]) for s in socks))
 EOF
 }
 
+# Writes $WORK/node$1.toml: node id $2, data in $WORK/data$1, the members' lines $3, $4 embedded workers.
+write_node_config() {
+  cat >"$WORK/node$1.toml" <<EOF
+[node]
+node_id = $2
+data_dir = "$WORK/data$1"
+secret_raft = "$SECRET_RAFT"
+secret_api = "$SECRET_API"
+nodes = [
+$3
+]
+listen_addr_raft = "127.0.0.1"
+listen_addr_api = "127.0.0.1"
+
+[workers]
+embedded = $4
+${EXTRA_TOML:-}
+EOF
+}
+
+# The members' line for index $1 and node id $2, from the ports in RAFT, HTTP and STREAM.
+member_line() { printf '  "%s 127.0.0.1:%s 127.0.0.1:%s 127.0.0.1:%s"' "$2" "${RAFT[$1]}" "${HTTP[$1]}" "${STREAM[$1]}"; }
+
 # Writes $WORK/node{1,2,3}.toml on fresh ports; HTTP[i], RAFT[i], STREAM[i] (DataStream) hold them.
 cluster_write_configs() {
   local ports i members="" sep=""
@@ -64,27 +87,10 @@ cluster_write_configs() {
     RAFT[i]=${ports[$(((i - 1) * 3))]}
     HTTP[i]=${ports[$(((i - 1) * 3 + 1))]}
     STREAM[i]=${ports[$(((i - 1) * 3 + 2))]}
-    members+="$sep  \"$i 127.0.0.1:${RAFT[i]} 127.0.0.1:${HTTP[i]} 127.0.0.1:${STREAM[i]}\""
+    members+="$sep$(member_line "$i" "$i")"
     sep=$',\n'
   done
-  for i in 1 2 3; do
-    cat >"$WORK/node$i.toml" <<EOF
-[node]
-node_id = $i
-data_dir = "$WORK/data$i"
-secret_raft = "$SECRET_RAFT"
-secret_api = "$SECRET_API"
-nodes = [
-$members
-]
-listen_addr_raft = "127.0.0.1"
-listen_addr_api = "127.0.0.1"
-
-[workers]
-embedded = ${EMBEDDED:-0}
-${EXTRA_TOML:-}
-EOF
-  done
+  for i in 1 2 3; do write_node_config "$i" "$i" "$members" "${EMBEDDED:-0}"; done
 }
 
 # Writes $WORK/node$1.toml for a single-node cluster of its own (node id 1, data in $WORK/data$1), on
@@ -96,20 +102,7 @@ solo_write_config() {
   RAFT[i]=${ports[0]}
   HTTP[i]=${ports[1]}
   STREAM[i]=${ports[2]}
-  cat >"$WORK/node$i.toml" <<EOF
-[node]
-node_id = 1
-data_dir = "$WORK/data$i"
-secret_raft = "$SECRET_RAFT"
-secret_api = "$SECRET_API"
-nodes = ["1 127.0.0.1:${RAFT[i]} 127.0.0.1:${HTTP[i]} 127.0.0.1:${STREAM[i]}"]
-listen_addr_raft = "127.0.0.1"
-listen_addr_api = "127.0.0.1"
-
-[workers]
-embedded = ${SOLO_EMBEDDED:-${EMBEDDED:-0}}
-${EXTRA_TOML:-}
-EOF
+  write_node_config "$i" 1 "$(member_line "$i" 1)" "${SOLO_EMBEDDED:-${EMBEDDED:-0}}"
 }
 
 url() { printf 'http://127.0.0.1:%s%s' "${HTTP[$1]}" "$2"; }
